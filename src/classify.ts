@@ -1,0 +1,78 @@
+/**
+ * Stage 3 of the pipeline: the dial-plan table classifies the converted number and builds its texts from templates.
+ */
+import type { CompiledPlan, LocationTables } from './compile.js';
+import type { TableMatch } from './match.js';
+import type { ParsedTemplate } from './template.js';
+import { fillTemplate } from './template.js';
+
+/** What the dial plan made of a number. */
+export interface Classification {
+  /** The index of the dial-plan entry that matched, or -1 for an unmatched number. */
+  readonly entry: number;
+  readonly match: TableMatch | undefined;
+  readonly normalizedText: string;
+  readonly displayText: string;
+  readonly editBase: string;
+  readonly dialString: string;
+  readonly classifications: readonly string[];
+  readonly internal: boolean;
+  readonly dialCapable: boolean;
+}
+
+/**
+ * Classifies a converted number with the first dial-plan entry that matches it and fills the entry's templates. Defaults:
+ * the normalized text is the converted number, the display text is the normalized text (the bare extension for an
+ * extension-only number), the edit base is empty and the dial string is the normalized text. An unmatched number takes
+ * the plan's `unmatched` settings.
+ *
+ * @param plan - the compiled plan
+ * @param tables - the location's tables
+ * @param converted - the number after input conversion
+ * @param sip - whether the number is a SIP address
+ * @returns the classification and texts
+ * @example
+ * ```ts
+ * classifyNumber(plan, tables, '+18004562354', false).displayText; // '(Toll Free) 1 (800) 456-2354'
+ * ```
+ */
+export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
+  const match = tables.entryMatcher.find(converted, !sip);
+  const entry = match ? tables.entries[match.entry] : undefined;
+  const pattern = match ? entry?.patterns[match.pattern] : undefined;
+  if (!match || !entry || !pattern) {
+    const normalizedText = converted;
+    return {
+      entry: -1,
+      match: undefined,
+      normalizedText,
+      displayText: defaultDisplay(normalizedText),
+      editBase: '',
+      dialString: normalizedText,
+      classifications: plan.unmatched.classifications,
+      internal: plan.unmatched.internal,
+      dialCapable: plan.unmatched.dialCapable,
+    };
+  }
+  const context = { classification: entry.rule.classification, vars: tables.vars };
+  const fill = (tpl: ParsedTemplate | undefined): string | undefined =>
+    tpl === undefined ? undefined : fillTemplate(tpl, pattern, match.matched, match.groups, context) + match.suffix;
+  const normalizedText = fill(entry.normalized) ?? converted;
+  return {
+    entry: match.entry,
+    match,
+    normalizedText,
+    displayText: fill(entry.display) ?? defaultDisplay(normalizedText),
+    editBase: fill(entry.editBase) ?? '',
+    dialString: fill(entry.dialString) ?? normalizedText,
+    classifications: entry.classifications,
+    internal: entry.internal,
+    dialCapable: entry.rule.dialCapable,
+  };
+}
+
+/** The normalized text, without its separator for an extension-only number (`/6929` shows as `6929`). */
+function defaultDisplay(normalized: string): string {
+  const c = normalized.charCodeAt(0);
+  return c === 47 || c === 94 ? normalized.slice(1) : normalized;
+}

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/**
+ * The `dialplan` command line: one sub-command per file, dispatched from here.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DialPlanError } from '../errors.js';
+import type { CliIo, Command } from './io.js';
+import { EXIT, UsageError } from './io.js';
+import { queryCommand } from './query.js';
+
+/** The sub-commands, by name. New commands register here. */
+export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
+  query: { run: queryCommand, summary: 'print the ICWS details of numbers' },
+};
+
+/** The top-level help. */
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return `Usage: dialplan <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`)
+  .join('\n')}
+
+Run "dialplan <command> --help" for a command's options.
+`;
+}
+
+/**
+ * Runs the CLI with the given arguments and streams; resolves to the exit code. Never rejects: every failure becomes a
+ * message on standard error and an exit code, without a stack trace (unless DIALPLAN_DEBUG is set).
+ *
+ * @param argv - the arguments after `dialplan`
+ * @param io - standard streams
+ * @returns the exit code
+ * @example
+ * ```ts
+ * await runCli(['query', '--json', '6929'], nodeIo());
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`${await version()}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr.write(`dialplan: unknown command "${name}".\n\n${mainHelp()}`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`dialplan ${name}: ${e.message}\nRun "dialplan ${name} --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof DialPlanError) {
+      io.stderr.write(`dialplan ${name}: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`dialplan ${name}: unexpected failure: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env['DIALPLAN_DEBUG']) io.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
+    return EXIT.failed;
+  }
+}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The real process's streams. */
+export function nodeIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, stderrIsTty: process.stderr.isTTY === true, cwd: process.cwd() };
+}
+
+function isMain(): boolean {
+  const arg = process.argv[1];
+  if (!arg) return false;
+  try {
+    return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  // A closed pipe (`dialplan query ... | head`) ends the command quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  runCli(process.argv.slice(2), nodeIo()).then((code) => {
+    process.exitCode = code;
+  });
+}

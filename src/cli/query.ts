@@ -1,0 +1,90 @@
+/**
+ * `dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...`
+ */
+import { parseArgs } from 'node:util';
+import type { PhoneNumberDetails, QueryResult } from '../types.js';
+import { DETAIL_FIELDS, QueueType } from '../types.js';
+import type { Command } from './io.js';
+import { EXIT, UsageError } from './io.js';
+import { loadRulesOption } from './rules.js';
+
+/** Help text of `dialplan query`. */
+export const QUERY_HELP = `Usage: dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...
+
+Resolves each NUMBER with the dial plan (the bundled rules/default.yaml unless --rules is given)
+and prints its ICWS phone-number details: a readable block per number, or with --json one JSON
+object per line. Exit code 0 when every number resolved, 1 when some were rejected (empty, too
+long), 2 for bad arguments or a plan that does not load.
+`;
+
+/** Runs `dialplan query`. */
+export const queryCommand: Command = async (args, io) => {
+  const { values, positionals } = parseQueryArgs(args);
+  if (values.help) {
+    io.stdout.write(QUERY_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('dialplan query needs at least one NUMBER.');
+  const plan = loadRulesOption(values.rules, io);
+  if (!plan) return EXIT.usage;
+  if (values.location !== undefined && !plan.locations.includes(values.location)) {
+    throw new UsageError(
+      `Unknown location "${values.location}"${plan.locations.length > 0 ? `; the plan has ${plan.locations.join(', ')}` : '; the plan declares no locations'}.`,
+    );
+  }
+  const options = values.location !== undefined ? { location: values.location } : {};
+  let failed = false;
+  positionals.forEach((number, i) => {
+    const r = plan.query(number, options);
+    if (!r.ok) failed = true;
+    io.stdout.write(values.json ? formatJsonLine(number, r) : (i > 0 ? '\n' : '') + formatBlock(number, r));
+  });
+  return failed ? EXIT.failed : EXIT.ok;
+};
+
+function parseQueryArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        rules: { type: 'string', short: 'r' },
+        location: { type: 'string', short: 'l' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/**
+ * One JSON line for a result: the details object as is, or `{ rawText, error: { code, message } }`.
+ *
+ * @param raw - the input
+ * @param r - its result
+ * @returns the line, with its newline
+ */
+export function formatJsonLine(raw: string, r: QueryResult): string {
+  return JSON.stringify(r.ok ? r.details : { rawText: raw, error: r.error }) + '\n';
+}
+
+/**
+ * A readable block for a result: one field per line, the queue type with its name.
+ *
+ * @param raw - the input
+ * @param r - its result
+ * @returns the block, ending with a newline
+ */
+export function formatBlock(raw: string, r: QueryResult): string {
+  if (!r.ok) return `${raw}\n  error                  ${r.error.code}: ${r.error.message}\n`;
+  return `${raw}\n${DETAIL_FIELDS.map((f) => `  ${f.padEnd(22)} ${formatField(r.details, f)}\n`).join('')}`;
+}
+
+function formatField(d: PhoneNumberDetails, f: (typeof DETAIL_FIELDS)[number]): string {
+  const v = d[f];
+  if (f === 'queueType') return `${v} (${QueueType[d.queueType]})`;
+  if (Array.isArray(v)) return v.join(', ');
+  return v === '' ? '""' : String(v);
+}

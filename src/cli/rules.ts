@@ -1,0 +1,25 @@
+/**
+ * How commands find their plan: `--rules FILE`, or the bundled default.
+ */
+import { resolve } from 'node:path';
+import { formatProblem } from '../errors.js';
+import { DEFAULT_RULES_PATH, safeLoadDialPlanFile } from '../files.js';
+import type { DialPlan } from '../plan.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Loads the plan named by `--rules`, or the bundled default plan. Problems are printed to standard error.
+ *
+ * @param file - the `--rules` value, if any
+ * @param io - where to print problems
+ * @returns the plan, or undefined when it could not be loaded
+ */
+export function loadRulesOption(file: string | undefined, io: CliIo): DialPlan | undefined {
+  const path = file === undefined ? DEFAULT_RULES_PATH : resolve(io.cwd, file);
+  const r = safeLoadDialPlanFile(path, { file: file ?? 'rules/default.yaml' });
+  if (r.ok) return r.plan;
+  const errors = r.problems.filter((p) => p.severity === 'error');
+  io.stderr.write(`dialplan: cannot load ${file ?? 'the default plan'} (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n`);
+  for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
+  return undefined;
+}

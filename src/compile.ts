@@ -1,0 +1,308 @@
+/**
+ * Compiles validated rules into the tables the pipeline runs: patterns parsed and turned into matchers for each location,
+ * templates parsed and checked against every pattern of their entry, the directory indexed by extension.
+ */
+import type { Problem } from './errors.js';
+import type { CompiledPattern, RefValue, TableMatch } from './match.js';
+import { compilePattern, findFirstMatch } from './match.js';
+import type { ParsedPattern } from './pattern.js';
+import { parsePattern } from './pattern.js';
+import type { ParsedTemplate } from './template.js';
+import { parseTemplate } from './template.js';
+import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from './types.js';
+import { QueueType } from './types.js';
+import type { Path, RawProblem } from './validate.js';
+import { DIRECTORY_KINDS, pathOf, ProblemSink, validateRules } from './validate.js';
+
+/** Finds the first entry of a table that matches a number; see {@link findFirstMatch} for the semantics. */
+export interface TableMatcher {
+  find(text: string, carryExtension: boolean): TableMatch | undefined;
+}
+
+/** An input-conversion entry, compiled for one location. */
+export interface CompiledConversion {
+  readonly rule: InputConversionRule;
+  readonly path: Path;
+  readonly patterns: readonly CompiledPattern[];
+  readonly output: ParsedTemplate;
+}
+
+/** A dial-plan entry, compiled for one location. */
+export interface CompiledDialPlanEntry {
+  readonly rule: DialPlanEntryRule;
+  readonly path: Path;
+  readonly patterns: readonly CompiledPattern[];
+  readonly normalized: ParsedTemplate | undefined;
+  readonly display: ParsedTemplate | undefined;
+  readonly editBase: ParsedTemplate | undefined;
+  readonly dialString: ParsedTemplate | undefined;
+  /** Default first, without duplicates. */
+  readonly classifications: readonly string[];
+  readonly internal: boolean;
+}
+
+/** The two tables of one location, each with its matcher. */
+export interface LocationTables {
+  /** The location's name, or undefined for a plan without locations. */
+  readonly location: string | undefined;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly conversions: readonly CompiledConversion[];
+  readonly conversionMatcher: TableMatcher;
+  readonly entries: readonly CompiledDialPlanEntry[];
+  readonly entryMatcher: TableMatcher;
+}
+
+/** A directory hit. */
+export interface DirectoryHit {
+  readonly kind: DirectoryKind;
+  readonly queueType: QueueType;
+  readonly queueName: string;
+  readonly voicemail: boolean;
+}
+
+/** Everything the pipeline needs, built once per plan. */
+export interface CompiledPlan {
+  readonly rules: DialPlanRules;
+  /** Tables by location name; a plan without locations has one under the key `""`. */
+  readonly tables: ReadonlyMap<string, LocationTables>;
+  readonly defaultTables: LocationTables;
+  readonly directory: ReadonlyMap<string, DirectoryHit>;
+  readonly unmatched: { readonly classifications: readonly string[]; readonly internal: boolean; readonly dialCapable: boolean };
+}
+
+/** Builds a matcher for a table; the reference matcher unless a faster one is plugged in. */
+export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
+
+/** The reference matcher factory: tries entries in order. */
+export const referenceMatcher: MatcherFactory = (entries) => ({
+  find: (text, carry) => findFirstMatch(entries, text, carry),
+});
+
+const QUEUES: Readonly<Record<DirectoryKind, { type: QueueType; label: string }>> = {
+  users: { type: QueueType.User, label: 'User Queue:' },
+  stations: { type: QueueType.Station, label: 'Station Queue:' },
+  workgroups: { type: QueueType.Workgroup, label: 'Workgroup Queue:' },
+  orbits: { type: QueueType.Orbit, label: 'Orbit Queue:' },
+  lines: { type: QueueType.Line, label: 'Line Queue:' },
+};
+
+/** The outcome of compiling: the plan, or every problem. Warnings come with either. */
+export type CompileOutcome =
+  | { readonly ok: true; readonly plan: CompiledPlan; readonly problems: readonly RawProblem[] }
+  | { readonly ok: false; readonly problems: readonly RawProblem[] };
+
+/**
+ * Validates and compiles a parsed rule file, collecting every problem rather than stopping at the first.
+ *
+ * @param value - the parsed document
+ * @param matcherFactory - builds each table's matcher
+ * @returns the compiled plan or the problems
+ */
+export function compileRules(value: unknown, matcherFactory: MatcherFactory = referenceMatcher): CompileOutcome {
+  const sink = new ProblemSink();
+  const rules = validateRules(value, sink);
+  const varNames = new Set(Object.values(rules.locations).flatMap((vars) => Object.keys(vars)));
+  const known = (name: string): boolean => name in rules.sets || varNames.has(name);
+
+  // Parse every pattern and template once; they do not depend on the location.
+  const parsedPatterns = (match: readonly string[], path: Path): ParsedPattern[] =>
+    match.map((src, i) => {
+      const parsed = parsePattern(src);
+      const p = match.length === 1 ? [...path, 'match'] : [...path, 'match', i];
+      for (const issue of parsed.issues) sink.add(issue.code, issue.message, p, { offset: issue.offset });
+      for (const t of parsed.tokens) {
+        if (t.kind === 'ref' && !known(t.name)) {
+          sink.add('UNDECLARED_SET', `\`{${t.name}}\` is neither a set under sets: nor a location variable.`, p, { offset: t.offset });
+        }
+      }
+      return parsed;
+    });
+  const template = (src: string | undefined, path: Path): ParsedTemplate | undefined => {
+    if (src === undefined) return undefined;
+    const parsed = parseTemplate(src);
+    for (const issue of parsed.issues) sink.add(issue.code, issue.message, path, { offset: issue.offset });
+    return parsed;
+  };
+
+  const conversions = rules.inputConversions.map((rule, i) => {
+    const path = pathOf(rule, ['inputConversions', i]);
+    return { rule, path, parsed: parsedPatterns(rule.match, path), templates: { output: template(rule.output, [...path, 'output']) } };
+  });
+  const entries = rules.dialPlan.map((rule, i) => {
+    const path = pathOf(rule, ['dialPlan', i]);
+    return {
+      rule,
+      path,
+      parsed: parsedPatterns(rule.match, path),
+      templates: {
+        normalized: template(rule.normalized, [...path, 'normalized']),
+        display: template(rule.display, [...path, 'display']),
+        editBase: template(rule.editBase, [...path, 'editBase']),
+        dialString: template(rule.dialString, [...path, 'dialString']),
+      },
+    };
+  });
+
+  const internalOf = new Map(rules.classifications.map((c) => [c.name, c.internal]));
+  const locationNames = Object.keys(rules.locations);
+  const tables = new Map<string, LocationTables>();
+  const reported = new Set<string>();
+  const report = (p: RawProblem): void => {
+    const key = `${p.code}|${p.path.join('.')}|${p.offset ?? ''}|${p.message}`;
+    if (!reported.has(key)) {
+      reported.add(key);
+      sink.problems.push(p);
+    }
+  };
+
+  for (const location of locationNames.length > 0 ? locationNames : ['']) {
+    const vars = rules.locations[location] ?? {};
+    const resolve = (name: string): RefValue | undefined => {
+      const set = rules.sets[name];
+      if (set !== undefined) return { kind: 'set', values: set };
+      const v = vars[name];
+      return v === undefined ? undefined : { kind: 'var', value: v };
+    };
+    const compileAll = (parsed: readonly ParsedPattern[], path: Path, templates: Record<string, ParsedTemplate | undefined>): CompiledPattern[] =>
+      parsed.map((pp, i) => {
+        const compiled = compilePattern(pp.source, pp.tokens, resolve);
+        for (const [field, tpl] of Object.entries(templates)) {
+          if (tpl) checkTemplate(tpl, compiled, i, parsed.length, [...path, field], rules, vars, location, report);
+        }
+        for (const t of pp.tokens) {
+          if (t.kind === 'ref' && varNames.has(t.name) && !(t.name in rules.sets) && vars[t.name] === undefined) {
+            report({
+              code: 'UNKNOWN_REFERENCE',
+              message: `\`{${t.name}}\` has no value in location "${location}".`,
+              path: parsed.length === 1 ? [...path, 'match'] : [...path, 'match', i],
+              on: 'value',
+              severity: 'error',
+              offset: t.offset,
+            });
+          }
+        }
+        return compiled;
+      });
+    const convs: CompiledConversion[] = conversions.map((c) => ({
+      rule: c.rule,
+      path: c.path,
+      patterns: compileAll(c.parsed, c.path, c.templates),
+      output: c.templates.output ?? parseTemplate(''),
+    }));
+    const ents: CompiledDialPlanEntry[] = entries.map((e) => ({
+      rule: e.rule,
+      path: e.path,
+      patterns: compileAll(e.parsed, e.path, e.templates),
+      ...e.templates,
+      classifications: [...new Set([e.rule.classification, ...e.rule.classifications])],
+      internal: internalOf.get(e.rule.classification) ?? false,
+    }));
+    tables.set(location, {
+      location: location === '' ? undefined : location,
+      vars,
+      conversions: convs,
+      conversionMatcher: matcherFactory(convs),
+      entries: ents,
+      entryMatcher: matcherFactory(ents),
+    });
+  }
+
+  const directory = new Map<string, DirectoryHit>();
+  for (const kind of DIRECTORY_KINDS) {
+    for (const e of rules.directory[kind]) {
+      if (!directory.has(e.extension)) {
+        directory.set(e.extension, { kind, queueType: QUEUES[kind].type, queueName: QUEUES[kind].label + e.id, voicemail: e.voicemail });
+      }
+    }
+  }
+
+  if (sink.hasErrors) return { ok: false, problems: sink.problems };
+  const defaultKey = rules.defaultLocation ?? locationNames[0] ?? '';
+  return {
+    ok: true,
+    problems: sink.problems,
+    plan: {
+      rules,
+      tables,
+      defaultTables: tables.get(defaultKey) as LocationTables,
+      directory,
+      unmatched: {
+        classifications: [...new Set([rules.unmatched.classification, ...rules.unmatched.classifications])],
+        internal: internalOf.get(rules.unmatched.classification) ?? false,
+        dialCapable: rules.unmatched.dialCapable,
+      },
+    },
+  };
+}
+
+const describe = (kinds: readonly string[]): string => (kinds.length === 0 ? 'none' : kinds.join(' '));
+
+/** Checks one template against one pattern of its entry. */
+function checkTemplate(
+  tpl: ParsedTemplate,
+  pattern: CompiledPattern,
+  patternIndex: number,
+  patternCount: number,
+  path: Path,
+  rules: DialPlanRules,
+  vars: Readonly<Record<string, string>>,
+  location: string,
+  report: (p: RawProblem) => void,
+): void {
+  const which = patternCount === 1 ? `pattern "${pattern.source}"` : `pattern #${patternIndex + 1} "${pattern.source}"`;
+  const problem = (code: RawProblem['code'], message: string, offset?: number): void =>
+    report({ code, message, path, on: 'value', severity: 'error', ...(offset !== undefined ? { offset } : {}) });
+
+  if (tpl.wildcardStyle) {
+    const mine = tpl.tokens.flatMap((t) => (t.kind === 'wildcard' ? [t.source] : []));
+    const theirs = pattern.positionalSources.map((s) => (s.length === 1 ? s.toUpperCase() : s));
+    if (mine.length !== theirs.length || mine.some((w, i) => w !== theirs[i])) {
+      const first = tpl.tokens.find((t) => t.kind === 'wildcard' && mine[t.rank] !== theirs[t.rank]);
+      problem(
+        'TEMPLATE_MISMATCH',
+        `The template's wildcards (${describe(mine)}) must repeat those of ${which} (${describe(theirs)}) in the same number and order; quote literal letters ("ext") or use {1}-style positions.`,
+        first?.kind === 'wildcard' ? first.offset : tpl.source.length,
+      );
+    }
+  }
+  for (const t of tpl.tokens) {
+    if (t.kind === 'ordinal') {
+      const len = pattern.fixedLength;
+      const last = t.to ?? t.from;
+      if (len !== undefined && (t.from > len || last > len)) {
+        problem('ORDINAL_OUT_OF_RANGE', `Position ${last > len ? last : t.from} is past the end of ${which}, which always matches ${len} characters.`, t.offset);
+      }
+    } else if (t.kind === 'ref') {
+      if (t.name === 'Z' || t.name === 'z') {
+        if (pattern.zGroup === 0) problem('TEMPLATE_MISMATCH', `{Z} is used but ${which} has no Z.`, t.offset);
+      } else if (t.name === 'classification') {
+        // Always available.
+      } else if (t.name in rules.sets) {
+        if (!pattern.setGroups.has(t.name)) problem('TEMPLATE_MISMATCH', `{${t.name}} is used but ${which} does not match that set.`, t.offset);
+      } else if (vars[t.name] === undefined) {
+        const isVar = Object.values(rules.locations).some((v) => t.name in v);
+        problem(
+          isVar ? 'UNKNOWN_REFERENCE' : 'UNDECLARED_SET',
+          isVar
+            ? `{${t.name}} has no value in location "${location}".`
+            : `{${t.name}} is not a set, a location variable, {Z}, {classification} or a position.`,
+          t.offset,
+        );
+      }
+    }
+  }
+}
+
+/** Positions of problems, resolved by the loader that knows the source text. */
+export type Locate = (p: RawProblem) => Pick<Problem, 'file' | 'line' | 'column' | 'excerpt'>;
+
+/** Turns raw problems into public ones. */
+export function toProblems(raw: readonly RawProblem[], locate?: Locate): Problem[] {
+  return raw.map((p) => ({
+    code: p.code,
+    severity: p.severity,
+    message: p.message,
+    path: p.path,
+    ...(locate ? locate(p) : {}),
+  }));
+}

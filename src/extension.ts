@@ -1,0 +1,49 @@
+/**
+ * Stage 4 of the pipeline: the extension of the normalized number, whether it is dialed automatically, and for an internal
+ * extension the queue that owns it.
+ */
+import type { CompiledPlan } from './compile.js';
+import { QueueType } from './types.js';
+
+/** The extension and queue fields of the details. */
+export interface ExtensionFields {
+  readonly extension: string;
+  readonly autoDialExtension: boolean;
+  readonly queueType: QueueType;
+  readonly queueName: string;
+  readonly voicemailCapable: boolean;
+}
+
+const NO_QUEUE = { queueType: QueueType.None, queueName: '', voicemailCapable: false } as const;
+
+/**
+ * Reads the extension from a normalized number: what follows its first `/` (dialed automatically) or `^` (only stored).
+ * A number that starts with `/` is an internal extension and is looked up in the plan's directory. SIP addresses have no
+ * extension.
+ *
+ * @param plan - the compiled plan
+ * @param normalized - the normalized text
+ * @param sip - whether the number is a SIP address
+ * @returns the extension and queue fields
+ * @example
+ * ```ts
+ * resolveExtension(plan, '/6929', false); // { extension: '6929', autoDialExtension: true, queueType: 2, queueName: 'User Queue:jdoe', voicemailCapable: true }
+ * ```
+ */
+export function resolveExtension(plan: CompiledPlan, normalized: string, sip: boolean): ExtensionFields {
+  if (sip) return { extension: '', autoDialExtension: false, ...NO_QUEUE };
+  let at = -1;
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i);
+    if (c === 47 || c === 94) {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return { extension: '', autoDialExtension: false, ...NO_QUEUE };
+  const extension = normalized.slice(at + 1);
+  const autoDialExtension = normalized.charCodeAt(at) === 47;
+  const hit = at === 0 && autoDialExtension ? plan.directory.get(extension) : undefined;
+  if (!hit) return { extension, autoDialExtension, ...NO_QUEUE };
+  return { extension, autoDialExtension, queueType: hit.queueType, queueName: hit.queueName, voicemailCapable: hit.voicemail };
+}

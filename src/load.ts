@@ -1,0 +1,202 @@
+/**
+ * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
+ */
+import type { Node, Range } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import type { Locate, MatcherFactory } from './compile.js';
+import { compileRules, toProblems } from './compile.js';
+import type { Problem } from './errors.js';
+import { invalidPlanError } from './errors.js';
+import type { DialPlan } from './plan.js';
+import { createDialPlan } from './plan.js';
+import type { Path, RawProblem } from './validate.js';
+
+/** Options of the loaders. */
+export interface LoadOptions {
+  /** The file name to show in problems. */
+  readonly file?: string;
+  /** Builds each table's matcher; the default is the engine's. */
+  readonly matcher?: MatcherFactory;
+}
+
+/** The outcome of a non-throwing load: the plan and its warnings, or every problem. */
+export type LoadResult =
+  | { readonly ok: true; readonly plan: DialPlan; readonly warnings: readonly Problem[] }
+  | { readonly ok: false; readonly problems: readonly Problem[] };
+
+interface NodeInfo {
+  readonly node: Node;
+  readonly keyRange: Range | undefined;
+}
+
+/**
+ * Loads a dial plan from YAML text without throwing: every problem of the file comes back with its line, column and an
+ * excerpt.
+ *
+ * @param yamlText - the rule file's text
+ * @param options - the file name for messages
+ * @returns the plan, or all the problems
+ * @example
+ * ```ts
+ * const r = safeLoadDialPlan(text, { file: 'site.yaml' });
+ * if (!r.ok) for (const p of r.problems) console.error(formatProblem(p));
+ * ```
+ */
+export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): LoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lines = yamlText.split(/\r?\n|\r/);
+  const file = options.file;
+  const at = (offset: number): Pick<Problem, 'line' | 'column' | 'excerpt'> => {
+    const { line, col } = lineCounter.linePos(offset);
+    const l = Math.max(line, 1);
+    return { line: l, column: col, excerpt: excerpt(lines[l - 1] ?? '', l, col) };
+  };
+  const withFile = file !== undefined ? { file } : {};
+
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
+        code: 'YAML_SYNTAX' as const,
+        severity: 'error' as const,
+        message: e.message.split('\n')[0] ?? e.message,
+        path: [],
+        ...withFile,
+        ...at(e.pos[0]),
+      })),
+    };
+  }
+
+  const nodes = new Map<string, NodeInfo>();
+  const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, nodes, doc);
+  const locate: Locate = (p) => ({ ...withFile, ...at(offsetOf(p, nodes, yamlText)) });
+  return finish(compileRules(value, options.matcher), locate);
+}
+
+/**
+ * Loads a dial plan from YAML text. Throws one {@link DialPlanError} (code `INVALID_PLAN`) that lists every problem.
+ *
+ * @param yamlText - the rule file's text
+ * @param options - the file name for messages
+ * @returns the compiled plan
+ * @example
+ * ```ts
+ * const plan = loadDialPlan(readFileSync('rules/default.yaml', 'utf8'), { file: 'rules/default.yaml' });
+ * plan.query('6929');
+ * ```
+ */
+export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialPlan {
+  const r = safeLoadDialPlan(yamlText, options);
+  if (!r.ok) throw invalidPlanError(r.problems);
+  return r.plan;
+}
+
+/**
+ * Compiles a plan given as a plain object (for example one built in code or parsed from JSON), without throwing.
+ * Problems carry a `path` instead of a line.
+ *
+ * @param rules - the plan as an object with the rule file's keys
+ * @param options - the file name for messages
+ * @returns the plan, or all the problems
+ * @example
+ * ```ts
+ * safeCompileDialPlan({ name: 'x', classifications: ['Any'], dialPlan: [{ name: 'all', match: 'Z', classification: 'Any' }] });
+ * ```
+ */
+export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
+  const withFile = options.file !== undefined ? { file: options.file } : {};
+  return finish(compileRules(rules, options.matcher), () => withFile);
+}
+
+/**
+ * Compiles a plan given as a plain object. Throws one {@link DialPlanError} that lists every problem.
+ *
+ * @param rules - the plan as an object with the rule file's keys
+ * @param options - the file name for messages
+ * @returns the compiled plan
+ * @example
+ * ```ts
+ * const plan = compileDialPlan({
+ *   name: 'tiny',
+ *   classifications: [{ name: 'Intercom', internal: true }],
+ *   dialPlan: [{ name: 'ext', match: 'XXXX', classification: 'Intercom', normalized: '/XXXX' }],
+ * });
+ * plan.query('6929');
+ * ```
+ */
+export function compileDialPlan(rules: unknown, options: LoadOptions = {}): DialPlan {
+  const r = safeCompileDialPlan(rules, options);
+  if (!r.ok) throw invalidPlanError(r.problems);
+  return r.plan;
+}
+
+function finish(outcome: ReturnType<typeof compileRules>, locate: Locate): LoadResult {
+  const problems = toProblems(outcome.problems, locate);
+  if (!outcome.ok) return { ok: false, problems: sortProblems(problems) };
+  const warnings = sortProblems(problems);
+  return { ok: true, plan: createDialPlan(outcome.plan, warnings), warnings };
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+}
+
+/**
+ * Converts the YAML tree to plain values, recording where each path's node is. Numbers become their source text: a
+ * pattern `00` or an extension `0123` must not lose its zeros, and no field of a rule file is numeric.
+ */
+function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: Map<string, NodeInfo>, doc: ReturnType<typeof parseDocument>): unknown {
+  let n = node;
+  if (isAlias(n)) n = n.resolve(doc);
+  if (n && typeof n === 'object' && 'range' in n) nodes.set(pathKey(path), { node: n as Node, keyRange });
+  if (isMap(n)) {
+    const out: Record<string, unknown> = {};
+    for (const pair of n.items) {
+      if (!isPair(pair)) continue;
+      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const kr = isScalar(pair.key) ? pair.key.range ?? undefined : undefined;
+      out[k] = toValue(pair.value, [...path, k], kr, nodes, doc);
+    }
+    return out;
+  }
+  if (isSeq(n)) return n.items.map((item, i) => toValue(item, [...path, i], undefined, nodes, doc));
+  if (isScalar(n)) {
+    if (typeof n.value === 'number' && n.source !== undefined) return n.source;
+    return n.value;
+  }
+  return n ?? null;
+}
+
+function pathKey(path: Path): string {
+  return JSON.stringify(path);
+}
+
+/** The source offset a problem points at: the key or value node of the deepest known prefix of its path. */
+function offsetOf(p: RawProblem, nodes: Map<string, NodeInfo>, text: string): number {
+  for (let len = p.path.length; len >= 0; len--) {
+    const info = nodes.get(pathKey(p.path.slice(0, len)));
+    if (!info) continue;
+    if (p.on === 'key' && len === p.path.length && info.keyRange) return info.keyRange[0];
+    const start = info.node.range?.[0] ?? 0;
+    if (p.offset !== undefined && info.node instanceof Scalar && typeof info.node.value !== 'object') {
+      return start + innerOffset(info.node, start, p.offset, text);
+    }
+    return start;
+  }
+  return 0;
+}
+
+/** Where character `offset` of a scalar's value sits in the source, when the source spells the value out plainly. */
+function innerOffset(node: Scalar, start: number, offset: number, text: string): number {
+  const value = String(node.source ?? node.value);
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
+  if (node.type !== 'PLAIN' && quoted === 0) return 0;
+  return text.startsWith(value, start + quoted) ? quoted + offset : 0;
+}
+
+function excerpt(line: string, lineNo: number, col: number): string {
+  const gutter = String(lineNo).length;
+  const shown = line.length > 120 ? line.slice(0, 120) + '…' : line;
+  return `${String(lineNo).padStart(gutter + 2)} | ${shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(Math.max(col - 1, 0))}^`;
+}

@@ -1,0 +1,225 @@
+/**
+ * The reference matcher: patterns compiled to anchored regular expressions and tried entry by entry, first match wins.
+ * It defines what a table means; faster matchers must agree with it.
+ */
+import type { PatternToken, WildcardKind } from './pattern.js';
+
+/** What a `{name}` in a pattern stands for in one location: a named set (captured) or a location variable (literal). */
+export type RefValue =
+  | { readonly kind: 'set'; readonly values: readonly string[] }
+  | { readonly kind: 'var'; readonly value: string };
+
+/** A pattern ready to match, with what its capture groups hold. */
+export interface CompiledPattern {
+  readonly source: string;
+  readonly tokens: readonly PatternToken[];
+  /** Anchored at both ends, case-insensitive. */
+  readonly regex: RegExp;
+  /** The positional wildcards in order: what a wildcard-style template must repeat. */
+  readonly positional: readonly WildcardKind[];
+  /** For each positional wildcard, its source text (`X`, `[2-9]`, ...). */
+  readonly positionalSources: readonly string[];
+  /** For each positional wildcard, the index of its capture group. */
+  readonly positionalGroups: readonly number[];
+  /** The capture group of the first use of each named set. */
+  readonly setGroups: ReadonlyMap<string, number>;
+  /** The capture group of `Z`, or 0 when the pattern has none. */
+  readonly zGroup: number;
+  /** The length of every string the pattern matches, when that is fixed. */
+  readonly fixedLength: number | undefined;
+}
+
+const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
+const escapeRegex = (s: string): string => s.replace(REGEX_SPECIAL, '\\$&');
+const escapeClass = (s: string): string => s.replace(/[\\\]\[^-]/g, '\\$&');
+
+/** The characters `?` matches. */
+export const STAR_CHARS = '0123456789*#,';
+
+/**
+ * Compiles parsed pattern tokens to an anchored regular expression. Named-set alternatives are tried longest first, so
+ * the captures of an ambiguous match are the greedy ones.
+ *
+ * @param source - the pattern text, kept for messages
+ * @param tokens - the tokens from {@link parsePattern}, free of issues
+ * @param resolve - what each `{name}` stands for; unknown names match nothing
+ * @returns the compiled pattern
+ * @example
+ * ```ts
+ * const p = compilePattern('NXX', parsePattern('NXX').tokens, () => undefined);
+ * p.regex.test('317'); // true
+ * ```
+ */
+export function compilePattern(
+  source: string,
+  tokens: readonly PatternToken[],
+  resolve: (name: string) => RefValue | undefined,
+): CompiledPattern {
+  let re = '';
+  let group = 0;
+  let fixed: number | undefined = 0;
+  const positional: WildcardKind[] = [];
+  const positionalSources: string[] = [];
+  const positionalGroups: number[] = [];
+  const setGroups = new Map<string, number>();
+  let zGroup = 0;
+  const add = (n: number | undefined): void => {
+    fixed = fixed === undefined || n === undefined ? undefined : fixed + n;
+  };
+  for (const t of tokens) {
+    switch (t.kind) {
+      case 'literal':
+        re += escapeRegex(t.text);
+        add(t.text.length);
+        break;
+      case 'wildcard': {
+        group++;
+        positional.push(t.wildcard);
+        positionalSources.push(t.wildcard);
+        positionalGroups.push(group);
+        if (t.wildcard === 'Z') {
+          zGroup = group;
+          re += '([^]*)';
+          add(undefined);
+        } else if (t.wildcard === '?') {
+          re += '([0-9*#,]*)';
+          add(undefined);
+        } else {
+          re += t.wildcard === 'X' ? '([0-9])' : t.wildcard === 'Y' ? '([1-9])' : '([2-9])';
+          add(1);
+        }
+        break;
+      }
+      case 'class':
+        group++;
+        positional.push('[');
+        positionalSources.push(t.source);
+        positionalGroups.push(group);
+        re += t.chars === '' ? '([])' : `([${escapeClass(t.chars)}])`;
+        add(1);
+        break;
+      case 'ref': {
+        const value = resolve(t.name);
+        if (value === undefined) {
+          re += '(?!)';
+        } else if (value.kind === 'var') {
+          re += escapeRegex(value.value);
+          add(value.value.length);
+        } else {
+          group++;
+          if (!setGroups.has(t.name)) setGroups.set(t.name, group);
+          const values = [...value.values].sort((a, b) => b.length - a.length);
+          re += values.length === 0 ? '(?!)' : `(${values.map(escapeRegex).join('|')})`;
+          const lengths = new Set(values.map((v) => v.length));
+          add(lengths.size === 1 ? values[0]?.length : undefined);
+        }
+        break;
+      }
+    }
+  }
+  return {
+    source,
+    tokens,
+    regex: new RegExp(`^(?:${re})$`, 'is'),
+    positional,
+    positionalSources,
+    positionalGroups,
+    setGroups,
+    zGroup,
+    fixedLength: fixed,
+  };
+}
+
+/** An entry of a compiled table: its patterns, in the order written. */
+export interface MatchableEntry {
+  readonly patterns: readonly CompiledPattern[];
+}
+
+/** Which entry of a table matched, and how. */
+export interface TableMatch {
+  /** Index of the entry in its table. */
+  readonly entry: number;
+  /** Index of the pattern within the entry's `match` list. */
+  readonly pattern: number;
+  /** The string the pattern matched: the whole number, or the number before its extension. */
+  readonly matched: string;
+  /** The extension suffix (`^12`, `/12`) carried past the pattern, or `""`. */
+  readonly suffix: string;
+  /** The capture groups, index 0 being the whole match. */
+  readonly groups: readonly (string | undefined)[];
+}
+
+/**
+ * Where the extension of a number starts: the first `/` or `^` after at least one character, or -1. A number that starts
+ * with `/` or `^` is all extension and has no base to match.
+ *
+ * @param text - a prepared or converted number
+ * @returns the index of the separator, or -1
+ * @example
+ * ```ts
+ * extensionStart('+13175551234^12'); // 12
+ * extensionStart('/6929');           // -1
+ * ```
+ */
+export function extensionStart(text: string): number {
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 47 || c === 94) return i;
+  }
+  return -1;
+}
+
+/**
+ * Finds the first entry of a table that matches `text`, the reference way: entry by entry, pattern by pattern.
+ *
+ * An entry matches when one of its patterns matches the whole text, or, for a number with an extension (`+13175551234^12`),
+ * the number before the extension; the extension is then carried to the entry's outputs. A whole match is preferred within
+ * an entry, but an earlier entry that matches only the base still wins over a later one that matches the whole text.
+ *
+ * @param entries - the table
+ * @param text - the number to match
+ * @param carryExtension - whether an extension may be carried (false for SIP addresses)
+ * @returns the match, or undefined when no entry matches
+ * @example
+ * ```ts
+ * findFirstMatch(table, '+13175551234^12', true); // { entry: 6, matched: '+13175551234', suffix: '^12', ... }
+ * ```
+ */
+export function findFirstMatch(
+  entries: readonly MatchableEntry[],
+  text: string,
+  carryExtension: boolean,
+): TableMatch | undefined {
+  const sep = carryExtension ? extensionStart(text) : -1;
+  const base = sep > 0 ? text.slice(0, sep) : '';
+  for (let e = 0; e < entries.length; e++) {
+    const m = matchEntry(entries[e] as MatchableEntry, e, text, base, sep > 0 ? text.slice(sep) : '');
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/**
+ * Matches one entry against a number (and its base, when it has an extension). Exported for matchers that know which
+ * entry wins and only need its captures.
+ */
+export function matchEntry(
+  entry: MatchableEntry,
+  index: number,
+  text: string,
+  base: string,
+  suffix: string,
+): TableMatch | undefined {
+  const { patterns } = entry;
+  for (let p = 0; p < patterns.length; p++) {
+    const groups = (patterns[p] as CompiledPattern).regex.exec(text);
+    if (groups) return { entry: index, pattern: p, matched: text, suffix: '', groups };
+  }
+  if (base !== '') {
+    for (let p = 0; p < patterns.length; p++) {
+      const groups = (patterns[p] as CompiledPattern).regex.exec(base);
+      if (groups) return { entry: index, pattern: p, matched: base, suffix, groups };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * The public face of a compiled plan: `query`, its throwing twin `details`, and what the plan was built from.
+ */
+import type { CompiledPlan } from './compile.js';
+import type { Problem } from './errors.js';
+import { DialPlanError } from './errors.js';
+import { queryNumber } from './query.js';
+import type { DialPlanRules, PhoneNumberDetails, QueryOptions, QueryResult } from './types.js';
+
+/**
+ * A compiled dial plan. Immutable and safe to share: every method is a pure function of its arguments.
+ *
+ * @example
+ * ```ts
+ * const plan = loadDialPlan(yamlText);
+ * const r = plan.query('1-800-456-2354');
+ * if (r.ok) console.log(r.details.normalizedText); // +18004562354
+ * ```
+ */
+export interface DialPlan {
+  /** The plan's `name`. */
+  readonly name: string;
+  /** The validated rules, with defaults filled in. */
+  readonly rules: DialPlanRules;
+  /** The names of the plan's locations (empty for a plan without locations). */
+  readonly locations: readonly string[];
+  /** Warnings found while loading (errors stop the load). */
+  readonly warnings: readonly Problem[];
+  /**
+   * Resolves a number. Never throws, whatever the input: bad input is `{ ok: false, error }`.
+   *
+   * @param text - the number as typed
+   * @param options - the location to use
+   */
+  query(text: string, options?: QueryOptions): QueryResult;
+  /**
+   * Resolves a number and returns its details, throwing a {@link DialPlanError} (code `EMPTY`, `TOO_LONG`, ...) for bad input.
+   *
+   * @param text - the number as typed
+   * @param options - the location to use
+   */
+  details(text: string, options?: QueryOptions): PhoneNumberDetails;
+  /** The compiled tables, for tools built on the engine (explain, lint, faster matchers). */
+  readonly compiled: CompiledPlan;
+}
+
+/**
+ * Wraps a compiled plan in the public {@link DialPlan} interface.
+ *
+ * @param compiled - the compiled plan
+ * @param warnings - warnings found while loading
+ * @returns the plan
+ */
+export function createDialPlan(compiled: CompiledPlan, warnings: readonly Problem[]): DialPlan {
+  const locations = [...compiled.tables.keys()].filter((n) => n !== '');
+  return Object.freeze({
+    name: compiled.rules.name,
+    rules: compiled.rules,
+    locations,
+    warnings,
+    compiled,
+    query: (text: string, options?: QueryOptions): QueryResult => queryNumber(compiled, text, options),
+    details: (text: string, options?: QueryOptions): PhoneNumberDetails => {
+      const r = queryNumber(compiled, text, options);
+      if (r.ok) return r.details;
+      throw new DialPlanError(r.error.code, r.error.message);
+    },
+  });
+}

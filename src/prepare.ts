@@ -1,0 +1,199 @@
+/**
+ * Stage 1 of the pipeline: turn whatever a person typed into the string the tables match against.
+ */
+import type { QueryError } from './types.js';
+
+/** The longest input accepted, in characters (code points). Longer input is a `TOO_LONG` error value. */
+export const MAX_INPUT_LENGTH = 256;
+
+/** A number ready for input conversion. */
+export interface PreparedNumber {
+  readonly ok: true;
+  /** Digits and `+ / ^ * # ,` for a telephone number; the address without white space for SIP. */
+  readonly text: string;
+  /** Whether the input was read as a SIP address (only white space removed). */
+  readonly sip: boolean;
+}
+
+/** The outcome of {@link prepareNumber}. */
+export type PrepareResult = PreparedNumber | { readonly ok: false; readonly error: QueryError };
+
+/** One thing prepare did to the input, recorded for `explain`. */
+export interface PrepareStep {
+  readonly kind: 'sip' | 'tel' | 'extension-label' | 'removed' | 'mapped';
+  /** The text that was read. */
+  readonly from: string;
+  /** What it became (`""` when removed). */
+  readonly to: string;
+}
+
+// All Unicode white space, plus the zero-width and joiner characters that `\s` does not cover but that copy-and-paste brings.
+const WHITE_SPACE = /[\s\u200B-\u200D\u2060\u180E]+/gu;
+const SIP_SCHEME = /^sips?:/i;
+const TEL_SCHEME = /^tel:/i;
+// An extension label and its digits at the very end. The label must not follow a letter, so that the vanity number
+// `1-800-FLOWERSX12` keeps its letters while `1-800-FLOWERS x12` and `317-555-1234x12` get an extension.
+const EXTENSION_LABEL = /(?:;\s*ext\s*=|(?<![\p{L}])(?:extension|extn|ext|x))[\s.:=#]*(\p{Nd}+)[\s\u200B-\u200D\u2060\u180E]*$/iu;
+const NON_ASCII = /[^\x00-\x7F]/;
+
+// Keypad letters: index by (char code | 0x20) - 97.
+const KEYPAD = '22233344455566677778889999';
+
+/**
+ * Prepares a number: removes white space and formatting characters, maps letters to keypad digits and any Unicode decimal
+ * digit to its ASCII digit, turns an extension label (`x12`, `ext. 12`, `;ext=12`) into the extension separator, reads a
+ * `tel:` URI, and leaves SIP addresses alone except for white space. Never throws.
+ *
+ * @param raw - the input as typed
+ * @param extensionSeparator - what an extension label becomes, `^` (stored) or `/` (dialed automatically)
+ * @param trace - when given, receives what was removed and mapped, for `explain`
+ * @returns the prepared number, or an `EMPTY`, `TOO_LONG` or `NOT_A_STRING` error value
+ * @example
+ * ```ts
+ * prepareNumber('1-800-FLOWERS x12'); // { ok: true, text: '18003569377^12', sip: false }
+ * prepareNumber(' sip:agent@example.com'); // { ok: true, text: 'sip:agent@example.com', sip: true }
+ * ```
+ */
+export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^', trace?: PrepareStep[]): PrepareResult {
+  if (typeof raw !== 'string') {
+    return failure('NOT_A_STRING', `Expected a string, got ${raw === null ? 'null' : typeof raw}.`);
+  }
+  // `.length` counts UTF-16 units, never fewer than code points, so counting code points is only needed past the limit.
+  if (raw.length > MAX_INPUT_LENGTH && countCodePoints(raw) > MAX_INPUT_LENGTH) {
+    return failure('TOO_LONG', `Input is longer than ${MAX_INPUT_LENGTH} characters.`);
+  }
+  const compact = raw.replace(WHITE_SPACE, '');
+  if (SIP_SCHEME.test(compact) || compact.includes('@')) {
+    if (trace) {
+      trace.push({ kind: 'sip', from: raw, to: compact });
+      if (compact !== raw) trace.push({ kind: 'removed', from: raw, to: compact });
+    }
+    return compact === '' ? failure('EMPTY', 'Nothing dialable is left after preparing the input.') : ok(compact, true);
+  }
+
+  // NFKC folds fullwidth digits, letters and signs (１２３, ＋) into ASCII; it is skipped for the common ASCII input.
+  let text = NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw;
+  let suffix = '';
+  const trimmed = text.trim();
+  if (TEL_SCHEME.test(trimmed)) {
+    const tel = readTelUri(trimmed, extensionSeparator);
+    trace?.push({ kind: 'tel', from: trimmed, to: tel.number + tel.suffix });
+    text = tel.number;
+    suffix = tel.suffix;
+  } else {
+    const label = EXTENSION_LABEL.exec(text);
+    if (label) {
+      const digits = mapDigits(label[1] ?? '');
+      suffix = extensionSeparator + digits;
+      trace?.push({ kind: 'extension-label', from: label[0], to: suffix });
+      text = text.slice(0, label.index);
+    }
+  }
+
+  let out = '';
+  let dialable = false;
+  for (const ch of text) {
+    const c = ch.charCodeAt(0);
+    if (c >= 48 && c <= 57) {
+      out += ch;
+      dialable = true;
+    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      const digit = KEYPAD[(c | 0x20) - 97] as string;
+      trace?.push({ kind: 'mapped', from: ch, to: digit });
+      out += digit;
+      dialable = true;
+    } else if (c === 43 || c === 47 || c === 94 || c === 44) {
+      // + / ^ ,
+      out += ch;
+    } else if (c === 42 || c === 35) {
+      // * # are dialable on their own (feature codes such as *67).
+      out += ch;
+      dialable = true;
+    } else {
+      const d = c > 127 ? decimalDigitValue(ch) : -1;
+      if (d >= 0) {
+        trace?.push({ kind: 'mapped', from: ch, to: String(d) });
+        out += String(d);
+        dialable = true;
+      } else {
+        trace?.push({ kind: 'removed', from: ch, to: '' });
+      }
+    }
+  }
+  if (!dialable) return failure('EMPTY', 'Nothing dialable is left after preparing the input.');
+  return ok(out + suffix, false);
+}
+
+function ok(text: string, sip: boolean): PreparedNumber {
+  return { ok: true, text, sip };
+}
+
+function failure(code: QueryError['code'], message: string): PrepareResult {
+  return { ok: false, error: { code, message } };
+}
+
+function countCodePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/**
+ * Reads an RFC 3966 `tel:` URI: the number before the first `;`, an `ext=` parameter as the extension, and a global
+ * `phone-context` (one starting with `+`) as the prefix of a local number. Other parameters are ignored.
+ */
+function readTelUri(uri: string, extensionSeparator: string): { number: string; suffix: string } {
+  const [number = '', ...params] = uri.slice(4).split(';');
+  let suffix = '';
+  let context = '';
+  for (const param of params) {
+    const eq = param.indexOf('=');
+    const key = (eq < 0 ? param : param.slice(0, eq)).trim().toLowerCase();
+    const value = eq < 0 ? '' : safeDecode(param.slice(eq + 1).trim());
+    if (key === 'ext' && value !== '') suffix = extensionSeparator + mapDigits(value.replace(/[^\p{Nd}]/gu, ''));
+    else if (key === 'phone-context' && value.startsWith('+')) context = value;
+  }
+  const decoded = safeDecode(number);
+  return { number: context !== '' && !decoded.trim().startsWith('+') ? context + decoded : decoded, suffix };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** Turns every Unicode decimal digit of `s` into its ASCII digit. */
+function mapDigits(s: string): string {
+  let out = '';
+  for (const ch of s) {
+    const d = decimalDigitValue(ch);
+    out += d >= 0 ? String(d) : ch;
+  }
+  return out;
+}
+
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+const digitCache = new Map<number, number>();
+
+/**
+ * The value of a Unicode decimal digit (General Category Nd), or -1. Unicode guarantees that decimal digits are encoded in
+ * contiguous runs of ten, 0 to 9, so the value is the distance from the start of the run modulo ten.
+ */
+export function decimalDigitValue(ch: string): number {
+  const cp = ch.codePointAt(0) ?? 0;
+  if (cp >= 48 && cp <= 57) return cp - 48;
+  const cached = digitCache.get(cp);
+  if (cached !== undefined) return cached;
+  let value = -1;
+  if (DECIMAL_DIGIT.test(ch)) {
+    let start = cp;
+    while (start > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start--;
+    value = (cp - start) % 10;
+  }
+  // The cache is bounded by the number of code points seen, at most a few hundred Nd characters plus what users type.
+  if (digitCache.size < 4096) digitCache.set(cp, value);
+  return value;
+}

@@ -1,0 +1,66 @@
+/**
+ * The whole pipeline for one number: prepare, convert, classify, then the extension and queue fields.
+ */
+import { classifyNumber } from './classify.js';
+import type { CompiledPlan, LocationTables } from './compile.js';
+import { convertNumber } from './convert.js';
+import { resolveExtension } from './extension.js';
+import { prepareNumber } from './prepare.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueryResult } from './types.js';
+
+/**
+ * Picks the tables of the requested location, or the plan's default.
+ *
+ * @param plan - the compiled plan
+ * @param location - a location name, or undefined for the default
+ * @returns the tables, or an `UNKNOWN_LOCATION` error value
+ */
+export function selectTables(plan: CompiledPlan, location: string | undefined): LocationTables | QueryError {
+  if (location === undefined) return plan.defaultTables;
+  const tables = plan.tables.get(location);
+  if (tables && location !== '') return tables;
+  const names = [...plan.tables.keys()].filter((n) => n !== '');
+  return {
+    code: 'UNKNOWN_LOCATION',
+    message: names.length > 0 ? `Unknown location "${location}"; the plan has ${names.join(', ')}.` : `Unknown location "${location}"; the plan declares no locations.`,
+  };
+}
+
+/**
+ * Resolves one number into its ICWS details. Never throws: bad input comes back as `{ ok: false, error }`.
+ *
+ * @param plan - the compiled plan
+ * @param rawText - the number as typed; any value is accepted
+ * @param options - the location to use
+ * @returns the details and dial string, or the error
+ * @example
+ * ```ts
+ * const r = queryNumber(compiled, '6929');
+ * if (r.ok) r.details.queueName; // 'User Queue:jdoe'
+ * ```
+ */
+export function queryNumber(plan: CompiledPlan, rawText: unknown, options?: QueryOptions): QueryResult {
+  const tables = selectTables(plan, options?.location);
+  if (!('entries' in tables)) return { ok: false, error: tables };
+  const prepared = prepareNumber(rawText, plan.rules.extensionSeparator);
+  if (!prepared.ok) return prepared;
+  const converted = convertNumber(tables, prepared.text, prepared.sip);
+  const c = classifyNumber(plan, tables, converted.text, prepared.sip);
+  const ext = resolveExtension(plan, c.normalizedText, prepared.sip);
+  const details: PhoneNumberDetails = {
+    rawText: rawText as string,
+    normalizedText: c.normalizedText,
+    displayText: c.displayText,
+    editBase: c.editBase,
+    extension: ext.extension,
+    defaultClassification: c.classifications[0] ?? '',
+    classifications: c.classifications,
+    internal: c.internal,
+    queueType: ext.queueType,
+    queueName: ext.queueName,
+    voicemailCapable: ext.voicemailCapable,
+    dialCapable: c.dialCapable,
+    autoDialExtension: ext.autoDialExtension,
+  };
+  return { ok: true, details, dialString: c.dialString };
+}
