@@ -14,9 +14,12 @@ import { QueueType } from './types.js';
 import type { Path, RawProblem } from './validate.js';
 import { DIRECTORY_KINDS, pathOf, ProblemSink, validateRules } from './validate.js';
 
-/** Finds the first entry of a table that matches a number; see {@link findFirstMatch} for the semantics. */
+/**
+ * Finds the first entry of a table that matches a number; see {@link findFirstMatch} for the semantics, which every
+ * implementation must reproduce exactly. `accept` lets the caller skip entries whose match fails a condition.
+ */
 export interface TableMatcher {
-  find(text: string, carryExtension: boolean): TableMatch | undefined;
+  find(text: string, carryExtension: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined;
 }
 
 /** An input-conversion entry, compiled for one location. */
@@ -75,7 +78,7 @@ export type MatcherFactory = (entries: readonly { readonly patterns: readonly Co
 
 /** The reference matcher factory: tries entries in order. */
 export const referenceMatcher: MatcherFactory = (entries) => ({
-  find: (text, carry) => findFirstMatch(entries, text, carry),
+  find: (text, carry, accept) => findFirstMatch(entries, text, carry, accept),
 });
 
 const QUEUES: Readonly<Record<DirectoryKind, { type: QueueType; label: string }>> = {

@@ -179,6 +179,7 @@ export function extensionStart(text: string): number {
  * @param entries - the table
  * @param text - the number to match
  * @param carryExtension - whether an extension may be carried (false for SIP addresses)
+ * @param accept - when given, an entry whose match it rejects is skipped (conditions such as `when:`)
  * @returns the match, or undefined when no entry matches
  * @example
  * ```ts
@@ -189,12 +190,14 @@ export function findFirstMatch(
   entries: readonly MatchableEntry[],
   text: string,
   carryExtension: boolean,
+  accept?: (match: TableMatch) => boolean,
 ): TableMatch | undefined {
   const sep = carryExtension ? extensionStart(text) : -1;
   const base = sep > 0 ? text.slice(0, sep) : '';
+  const suffix = sep > 0 ? text.slice(sep) : '';
   for (let e = 0; e < entries.length; e++) {
-    const m = matchEntry(entries[e] as MatchableEntry, e, text, base, sep > 0 ? text.slice(sep) : '');
-    if (m) return m;
+    const m = matchEntry(entries[e] as MatchableEntry, e, text, base, suffix);
+    if (m && (!accept || accept(m))) return m;
   }
   return undefined;
 }
