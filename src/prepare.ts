@@ -91,37 +91,31 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   }
 
   let out = '';
-  let dialable = false;
   for (const ch of text) {
     const c = ch.charCodeAt(0);
     if (c >= 48 && c <= 57) {
       out += ch;
-      dialable = true;
     } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
       const digit = KEYPAD[(c | 0x20) - 97] as string;
       trace?.push({ kind: 'mapped', from: ch, to: digit });
       out += digit;
-      dialable = true;
-    } else if (c === 43 || c === 47 || c === 94 || c === 44) {
-      // + / ^ ,
+    } else if (c === 43 || c === 47 || c === 94 || c === 44 || c === 42 || c === 35) {
+      // + / ^ , * # are kept as typed.
       out += ch;
-    } else if (c === 42 || c === 35) {
-      // * # are dialable on their own (feature codes such as *67).
-      out += ch;
-      dialable = true;
     } else {
       const d = c > 127 ? decimalDigitValue(ch) : -1;
       if (d >= 0) {
         trace?.push({ kind: 'mapped', from: ch, to: String(d) });
         out += String(d);
-        dialable = true;
       } else {
         trace?.push({ kind: 'removed', from: ch, to: '' });
       }
     }
   }
-  if (!dialable) return failure('EMPTY', 'Nothing dialable is left after preparing the input.');
-  return ok(out + suffix, false);
+  // Only a number with nothing left at all is an error: `+` or `/` alone is kept as typed, so that querying any
+  // normalized text again gives the same normalized text.
+  out += suffix;
+  return out === '' ? failure('EMPTY', 'Nothing dialable is left after preparing the input.') : ok(out, false);
 }
 
 function ok(text: string, sip: boolean): PreparedNumber {
