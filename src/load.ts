@@ -15,7 +15,10 @@ import type { Path, RawProblem } from './validate.js';
 export interface LoadOptions {
   /** The file name to show in problems. */
   readonly file?: string;
-  /** Builds each table's matcher; the default is the engine's. */
+  /**
+   * Builds each table's matcher; the default is the engine's. For differential tests and benchmarks; not a stable API.
+   * @internal
+   */
   readonly matcher?: MatcherFactory;
 }
 

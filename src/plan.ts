@@ -40,7 +40,10 @@ export interface DialPlan {
    * @param options - the location to use
    */
   details(text: string, options?: QueryOptions): PhoneNumberDetails;
-  /** The compiled tables, for tools built on the engine (explain, lint, faster matchers). */
+  /**
+   * The compiled tables, for tools built on the engine (explain, lint, faster matchers). Not a stable API.
+   * @internal
+   */
   readonly compiled: CompiledPlan;
 }
 
