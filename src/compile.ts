@@ -2,6 +2,7 @@
  * Compiles validated rules into the tables the pipeline runs: patterns parsed and turned into matchers for each location,
  * templates parsed and checked against every pattern of their entry, the directory indexed by extension.
  */
+import { automatonMatcher } from './automaton.js';
 import type { Problem } from './errors.js';
 import type { CompiledPattern, RefValue, TableMatch } from './match.js';
 import { compilePattern, findFirstMatch } from './match.js';
@@ -73,10 +74,10 @@ export interface CompiledPlan {
   readonly unmatched: { readonly classifications: readonly string[]; readonly internal: boolean; readonly dialCapable: boolean };
 }
 
-/** Builds a matcher for a table; the reference matcher unless a faster one is plugged in. */
+/** Builds a matcher for a table; the compiled automaton ({@link automatonMatcher}) unless another is plugged in. */
 export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
 
-/** The reference matcher factory: tries entries in order. */
+/** The reference matcher factory: tries entries in order. The compiled automaton must agree with it. */
 export const referenceMatcher: MatcherFactory = (entries) => ({
   find: (text, carry, accept) => findFirstMatch(entries, text, carry, accept),
 });
@@ -101,7 +102,7 @@ export type CompileOutcome =
  * @param matcherFactory - builds each table's matcher
  * @returns the compiled plan or the problems
  */
-export function compileRules(value: unknown, matcherFactory: MatcherFactory = referenceMatcher): CompileOutcome {
+export function compileRules(value: unknown, matcherFactory: MatcherFactory = automatonMatcher): CompileOutcome {
   const sink = new ProblemSink();
   const rules = validateRules(value, sink);
   const varNames = new Set(Object.values(rules.locations).flatMap((vars) => Object.keys(vars)));

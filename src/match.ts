@@ -27,6 +27,8 @@ export interface CompiledPattern {
   readonly zGroup: number;
   /** The length of every string the pattern matches, when that is fixed. */
   readonly fixedLength: number | undefined;
+  /** What each `{name}` of the pattern resolved to in this location (undefined: unknown, matches nothing), for compiled matchers. */
+  readonly refs: ReadonlyMap<string, RefValue | undefined>;
 }
 
 const REGEX_SPECIAL = /[\\^$.*+?()[\]{}|/]/g;
@@ -63,6 +65,7 @@ export function compilePattern(
   const positionalGroups: number[] = [];
   const setGroups = new Map<string, number>();
   let zGroup = 0;
+  const refs = new Map<string, RefValue | undefined>();
   const add = (n: number | undefined): void => {
     fixed = fixed === undefined || n === undefined ? undefined : fixed + n;
   };
@@ -100,6 +103,7 @@ export function compilePattern(
         break;
       case 'ref': {
         const value = resolve(t.name);
+        refs.set(t.name, value);
         if (value === undefined) {
           re += '(?!)';
         } else if (value.kind === 'var') {
@@ -127,6 +131,7 @@ export function compilePattern(
     setGroups,
     zGroup,
     fixedLength: fixed,
+    refs,
   };
 }
 

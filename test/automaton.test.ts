@@ -1,0 +1,253 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { automatonMatcher, compileAutomaton } from '../src/automaton.js';
+import type { AutomatonOptions } from '../src/automaton.js';
+import { referenceMatcher } from '../src/compile.js';
+import type { MatchableEntry, RefValue, TableMatch } from '../src/match.js';
+import { compilePattern, findFirstMatch, STAR_CHARS } from '../src/match.js';
+import type { PatternToken } from '../src/pattern.js';
+import { parsePattern } from '../src/pattern.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan, loadDialPlan } from '../src/index.js';
+
+// What `{name}` stands for in the random plans: sets (one with values that prefix each other, one empty), location
+// variables and a name that resolves to nothing.
+const REFS: Record<string, RefValue> = {
+  tf: { kind: 'set', values: ['800', '888', '8'] },
+  cc: { kind: 'set', values: ['1', '44', '441', 'ab'] },
+  sch: { kind: 'set', values: ['sip:', 'SIPS:', 'tel:'] },
+  none: { kind: 'set', values: [] },
+  area: { kind: 'var', value: '317' },
+  word: { kind: 'var', value: 'Éx' },
+};
+const resolve = (name: string): RefValue | undefined => REFS[name];
+
+const compileTable = (table: readonly (readonly string[])[]): MatchableEntry[] =>
+  table.map((patterns) => ({
+    patterns: patterns.map((src) => compilePattern(src, parsePattern(src).tokens, resolve)),
+  }));
+
+/** A plain view of a match, so that deep equality does not depend on how the groups array was made. */
+const view = (m: TableMatch | undefined): unknown =>
+  m === undefined ? undefined : { entry: m.entry, pattern: m.pattern, matched: m.matched, suffix: m.suffix, groups: [...m.groups] };
+
+// ---- Random plans: patterns written as rule authors write them, using every part of the language.
+const piece = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('0', '1', '2', '3', '5', '8', '9') },
+  { weight: 5, arbitrary: fc.constantFrom('X', 'x', 'Y', 'N', 'n') },
+  { weight: 3, arbitrary: fc.constant('?') },
+  { weight: 2, arbitrary: fc.constant('Z') },
+  { weight: 2, arbitrary: fc.constantFrom('[1-3]', '[2-9]', '[*#]', '[a-c]', '[0,]', '[É]') },
+  { weight: 2, arbitrary: fc.constantFrom('{tf}', '{cc}', '{sch}', '{area}', '{word}', '{none}', '{unknown}') },
+  { weight: 2, arbitrary: fc.constantFrom('"X"', '"ext"', '"#"', '"Zz"', '"é"') },
+  { weight: 3, arbitrary: fc.constantFrom('+', '/', '^', '*', '#', ',', '@', 's', 'I', 'p:', 'a', 'É', 'ü', '.') },
+);
+const patternArb = fc.array(piece, { minLength: 1, maxLength: 6 }).map((ps) => ps.join(''));
+const planArb = fc.array(fc.array(patternArb, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 8 });
+
+const anyChar = fc.constantFrom(
+  ...'0123456789012345678901234567890123456789'.split(''),
+  ...'+/^*#,@.:'.split(''),
+  ...'sSiIpPaAbBcCeExXzZtTlL'.split(''),
+  'é', 'É', 'ü', 'Ü', 'ſ', '\u212a', 'K', 'k', '\u00a0', '\ud83d',
+);
+const randomText = fc.array(anyChar, { maxLength: 14 }).map((cs) => cs.join(''));
+
+/** A text that one pattern of the plan matches, with random case: so that matches and near-misses are common. */
+function sampleOf(tokens: readonly PatternToken[]): fc.Arbitrary<string> {
+  const parts = tokens.map((t): fc.Arbitrary<string> => {
+    switch (t.kind) {
+      case 'literal':
+        return fc.array(fc.boolean(), { minLength: t.text.length, maxLength: t.text.length }).map((up) =>
+          [...t.text].map((c, i) => (up[i] ? c.toUpperCase() : c.toLowerCase())).join(''),
+        );
+      case 'class':
+        return t.chars === '' ? fc.constant('') : fc.constantFrom(...t.chars.split(''));
+      case 'wildcard':
+        if (t.wildcard === '?') return fc.array(fc.constantFrom(...STAR_CHARS.split('')), { maxLength: 3 }).map((a) => a.join(''));
+        if (t.wildcard === 'Z') return fc.array(anyChar, { maxLength: 4 }).map((a) => a.join(''));
+        return fc.constantFrom(...(t.wildcard === 'X' ? '0123456789' : t.wildcard === 'Y' ? '123456789' : '23456789').split(''));
+      case 'ref': {
+        const v = REFS[t.name];
+        if (v === undefined) return fc.constant('');
+        return v.kind === 'var' ? fc.constant(v.value) : v.values.length === 0 ? fc.constant('') : fc.constantFrom(...v.values);
+      }
+    }
+  });
+  return fc.tuple(...parts).map((ps) => ps.join(''));
+}
+
+const extensionArb = fc.oneof(
+  fc.constant(''),
+  fc.tuple(fc.constantFrom('/', '^'), fc.array(fc.constantFrom('1', '2', '/', '^', '#'), { maxLength: 4 })).map(([s, d]) => s + d.join('')),
+);
+
+const inputArb = (plan: readonly (readonly string[])[]): fc.Arbitrary<string> =>
+  fc.oneof(
+    randomText,
+    fc
+      .tuple(fc.constantFrom(...plan.flat()).chain((src) => sampleOf(parsePattern(src).tokens)), extensionArb)
+      .map(([a, b]) => a + b),
+    fc.tuple(randomText, extensionArb).map(([a, b]) => a + b),
+  );
+
+/** An accept predicate that rejects some entries, and optionally every base-only match. */
+const acceptArb = fc.option(
+  fc.record({ rejected: fc.uniqueArray(fc.nat(9), { maxLength: 4 }), noBase: fc.boolean() }).map(
+    ({ rejected, noBase }) =>
+      (m: TableMatch): boolean =>
+        !rejected.includes(m.entry) && !(noBase && m.suffix !== ''),
+  ),
+  { nil: undefined },
+);
+
+describe('compileAutomaton', () => {
+  it('agrees with the reference matcher on random plans, inputs and accept predicates', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((plan) =>
+          fc.tuple(fc.constant(plan), fc.array(fc.tuple(inputArb(plan), fc.boolean(), acceptArb), { minLength: 1, maxLength: 25 })),
+        ),
+        ([plan, queries]) => {
+          const entries = compileTable(plan);
+          const matcher = compileAutomaton(entries);
+          for (const [text, carry, accept] of queries) {
+            expect(view(matcher.find(text, carry, accept)), `${JSON.stringify(plan)} ${JSON.stringify(text)} carry=${carry}`).toEqual(
+              view(findFirstMatch(entries, text, carry, accept)),
+            );
+          }
+          expect(matcher.stats().fallbacks).toBe(0);
+        },
+      ),
+      { seed: 42, numRuns: 400 },
+    );
+  });
+
+  it('agrees with the reference when its cache is tiny and keeps being flushed', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((plan) => fc.tuple(fc.constant(plan), fc.array(fc.tuple(inputArb(plan), fc.boolean()), { minLength: 1, maxLength: 20 }))),
+        ([plan, queries]) => {
+          const entries = compileTable(plan);
+          const matcher = compileAutomaton(entries, { maxStates: 4 });
+          for (const [text, carry] of queries) {
+            expect(view(matcher.find(text, carry))).toEqual(view(findFirstMatch(entries, text, carry)));
+          }
+          expect(matcher.stats().states).toBeLessThanOrEqual(4);
+        },
+      ),
+      { seed: 7, numRuns: 150 },
+    );
+  });
+
+  it('lets an earlier entry matching only the base beat a later entry matching the whole text', () => {
+    const entries = compileTable([['+1NXXNXXXXXX'], ['+Z'], ['Z']]);
+    const m = compileAutomaton(entries);
+    expect(view(m.find('+13175551234^12', true))).toEqual({
+      entry: 0,
+      pattern: 0,
+      matched: '+13175551234',
+      suffix: '^12',
+      groups: ['+13175551234', '3', '1', '7', '5', '5', '5', '1', '2', '3', '4'],
+    });
+    // Without carrying the extension the base does not count, and the whole text goes to the later entry.
+    expect(m.find('+13175551234^12', false)?.entry).toBe(1);
+    // A predicate that refuses entry 0 gets the whole-text match of entry 1.
+    expect(view(m.find('+13175551234^12', true, (x) => x.entry !== 0))).toEqual(view(findFirstMatch(entries, '+13175551234^12', true, (x) => x.entry !== 0)));
+    expect(m.find('+13175551234^12', true, (x) => x.entry !== 0)?.suffix).toBe('');
+  });
+
+  it('prefers the whole text within one entry and reports the first pattern that matches', () => {
+    const entries = compileTable([['XXXX^XX', 'XXXX', 'Z']]);
+    const m = compileAutomaton(entries);
+    expect(view(m.find('1234^56', true))).toEqual({ entry: 0, pattern: 0, matched: '1234^56', suffix: '', groups: ['1234^56', '1', '2', '3', '4', '5', '6'] });
+    expect(m.find('1234^5', true)?.pattern).toBe(2);
+  });
+
+  it('treats a leading separator as part of the number, not as an extension', () => {
+    const entries = compileTable([['XXXX'], ['/Z']]);
+    const m = compileAutomaton(entries);
+    expect(m.find('/6929', true)?.entry).toBe(1);
+    expect(m.find('/6929', true)?.suffix).toBe('');
+  });
+
+  it('folds case as the reference regexes do, including outside ASCII', () => {
+    const entries = compileTable([['sip:Z'], ['é"X"'], ['k']]);
+    const m = compileAutomaton(entries);
+    for (const text of ['SIP:a@b', 'Sip:', 'ÉX', 'éx', 'Éy', 'K', 'k', '\u212a', 'ſip:a']) {
+      expect(view(m.find(text, true)), text).toEqual(view(findFirstMatch(entries, text, true)));
+    }
+    expect(m.find('ÉX', true)?.entry).toBe(1);
+    expect(m.find('\u212a', true)).toBeUndefined();
+  });
+
+  it('never matches a pattern with an unknown name or an empty set', () => {
+    const entries = compileTable([['1{unknown}'], ['1{none}'], ['1Z']]);
+    expect(compileAutomaton(entries).find('1', true)?.entry).toBe(2);
+  });
+
+  it('reads an empty text as the reference does', () => {
+    const entries = compileTable([['?'], ['Z']]);
+    expect(view(compileAutomaton(entries).find('', true))).toEqual(view(findFirstMatch(entries, '', true)));
+  });
+});
+
+describe('pathological plans', () => {
+  // `?1XXXXXXXXXXXX`: the 13th character from the end is a 1. A DFA must remember the last 13 characters, 2^13 states
+  // over the digits 0 and 1 alone; most inputs below build new states.
+  const entries = compileTable([['?1XXXXXXXXXXXX'], ['?2XXXXXXXXXXXX', '??3???'], ['Z']]);
+  const texts = fc.sample(fc.array(fc.constantFrom('0', '1', '2', '3'), { minLength: 10, maxLength: 30 }).map((a) => a.join('')), {
+    seed: 3,
+    numRuns: 400,
+  });
+
+  const run = (options: AutomatonOptions): ReturnType<ReturnType<typeof compileAutomaton>['stats']> => {
+    const m = compileAutomaton(entries, options);
+    for (const t of texts) expect(view(m.find(t, true))).toEqual(view(findFirstMatch(entries, t, true)));
+    return m.stats();
+  };
+
+  it('stays within its state bound, flushes, and still answers like the reference', () => {
+    const stats = run({ maxStates: 2000 });
+    expect(stats.states).toBeLessThanOrEqual(2000);
+    expect(stats.flushes).toBeGreaterThan(0);
+  });
+
+  it('gives up the DFA for the reference matcher when the cache thrashes', () => {
+    const stats = run({ maxStates: 50 });
+    expect(stats.disabled).toBe(true);
+    expect(stats.states).toBe(0);
+    expect(stats.fallbacks).toBeGreaterThan(0);
+  });
+
+  it('bounds the node ids held by its states too', () => {
+    const stats = run({ maxStoredNodes: 5000 });
+    expect(stats.flushes + (stats.disabled ? 1 : 0)).toBeGreaterThan(0);
+  });
+});
+
+describe('the engine default', () => {
+  it('compiles every table of a plan into an automaton', () => {
+    const plan = loadDefaultDialPlan();
+    const tables = plan.compiled.defaultTables;
+    expect('stats' in tables.entryMatcher && 'stats' in tables.conversionMatcher).toBe(true);
+  });
+
+  it('gives the same details as the reference matcher on the default plan', () => {
+    const fast = loadDefaultDialPlan();
+    const reference = loadDialPlan(readFileSync(DEFAULT_RULES_PATH, 'utf8'), { matcher: referenceMatcher });
+    const inputs = fc.sample(
+      fc.oneof(
+        fc.array(fc.constantFrom(...'0123456789+-() /^*#xX'.split('')), { maxLength: 18 }).map((a) => a.join('')),
+        fc.constantFrom('sip:agent@example.com', 'SIPS:Agent@Example.com', '1-800-FLOWERS x12', '+44 20 7946 0958', '911', '6929'),
+      ),
+      { seed: 11, numRuns: 2000 },
+    );
+    for (const text of inputs) expect(fast.query(text), text).toEqual(reference.query(text));
+  });
+
+  it('is exported as a matcher factory', () => {
+    const entries = compileTable([['NXX']]);
+    expect(automatonMatcher(entries).find('317', true)?.entry).toBe(0);
+  });
+});
