@@ -170,6 +170,8 @@ class LazyDfa implements AutomatonMatcher {
   private readonly matchEntry: number[] = [];
   private readonly matchPattern: number[] = [];
   private readonly starts: number[] = [];
+  /** Per entry and pattern, how to cut the captures out of a match without the regex; null where the regex is needed. */
+  private readonly layouts: (Layout | null)[][] = [];
   // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
   private stamp: Int32Array = new Int32Array(0);
   private generation = 0;
@@ -223,6 +225,7 @@ class LazyDfa implements AutomatonMatcher {
     };
     for (let e = 0; e < entries.length; e++) {
       const patterns = (entries[e] as MatchableEntry).patterns;
+      this.layouts.push(patterns.map(layoutOf));
       for (let p = 0; p < patterns.length; p++) {
         const pattern = patterns[p] as CompiledPattern;
         if (!canMatch(pattern)) continue;
@@ -315,10 +318,28 @@ class LazyDfa implements AutomatonMatcher {
   }
 
   /**
-   * The match of the pattern the DFA chose; its captures come from that pattern's regex alone. Null only if the automaton
-   * and the regex disagreed, which the differential test rules out; the caller then asks the reference matcher.
+   * The match of the pattern the DFA chose, with its captures: cut at known offsets when the pattern has at most one
+   * token of variable length (the split is then unique, so it is the regex's), else from that pattern's regex alone.
+   * Null only if the automaton and the regex disagreed, which the differential test rules out; the caller then asks the
+   * reference matcher.
    */
   private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | null {
+    const layout = (this.layouts[entry] as (Layout | null)[])[pattern] as Layout | null;
+    if (layout !== null) {
+      const { lengths, captured, groupCount } = layout;
+      const groups: string[] = new Array<string>(groupCount + 1);
+      groups[0] = matched;
+      const variable = matched.length - layout.fixed;
+      let at = 0;
+      let g = 1;
+      for (let i = 0; i < lengths.length; i++) {
+        const len = lengths[i] as number;
+        const end = at + (len < 0 ? variable : len);
+        if (captured[i] === 1) groups[g++] = matched.slice(at, end);
+        at = end;
+      }
+      return { entry, pattern, matched, suffix, groups };
+    }
     const regex = ((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern).regex;
     const groups = regex.exec(matched);
     return groups === null ? null : { entry, pattern, matched, suffix, groups };
@@ -534,6 +555,62 @@ class LazyDfa implements AutomatonMatcher {
     }
     this.reset();
   }
+}
+
+/** Where a pattern's captures sit in what it matched, for a pattern with at most one token of variable length. */
+interface Layout {
+  /** Per token, the length it matches, or -1 for the one token of variable length. */
+  readonly lengths: Int8Array | Int32Array;
+  /** Per token, 1 when it is a capture group of the regex (wildcards, sets, named sets). */
+  readonly captured: Uint8Array;
+  /** The sum of the fixed lengths. */
+  readonly fixed: number;
+  readonly groupCount: number;
+}
+
+/** The layout of a pattern, or null when two tokens have a variable length (the regex then decides the split). */
+function layoutOf(pattern: CompiledPattern): Layout | null {
+  const n = pattern.tokens.length;
+  const lengths = new Int32Array(n);
+  const captured = new Uint8Array(n);
+  let variable = 0;
+  let fixed = 0;
+  let groupCount = 0;
+  for (let i = 0; i < n; i++) {
+    const t = pattern.tokens[i] as PatternToken;
+    let len: number;
+    switch (t.kind) {
+      case 'literal':
+        len = t.text.length;
+        break;
+      case 'class':
+        len = 1;
+        captured[i] = 1;
+        break;
+      case 'wildcard':
+        len = t.wildcard === '?' || t.wildcard === 'Z' ? -1 : 1;
+        captured[i] = 1;
+        break;
+      case 'ref': {
+        const v = pattern.refs.get(t.name);
+        // A pattern with an unknown name or an empty set never matches: no layout needed.
+        if (v === undefined || (v.kind === 'set' && v.values.length === 0)) return null;
+        if (v.kind === 'var') {
+          len = v.value.length;
+        } else {
+          const first = (v.values[0] as string).length;
+          len = v.values.every((x) => x.length === first) ? first : -1;
+          captured[i] = 1;
+        }
+        break;
+      }
+    }
+    if (captured[i] === 1) groupCount++;
+    if (len < 0) variable++;
+    else fixed += len;
+    lengths[i] = len;
+  }
+  return variable > 1 ? null : { lengths, captured, fixed, groupCount };
 }
 
 /** A string key for a sorted node set: two UTF-16 units per id. */

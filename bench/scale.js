@@ -1,0 +1,128 @@
+/**
+ * Benchmark 2: generated plans of 10, 100, 1 000 and 10 000 dial-plan entries (one Local entry per area code and exchange,
+ * then Long distance, International and a catch-all), over the shared corpus: queries/s and its ratio to the 10-entry
+ * plan, `compileDialPlan` time on the parsed object (YAML parsing timed apart), heap held by the plan, DFA states built.
+ * The naive ordered-regex matcher runs the same plans on a slice of the corpus, for comparison.
+ *
+ * Run: `npm run build && node --expose-gc bench/scale.js`.
+ */
+import { performance } from 'node:perf_hooks';
+import { parse, stringify } from 'yaml';
+import { compileDialPlan } from '../dist/index.js';
+import { referenceMatcher } from '../dist/compile.js';
+import { AREA_CODES, generateCorpus } from './corpus.js';
+import { fmt, measure, printTable } from './harness.js';
+
+const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10,100,1000,10000').split(',').map(Number);
+const SIZE = Number(process.env.BENCH_CORPUS ?? 100_000);
+const corpus = generateCorpus(SIZE);
+const gc = globalThis.gc ?? (() => {});
+
+/**
+ * A plan with `entries` dial-plan entries: `entries - 3` Local entries `+1AAAEEEXXXX`, one per area code and exchange,
+ * then the three entries that catch the rest.
+ */
+export function buildScalePlan(entries) {
+  const areas = [...new Set(AREA_CODES)];
+  const locals = [];
+  for (let i = 0; i < entries - 3; i++) {
+    const area = areas[i % areas.length];
+    const exchange = String(200 + Math.floor(i / areas.length));
+    locals.push({
+      name: `Local ${area}-${exchange}`,
+      match: `+1${area}${exchange}XXXX`,
+      classification: 'Local',
+      display: `({classification}) (${area}) ${exchange}-XXXX`,
+      dialString: `${area}${exchange}XXXX`,
+    });
+  }
+  return {
+    name: `Scale ${entries}`,
+    classifications: [{ name: 'Local' }, { name: 'Long Distance' }, { name: 'International' }, { name: 'Other' }],
+    inputConversions: [
+      { name: 'Seven-digit local number', match: 'NXXXXXX', output: '+1317NXXXXXX' },
+      { name: 'Ten-digit number', match: 'NXXNXXXXXX', output: '+1NXXNXXXXXX' },
+      { name: 'One plus ten digits', match: '1NXXNXXXXXX', output: '+1NXXNXXXXXX' },
+      { name: 'International access code 011', match: '011Z', output: '+Z' },
+    ],
+    dialPlan: [
+      ...locals,
+      { name: 'Long distance', match: '+1NXXNXXXXXX', classification: 'Long Distance', display: '({classification}) 1 (NXX) NXX-XXXX' },
+      { name: 'International', match: '+Z', classification: 'International', display: '({classification}) +Z' },
+      { name: 'Anything else', match: 'Z', classification: 'Other' },
+    ],
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+let tenEntries = 0;
+let tenNaive = 0;
+for (const n of SIZES) {
+  const rules = buildScalePlan(n);
+  const yamlText = stringify(rules);
+  const parseMs = median([0, 1, 2].map(() => {
+    const t0 = performance.now();
+    parse(yamlText);
+    return performance.now() - t0;
+  }));
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const compileTimes = [];
+  let plan;
+  for (let r = 0; r < 3; r++) {
+    plan = undefined;
+    const t0 = performance.now();
+    plan = compileDialPlan(rules);
+    compileTimes.push(performance.now() - t0);
+  }
+  gc();
+  const heapCompiled = process.memoryUsage().heapUsed - heap0;
+  const speed = measure((t) => plan.query(t).ok, corpus);
+  gc();
+  const heapWarm = process.memoryUsage().heapUsed - heap0;
+  const stats = plan.compiled.defaultTables.entryMatcher.stats?.();
+  // The naive matcher tries every entry: give it fewer inputs as the plan grows, so that the run stays short.
+  const naivePlan = compileDialPlan(rules, { matcher: referenceMatcher });
+  const slice = corpus.slice(0, Math.max(2000, Math.min(SIZE, Math.floor(20_000_000 / (n * 10)))));
+  const naive = measure((t) => naivePlan.query(t).ok, slice, { rounds: n >= 10_000 ? 1 : 3, warmup: n >= 10_000 ? 0 : 1 });
+  if (n === SIZES[0]) {
+    tenEntries = speed.perSecond;
+    tenNaive = naive.perSecond;
+  }
+  rows.push([
+    fmt(n),
+    fmt(speed.perSecond),
+    speed.nsPerQuery.toFixed(0),
+    (tenEntries / speed.perSecond).toFixed(2),
+    median(compileTimes).toFixed(1),
+    parseMs.toFixed(1),
+    (heapCompiled / 1048576).toFixed(1),
+    (heapWarm / 1048576).toFixed(1),
+    stats ? fmt(stats.states) : '-',
+    fmt(naive.perSecond),
+    (tenNaive / naive.perSecond).toFixed(1),
+  ]);
+}
+console.log(`\n## 2. scale: generated plans (corpus ${fmt(SIZE)} inputs; naive matcher on a slice)\n`);
+printTable(
+  [
+    'entries',
+    'queries/s',
+    'ns/query',
+    'time/query vs 10',
+    'compile ms',
+    'YAML parse ms',
+    'heap MB compiled',
+    'heap MB after corpus',
+    'DFA states',
+    'naive queries/s',
+    'naive time vs 10',
+  ],
+  rows,
+);
+const last = rows[rows.length - 1];
+console.log(
+  `\ntargets: ${last[0]} entries within 1.3× the time per query of ${rows[0][0]} → ${Number(last[3]) <= 1.3 ? 'met' : 'NOT met'} (${last[3]}×); ` +
+    `compileDialPlan under 1 s → ${Number(last[4]) < 1000 ? 'met' : 'NOT met'} (${last[4]} ms)`,
+);
