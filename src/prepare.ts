@@ -62,8 +62,11 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   if (raw.length > MAX_INPUT_LENGTH && countCodePoints(raw) > MAX_INPUT_LENGTH) {
     return failure('TOO_LONG', `Input is longer than ${MAX_INPUT_LENGTH} characters.`);
   }
-  const compact = raw.replace(WHITE_SPACE, '');
-  if (SIP_SCHEME.test(compact) || compact.includes('@')) {
+  // A SIP address holds `@` or starts with `sip:`/`sips:`; checking for `@` and `:` first spares the common telephone
+  // number the white-space pass, which only SIP addresses need.
+  const maybeSip = raw.includes('@') || raw.includes(':');
+  const compact = maybeSip ? raw.replace(WHITE_SPACE, '') : '';
+  if (maybeSip && (SIP_SCHEME.test(compact) || compact.includes('@'))) {
     if (trace) {
       trace.push({ kind: 'sip', from: raw, to: compact });
       if (compact !== raw) trace.push({ kind: 'removed', from: raw, to: compact });
@@ -80,7 +83,9 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
     trace?.push({ kind: 'tel', from: trimmed, to: tel.number + tel.suffix });
     text = tel.number;
     suffix = tel.suffix;
-  } else {
+  } else if (text.includes('x') || text.includes('X')) {
+    // Every extension label (`x`, `ext`, `extn`, `extension`, `;ext=`) holds an x, and no other character case-folds to
+    // one, so text without an x needs no trip through the label regex.
     const label = EXTENSION_LABEL.exec(text);
     if (label) {
       const digits = mapDigits(label[1] ?? '');
@@ -91,8 +96,14 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   }
 
   let out = '';
-  for (const ch of text) {
+  // Indexed by code unit, stepping over surrogate pairs whole: what `for...of` does, without an iterator per number.
+  for (let i = 0; i < text.length; i++) {
+    let ch = text[i] as string;
     const c = ch.charCodeAt(0);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) ch = text.slice(i, ++i + 1);
+    }
     if (c >= 48 && c <= 57) {
       out += ch;
     } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
