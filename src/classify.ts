@@ -3,8 +3,6 @@
  */
 import type { CompiledPlan, LocationTables } from './compile.js';
 import type { TableMatch } from './match.js';
-import type { ParsedTemplate } from './template.js';
-import { fillTemplate } from './template.js';
 
 /** What the dial plan made of a number. */
 export interface Classification {
@@ -54,17 +52,17 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
       dialCapable: plan.unmatched.dialCapable,
     };
   }
-  const context = { classification: entry.rule.classification, vars: tables.vars };
-  const fill = (tpl: ParsedTemplate | undefined): string | undefined =>
-    tpl === undefined ? undefined : fillTemplate(tpl, pattern, match.matched, match.groups, context) + match.suffix;
-  const normalizedText = fill(entry.normalized) ?? converted;
+  // The entry's templates, compiled for the pattern that matched (see compileFiller): the same text fillTemplate gives.
+  const fillers = entry.fillers[match.pattern];
+  const { matched, groups, suffix } = match;
+  const normalizedText = fillers?.normalized ? fillers.normalized(matched, groups) + suffix : converted;
   return {
     entry: match.entry,
     match,
     normalizedText,
-    displayText: fill(entry.display) ?? defaultDisplay(normalizedText),
-    editBase: fill(entry.editBase) ?? '',
-    dialString: fill(entry.dialString) ?? normalizedText,
+    displayText: fillers?.display ? fillers.display(matched, groups) + suffix : defaultDisplay(normalizedText),
+    editBase: fillers?.editBase ? fillers.editBase(matched, groups) + suffix : '',
+    dialString: fillers?.dialString ? fillers.dialString(matched, groups) + suffix : normalizedText,
     classifications: entry.classifications,
     internal: entry.internal,
     dialCapable: entry.rule.dialCapable,

@@ -33,6 +33,8 @@ export function convertNumber(tables: LocationTables, prepared: string, sip: boo
   const conv = tables.conversions[match.entry];
   const pattern = conv?.patterns[match.pattern];
   if (!conv || !pattern) return { text: prepared, entry: -1, match: undefined };
-  const output = fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
+  // `output` compiled for the pattern that matched: the same text fillTemplate gives, without working it out per query.
+  const filler = conv.outputFillers[match.pattern];
+  const output = filler ? filler(match.matched, match.groups) : fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
   return { text: output + match.suffix, entry: match.entry, match };
 }

@@ -1,0 +1,104 @@
+/**
+ * Templates compiled against one pattern, for the hot path: what {@link fillTemplate} works out on every query (which
+ * capture group a wildcard repeats, what a `{name}` stands for, the classification and location variables) is worked out
+ * once, and adjacent literal text is joined.
+ */
+import type { CompiledPattern } from './match.js';
+import type { FillContext, ParsedTemplate } from './template.js';
+
+/** A template ready to fill from one pattern's match. */
+export type Filler = (matched: string, groups: readonly (string | undefined)[]) => string;
+
+const TEXT = 0;
+const GROUP = 1;
+const SLICE = 2;
+
+/**
+ * Compiles a template for one pattern and context. The filler gives exactly what {@link fillTemplate} gives for the same
+ * pattern, match and context.
+ *
+ * @param template - the parsed template
+ * @param pattern - the pattern whose matches it fills from
+ * @param context - the classification and location variables
+ * @returns the filler
+ * @example
+ * ```ts
+ * const fill = compileFiller(parseTemplate('+1317NXXXXXX'), p, { classification: '', vars: {} });
+ * fill('5551234', p.regex.exec('5551234')!); // '+13175551234'
+ * ```
+ */
+export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern, context: FillContext): Filler {
+  const kinds: number[] = [];
+  const texts: string[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  const text = (s: string): void => {
+    if (s === '') return;
+    const last = kinds.length - 1;
+    if (last >= 0 && kinds[last] === TEXT) texts[last] += s;
+    else push(TEXT, s, 0, 0);
+  };
+  const push = (kind: number, s: string, a: number, b: number): void => {
+    kinds.push(kind);
+    texts.push(s);
+    from.push(a);
+    to.push(b);
+  };
+  for (const t of template.tokens) {
+    switch (t.kind) {
+      case 'literal':
+        text(t.text);
+        break;
+      case 'wildcard': {
+        const g = pattern.positionalGroups[t.rank];
+        if (g !== undefined) push(GROUP, '', g, 0);
+        break;
+      }
+      case 'ordinal':
+        // `to` -1 stands for "to the end", as slice(from - 1, undefined) does.
+        push(SLICE, '', t.from - 1, t.to ?? -1);
+        break;
+      case 'ref': {
+        // The order of fillRef: {Z}, {classification}, a named set of the pattern, a location variable.
+        const name = t.name;
+        if (name === 'Z' || name === 'z') {
+          if (pattern.zGroup > 0) push(GROUP, '', pattern.zGroup, 0);
+        } else if (name === 'classification') {
+          text(context.classification);
+        } else {
+          const g = pattern.setGroups.get(name);
+          if (g !== undefined) push(GROUP, '', g, 0);
+          else text(context.vars[name] ?? '');
+        }
+        break;
+      }
+    }
+  }
+  const n = kinds.length;
+  if (n === 0) return () => '';
+  if (n === 1 && kinds[0] === TEXT) {
+    const only = texts[0] as string;
+    return () => only;
+  }
+  const k = Int8Array.from(kinds);
+  const a = Int32Array.from(from);
+  const b = Int32Array.from(to);
+  return (matched, groups) => {
+    let out = '';
+    for (let i = 0; i < n; i++) {
+      switch (k[i]) {
+        case TEXT:
+          out += texts[i] as string;
+          break;
+        case GROUP:
+          out += groups[a[i] as number] ?? '';
+          break;
+        default: {
+          const end = b[i] as number;
+          out += end < 0 ? matched.slice(a[i] as number) : matched.slice(a[i] as number, end);
+        }
+      }
+    }
+    return out;
+  };
+}

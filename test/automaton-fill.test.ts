@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compileFiller } from '../src/automaton-fill.js';
+import type { RefValue } from '../src/match.js';
+import { compilePattern } from '../src/match.js';
+import { parsePattern } from '../src/pattern.js';
+import { fillTemplate, parseTemplate } from '../src/template.js';
+
+const REFS: Record<string, RefValue> = {
+  tf: { kind: 'set', values: ['800', '888', '8'] },
+  area: { kind: 'var', value: '317' },
+};
+const resolve = (name: string): RefValue | undefined => REFS[name];
+const context = { classification: 'Long Distance', vars: { area: '317', site: 'Indy' } };
+
+const patternArb = fc
+  .array(fc.constantFrom('1', '+', 'X', 'Y', 'N', '?', '[2-5]', '{tf}', '{area}', '"#"', '/'), { minLength: 1, maxLength: 6 })
+  .chain((ps) => fc.constantFrom(ps.join(''), `${ps.join('')}Z`));
+const templateArb = fc
+  .array(
+    fc.constantFrom('X', 'N', 'Y', '?', 'Z', '[2-5]', '{1}', '{2-4}', '{3-}', '{9}', '{Z}', '{tf}', '{area}', '{site}', '{classification}', '{nope}', '"Xt"', '(', ') ', '-', '+1'),
+    { maxLength: 8 },
+  )
+  .map((ts) => ts.join(''));
+
+describe('compileFiller', () => {
+  it('fills exactly as fillTemplate does, for random templates, patterns and matches', () => {
+    fc.assert(
+      fc.property(patternArb, templateArb, fc.array(fc.constantFrom('1', '2', '3', '8', '0', '+', '#', '/', '*'), { maxLength: 16 }), (src, tplSrc, chars) => {
+        const pattern = compilePattern(src, parsePattern(src).tokens, resolve);
+        const template = parseTemplate(tplSrc);
+        const fill = compileFiller(template, pattern, context);
+        // A text the pattern matches, when the random one does not: the pattern source with its wildcards filled.
+        const candidates = [chars.join(''), src.replace(/"#"/g, '#').replace(/\[2-5\]/g, '3').replace(/\{tf\}/g, '888').replace(/\{area\}/g, '317').replace(/[XYN?]/g, '5').replace(/Z$/, '99')];
+        for (const text of candidates) {
+          const groups = pattern.regex.exec(text);
+          if (groups === null) continue;
+          expect(fill(text, groups), `${tplSrc} on ${src} with ${text}`).toBe(fillTemplate(template, pattern, text, groups, context));
+        }
+      }),
+      { seed: 42, numRuns: 600 },
+    );
+  });
+
+  it('folds the classification and location variables into the text', () => {
+    const pattern = compilePattern('+1NXX', parsePattern('+1NXX').tokens, resolve);
+    const fill = compileFiller(parseTemplate('({classification}) {site} NXX'), pattern, context);
+    expect(fill('+1317', pattern.regex.exec('+1317') as RegExpExecArray)).toBe('(Long Distance) Indy 317');
+  });
+});
