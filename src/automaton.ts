@@ -93,7 +93,7 @@ export const automatonMatcher: MatcherFactory = (entries) => compileAutomaton(en
 interface Alphabet {
   /** Class of each ASCII code unit. */
   readonly ascii: Uint16Array;
-  /** One case-insensitive regex per class above 0, recognising the code units of that class. */
+  /** One case-insensitive regex per non-ASCII class (class id = index + 1), recognising the code units of that class. */
   readonly tests: readonly RegExp[];
   /** Number of classes; class 0 holds every character no pattern names (only `Z` matches it). */
   readonly size: number;
@@ -103,20 +103,32 @@ const codeUnitRegex = (c: number): RegExp => new RegExp(`^\\u${c.toString(16).pa
 
 /**
  * Groups the code units the patterns name by case-insensitive equality, as the reference regexes (flag `i`, no `u`) see
- * it: two code units share a class exactly when the same regex atoms accept them. The regex engine itself decides
- * equality, so the classes cannot disagree with the reference on case folding.
+ * it: two code units share a class exactly when the same regex atoms accept them. For ASCII that equality is plain
+ * upper-casing, and no ASCII unit is ever equal to a non-ASCII one (ECMAScript's Canonicalize refuses to map a unit
+ * above 127 below 128); beyond ASCII the regex engine itself decides, so the classes cannot disagree with the reference.
  */
 function buildAlphabet(used: ReadonlySet<number>): { alphabet: Alphabet; classOf: (c: number) => number } {
   const tests: RegExp[] = [];
-  const classOf = (c: number): number => {
+  const asciiGroups = new Map<number, number>();
+  let size = 1;
+  const upper = (c: number): number => (c >= 97 && c <= 122 ? c - 32 : c);
+  const wideOf = (c: number): number => {
     const ch = String.fromCharCode(c);
     for (let g = 0; g < tests.length; g++) if ((tests[g] as RegExp).test(ch)) return g + 1;
     return 0;
   };
-  for (const c of [...used].sort((a, b) => a - b)) if (classOf(c) === 0) tests.push(codeUnitRegex(c));
+  // Non-ASCII classes come first so that a test's index is its class id minus one.
+  for (const c of [...used].sort((a, b) => b - a)) {
+    if (c >= 128 && wideOf(c) === 0) tests.push(codeUnitRegex(c));
+  }
+  size += tests.length;
+  for (const c of used) {
+    if (c < 128 && !asciiGroups.has(upper(c))) asciiGroups.set(upper(c), size++);
+  }
+  const classOf = (c: number): number => (c < 128 ? (asciiGroups.get(upper(c)) ?? 0) : wideOf(c));
   const ascii = new Uint16Array(128);
   for (let c = 0; c < 128; c++) ascii[c] = classOf(c);
-  return { alphabet: { ascii, tests, size: tests.length + 1 }, classOf };
+  return { alphabet: { ascii, tests, size }, classOf };
 }
 
 /** The literal characters a token can match, for the alphabet. */
@@ -127,7 +139,7 @@ function tokenChars(t: PatternToken, pattern: CompiledPattern): string {
     case 'class':
       return t.chars;
     case 'wildcard':
-      return t.wildcard === 'Z' ? '' : STAR_CHARS;
+      return t.wildcard === 'Z' ? '' : t.wildcard === '?' ? STAR_CHARS : '0123456789';
     case 'ref': {
       const v = pattern.refs.get(t.name);
       return v === undefined ? '' : v.kind === 'var' ? v.value : v.values.join('');
