@@ -168,6 +168,8 @@ class LazyDfa implements AutomatonMatcher {
   private readonly ascii: Uint16Array;
   private readonly tests: readonly RegExp[];
   private readonly k: number;
+  /** Width of a state's row in `trans`: one column per class, then the first accepting entry + 1 (0: none) and its pattern. */
+  private readonly w: number;
   private readonly wide = new Map<number, number>();
   // The NFA, one slot per node.
   private readonly kind: number[] = [];
@@ -182,8 +184,15 @@ class LazyDfa implements AutomatonMatcher {
   private readonly matchEntry: number[] = [];
   private readonly matchPattern: number[] = [];
   private readonly starts: number[] = [];
-  /** Per entry and pattern, how to cut the captures out of a match without the regex; null where the regex is needed. */
-  private readonly layouts: (Layout | null)[][] = [];
+  /**
+   * How to cut each pattern's captures out of a match without its regex, all in one array so that a large table costs
+   * one cache miss here rather than one per object: for the pattern `patternBase[entry] + pattern`, `layoutAt` gives
+   * the offset of [fixed length, token count, then per token its length (-1: the variable one) and 1 if captured], or -1
+   * where the regex must decide.
+   */
+  private readonly patternBase: Int32Array;
+  private readonly layoutAt: Int32Array;
+  private readonly layoutData: Int32Array;
   // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
   private stamp: Int32Array = new Int32Array(0);
   private generation = 0;
@@ -220,6 +229,7 @@ class LazyDfa implements AutomatonMatcher {
     this.ascii = alphabet.ascii;
     this.tests = alphabet.tests;
     this.k = alphabet.size;
+    this.w = alphabet.size + 2;
     const maskOf = (chars: string | null): { single: number; mask: Uint8Array | null } => {
       const m = new Uint8Array(this.k);
       if (chars === null) m.fill(1);
@@ -237,13 +247,28 @@ class LazyDfa implements AutomatonMatcher {
     };
     for (let e = 0; e < entries.length; e++) {
       const patterns = (entries[e] as MatchableEntry).patterns;
-      this.layouts.push(patterns.map(layoutOf));
       for (let p = 0; p < patterns.length; p++) {
         const pattern = patterns[p] as CompiledPattern;
         if (!canMatch(pattern)) continue;
         this.starts.push(this.buildPattern(pattern, this.addMatch(e, p), sharedMask));
       }
     }
+    this.patternBase = new Int32Array(entries.length);
+    const at: number[] = [];
+    const data: number[] = [];
+    for (let e = 0; e < entries.length; e++) {
+      this.patternBase[e] = at.length;
+      for (const pattern of (entries[e] as MatchableEntry).patterns) {
+        const layout = layoutOf(pattern);
+        at.push(layout === null ? -1 : data.length);
+        if (layout !== null) {
+          data.push(layout.fixed, layout.lengths.length);
+          for (let i = 0; i < layout.lengths.length; i++) data.push(layout.lengths[i] as number, layout.captured[i] as number);
+        }
+      }
+    }
+    this.layoutAt = Int32Array.from(at);
+    this.layoutData = Int32Array.from(data);
     const n = this.kind.length;
     this.stamp = new Int32Array(n);
     this.stack = new Int32Array(n);
@@ -264,7 +289,7 @@ class LazyDfa implements AutomatonMatcher {
 
   find(text: string, carryExtension: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined {
     if (this.disabled) return this.fallback(text, carryExtension, accept);
-    const k = this.k;
+    const w = this.w;
     const ascii = this.ascii;
     let trans = this.trans;
     let s = START;
@@ -280,7 +305,7 @@ class LazyDfa implements AutomatonMatcher {
         sepState = s;
       }
       const cls = c < 128 ? (ascii[c] as number) : this.wideClass(c);
-      let t = trans[s * k + cls] as number;
+      let t = trans[s * w + cls] as number;
       if (t === UNKNOWN) {
         t = this.step(s, cls);
         // The cache was full and has been emptied: the state ids held here mean nothing any more.
@@ -292,19 +317,22 @@ class LazyDfa implements AutomatonMatcher {
       if (s === DEAD) break;
     }
     this.charsSinceFlush += n;
+    if (!accept) {
+      // The first accepting entry sits at the end of the state's row, next to its transitions.
+      const k = this.k;
+      const we = trans[s * w + k] as number;
+      const be = sep > 0 ? (trans[sepState * w + k] as number) : 0;
+      if (we === 0 && be === 0) return undefined;
+      // Whole text preferred within an entry; otherwise the smaller entry index wins.
+      const m =
+        we !== 0 && (be === 0 || we <= be)
+          ? this.capture(we - 1, trans[s * w + k + 1] as number, text, '')
+          : this.capture(be - 1, trans[sepState * w + k + 1] as number, text.slice(0, sep), text.slice(sep));
+      return m ?? this.fallback(text, carryExtension, accept);
+    }
     const whole = this.acc[s] ?? null;
     const base = sep > 0 ? (this.acc[sepState] ?? null) : null;
     if (whole === null && base === null) return undefined;
-    if (!accept) {
-      const we = whole === null ? Infinity : (whole[0] as number);
-      const be = base === null ? Infinity : (base[0] as number);
-      // Whole text preferred within an entry; otherwise the smaller entry index wins.
-      const m =
-        we <= be
-          ? this.capture(we, (whole as Int32Array)[1] as number, text, '')
-          : this.capture(be, (base as Int32Array)[1] as number, text.slice(0, sep), text.slice(sep));
-      return m ?? this.fallback(text, carryExtension, accept);
-    }
     // With a predicate, each entry gets one candidate, its whole match if it has one, as the reference gives; candidates
     // come by increasing entry and the first accepted wins.
     let wi = 0;
@@ -336,19 +364,18 @@ class LazyDfa implements AutomatonMatcher {
    * reference matcher.
    */
   private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | null {
-    const layout = (this.layouts[entry] as (Layout | null)[])[pattern] as Layout | null;
-    if (layout !== null) {
-      const { lengths, captured, groupCount } = layout;
-      const groups: string[] = new Array<string>(groupCount + 1);
-      groups[0] = matched;
-      const variable = matched.length - layout.fixed;
-      let at = 0;
-      let g = 1;
-      for (let i = 0; i < lengths.length; i++) {
-        const len = lengths[i] as number;
-        const end = at + (len < 0 ? variable : len);
-        if (captured[i] === 1) groups[g++] = matched.slice(at, end);
-        at = end;
+    const at = this.layoutAt[(this.patternBase[entry] as number) + pattern] as number;
+    if (at >= 0) {
+      const data = this.layoutData;
+      const tokens = data[at + 1] as number;
+      const groups: string[] = [matched];
+      const variable = matched.length - (data[at] as number);
+      let from = 0;
+      for (let i = at + 2, end = at + 2 + 2 * tokens; i < end; i += 2) {
+        const len = data[i] as number;
+        const to = from + (len < 0 ? variable : len);
+        if (data[i + 1] === 1) groups.push(matched.slice(from, to));
+        from = to;
       }
       return { entry, pattern, matched, suffix, groups };
     }
@@ -458,13 +485,13 @@ class LazyDfa implements AutomatonMatcher {
     this.ids = new Map();
     this.sets = [new Int32Array(0)];
     this.acc = [null];
-    this.trans = new Int32Array(Math.min(this.maxStates + 1, 64) * this.k);
+    this.trans = new Int32Array(Math.min(this.maxStates + 1, 64) * this.w);
     this.stateCount = 1;
     this.storedNodes = 0;
     this.charsSinceFlush = 0;
     const dead = this.intern(new Int32Array(0));
     // The dead state leads to itself on every class.
-    this.trans.fill(DEAD, dead * this.k, dead * this.k + this.k);
+    this.trans.fill(DEAD, dead * this.w, dead * this.w + this.k);
     this.intern(this.closure(this.starts, this.starts.length));
   }
 
@@ -514,7 +541,7 @@ class LazyDfa implements AutomatonMatcher {
     }
     const target = this.closure(seeds, ns);
     if (target.length === 0) {
-      this.trans[s * this.k + cls] = DEAD;
+      this.trans[s * this.w + cls] = DEAD;
       return DEAD;
     }
     const key = keyOf(target);
@@ -526,14 +553,14 @@ class LazyDfa implements AutomatonMatcher {
       }
       t = this.intern(target, key);
     }
-    this.trans[s * this.k + cls] = t;
+    this.trans[s * this.w + cls] = t;
     return t;
   }
 
   private intern(set: Int32Array, key: string = keyOf(set)): number {
     const id = this.stateCount++;
-    if (id * this.k + this.k > this.trans.length) {
-      const grown = new Int32Array(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.k), (this.maxStates + 1) * this.k));
+    if ((id + 1) * this.w > this.trans.length) {
+      const grown = new Int32Array(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.w), (this.maxStates + 1) * this.w));
       grown.set(this.trans);
       this.trans = grown;
     }
@@ -546,7 +573,12 @@ class LazyDfa implements AutomatonMatcher {
       const node = set[i] as number;
       if (this.kind[node] === MATCH) (pairs ??= []).push(this.matchEntry[node] as number, this.matchPattern[node] as number);
     }
-    this.acc[id] = pairs === null ? null : sortPairs(pairs);
+    const acc = pairs === null ? null : sortPairs(pairs);
+    this.acc[id] = acc;
+    if (acc !== null) {
+      this.trans[id * this.w + this.k] = (acc[0] as number) + 1;
+      this.trans[id * this.w + this.k + 1] = acc[1] as number;
+    }
     return id;
   }
 
@@ -572,7 +604,7 @@ class LazyDfa implements AutomatonMatcher {
 /** Where a pattern's captures sit in what it matched, for a pattern with at most one token of variable length. */
 interface Layout {
   /** Per token, the length it matches, or -1 for the one token of variable length. */
-  readonly lengths: Int8Array | Int32Array;
+  readonly lengths: Int32Array;
   /** Per token, 1 when it is a capture group of the regex (wildcards, sets, named sets). */
   readonly captured: Uint8Array;
   /** The sum of the fixed lengths. */
