@@ -77,8 +77,9 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   // NFKC folds fullwidth digits, letters and signs (１２３, ＋) into ASCII; it is skipped for the common ASCII input.
   let text = NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw;
   let suffix = '';
-  const trimmed = text.trim();
-  if (TEL_SCHEME.test(trimmed)) {
+  // Only text with a colon can be a `tel:` URI: most numbers skip the trim and the test.
+  const trimmed = text.includes(':') ? text.trim() : '';
+  if (trimmed !== '' && TEL_SCHEME.test(trimmed)) {
     const tel = readTelUri(trimmed, extensionSeparator);
     trace?.push({ kind: 'tel', from: trimmed, to: tel.number + tel.suffix });
     text = tel.number;
@@ -96,23 +97,23 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   }
 
   let out = '';
-  // Indexed by code unit, stepping over surrogate pairs whole: what `for...of` does, without an iterator per number.
+  // Characters kept as typed (digits and `+ / ^ , * #`) are copied a run at a time rather than one by one; the others are
+  // read by code unit, stepping over surrogate pairs whole as `for...of` would.
+  let run = 0;
   for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 43 || c === 47 || c === 94 || c === 44 || c === 42 || c === 35) continue;
+    if (run < i) out += text.slice(run, i);
     let ch = text[i] as string;
-    const c = ch.charCodeAt(0);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const low = text.charCodeAt(i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) ch = text.slice(i, ++i + 1);
     }
-    if (c >= 48 && c <= 57) {
-      out += ch;
-    } else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+    run = i + 1;
+    if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
       const digit = KEYPAD[(c | 0x20) - 97] as string;
       trace?.push({ kind: 'mapped', from: ch, to: digit });
       out += digit;
-    } else if (c === 43 || c === 47 || c === 94 || c === 44 || c === 42 || c === 35) {
-      // + / ^ , * # are kept as typed.
-      out += ch;
     } else {
       const d = c > 127 ? decimalDigitValue(ch) : -1;
       if (d >= 0) {
@@ -123,6 +124,8 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
       }
     }
   }
+  if (run === 0) out = text;
+  else if (run < text.length) out += text.slice(run);
   // Only a number with nothing left at all is an error: `+` or `/` alone is kept as typed, so that querying any
   // normalized text again gives the same normalized text.
   out += suffix;
