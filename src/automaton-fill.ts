@@ -6,16 +6,20 @@
 import type { CompiledPattern } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
 
-/** A template ready to fill from one pattern's match. */
-export type Filler = (matched: string, groups: readonly (string | undefined)[]) => string;
+/**
+ * A template compiled for one pattern: a flat list of (kind, operand) steps, run by {@link runFiller}. Plain data rather
+ * than a closure, so that in a table of thousands of entries filling a template touches one array, not a closure, its
+ * context and the arrays it holds.
+ */
+export type Filler = readonly (number | string)[];
 
 const TEXT = 0;
 const GROUP = 1;
 const SLICE = 2;
 
 /**
- * Compiles a template for one pattern and context. The filler gives exactly what {@link fillTemplate} gives for the same
- * pattern, match and context.
+ * Compiles a template for one pattern and context. Run by {@link runFiller}, it gives exactly what {@link fillTemplate}
+ * gives for the same pattern, match and context.
  *
  * @param template - the parsed template
  * @param pattern - the pattern whose matches it fills from
@@ -23,8 +27,8 @@ const SLICE = 2;
  * @returns the filler
  * @example
  * ```ts
- * const fill = compileFiller(parseTemplate('+1317NXXXXXX'), p, { classification: '', vars: {} });
- * fill('5551234', p.regex.exec('5551234')!); // '+13175551234'
+ * const filler = compileFiller(parseTemplate('+1317NXXXXXX'), p, { classification: '', vars: {} });
+ * runFiller(filler, '5551234', p.regex.exec('5551234')!); // '+13175551234'
  * ```
  */
 export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern, context: FillContext): Filler {
@@ -74,35 +78,40 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
       }
     }
   }
-  const n = kinds.length;
-  if (n === 0) return () => '';
-  if (n === 1 && kinds[0] === TEXT) {
-    const only = texts[0] as string;
-    return () => only;
-  }
-  // One flat array of (kind, operand) pairs: a table of thousands of entries keeps each filler to a closure and one array,
-  // fewer objects to fetch from memory per query than a typed array per field.
   const ops: (number | string)[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < kinds.length; i++) {
     const kind = kinds[i] as number;
     ops.push(kind, kind === TEXT ? (texts[i] as string) : (from[i] as number));
     if (kind === SLICE) ops.push(to[i] as number);
   }
-  const length = ops.length;
-  return (matched, groups) => {
-    let out = '';
-    for (let i = 0; i < length; i += 2) {
-      const kind = ops[i];
-      if (kind === TEXT) {
-        out += ops[i + 1] as string;
-      } else if (kind === GROUP) {
-        out += groups[ops[i + 1] as number] ?? '';
-      } else {
-        const end = ops[i + 2] as number;
-        out += end < 0 ? matched.slice(ops[i + 1] as number) : matched.slice(ops[i + 1] as number, end);
-        i++;
-      }
+  return ops;
+}
+
+/**
+ * Fills a compiled template from a match of its pattern.
+ *
+ * @param filler - from {@link compileFiller}
+ * @param matched - the string the pattern matched
+ * @param groups - the capture groups of that match
+ * @returns the filled text
+ * @example
+ * ```ts
+ * runFiller(compileFiller(parseTemplate('/{1-}'), p, ctx), '6929', ['6929']); // '/6929'
+ * ```
+ */
+export function runFiller(filler: Filler, matched: string, groups: readonly (string | undefined)[]): string {
+  let out = '';
+  for (let i = 0; i < filler.length; i += 2) {
+    const kind = filler[i];
+    if (kind === TEXT) {
+      out += filler[i + 1] as string;
+    } else if (kind === GROUP) {
+      out += groups[filler[i + 1] as number] ?? '';
+    } else {
+      const end = filler[i + 2] as number;
+      out += end < 0 ? matched.slice(filler[i + 1] as number) : matched.slice(filler[i + 1] as number, end);
+      i++;
     }
-    return out;
-  };
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
  * Stage 3 of the pipeline: the dial-plan table classifies the converted number and builds its texts from templates.
  */
 import type { CompiledPlan, LocationTables } from './compile.js';
+import { runFiller } from './automaton-fill.js';
 import type { TableMatch } from './match.js';
 
 /** What the dial plan made of a number. */
@@ -37,8 +38,9 @@ export interface Classification {
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
   const match = tables.entryMatcher.find(converted, !sip);
   const entry = match ? tables.entries[match.entry] : undefined;
-  const pattern = match ? entry?.patterns[match.pattern] : undefined;
-  if (!match || !entry || !pattern) {
+  // The entry's templates, compiled for the pattern that matched (see compileFiller): the same text fillTemplate gives.
+  const fillers = match ? entry?.fillers[match.pattern] : undefined;
+  if (!match || !entry || !fillers) {
     const normalizedText = converted;
     return {
       entry: -1,
@@ -52,17 +54,15 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
       dialCapable: plan.unmatched.dialCapable,
     };
   }
-  // The entry's templates, compiled for the pattern that matched (see compileFiller): the same text fillTemplate gives.
-  const fillers = entry.fillers[match.pattern];
   const { matched, groups, suffix } = match;
-  const normalizedText = fillers?.normalized ? fillers.normalized(matched, groups) + suffix : converted;
+  const normalizedText = fillers.normalized ? runFiller(fillers.normalized, matched, groups) + suffix : converted;
   return {
     entry: match.entry,
     match,
     normalizedText,
-    displayText: fillers?.display ? fillers.display(matched, groups) + suffix : defaultDisplay(normalizedText),
-    editBase: fillers?.editBase ? fillers.editBase(matched, groups) + suffix : '',
-    dialString: fillers?.dialString ? fillers.dialString(matched, groups) + suffix : normalizedText,
+    displayText: fillers.display ? runFiller(fillers.display, matched, groups) + suffix : defaultDisplay(normalizedText),
+    editBase: fillers.editBase ? runFiller(fillers.editBase, matched, groups) + suffix : '',
+    dialString: fillers.dialString ? runFiller(fillers.dialString, matched, groups) + suffix : normalizedText,
     classifications: entry.classifications,
     internal: entry.internal,
     dialCapable: entry.rule.dialCapable,

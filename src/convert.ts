@@ -2,6 +2,7 @@
  * Stage 2 of the pipeline: the input-conversion table rewrites the prepared number (`NXXXXXX` to `+1317NXXXXXX`).
  */
 import type { LocationTables } from './compile.js';
+import { runFiller } from './automaton-fill.js';
 import type { TableMatch } from './match.js';
 import { fillTemplate } from './template.js';
 
@@ -35,6 +36,6 @@ export function convertNumber(tables: LocationTables, prepared: string, sip: boo
   if (!conv || !pattern) return { text: prepared, entry: -1, match: undefined };
   // `output` compiled for the pattern that matched: the same text fillTemplate gives, without working it out per query.
   const filler = conv.outputFillers[match.pattern];
-  const output = filler ? filler(match.matched, match.groups) : fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
+  const output = filler ? runFiller(filler, match.matched, match.groups) : fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
   return { text: output + match.suffix, entry: match.entry, match };
 }
