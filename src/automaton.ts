@@ -35,6 +35,8 @@ export interface AutomatonStats {
   readonly fallbacks: number;
   /** Whether the DFA was given up because its cache kept filling up; every query then uses the reference matcher. */
   readonly disabled: boolean;
+  /** About how many bytes the DFA cache holds: the transition table, and each state's node set and its key. */
+  readonly cacheBytes: number;
 }
 
 /** A {@link TableMatcher} backed by a lazily built DFA. */
@@ -284,6 +286,7 @@ class LazyDfa implements AutomatonMatcher {
       flushes: this.flushes,
       fallbacks: this.fallbacks,
       disabled: this.disabled,
+      cacheBytes: this.trans.byteLength + this.storedNodes * 8,
     };
   }
 
