@@ -10,20 +10,34 @@ import { printTable } from './harness.js';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const child = fileURLToPath(new URL('./cold-child.js', import.meta.url));
-const samples = [];
-for (let i = 0; i < RUNS; i++) samples.push(JSON.parse(execFileSync(process.execPath, [child], { encoding: 'utf8' })));
-
-const stat = (key) => {
-  const v = samples.map((s) => s[key]).sort((a, b) => a - b);
-  return [v[Math.floor(v.length / 2)], v[0], v[v.length - 1]].map((x) => x.toFixed(1));
+const run = (args) => {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) samples.push(JSON.parse(execFileSync(process.execPath, [child, ...args], { encoding: 'utf8' })));
+  return (key) => {
+    const v = samples.map((s) => s[key]).sort((a, b) => a - b);
+    return [v[Math.floor(v.length / 2)], v[0], v[v.length - 1]].map((x) => x.toFixed(1));
+  };
 };
-console.log(`\n## 3. cold start (${RUNS} fresh processes; median, min, max in ms)\n`);
+const stat = run([]);
+const parts = run(['parts']);
+console.log(`\n## 3. cold start (${RUNS} fresh processes each; median, min, max in ms)\n`);
 printTable(
   ['measure', 'median', 'min', 'max'],
   [
     ['import of the library', ...stat('importMs')],
-    ['import to first answer', ...stat('importToAnswerMs')],
+    ['import to first answer (loadDefaultDialPlan + query)', ...stat('importToAnswerMs')],
     ['process start to first answer', ...stat('processToAnswerMs')],
+  ],
+);
+console.log('\nThe same path in stages (a separate set of processes):\n');
+printTable(
+  ['stage', 'median', 'min', 'max'],
+  [
+    ['import of the yaml package', ...parts('yamlImportMs')],
+    ['import of the library (yaml already loaded)', ...parts('libraryImportMs')],
+    ['read and parse rules/default.yaml', ...parts('yamlParseMs')],
+    ['compileDialPlan on the parsed object', ...parts('compileMs')],
+    ['first query', ...parts('firstQueryMs')],
   ],
 );
 const median = Number(stat('importToAnswerMs')[0]);
