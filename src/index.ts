@@ -55,8 +55,3 @@ export { safeLoadDialPlanFile } from './files.js';
 export { loadDefaultDialPlan } from './files.js';
 export { DEFAULT_RULES_PATH } from './files.js';
 export type { DialPlan } from './plan.js';
-export { compileAutomaton } from './automaton.js';
-export { automatonMatcher } from './automaton.js';
-export type { AutomatonMatcher } from './automaton.js';
-export type { AutomatonOptions } from './automaton.js';
-export type { AutomatonStats } from './automaton.js';
