@@ -226,6 +226,29 @@ describe('pathological plans', () => {
   });
 });
 
+describe('pathological plans with the default bounds', () => {
+  it('keeps the cache within 65 536 states while a 2^18-state DFA is explored', () => {
+    const entries = compileTable([['?1XXXXXXXXXXXXXXXXX'], ['Z']]);
+    const m = compileAutomaton(entries);
+    const texts = fc.sample(fc.array(fc.constantFrom('0', '1'), { minLength: 60, maxLength: 60 }).map((a) => a.join('')), {
+      seed: 5,
+      numRuns: 2500,
+    });
+    let maxStates = 0;
+    for (const [i, t] of texts.entries()) {
+      const got = m.find(t, true);
+      // Checking every answer against the backtracking reference would dominate the run time; every 25th is enough.
+      if (i % 25 === 0) expect(view(got)).toEqual(view(findFirstMatch(entries, t, true)));
+      else expect(got?.entry).toBe(t[t.length - 18] === '1' ? 0 : 1);
+      maxStates = Math.max(maxStates, m.stats().states);
+    }
+    const stats = m.stats();
+    expect(maxStates).toBeLessThanOrEqual(65_536);
+    expect(stats.flushes).toBeGreaterThan(0);
+    expect(stats.cacheBytes).toBeLessThan(64 * 1024 * 1024);
+  });
+});
+
 describe('the engine default', () => {
   it('compiles every table of a plan into an automaton', () => {
     const plan = loadDefaultDialPlan();
