@@ -18,6 +18,7 @@ import { fmt, measure, printTable } from './harness.js';
 
 const SIZES = (process.env.BENCH_SCALE_SIZES ?? '10,100,1000,10000').split(',').map(Number);
 const SIZE = Number(process.env.BENCH_CORPUS ?? 100_000);
+const REPEATS = Number(process.env.BENCH_SCALE_REPEATS ?? 3);
 const only = process.argv.indexOf('--size');
 const corpus = only >= 0 ? generateCorpus(SIZE) : [];
 // Several full collections: V8 drops the bytecode of functions unused for a few collections (the YAML parser's here),
@@ -64,8 +65,11 @@ export function buildScalePlan(entries) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Measures one plan size; runs in a child process of its own, so that every size starts from the same JIT and heap. */
-function measureSize(n) {
+/**
+ * Measures one plan size; runs in a child process of its own, so that every size starts from the same JIT and heap.
+ * With `speedOnly`, only the compiled plan's queries/s (for the repeated runs).
+ */
+function measureSize(n, speedOnly) {
   const rules = buildScalePlan(n);
   const yamlText = stringify(rules);
   const parseMs = median([0, 1, 2].map(() => {
@@ -87,6 +91,7 @@ function measureSize(n) {
   const heapCompiled = process.memoryUsage().heapUsed - heap0;
   const speed = measure((t) => plan.query(t).ok, corpus);
   const stats = plan.compiled.defaultTables.entryMatcher.stats();
+  if (speedOnly) return { n, perSecond: speed.perSecond, nsPerQuery: speed.nsPerQuery };
   // The naive matcher tries every entry: give it fewer inputs as the plan grows, so that the run stays short.
   plan = undefined;
   const naivePlan = compileDialPlan(rules, { matcher: referenceMatcher });
@@ -107,11 +112,20 @@ function measureSize(n) {
 }
 
 if (only >= 0) {
-  process.stdout.write(JSON.stringify(measureSize(Number(process.argv[only + 1]))));
+  process.stdout.write(JSON.stringify(measureSize(Number(process.argv[only + 1]), process.argv.includes('--speed-only'))));
 } else {
-  const results = SIZES.map((n) =>
-    JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--size', String(n)], { encoding: 'utf8' })),
-  );
+  const child = (n, ...flags) =>
+    JSON.parse(execFileSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--size', String(n), ...flags], { encoding: 'utf8' }));
+  const results = SIZES.map((n) => child(n));
+  // The machine may be shared: other processes slow some runs down, never speed any up. Each size is run again in
+  // fresh processes, interleaved with the other sizes, and its fastest run is kept.
+  for (let r = 1; r < REPEATS; r++) {
+    SIZES.forEach((n, i) => {
+      const again = child(n, '--speed-only');
+      const best = results[i];
+      if (again.nsPerQuery < best.nsPerQuery) Object.assign(best, again);
+    });
+  }
   const first = results[0];
   const rows = results.map((r) => [
     fmt(r.n),
@@ -126,7 +140,9 @@ if (only >= 0) {
     fmt(r.naivePerSecond),
     (r.naiveNs / first.naiveNs).toFixed(1),
   ]);
-  console.log(`\n## 2. scale: generated plans (corpus ${fmt(SIZE)} inputs, each size in a fresh process; naive matcher on a slice)\n`);
+  console.log(
+    `\n## 2. scale: generated plans (corpus ${fmt(SIZE)} inputs; queries/s: best of ${REPEATS} fresh processes per size, each the median of 5 rounds; naive matcher on a slice)\n`,
+  );
   printTable(
     [
       'entries',

@@ -15,7 +15,7 @@ import type { PatternToken } from './pattern.js';
 
 /** Limits of one table's DFA cache. */
 export interface AutomatonOptions {
-  /** The most DFA states cached before the cache is flushed (default 65 536). */
+  /** The most DFA states cached before the cache is flushed (default 65 535). */
   readonly maxStates?: number;
   /** The most NFA node ids held by all cached states together (default 2 097 152, about 16 MB with their keys). */
   readonly maxStoredNodes?: number;
@@ -45,7 +45,8 @@ export interface AutomatonMatcher extends TableMatcher {
   stats(): AutomatonStats;
 }
 
-const DEFAULT_MAX_STATES = 65_536;
+// 65 535 states: ids then fit in 16 bits, which halves the transition table (see `wide16`).
+const DEFAULT_MAX_STATES = 65_535;
 const DEFAULT_MAX_STORED_NODES = 1 << 21;
 /** Node kinds, in `kind[]`. */
 const CHAR = 0;
@@ -201,7 +202,12 @@ class LazyDfa implements AutomatonMatcher {
   private stack: Int32Array = new Int32Array(0);
   private found: Int32Array = new Int32Array(0);
   // The DFA cache.
-  private trans: Int32Array = new Int32Array(0);
+  /**
+   * Transitions, one row of `w` per state. 16-bit when state ids, entry indexes and pattern indexes all fit, as they do
+   * with the default bound: half the memory, so more of a large plan's DFA stays in cache.
+   */
+  private trans: Int32Array | Uint16Array = new Int32Array(0);
+  private readonly narrow: boolean;
   private sets: Int32Array[] = [];
   /** Per state: (entry, pattern) pairs by increasing entry, the first accepting pattern of each entry; null when none. */
   private acc: (Int32Array | null)[] = [];
@@ -270,6 +276,8 @@ class LazyDfa implements AutomatonMatcher {
       }
     }
     this.layoutAt = Int32Array.from(at);
+    const mostPatterns = entries.reduce((most, e) => Math.max(most, e.patterns.length), 0);
+    this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
     this.layoutData = Int32Array.from(data);
     const n = this.kind.length;
     this.stamp = new Int32Array(n);
@@ -488,7 +496,7 @@ class LazyDfa implements AutomatonMatcher {
     this.ids = new Map();
     this.sets = [new Int32Array(0)];
     this.acc = [null];
-    this.trans = new Int32Array(Math.min(this.maxStates + 1, 64) * this.w);
+    this.trans = this.table(Math.min(this.maxStates + 1, 64) * this.w);
     this.stateCount = 1;
     this.storedNodes = 0;
     this.charsSinceFlush = 0;
@@ -563,7 +571,7 @@ class LazyDfa implements AutomatonMatcher {
   private intern(set: Int32Array, key: string = keyOf(set)): number {
     const id = this.stateCount++;
     if ((id + 1) * this.w > this.trans.length) {
-      const grown = new Int32Array(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.w), (this.maxStates + 1) * this.w));
+      const grown = this.table(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.w), (this.maxStates + 1) * this.w));
       grown.set(this.trans);
       this.trans = grown;
     }
@@ -583,6 +591,10 @@ class LazyDfa implements AutomatonMatcher {
       this.trans[id * this.w + this.k + 1] = acc[1] as number;
     }
     return id;
+  }
+
+  private table(length: number): Int32Array | Uint16Array {
+    return this.narrow ? new Uint16Array(length) : new Int32Array(length);
   }
 
   private flush(): void {
