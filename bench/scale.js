@@ -111,7 +111,10 @@ function measureSize(n, speedOnly) {
   };
 }
 
-if (only >= 0) {
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
+if (!isMain) {
+  // Imported for buildScalePlan: measure nothing.
+} else if (only >= 0) {
   process.stdout.write(JSON.stringify(measureSize(Number(process.argv[only + 1]), process.argv.includes('--speed-only'))));
 } else {
   const child = (n, ...flags) =>
