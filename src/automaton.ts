@@ -190,7 +190,8 @@ class LazyDfa implements AutomatonMatcher {
   /**
    * How to cut each pattern's captures out of a match without its regex, all in one array so that a large table costs
    * one cache miss here rather than one per object: for the pattern `patternBase[entry] + pattern`, `layoutAt` gives
-   * the offset of [fixed length, token count, then per token its length (-1: the variable one) and 1 if captured], or -1
+   * the offset of [fixed length, token count, group count, then per token its length (-1: the variable one) and 1 if
+   * captured], or -1
    * where the regex must decide.
    */
   private readonly patternBase: Int32Array;
@@ -270,7 +271,7 @@ class LazyDfa implements AutomatonMatcher {
         const layout = layoutOf(pattern);
         at.push(layout === null ? -1 : data.length);
         if (layout !== null) {
-          data.push(layout.fixed, layout.lengths.length);
+          data.push(layout.fixed, layout.lengths.length, layout.groupCount);
           for (let i = 0; i < layout.lengths.length; i++) data.push(layout.lengths[i] as number, layout.captured[i] as number);
         }
       }
@@ -379,13 +380,16 @@ class LazyDfa implements AutomatonMatcher {
     if (at >= 0) {
       const data = this.layoutData;
       const tokens = data[at + 1] as number;
-      const groups: string[] = [matched];
+      const groups = new Array<string>((data[at + 2] as number) + 1);
+      groups[0] = matched;
       const variable = matched.length - (data[at] as number);
       let from = 0;
-      for (let i = at + 2, end = at + 2 + 2 * tokens; i < end; i += 2) {
+      let g = 1;
+      for (let i = at + 3, end = at + 3 + 2 * tokens; i < end; i += 2) {
         const len = data[i] as number;
         const to = from + (len < 0 ? variable : len);
-        if (data[i + 1] === 1) groups.push(matched.slice(from, to));
+        // A one-character capture (X, N, a set) is read as a character: V8 answers that from its single-character cache.
+        if (data[i + 1] === 1) groups[g++] = to - from === 1 ? (matched[from] as string) : matched.slice(from, to);
         from = to;
       }
       return { entry, pattern, matched, suffix, groups };
