@@ -16,6 +16,8 @@ export type Filler = readonly (number | string)[];
 const TEXT = 0;
 const GROUP = 1;
 const SLICE = 2;
+/** Ends a template's steps inside a {@link TemplateTable}. */
+const END = 3;
 
 /**
  * Compiles a template for one pattern and context. Run by {@link runFiller}, it gives exactly what {@link fillTemplate}
@@ -100,18 +102,106 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
  * ```
  */
 export function runFiller(filler: Filler, matched: string, groups: readonly (string | undefined)[]): string {
+  return runSteps(filler, 0, matched, groups);
+}
+
+/** Runs steps from `start` up to an end step or the end of the array. */
+function runSteps(steps: readonly (number | string)[], start: number, matched: string, groups: readonly (string | undefined)[]): string {
   let out = '';
-  for (let i = 0; i < filler.length; i += 2) {
-    const kind = filler[i];
+  for (let i = start; i < steps.length; i += 2) {
+    const kind = steps[i];
     if (kind === TEXT) {
-      out += filler[i + 1] as string;
+      out += steps[i + 1] as string;
     } else if (kind === GROUP) {
-      out += groups[filler[i + 1] as number] ?? '';
-    } else {
-      const end = filler[i + 2] as number;
-      out += end < 0 ? matched.slice(filler[i + 1] as number) : matched.slice(filler[i + 1] as number, end);
+      out += groups[steps[i + 1] as number] ?? '';
+    } else if (kind === SLICE) {
+      const end = steps[i + 2] as number;
+      out += end < 0 ? matched.slice(steps[i + 1] as number) : matched.slice(steps[i + 1] as number, end);
       i++;
+    } else {
+      break;
     }
   }
   return out;
+}
+
+/** What {@link compileTemplateTable} needs of one entry. */
+export interface TemplatedEntry {
+  readonly patterns: readonly CompiledPattern[];
+  /** The entry's templates in section order (for a dial-plan entry: normalized, display, editBase, dialString). */
+  readonly templates: readonly (ParsedTemplate | undefined)[];
+  readonly context: FillContext;
+}
+
+/**
+ * Every entry's templates compiled for each of its patterns, for a whole table, in ONE array. A query of a plan with
+ * thousands of entries rarely finds its entry's data in cache; keeping all templates in one array (and, since V8 moves
+ * what an array holds next to it as it ages, their strings near each other) saves it several trips to memory.
+ */
+export interface TemplateTable {
+  /** Per entry, the index in `at` of its first pattern. */
+  readonly first: Int32Array;
+  /** Per pattern of every entry, where its section offsets start in `steps`. */
+  readonly at: Int32Array;
+  /** Section offsets (-1: no such template) and the steps of each section, each ending with an end step. */
+  readonly steps: readonly (number | string)[];
+}
+
+/**
+ * Compiles the templates of a table's entries into one {@link TemplateTable}.
+ *
+ * @param entries - each entry's patterns, templates in section order, and fill context
+ * @returns the table, read by {@link fillSection}
+ * @example
+ * ```ts
+ * const table = compileTemplateTable([{ patterns: [p], templates: [undefined, parseTemplate('({classification}) NXX')], context }]);
+ * fillSection(table, 0, 0, 1, '317', ['317', '3', '1', '7']); // '(Local) 317'
+ * ```
+ */
+export function compileTemplateTable(entries: readonly TemplatedEntry[]): TemplateTable {
+  const first = new Int32Array(entries.length);
+  const at: number[] = [];
+  const steps: (number | string)[] = [];
+  entries.forEach((entry, e) => {
+    first[e] = at.length;
+    for (const pattern of entry.patterns) {
+      const header = steps.length;
+      at.push(header);
+      for (let s = 0; s < entry.templates.length; s++) steps.push(-1);
+      entry.templates.forEach((template, section) => {
+        if (template === undefined) return;
+        steps[header + section] = steps.length;
+        steps.push(...compileFiller(template, pattern, entry.context), END);
+      });
+    }
+  });
+  return { first, at: Int32Array.from(at), steps };
+}
+
+/**
+ * Fills one template of one entry from a {@link TemplateTable}.
+ *
+ * @param table - from {@link compileTemplateTable}
+ * @param entry - the entry's index
+ * @param pattern - the index of the pattern that matched, within the entry
+ * @param section - the template's place in the entry's list
+ * @param matched - the string the pattern matched
+ * @param groups - the capture groups of that match
+ * @returns the filled text, or undefined when the entry has no such template
+ * @example
+ * ```ts
+ * fillSection(table, match.entry, match.pattern, 3, match.matched, match.groups) ?? normalizedText;
+ * ```
+ */
+export function fillSection(
+  table: TemplateTable,
+  entry: number,
+  pattern: number,
+  section: number,
+  matched: string,
+  groups: readonly (string | undefined)[],
+): string | undefined {
+  const steps = table.steps;
+  const start = steps[(table.at[(table.first[entry] as number) + pattern] as number) + section] as number;
+  return start < 0 ? undefined : runSteps(steps, start, matched, groups);
 }

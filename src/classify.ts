@@ -2,7 +2,7 @@
  * Stage 3 of the pipeline: the dial-plan table classifies the converted number and builds its texts from templates.
  */
 import type { CompiledPlan, LocationTables } from './compile.js';
-import { runFiller } from './automaton-fill.js';
+import { fillSection } from './automaton-fill.js';
 import type { TableMatch } from './match.js';
 
 /** What the dial plan made of a number. */
@@ -38,9 +38,7 @@ export interface Classification {
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
   const match = tables.entryMatcher.find(converted, !sip);
   const entry = match ? tables.entries[match.entry] : undefined;
-  // The entry's templates, compiled for the pattern that matched (see compileFiller): the same text fillTemplate gives.
-  const fillers = match ? entry?.fillers[match.pattern] : undefined;
-  if (!match || !entry || !fillers) {
+  if (!match || !entry) {
     const normalizedText = converted;
     return {
       entry: -1,
@@ -54,15 +52,22 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
       dialCapable: plan.unmatched.dialCapable,
     };
   }
-  const { matched, groups, suffix } = match;
-  const normalizedText = fillers.normalized ? runFiller(fillers.normalized, matched, groups) + suffix : converted;
+  // The entry's templates, compiled for each pattern into one array per table (see compileTemplateTable): the same text
+  // fillTemplate gives.
+  const { entry: e, pattern: p, matched, groups, suffix } = match;
+  const t = tables.entryTemplates;
+  const normalized = fillSection(t, e, p, 0, matched, groups);
+  const display = fillSection(t, e, p, 1, matched, groups);
+  const editBase = fillSection(t, e, p, 2, matched, groups);
+  const dialString = fillSection(t, e, p, 3, matched, groups);
+  const normalizedText = normalized === undefined ? converted : normalized + suffix;
   return {
     entry: match.entry,
     match,
     normalizedText,
-    displayText: fillers.display ? runFiller(fillers.display, matched, groups) + suffix : defaultDisplay(normalizedText),
-    editBase: fillers.editBase ? runFiller(fillers.editBase, matched, groups) + suffix : '',
-    dialString: fillers.dialString ? runFiller(fillers.dialString, matched, groups) + suffix : normalizedText,
+    displayText: display === undefined ? defaultDisplay(normalizedText) : display + suffix,
+    editBase: editBase === undefined ? '' : editBase + suffix,
+    dialString: dialString === undefined ? normalizedText : dialString + suffix,
     classifications: entry.classifications,
     internal: entry.internal,
     dialCapable: entry.rule.dialCapable,

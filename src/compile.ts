@@ -3,8 +3,8 @@
  * templates parsed and checked against every pattern of their entry, the directory indexed by extension.
  */
 import { automatonMatcher } from './automaton.js';
-import type { Filler } from './automaton-fill.js';
-import { compileFiller } from './automaton-fill.js';
+import type { Filler, TemplateTable } from './automaton-fill.js';
+import { compileFiller, compileTemplateTable } from './automaton-fill.js';
 import type { Problem } from './errors.js';
 import type { CompiledPattern, RefValue, TableMatch } from './match.js';
 import { compilePattern, findFirstMatch } from './match.js';
@@ -47,16 +47,6 @@ export interface CompiledDialPlanEntry {
   /** Default first, without duplicates. */
   readonly classifications: readonly string[];
   readonly internal: boolean;
-  /** The templates compiled for each pattern, in pattern order (undefined where the entry has no such template). */
-  readonly fillers: readonly EntryFillers[];
-}
-
-/** A dial-plan entry's templates compiled for one of its patterns. */
-export interface EntryFillers {
-  readonly normalized: Filler | undefined;
-  readonly display: Filler | undefined;
-  readonly editBase: Filler | undefined;
-  readonly dialString: Filler | undefined;
 }
 
 /** The two tables of one location, each with its matcher. */
@@ -68,6 +58,8 @@ export interface LocationTables {
   readonly conversionMatcher: TableMatcher;
   readonly entries: readonly CompiledDialPlanEntry[];
   readonly entryMatcher: TableMatcher;
+  /** Every entry's normalized, display, editBase and dialString templates compiled for each pattern (sections 0 to 3). */
+  readonly entryTemplates: TemplateTable;
 }
 
 /** A directory hit. */
@@ -207,27 +199,21 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       const context = { classification: '', vars };
       return { rule: c.rule, path: c.path, patterns, output, outputFillers: patterns.map((p) => compileFiller(output, p, context)) };
     });
-    const ents: CompiledDialPlanEntry[] = entries.map((e) => {
-      const patterns = compileAll(e.parsed, e.path, e.templates);
-      const context = { classification: e.rule.classification, vars };
-      const fill = (tpl: ParsedTemplate | undefined, p: CompiledPattern): Filler | undefined =>
-        tpl === undefined ? undefined : compileFiller(tpl, p, context);
-      const { normalized, display, editBase, dialString } = e.templates;
-      return {
-        rule: e.rule,
-        path: e.path,
-        patterns,
-        ...e.templates,
-        classifications: [...new Set([e.rule.classification, ...e.rule.classifications])],
-        internal: internalOf.get(e.rule.classification) ?? false,
-        fillers: patterns.map((p) => ({
-          normalized: fill(normalized, p),
-          display: fill(display, p),
-          editBase: fill(editBase, p),
-          dialString: fill(dialString, p),
-        })),
-      };
-    });
+    const ents: CompiledDialPlanEntry[] = entries.map((e) => ({
+      rule: e.rule,
+      path: e.path,
+      patterns: compileAll(e.parsed, e.path, e.templates),
+      ...e.templates,
+      classifications: [...new Set([e.rule.classification, ...e.rule.classifications])],
+      internal: internalOf.get(e.rule.classification) ?? false,
+    }));
+    const entryTemplates = compileTemplateTable(
+      ents.map((e) => ({
+        patterns: e.patterns,
+        templates: [e.normalized, e.display, e.editBase, e.dialString],
+        context: { classification: e.rule.classification, vars },
+      })),
+    );
     tables.set(location, {
       location: location === '' ? undefined : location,
       vars,
@@ -235,6 +221,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       conversionMatcher: matcherFactory(convs),
       entries: ents,
       entryMatcher: matcherFactory(ents),
+      entryTemplates,
     });
   }
 
