@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileFiller, runFiller } from '../src/automaton-fill.js';
+import { compileFiller, compileTemplateTable, fillSection, runFiller } from '../src/automaton-fill.js';
 import type { RefValue } from '../src/match.js';
 import { compilePattern } from '../src/match.js';
 import { parsePattern } from '../src/pattern.js';
@@ -26,16 +26,30 @@ const templateArb = fc
 describe('compileFiller', () => {
   it('fills exactly as fillTemplate does, for random templates, patterns and matches', () => {
     fc.assert(
-      fc.property(patternArb, templateArb, fc.array(fc.constantFrom('1', '2', '3', '8', '0', '+', '#', '/', '*'), { maxLength: 16 }), (src, tplSrc, chars) => {
+      fc.property(patternArb, templateArb, templateArb, fc.array(fc.constantFrom('1', '2', '3', '8', '0', '+', '#', '/', '*'), { maxLength: 16 }), (src, tplSrc, tpl2Src, chars) => {
         const pattern = compilePattern(src, parsePattern(src).tokens, resolve);
+        const other = compilePattern('XX', parsePattern('XX').tokens, resolve);
         const template = parseTemplate(tplSrc);
+        const template2 = parseTemplate(tpl2Src);
         const fill = compileFiller(template, pattern, context);
+        // A table whose second entry's second pattern is the one under test, with a missing section.
+        const table = compileTemplateTable([
+          { patterns: [other], templates: [template, template, undefined, template2], context },
+          { patterns: [other, pattern], templates: [template2, undefined, template, template2], context: { classification: 'Local', vars: {} } },
+        ]);
         // A text the pattern matches, when the random one does not: the pattern source with its wildcards filled.
         const candidates = [chars.join(''), src.replace(/"#"/g, '#').replace(/\[2-5\]/g, '3').replace(/\{tf\}/g, '888').replace(/\{area\}/g, '317').replace(/[XYN?]/g, '5').replace(/Z$/, '99')];
         for (const text of candidates) {
           const groups = pattern.regex.exec(text);
           if (groups === null) continue;
           expect(runFiller(fill, text, groups), `${tplSrc} on ${src} with ${text}`).toBe(fillTemplate(template, pattern, text, groups, context));
+          const ctx2 = { classification: 'Local', vars: {} };
+          expect([0, 1, 2, 3].map((section) => fillSection(table, 1, 1, section, text, groups))).toEqual([
+            fillTemplate(template2, pattern, text, groups, ctx2),
+            undefined,
+            fillTemplate(template, pattern, text, groups, ctx2),
+            fillTemplate(template2, pattern, text, groups, ctx2),
+          ]);
         }
       }),
       { seed: 42, numRuns: 600 },
