@@ -17,6 +17,8 @@ export interface Classification {
   readonly classifications: readonly string[];
   readonly internal: boolean;
   readonly dialCapable: boolean;
+  /** The first of `classifications`, or `""`. */
+  readonly defaultClassification: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
       classifications: plan.unmatched.classifications,
       internal: plan.unmatched.internal,
       dialCapable: plan.unmatched.dialCapable,
+      defaultClassification: plan.unmatched.classifications[0] ?? '',
     };
   }
   // The entry's templates, compiled for each pattern into one array per table (see compileTemplateTable): the same text
@@ -70,7 +73,8 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
     dialString: dialString === undefined ? normalizedText : dialString + suffix,
     classifications: entry.classifications,
     internal: entry.internal,
-    dialCapable: entry.rule.dialCapable,
+    dialCapable: entry.dialCapable,
+    defaultClassification: entry.defaultClassification,
   };
 }
 

@@ -47,6 +47,12 @@ export interface CompiledDialPlanEntry {
   /** Default first, without duplicates. */
   readonly classifications: readonly string[];
   readonly internal: boolean;
+  /**
+   * `classifications[0]` and `rule.dialCapable`, kept on the entry itself: in a plan of thousands of entries each
+   * object a query reaches through is a likely cache miss.
+   */
+  readonly defaultClassification: string;
+  readonly dialCapable: boolean;
 }
 
 /** The two tables of one location, each with its matcher. */
@@ -206,6 +212,8 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       ...e.templates,
       classifications: [...new Set([e.rule.classification, ...e.rule.classifications])],
       internal: internalOf.get(e.rule.classification) ?? false,
+      defaultClassification: e.rule.classification,
+      dialCapable: e.rule.dialCapable,
     }));
     const entryTemplates = compileTemplateTable(
       ents.map((e) => ({

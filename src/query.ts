@@ -53,7 +53,7 @@ export function queryNumber(plan: CompiledPlan, rawText: unknown, options?: Quer
     displayText: c.displayText,
     editBase: c.editBase,
     extension: ext.extension,
-    defaultClassification: c.classifications[0] ?? '',
+    defaultClassification: c.defaultClassification,
     classifications: c.classifications,
     internal: c.internal,
     queueType: ext.queueType,
