@@ -6,6 +6,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Sc
 import type { Locate, MatcherFactory } from './compile.js';
 import { compileRules, toProblems } from './compile.js';
 import type { Problem } from './errors.js';
+import type { SourcePosition } from './explain.js';
 import { invalidPlanError } from './errors.js';
 import type { DialPlan } from './plan.js';
 import { createDialPlan } from './plan.js';
@@ -138,7 +139,12 @@ function finish(outcome: ReturnType<typeof compileRules>, locate: Locate): LoadR
   const problems = toProblems(outcome.problems, locate);
   if (!outcome.ok) return { ok: false, problems: sortProblems(problems) };
   const warnings = sortProblems(problems);
-  return { ok: true, plan: createDialPlan(outcome.plan, warnings), warnings };
+  // Positions of table entries and test cases, for explain and the inline test runner.
+  const positionOf = (path: Path): SourcePosition => {
+    const { file, line, column } = locate({ code: 'INVALID_PLAN', severity: 'error', message: '', path, on: 'value' });
+    return { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+  };
+  return { ok: true, plan: createDialPlan(outcome.plan, warnings, positionOf), warnings };
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

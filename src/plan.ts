@@ -4,8 +4,11 @@
 import type { CompiledPlan } from './compile.js';
 import type { Problem } from './errors.js';
 import { DialPlanError } from './errors.js';
+import type { Explanation, SourcePosition } from './explain.js';
+import { explainNumber } from './explain.js';
 import { queryNumber } from './query.js';
 import type { DialPlanRules, PhoneNumberDetails, QueryOptions, QueryResult } from './types.js';
+import type { Path } from './validate.js';
 
 /**
  * A compiled dial plan. Immutable and safe to share: every method is a pure function of its arguments.
@@ -41,6 +44,21 @@ export interface DialPlan {
    */
   details(text: string, options?: QueryOptions): PhoneNumberDetails;
   /**
+   * Resolves a number like {@link DialPlan.query} and tells how: what prepare did, each table entry tried up to the one that
+   * matched (with its file:line and captures), how each template was filled, the directory lookup and the final details.
+   * Never throws.
+   *
+   * @param text - the number as typed
+   * @param options - the location to use
+   */
+  explain(text: string, options?: QueryOptions): Explanation;
+  /**
+   * Where a node of the rule file sits (file, line, column), when the plan was loaded from YAML text. For tools such as
+   * explain and the inline test runner. Not a stable API.
+   * @internal
+   */
+  positionOf(path: Path): SourcePosition;
+  /**
    * The compiled tables, for tools built on the engine (explain, lint, faster matchers). Not a stable API.
    * @internal
    */
@@ -52,9 +70,14 @@ export interface DialPlan {
  *
  * @param compiled - the compiled plan
  * @param warnings - warnings found while loading
+ * @param positionOf - where a path of the rule file sits in its source (the loader knows; plain objects have no positions)
  * @returns the plan
  */
-export function createDialPlan(compiled: CompiledPlan, warnings: readonly Problem[]): DialPlan {
+export function createDialPlan(
+  compiled: CompiledPlan,
+  warnings: readonly Problem[],
+  positionOf: (path: Path) => SourcePosition = () => ({}),
+): DialPlan {
   const locations = [...compiled.tables.keys()].filter((n) => n !== '');
   return Object.freeze({
     name: compiled.rules.name,
@@ -68,5 +91,7 @@ export function createDialPlan(compiled: CompiledPlan, warnings: readonly Proble
       if (r.ok) return r.details;
       throw new DialPlanError(r.error.code, r.error.message);
     },
+    explain: (text: string, options?: QueryOptions): Explanation => explainNumber(compiled, text, options, positionOf),
+    positionOf,
   });
 }

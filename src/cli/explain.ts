@@ -1,0 +1,58 @@
+/**
+ * `dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...`: how the plan resolves each number.
+ */
+import { parseArgs } from 'node:util';
+import { formatExplanation } from '../explain.js';
+import type { Command } from './io.js';
+import { EXIT, UsageError } from './io.js';
+import { loadRulesOption } from './rules.js';
+
+/** Help text of `dialplan explain`. */
+export const EXPLAIN_HELP = `Usage: dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...
+
+Shows how the dial plan (the bundled rules/default.yaml unless --rules is given) resolves each
+NUMBER: what prepare removed and mapped, each input conversion and dial-plan entry tried up to the
+one that matched (with file:line, pattern and captures), how each template was filled, the
+directory lookup and the final details. --json prints the trace as one JSON object per line.
+Exit code 0 when every number resolved, 1 when some were rejected, 2 for bad arguments.
+`;
+
+/** Runs `dialplan explain`. */
+export const explainCommand: Command = async (args, io) => {
+  const { values, positionals } = parse(args);
+  if (values.help) {
+    io.stdout.write(EXPLAIN_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('dialplan explain needs at least one NUMBER.');
+  const plan = loadRulesOption(values.rules, io);
+  if (!plan) return EXIT.usage;
+  const location = values.location;
+  if (location !== undefined && !plan.locations.includes(location)) {
+    throw new UsageError(`Unknown location "${location}"${plan.locations.length > 0 ? `; the plan has ${plan.locations.join(', ')}` : '; the plan declares no locations'}.`);
+  }
+  let failed = false;
+  positionals.forEach((number, i) => {
+    const e = plan.explain(number, location !== undefined ? { location } : {});
+    if (e.error) failed = true;
+    io.stdout.write(values.json ? JSON.stringify(e) + '\n' : (i > 0 ? '\n' : '') + formatExplanation(e));
+  });
+  return failed ? EXIT.failed : EXIT.ok;
+};
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        rules: { type: 'string', short: 'r' },
+        location: { type: 'string', short: 'l' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `dialplan test [--location NAME] [--json] FILE...`: runs the inline `tests:` of rule files.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { formatProblem } from '../errors.js';
+import { safeLoadDialPlanFile } from '../files.js';
+import { formatInlineTestFailure, runInlineTests } from '../inline-tests.js';
+import type { Command } from './io.js';
+import { EXIT, UsageError } from './io.js';
+
+/** Help text of `dialplan test`. */
+export const TEST_HELP = `Usage: dialplan test [--location NAME] [--json] FILE...
+
+Loads each rule FILE and runs its inline tests (the tests: list). Each failure is printed with the
+file:line of the test case, the field, the expected and the actual value. --location runs the cases
+that name no location in that location. Exit code 0 when every case passed, 1 when some failed or a
+file does not load, 2 for bad arguments.
+`;
+
+/** Runs `dialplan test`. */
+export const testCommand: Command = async (args, io) => {
+  const { values, positionals } = parse(args);
+  if (values.help) {
+    io.stdout.write(TEST_HELP);
+    return EXIT.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('dialplan test needs at least one rule FILE.');
+  let failed = false;
+  for (const file of positionals) {
+    const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
+    if (!r.ok) {
+      failed = true;
+      if (values.json) io.stdout.write(JSON.stringify({ file, ok: false, problems: r.problems }) + '\n');
+      else {
+        io.stderr.write(`${file}: does not load:\n`);
+        for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
+      }
+      continue;
+    }
+    const location = values.location;
+    if (location !== undefined && !r.plan.locations.includes(location)) {
+      throw new UsageError(`Unknown location "${location}" in ${file}${r.plan.locations.length > 0 ? `; it has ${r.plan.locations.join(', ')}` : '; it declares no locations'}.`);
+    }
+    const report = runInlineTests(r.plan, location !== undefined ? { location } : {});
+    if (report.failures.length > 0) failed = true;
+    if (values.json) {
+      io.stdout.write(JSON.stringify({ file, ok: report.failures.length === 0, ...report }) + '\n');
+    } else {
+      for (const f of report.failures) io.stdout.write(formatInlineTestFailure(f) + '\n');
+      io.stdout.write(`${file}: ${report.passed} of ${report.total} test${report.total === 1 ? '' : 's'} passed${report.total === 0 ? ' (the plan has no tests:)' : ''}\n`);
+    }
+  }
+  return failed ? EXIT.failed : EXIT.ok;
+};
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        location: { type: 'string', short: 'l' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Explain: the trace of one number through the pipeline, for authors asking "why did this number come out like that?".
+ * It replays the stages with the reference matcher (`findFirstMatch`, which defines what a table means) and takes the final
+ * details from the real query, so the trace can never report details the engine would not return.
+ */
+import type { CompiledPlan } from './compile.js';
+import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
+import { extensionStart, matchEntry } from './match.js';
+import type { PrepareStep } from './prepare.js';
+import { prepareNumber } from './prepare.js';
+import { queryNumber, selectTables } from './query.js';
+import type { ParsedTemplate } from './template.js';
+import { fillTemplate } from './template.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType } from './types.js';
+import type { Path } from './validate.js';
+
+/** Where a node of a rule file sits; empty for plans compiled from plain objects. */
+export interface SourcePosition {
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** What one wildcard, character set or named set of a pattern captured. */
+export interface Capture {
+  /** The wildcard as written (`X`, `N`, `Z`, `[2-9]`) or the set reference (`{tollFree}`). */
+  readonly token: string;
+  readonly text: string;
+}
+
+/** One table entry that explain looked at. */
+export interface ExplainedEntry {
+  /** Index of the entry in its table. */
+  readonly index: number;
+  readonly name: string;
+  /** Keys and indexes of the entry in the rule file. */
+  readonly path: Path;
+  readonly position: SourcePosition;
+  /** Whether this is the entry that matched (only the last one considered can be). */
+  readonly matched: boolean;
+  /** The entry's patterns, as written. */
+  readonly patterns: readonly string[];
+  /** For the matched entry: which pattern matched, the string it matched, the extension carried and the captures. */
+  readonly match?: {
+    readonly pattern: string;
+    readonly matchedText: string;
+    readonly carriedExtension: string;
+    readonly captures: readonly Capture[];
+  };
+}
+
+/** How one template of the matched entry was filled. */
+export interface ExplainedTemplate {
+  readonly field: 'output' | 'normalized' | 'display' | 'editBase' | 'dialString';
+  /** The template, or undefined when the entry has none and the field took its default. */
+  readonly template: string | undefined;
+  /** The filled text, including the carried extension. */
+  readonly value: string;
+}
+
+/** One table's part of the trace. */
+export interface ExplainedTable {
+  readonly table: 'inputConversions' | 'dialPlan';
+  /** The number the table was given. */
+  readonly input: string;
+  /** Every entry tried, in order, up to and including the one that matched. */
+  readonly considered: readonly ExplainedEntry[];
+  /** Whether no entry matched (the number went through unchanged, or took the plan's `unmatched` settings). */
+  readonly fellThrough: boolean;
+  readonly templates: readonly ExplainedTemplate[];
+  /** What the table produced. */
+  readonly output: string;
+}
+
+/** The directory lookup of an internal extension. */
+export interface ExplainedDirectory {
+  /** The extension looked up, or undefined when the normalized number is not an internal extension (`/6929`). */
+  readonly extension: string | undefined;
+  readonly found: boolean;
+  readonly kind?: string;
+  readonly queueType?: QueueType;
+  readonly queueName?: string;
+}
+
+/** The structured trace returned by `plan.explain`. */
+export interface Explanation {
+  readonly rawText: string;
+  /** The location whose tables were used, or undefined for a plan without locations. */
+  readonly location: string | undefined;
+  /** What prepare removed and mapped, and what it left; undefined when the input was rejected before. */
+  readonly prepare?: { readonly steps: readonly PrepareStep[]; readonly text: string; readonly sip: boolean };
+  readonly conversion?: ExplainedTable;
+  readonly dialPlan?: ExplainedTable;
+  readonly directory?: ExplainedDirectory;
+  /** Which table fell through to the default, if any: `dialPlan` means the plan's `unmatched` settings applied. */
+  readonly unmatched: 'dialPlan' | undefined;
+  /** The final result, exactly what `query` returns. */
+  readonly details?: PhoneNumberDetails;
+  readonly dialString?: string;
+  readonly error?: QueryError;
+}
+
+/**
+ * Explains how a plan resolves one number.
+ *
+ * @param plan - the compiled plan
+ * @param rawText - the number as typed
+ * @param options - the location to use
+ * @param positionOf - where a path of the rule file sits in its source
+ * @returns the trace; never throws
+ * @example
+ * ```ts
+ * const e = explainNumber(compiled, '5551234', {}, () => ({}));
+ * e.conversion?.considered.at(-1)?.name; // 'Seven-digit local number'
+ * ```
+ */
+export function explainNumber(
+  plan: CompiledPlan,
+  rawText: string,
+  options: QueryOptions | undefined,
+  positionOf: (path: Path) => SourcePosition,
+): Explanation {
+  const result = queryNumber(plan, rawText, options);
+  const tables = selectTables(plan, options?.location);
+  const base = { rawText, unmatched: undefined };
+  if (!('entries' in tables)) return { ...base, location: options?.location, error: tables };
+  const location = tables.location;
+  const steps: PrepareStep[] = [];
+  const prepared = prepareNumber(rawText, plan.rules.extensionSeparator, steps);
+  if (!prepared.ok) return { ...base, location, error: prepared.error };
+  const prepare = { steps, text: prepared.text, sip: prepared.sip };
+
+  const conversion = explainTable('inputConversions', tables.conversions, prepared.text, !prepared.sip, positionOf, (m, pattern) => {
+    const conv = tables.conversions[m.entry];
+    if (!conv) return [];
+    const value = fillTemplate(conv.output, pattern, m.matched, m.groups, { classification: '', vars: tables.vars }) + m.suffix;
+    return [{ field: 'output', template: conv.rule.output, value }];
+  });
+  const converted = conversion.output;
+  const dialPlan = explainTable('dialPlan', tables.entries, converted, !prepared.sip, positionOf, (m, pattern) => {
+    const entry = tables.entries[m.entry];
+    if (!entry) return [];
+    const ctx = { classification: entry.rule.classification, vars: tables.vars };
+    const fill = (t: ParsedTemplate | undefined): string | undefined =>
+      t === undefined ? undefined : fillTemplate(t, pattern, m.matched, m.groups, ctx) + m.suffix;
+    const normalized = fill(entry.normalized) ?? converted;
+    const display = fill(entry.display) ?? (normalized.startsWith('/') || normalized.startsWith('^') ? normalized.slice(1) : normalized);
+    return [
+      { field: 'normalized', template: entry.rule.normalized, value: normalized },
+      { field: 'display', template: entry.rule.display, value: display },
+      { field: 'editBase', template: entry.rule.editBase, value: fill(entry.editBase) ?? '' },
+      { field: 'dialString', template: entry.rule.dialString, value: fill(entry.dialString) ?? normalized },
+    ];
+  });
+  const details = result.ok ? result.details : undefined;
+  const normalized = details?.normalizedText ?? dialPlan.output;
+  const extension = !prepared.sip && normalized.startsWith('/') ? normalized.slice(1) : undefined;
+  const hit = extension === undefined ? undefined : plan.directory.get(extension);
+  const directory: ExplainedDirectory = hit
+    ? { extension, found: true, kind: hit.kind, queueType: hit.queueType, queueName: hit.queueName }
+    : { extension, found: false };
+  return {
+    ...base,
+    location,
+    prepare,
+    conversion,
+    dialPlan,
+    directory,
+    unmatched: dialPlan.fellThrough ? 'dialPlan' : undefined,
+    ...(result.ok ? { details: result.details, dialString: result.dialString } : { error: result.error }),
+  };
+}
+
+function explainTable(
+  table: 'inputConversions' | 'dialPlan',
+  entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path })[],
+  text: string,
+  carryExtension: boolean,
+  positionOf: (path: Path) => SourcePosition,
+  templates: (m: TableMatch, pattern: CompiledPattern) => ExplainedTemplate[],
+): ExplainedTable {
+  // The same split as findFirstMatch: the number, and its base when it has an extension to carry.
+  const sep = carryExtension ? extensionStart(text) : -1;
+  const base = sep > 0 ? text.slice(0, sep) : '';
+  const suffix = sep > 0 ? text.slice(sep) : '';
+  const considered: ExplainedEntry[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    if (!e) continue;
+    const info = { index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match };
+    const m = matchEntry(e, i, text, base, suffix);
+    const pattern = m ? e.patterns[m.pattern] : undefined;
+    if (!m || !pattern) {
+      considered.push({ ...info, matched: false });
+      continue;
+    }
+    considered.push({
+      ...info,
+      matched: true,
+      match: { pattern: pattern.source, matchedText: m.matched, carriedExtension: m.suffix, captures: capturesOf(pattern, m) },
+    });
+    const filled = templates(m, pattern);
+    // The first template is what the table produces: the conversion's output, or the entry's normalized text.
+    const output = filled[0]?.value ?? text;
+    return { table, input: text, considered, fellThrough: false, templates: filled, output };
+  }
+  return { table, input: text, considered, fellThrough: true, templates: [], output: text };
+}
+
+function capturesOf(pattern: CompiledPattern, m: TableMatch): Capture[] {
+  const out: { group: number; capture: Capture }[] = [];
+  pattern.positionalGroups.forEach((g, i) => {
+    out.push({ group: g, capture: { token: pattern.positionalSources[i] ?? '?', text: m.groups[g] ?? '' } });
+  });
+  for (const [name, g] of pattern.setGroups) out.push({ group: g, capture: { token: `{${name}}`, text: m.groups[g] ?? '' } });
+  return out.sort((a, b) => a.group - b.group).map((c) => c.capture);
+}
+
+/**
+ * Prints an explanation for people, one stage after the other.
+ *
+ * @param e - the explanation
+ * @returns the text, ending with a newline
+ * @example
+ * ```ts
+ * process.stdout.write(formatExplanation(plan.explain('5551234')));
+ * ```
+ */
+export function formatExplanation(e: Explanation): string {
+  const out: string[] = [`raw text       ${JSON.stringify(e.rawText)}`];
+  if (e.location !== undefined) out.push(`location       ${e.location}`);
+  if (e.prepare) {
+    const p = e.prepare;
+    const steps = p.steps.map((s) => (s.kind === 'removed' ? `removed ${JSON.stringify(s.from)}` : `${s.kind} ${JSON.stringify(s.from)} -> ${JSON.stringify(s.to)}`));
+    out.push(`prepare        ${JSON.stringify(p.text)}${p.sip ? ' (SIP address)' : ''}${steps.length > 0 ? `: ${steps.join('; ')}` : ''}`);
+  }
+  for (const t of [e.conversion, e.dialPlan]) {
+    if (!t) continue;
+    out.push('', `${t.table} (given ${JSON.stringify(t.input)})`);
+    for (const c of t.considered) {
+      const where = c.position.line !== undefined ? `${c.position.file ?? '<input>'}:${c.position.line}` : formatWhere(c.path);
+      out.push(`  ${c.matched ? 'MATCH' : 'no   '} #${c.index + 1} ${JSON.stringify(c.name)} at ${where}  [${c.patterns.join(', ')}]`);
+      if (c.match) {
+        out.push(`        pattern ${c.match.pattern} matched ${JSON.stringify(c.match.matchedText)}${c.match.carriedExtension ? `, extension ${JSON.stringify(c.match.carriedExtension)} carried` : ''}`);
+        if (c.match.captures.length > 0) out.push(`        captures ${c.match.captures.map((x) => `${x.token}=${JSON.stringify(x.text)}`).join(' ')}`);
+      }
+    }
+    for (const tpl of t.templates) {
+      out.push(`  ${tpl.field.padEnd(10)} ${tpl.template === undefined ? '(default)' : JSON.stringify(tpl.template)} -> ${JSON.stringify(tpl.value)}`);
+    }
+    if (t.fellThrough) {
+      out.push(t.table === 'inputConversions' ? '  no entry matched: the number goes on unchanged' : '  no entry matched: the plan\'s unmatched settings apply');
+    }
+    out.push(`  result     ${JSON.stringify(t.output)}`);
+  }
+  if (e.directory) {
+    const d = e.directory;
+    out.push('', d.extension === undefined ? 'directory      not an internal extension' : d.found ? `directory      ${d.extension}: ${d.kind} -> ${d.queueName}` : `directory      ${d.extension}: not in the directory`);
+  }
+  if (e.error) out.push('', `error          ${e.error.code}: ${e.error.message}`);
+  if (e.details) {
+    out.push('', 'details');
+    for (const [k, v] of Object.entries(e.details)) out.push(`  ${k.padEnd(22)} ${Array.isArray(v) ? v.join(', ') : v === '' ? '""' : String(v)}`);
+    if (e.dialString !== undefined) out.push(`  ${'(dialString)'.padEnd(22)} ${e.dialString}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+function formatWhere(path: Path): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
