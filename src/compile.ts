@@ -182,7 +182,8 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     const compileAll = (parsed: readonly ParsedPattern[], path: Path, templates: Record<string, ParsedTemplate | undefined>): CompiledPattern[] =>
       parsed.map((pp, i) => {
         const compiled = compilePattern(pp.source, pp.tokens, resolve);
-        for (const [field, tpl] of Object.entries(templates)) {
+        // A broken pattern was reported already; checking templates against its remains would only add noise.
+        for (const [field, tpl] of pp.issues.length > 0 ? [] : Object.entries(templates)) {
           if (tpl) checkTemplate(tpl, compiled, i, parsed.length, [...path, field], rules, vars, location, report);
         }
         for (const t of pp.tokens) {

@@ -97,9 +97,11 @@ const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v)
  * ```
  */
 export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules {
-  const root = expectMap(value, [], sink) ?? {};
+  const rootMap = expectMap(value, [], sink);
+  const root = rootMap ?? {};
+  // A document that is not a map gets one NOT_A_MAP, not also a MISSING_KEY for every required key.
   checkKeys(
-    root,
+    rootMap === undefined ? { name: '', classifications: [], dialPlan: [] } : root,
     [],
     ['name', 'description', 'classifications', 'sets', 'extensionSeparator', 'locations', 'defaultLocation', 'inputConversions', 'dialPlan', 'unmatched', 'directory', 'tests'],
     ['name', 'classifications', 'dialPlan'],
