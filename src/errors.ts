@@ -33,7 +33,15 @@ export type ErrorCode =
   | 'DUPLICATE_EXTENSION'
   | 'BAD_EXTENSION'
   | 'INVALID_PLAN'
-  | 'FILE_NOT_FOUND';
+  | 'FILE_NOT_FOUND'
+  // Lint findings (dialplan lint).
+  | 'UNREACHABLE_ENTRY'
+  | 'SHADOWED_ENTRY'
+  | 'CONVERSION_FALLS_THROUGH'
+  | 'UNUSED_SET'
+  | 'UNUSED_CLASSIFICATION'
+  | 'UNROUTED_EXTENSION'
+  | 'LINT_INCOMPLETE';
 
 /** How bad a problem is: an error stops a plan from loading, a warning does not. */
 export type Severity = 'error' | 'warning';

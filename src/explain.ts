@@ -19,6 +19,8 @@ export interface SourcePosition {
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
+  /** The source line with a caret under the column, as in problems. */
+  readonly excerpt?: string;
 }
 
 /** What one wildcard, character set or named set of a pattern captured. */

@@ -68,3 +68,7 @@ export { runInlineTests } from './inline-tests.js';
 export { formatInlineTestFailure } from './inline-tests.js';
 export type { InlineTestFailure } from './inline-tests.js';
 export type { InlineTestReport } from './inline-tests.js';
+export { lintDialPlan } from './lint/lint.js';
+export { analyzeTable } from './lint/shadow.js';
+export type { TableReach } from './lint/shadow.js';
+export type { EntryReach } from './lint/shadow.js';

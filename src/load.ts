@@ -141,8 +141,13 @@ function finish(outcome: ReturnType<typeof compileRules>, locate: Locate): LoadR
   const warnings = sortProblems(problems);
   // Positions of table entries and test cases, for explain and the inline test runner.
   const positionOf = (path: Path): SourcePosition => {
-    const { file, line, column } = locate({ code: 'INVALID_PLAN', severity: 'error', message: '', path, on: 'value' });
-    return { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+    const { file, line, column, excerpt } = locate({ code: 'INVALID_PLAN', severity: 'error', message: '', path, on: 'value' });
+    return {
+      ...(file !== undefined ? { file } : {}),
+      ...(line !== undefined ? { line } : {}),
+      ...(column !== undefined ? { column } : {}),
+      ...(excerpt !== undefined ? { excerpt } : {}),
+    };
   };
   return { ok: true, plan: createDialPlan(outcome.plan, warnings, positionOf), warnings };
 }

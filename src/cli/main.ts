@@ -10,12 +10,14 @@ import { EXIT, UsageError } from './io.js';
 import { queryCommand } from './query.js';
 import { testCommand } from './test.js';
 import { explainCommand } from './explain.js';
+import { lintCommand } from './lint.js';
 
 /** The sub-commands, by name. New commands register here. */
 export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   query: { run: queryCommand, summary: 'print the ICWS details of numbers' },
   test: { run: testCommand, summary: 'run the inline tests: of rule files' },
   explain: { run: explainCommand, summary: 'show how the plan resolves numbers, stage by stage' },
+  lint: { run: lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
 };
 
 /** The top-level help. */

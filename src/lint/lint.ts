@@ -1,0 +1,171 @@
+/**
+ * `lint`: static checks of a loaded plan, beyond what stops it from loading.
+ *
+ * - an entry no string can reach (error), decided exactly on the pattern languages (see {@link analyzeTable});
+ * - an entry partly shadowed by earlier ones (warning, with a shortest example), except a catch-all `Z` whose purpose is to
+ *   take what the entries before it leave;
+ * - an input conversion whose output can fall through every dial-plan entry (warning, with an example);
+ * - a set or classification nothing uses, a directory extension that dialing it does not reach (warnings).
+ */
+import type { LocationTables } from '../compile.js';
+import { convertNumber } from '../convert.js';
+import type { ErrorCode, Problem, Severity } from '../errors.js';
+import type { CompiledPattern } from '../match.js';
+import type { DialPlan } from '../plan.js';
+import { DIRECTORY_KINDS, pathOf } from '../validate.js';
+import type { Path } from '../validate.js';
+import { analyzeTable } from './shadow.js';
+
+/**
+ * Lints a loaded plan: every table of every location, the sets, classifications and directory.
+ *
+ * @param plan - a plan loaded from YAML (for positions) or compiled from an object
+ * @returns the findings, errors first, each with the position of the node it is about
+ * @example
+ * ```ts
+ * const findings = lintDialPlan(loadDialPlanFile('site.yaml'));
+ * const failed = findings.some((p) => p.severity === 'error');
+ * ```
+ */
+export function lintDialPlan(plan: DialPlan): readonly Problem[] {
+  const out: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (code: ErrorCode, severity: Severity, message: string, path: Path): void => {
+    const k = `${code}|${JSON.stringify(path)}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    const { excerpt, ...pos } = plan.positionOf(path);
+    out.push({ code, severity, message, path, ...pos, ...(excerpt !== undefined ? { excerpt } : {}) });
+  };
+  for (const tables of plan.compiled.tables.values()) {
+    const where = tables.location !== undefined ? ` in location "${tables.location}"` : '';
+    lintTable('inputConversions', tables.conversions, where, add);
+    lintTable('dialPlan', tables.entries, where, add);
+    lintFallThrough(tables, where, add);
+  }
+  lintUnused(plan, add);
+  return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+type Add = (code: ErrorCode, severity: Severity, message: string, path: Path) => void;
+
+function lintTable(
+  table: 'inputConversions' | 'dialPlan',
+  entries: readonly { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path; readonly patterns: readonly CompiledPattern[] }[],
+  where: string,
+  add: Add,
+): void {
+  const reach = analyzeTable(entries);
+  const name = (i: number): string => `#${i + 1} "${entries[i]?.rule.name ?? ''}"`;
+  if (!reach.complete) {
+    add('LINT_INCOMPLETE', 'warning', `The ${table} table${where} is too large for the reachability check; it was skipped.`, [table]);
+    return;
+  }
+  reach.entries.forEach((r, i) => {
+    const e = entries[i];
+    if (!e) return;
+    if (!r.matchesSomething) {
+      add('UNREACHABLE_ENTRY', 'error', `Entry ${name(i)} matches no string${where}: it can never be used.`, e.path);
+    } else if (!r.reachable) {
+      add('UNREACHABLE_ENTRY', 'error', `Entry ${name(i)} is unreachable${where}: every string it matches is taken by ${r.coveredBy.map(name).join(', ')}.`, e.path);
+    } else if (r.shadowExample !== undefined && !e.rule.match.some((m) => m === 'Z' || m === 'z')) {
+      add(
+        'SHADOWED_ENTRY',
+        'warning',
+        `Entry ${name(i)} is partly shadowed${where}: some of its strings, such as "${r.shadowExample}", are taken by ${r.coveredBy.map(name).join(', ')}.`,
+        e.path,
+      );
+    }
+  });
+}
+
+/**
+ * Samples what each input conversion produces and checks that some dial-plan entry takes it. The output of a template is
+ * not a pattern language, so this is a sample, not a proof: for each wildcard a few values (its bounds and a middle one),
+ * every value of a named set, several lengths for `?` and `Z`.
+ */
+function lintFallThrough(tables: LocationTables, where: string, add: Add): void {
+  tables.conversions.forEach((conv, i) => {
+    for (const pattern of conv.patterns) {
+      for (const sample of samplesOf(pattern, 400)) {
+        const converted = convertNumber(tables, sample, false);
+        if (converted.entry !== i) continue;
+        if (tables.entryMatcher.find(converted.text, true) === undefined) {
+          add(
+            'CONVERSION_FALLS_THROUGH',
+            'warning',
+            `Input conversion #${i + 1} "${conv.rule.name}"${where} turns "${sample}" into "${converted.text}", which no dial-plan entry matches: it is classified as unmatched.`,
+            conv.path,
+          );
+          return;
+        }
+      }
+    }
+  });
+}
+
+/** Up to `max` strings a pattern matches, chosen to vary every wildcard. */
+export function samplesOf(pattern: CompiledPattern, max: number): string[] {
+  let out: string[] = [''];
+  const extend = (choices: readonly string[]): void => {
+    const next: string[] = [];
+    for (const s of out) for (const c of choices) if (next.length < max) next.push(s + c);
+    out = next;
+  };
+  for (const t of pattern.tokens) {
+    if (t.kind === 'literal') extend([t.text]);
+    else if (t.kind === 'class') extend([...new Set([t.chars[0] ?? '', t.chars[t.chars.length - 1] ?? ''])]);
+    else if (t.kind === 'wildcard') {
+      const choices = { X: ['0', '5', '9'], Y: ['1', '9'], N: ['2', '9'], '?': ['', '1', '*#'], Z: ['', '1', '44123456789', '#'] }[t.wildcard];
+      extend(choices);
+    } else {
+      const v = pattern.refs.get(t.name);
+      if (v === undefined) return [];
+      extend(v.kind === 'var' ? [v.value] : v.values);
+    }
+  }
+  return out.filter((s) => s !== '');
+}
+
+function lintUnused(plan: DialPlan, add: Add): void {
+  const rules = plan.rules;
+  const refs = new Set<string>();
+  for (const tables of plan.compiled.tables.values()) {
+    for (const e of [...tables.conversions, ...tables.entries]) {
+      for (const p of e.patterns) for (const t of p.tokens) if (t.kind === 'ref') refs.add(t.name);
+    }
+    for (const c of tables.conversions) for (const t of c.output.tokens) if (t.kind === 'ref') refs.add(t.name);
+    for (const e of tables.entries) {
+      for (const tpl of [e.normalized, e.display, e.editBase, e.dialString]) for (const t of tpl?.tokens ?? []) if (t.kind === 'ref') refs.add(t.name);
+    }
+  }
+  for (const name of Object.keys(rules.sets)) {
+    if (!refs.has(name)) add('UNUSED_SET', 'warning', `Set "${name}" is used by no pattern or template.`, ['sets', name]);
+  }
+  const used = new Set([rules.unmatched.classification, ...rules.unmatched.classifications]);
+  for (const e of rules.dialPlan) for (const c of [e.classification, ...e.classifications]) used.add(c);
+  rules.classifications.forEach((c, i) => {
+    if (!used.has(c.name)) add('UNUSED_CLASSIFICATION', 'warning', `Classification "${c.name}" is used by no dial-plan entry.`, pathOf(c, ['classifications', i]));
+  });
+  const locations = plan.locations.length > 0 ? plan.locations : [undefined];
+  for (const kind of DIRECTORY_KINDS) {
+    rules.directory[kind].forEach((d, i) => {
+      const target = `/${d.extension}`;
+      const routed = locations.some((location) =>
+        [d.extension, target].some((input) => {
+          // Through a dial-plan entry: an unmatched "/1000" keeps its text too, but no entry routed it.
+          const e = plan.explain(input, location !== undefined ? { location } : {});
+          return e.details?.normalizedText === target && e.dialPlan?.fellThrough === false;
+        }),
+      );
+      if (!routed) {
+        add(
+          'UNROUTED_EXTENSION',
+          'warning',
+          `Directory ${kind} extension ${d.extension} (${d.id}) is not reached: no dial-plan entry normalizes "${d.extension}" or "${target}" to "${target}".`,
+          pathOf(d, ['directory', kind, i]),
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Which entries of a table can ever win, decided exactly on the pattern languages.
+ *
+ * The semantics are those of `findFirstMatch`: an entry matches a string when one of its patterns matches the whole
+ * string or, when an extension may be carried, the base before its first `/` or `^` (at index 1 or later); the first
+ * entry that matches wins. One breadth-first walk over the product of the entries' automata visits every class of strings
+ * the table can tell apart: each product state knows, for each entry, whether it matches the strings that end there.
+ * An entry that wins in no reachable state is unreachable; one that matches where an earlier entry wins is partly shadowed.
+ * The walk is breadth first, so example strings are the shortest ones.
+ */
+import type { CompiledPattern } from '../match.js';
+import type { Alphabet, Nfa } from './nfa.js';
+import { buildAlphabet, patternsToNfa } from './nfa.js';
+
+/** What lint found out about one entry of a table. */
+export interface EntryReach {
+  /** Whether some string makes this entry the first to match. */
+  readonly reachable: boolean;
+  /** Whether the entry matches any string at all. */
+  readonly matchesSomething: boolean;
+  /** A shortest string the entry wins, if any. */
+  readonly winExample?: string;
+  /** A shortest string the entry matches but an earlier entry wins, if any. */
+  readonly shadowExample?: string;
+  /** The earlier entries that win some string this entry matches. */
+  readonly coveredBy: readonly number[];
+}
+
+/** The outcome for a table; `complete` is false when the walk hit its bound and decided nothing. */
+export interface TableReach {
+  readonly complete: boolean;
+  readonly entries: readonly EntryReach[];
+}
+
+/** The most product states visited before lint gives up on a table (it then reports nothing rather than guess). */
+export const MAX_PRODUCT_STATES = 200_000;
+
+/**
+ * Decides, for each entry of a table, whether it can win and whether earlier entries take some of its strings.
+ *
+ * @param entries - the table's entries, each with its compiled patterns, in priority order
+ * @param carryExtensions - the modes to consider: with extension carrying (telephone numbers) and without (SIP addresses)
+ * @param maxStates - the bound of the walk
+ * @returns one verdict per entry
+ * @example
+ * ```ts
+ * analyzeTable(tables.entries).entries[3].reachable; // false for an entry hidden behind earlier ones
+ * ```
+ */
+export function analyzeTable(
+  entries: readonly { readonly patterns: readonly CompiledPattern[] }[],
+  carryExtensions: readonly boolean[] = [true, false],
+  maxStates = MAX_PRODUCT_STATES,
+): TableReach {
+  const alphabet = buildAlphabet(entries.flatMap((e) => e.patterns));
+  const nfas = entries.map((e) => patternsToNfa(e.patterns, alphabet));
+  const wins: (string | undefined)[] = entries.map(() => undefined);
+  const shadows: (string | undefined)[] = entries.map(() => undefined);
+  const matches: boolean[] = entries.map(() => false);
+  const covered: Set<number>[] = entries.map(() => new Set());
+  for (const carry of carryExtensions) {
+    const ok = walk(nfas, alphabet, carry, maxStates, (matching, example) => {
+      const winner = matching[0];
+      if (winner === undefined) return;
+      if (wins[winner] === undefined) wins[winner] = example();
+      for (const e of matching) {
+        matches[e] = true;
+        if (e !== winner) {
+          covered[e]?.add(winner);
+          if (shadows[e] === undefined) shadows[e] = example();
+        }
+      }
+    });
+    if (!ok) return { complete: false, entries: [] };
+  }
+  return {
+    complete: true,
+    entries: entries.map((_, i) => ({
+      reachable: wins[i] !== undefined,
+      matchesSomething: matches[i] === true,
+      ...(wins[i] !== undefined ? { winExample: wins[i] } : {}),
+      ...(shadows[i] !== undefined ? { shadowExample: shadows[i] } : {}),
+      coveredBy: [...(covered[i] ?? [])].sort((a, b) => a - b),
+    })),
+  };
+}
+
+interface Node {
+  /** Per entry, its NFA states alive, as a sorted list. */
+  readonly sets: readonly (readonly number[])[];
+  /** Per entry, whether its base matched when the first separator was read (carry mode). */
+  readonly frozen: readonly boolean[];
+  /** 0: nothing read yet, 1: reading the base, 2: past the first separator (carry mode only). */
+  readonly phase: 0 | 1 | 2;
+  /**
+   * Without extension carrying (SIP addresses), how far the string is from being one: prepare reads as SIP only text
+   * that holds `@` or starts with `sip:`/`sips:`. Progress through that prefix (0 to 4), 5 once it is SIP, -1 when the
+   * prefix failed and no `@` was read yet.
+   */
+  readonly sip: number;
+  readonly parent: Node | undefined;
+  readonly symbol: number;
+}
+
+function walk(
+  nfas: readonly Nfa[],
+  alphabet: Alphabet,
+  carry: boolean,
+  maxStates: number,
+  visit: (matching: readonly number[], example: () => string) => void,
+): boolean {
+  const closure = (nfa: Nfa, states: Iterable<number>): number[] => {
+    const seen = new Set<number>();
+    const stack = [...states];
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      for (const t of nfa.epsilon[s] ?? []) stack.push(t);
+    }
+    return [...seen].sort((a, b) => a - b);
+  };
+  const accepts = (nfa: Nfa, set: readonly number[]): boolean => set.some((s) => nfa.accept[s]);
+  const key = (n: Pick<Node, 'sets' | 'frozen' | 'phase' | 'sip'>): string =>
+    `${n.phase}|${n.sip}|${n.frozen.map((f) => (f ? 1 : 0)).join('')}|${n.sets.map((s) => s.join(',')).join(';')}`;
+  const sepSymbols = new Set([alphabet.symbolOf('/'), alphabet.symbolOf('^')]);
+  const example = (n: Node): string => {
+    const out: string[] = [];
+    for (let c: Node | undefined = n; c?.parent; c = c.parent) out.push(alphabet.sample(c.symbol));
+    return out.reverse().join('');
+  };
+
+  const at = alphabet.symbolOf('@');
+  const prefix = [...'sip'].map((c) => alphabet.symbolOf(c));
+  const [sS, sI, sP] = prefix;
+  const colon = alphabet.symbolOf(':');
+  // The SIP-shape automaton: "sip:" or "sips:" as a prefix, or an "@" anywhere.
+  const sipNext = (state: number, sym: number): number => {
+    if (state === 5 || sym === at) return 5;
+    if (state === -1) return -1;
+    if (state === 0) return sym === sS ? 1 : -1;
+    if (state === 1) return sym === sI ? 2 : -1;
+    if (state === 2) return sym === sP ? 3 : -1;
+    if (state === 3) return sym === colon ? 5 : sym === sS ? 4 : -1;
+    return sym === colon ? 5 : -1;
+  };
+  const start: Node = {
+    sets: nfas.map((nfa) => closure(nfa, [0])),
+    frozen: nfas.map(() => false),
+    phase: 0,
+    sip: carry ? 5 : 0,
+    parent: undefined,
+    symbol: -1,
+  };
+  const seen = new Set<string>([key(start)]);
+  const queue: Node[] = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const n = queue[head] as Node;
+    // The empty string never reaches a table (prepare rejects it), so the start state is not visited as an end.
+    if (n.phase !== 0 && n.sip === 5) {
+      const matching: number[] = [];
+      nfas.forEach((nfa, i) => {
+        if (n.frozen[i] || accepts(nfa, n.sets[i] ?? [])) matching.push(i);
+      });
+      visit(matching, () => example(n));
+    }
+    for (let sym = 0; sym < alphabet.size; sym++) {
+      let phase: Node['phase'] = n.phase === 0 ? 1 : n.phase;
+      let frozen = n.frozen;
+      if (carry && n.phase === 1 && sepSymbols.has(sym)) {
+        // The first separator after at least one character: the base ends here.
+        frozen = nfas.map((nfa, i) => accepts(nfa, n.sets[i] ?? []));
+        phase = 2;
+      }
+      const sets = nfas.map((nfa, i) => {
+        const moved: number[] = [];
+        for (const s of n.sets[i] ?? []) for (const t of nfa.next[s]?.[sym] ?? []) moved.push(t);
+        return moved.length === 0 ? [] : closure(nfa, moved);
+      });
+      // Once every entry is dead and no base matched, no longer string can match anything new.
+      if (sets.every((s) => s.length === 0) && !frozen.some((f) => f)) continue;
+      const child: Node = { sets, frozen, phase, sip: carry ? 5 : sipNext(n.sip, sym), parent: n, symbol: sym };
+      const k = key(child);
+      if (seen.has(k)) continue;
+      if (seen.size >= maxStates) return false;
+      seen.add(k);
+      queue.push(child);
+    }
+  }
+  return true;
+}
