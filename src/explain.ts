@@ -36,7 +36,7 @@ export interface ExplainedEntry {
   readonly index: number;
   readonly name: string;
   /** Keys and indexes of the entry in the rule file. */
-  readonly path: Path;
+  readonly path: readonly (string | number)[];
   readonly position: SourcePosition;
   /** Whether this is the entry that matched (only the last one considered can be). */
   readonly matched: boolean;

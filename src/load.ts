@@ -2,7 +2,7 @@
  * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
  */
 import type { Node, Range } from 'yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Locate, MatcherFactory } from './compile.js';
 import { compileRules, toProblems } from './compile.js';
 import type { Problem } from './errors.js';
@@ -64,10 +64,11 @@ export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): L
       problems: doc.errors.map((e) => ({
         code: 'YAML_SYNTAX' as const,
         severity: 'error' as const,
-        message: e.message.split('\n')[0] ?? e.message,
+        // The parser's own "at line L, column C" is dropped: the problem carries the position.
+        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
         path: [],
         ...withFile,
-        ...at(e.pos[0]),
+        ...at(openingOf(doc, e.code, e.pos[0])),
       })),
     };
   }
@@ -180,6 +181,23 @@ function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: 
     return n.value;
   }
   return n ?? null;
+}
+
+/**
+ * The parser reports an unclosed quote or flow collection where it gave up, often lines later; the offending node is the
+ * one left open, so point at its opening character instead.
+ */
+function openingOf(doc: ReturnType<typeof parseDocument>, code: string, pos: number): number {
+  if (code !== 'MISSING_CHAR' && code !== 'BAD_INDENT') return pos;
+  let best = pos;
+  visit(doc, (_key, node) => {
+    const r = (node as { range?: Range | null } | null)?.range;
+    if (!r || r[0] >= pos || r[2] < pos) return;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    const flow = (isMap(node) || isSeq(node)) && node.flow === true;
+    if ((quoted || flow) && (best === pos || r[0] > best)) best = r[0];
+  });
+  return best;
 }
 
 function pathKey(path: Path): string {

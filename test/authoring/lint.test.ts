@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { analyzeTable, formatProblem, lintDialPlan, parsePattern, safeLoadDialPlan } from '../../src/index.js';
+import { formatProblem, lintDialPlan, parsePattern, safeLoadDialPlan } from '../../src/index.js';
+import { analyzeTable } from '../../src/lint/shadow.js';
 import { compilePattern, findFirstMatch } from '../../src/match.js';
 
 const dir = new URL('../fixtures/lint/', import.meta.url);
