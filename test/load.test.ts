@@ -57,7 +57,8 @@ dialPlan:
   it('reports YAML syntax errors with their position', () => {
     const r = safeLoadDialPlan('name: [unclosed\n', { file: 's.yaml' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.problems[0]).toMatchObject({ code: 'YAML_SYNTAX', file: 's.yaml', line: 2 });
+    // At the `[` left open, not where the parser gave up (the line after).
+    if (!r.ok) expect(r.problems[0]).toMatchObject({ code: 'YAML_SYNTAX', file: 's.yaml', line: 1, column: 7 });
   });
 
   it('points inside quoted patterns', () => {
