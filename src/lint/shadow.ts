@@ -86,10 +86,10 @@ export function analyzeTable(
 }
 
 interface Node {
-  /** Per entry, its NFA states alive, as a sorted list. */
-  readonly sets: readonly (readonly number[])[];
-  /** Per entry, whether its base matched when the first separator was read (carry mode). */
-  readonly frozen: readonly boolean[];
+  /** The NFA states alive, numbered across all entries (each state belongs to one entry), sorted. */
+  readonly set: readonly number[];
+  /** The entries whose base matched when the first separator was read (carry mode), sorted. */
+  readonly frozen: readonly number[];
   /** 0: nothing read yet, 1: reading the base, 2: past the first separator (carry mode only). */
   readonly phase: 0 | 1 | 2;
   /**
@@ -102,6 +102,32 @@ interface Node {
   readonly symbol: number;
 }
 
+/** All entries' NFAs as one, with states numbered apart; `owner` tells each state's entry. */
+interface GlobalNfa {
+  readonly next: (readonly (readonly number[])[])[];
+  readonly epsilon: (readonly number[])[];
+  readonly acceptOf: readonly number[];
+  readonly starts: readonly number[];
+}
+
+function joinNfas(nfas: readonly Nfa[]): GlobalNfa {
+  const next: (readonly (readonly number[])[])[] = [];
+  const epsilon: (readonly number[])[] = [];
+  const acceptOf: number[] = [];
+  const starts: number[] = [];
+  nfas.forEach((nfa, entry) => {
+    const offset = next.length;
+    starts.push(offset);
+    nfa.next.forEach((row, s) => {
+      next.push(row.map((targets) => targets.map((t) => t + offset)));
+      epsilon.push((nfa.epsilon[s] ?? []).map((t) => t + offset));
+      // -1: not accepting; otherwise the entry whose pattern ends here.
+      acceptOf.push(nfa.accept[s] ? entry : -1);
+    });
+  });
+  return { next, epsilon, acceptOf, starts };
+}
+
 function walk(
   nfas: readonly Nfa[],
   alphabet: Alphabet,
@@ -109,30 +135,35 @@ function walk(
   maxStates: number,
   visit: (matching: readonly number[], example: () => string) => void,
 ): boolean {
-  const closure = (nfa: Nfa, states: Iterable<number>): number[] => {
+  const g = joinNfas(nfas);
+  const closure = (states: Iterable<number>): number[] => {
     const seen = new Set<number>();
     const stack = [...states];
     while (stack.length > 0) {
       const s = stack.pop() as number;
       if (seen.has(s)) continue;
       seen.add(s);
-      for (const t of nfa.epsilon[s] ?? []) stack.push(t);
+      for (const t of g.epsilon[s] ?? []) stack.push(t);
     }
     return [...seen].sort((a, b) => a - b);
   };
-  const accepts = (nfa: Nfa, set: readonly number[]): boolean => set.some((s) => nfa.accept[s]);
-  const key = (n: Pick<Node, 'sets' | 'frozen' | 'phase' | 'sip'>): string =>
-    `${n.phase}|${n.sip}|${n.frozen.map((f) => (f ? 1 : 0)).join('')}|${n.sets.map((s) => s.join(',')).join(';')}`;
+  const accepting = (set: readonly number[]): number[] => {
+    const out = new Set<number>();
+    for (const s of set) {
+      const e = g.acceptOf[s] ?? -1;
+      if (e >= 0) out.add(e);
+    }
+    return [...out].sort((a, b) => a - b);
+  };
+  const key = (n: Pick<Node, 'set' | 'frozen' | 'phase' | 'sip'>): string => `${n.phase}|${n.sip}|${n.frozen.join(',')}|${n.set.join(',')}`;
   const sepSymbols = new Set([alphabet.symbolOf('/'), alphabet.symbolOf('^')]);
   const example = (n: Node): string => {
     const out: string[] = [];
     for (let c: Node | undefined = n; c?.parent; c = c.parent) out.push(alphabet.sample(c.symbol));
     return out.reverse().join('');
   };
-
   const at = alphabet.symbolOf('@');
-  const prefix = [...'sip'].map((c) => alphabet.symbolOf(c));
-  const [sS, sI, sP] = prefix;
+  const [sS, sI, sP] = [...'sip'].map((c) => alphabet.symbolOf(c));
   const colon = alphabet.symbolOf(':');
   // The SIP-shape automaton: "sip:" or "sips:" as a prefix, or an "@" anywhere.
   const sipNext = (state: number, sym: number): number => {
@@ -144,24 +175,15 @@ function walk(
     if (state === 3) return sym === colon ? 5 : sym === sS ? 4 : -1;
     return sym === colon ? 5 : -1;
   };
-  const start: Node = {
-    sets: nfas.map((nfa) => closure(nfa, [0])),
-    frozen: nfas.map(() => false),
-    phase: 0,
-    sip: carry ? 5 : 0,
-    parent: undefined,
-    symbol: -1,
-  };
+
+  const start: Node = { set: closure(g.starts), frozen: [], phase: 0, sip: carry ? 5 : 0, parent: undefined, symbol: -1 };
   const seen = new Set<string>([key(start)]);
   const queue: Node[] = [start];
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head] as Node;
     // The empty string never reaches a table (prepare rejects it), so the start state is not visited as an end.
     if (n.phase !== 0 && n.sip === 5) {
-      const matching: number[] = [];
-      nfas.forEach((nfa, i) => {
-        if (n.frozen[i] || accepts(nfa, n.sets[i] ?? [])) matching.push(i);
-      });
+      const matching = n.frozen.length === 0 ? accepting(n.set) : [...new Set([...n.frozen, ...accepting(n.set)])].sort((a, b) => a - b);
       visit(matching, () => example(n));
     }
     for (let sym = 0; sym < alphabet.size; sym++) {
@@ -169,17 +191,15 @@ function walk(
       let frozen = n.frozen;
       if (carry && n.phase === 1 && sepSymbols.has(sym)) {
         // The first separator after at least one character: the base ends here.
-        frozen = nfas.map((nfa, i) => accepts(nfa, n.sets[i] ?? []));
+        frozen = accepting(n.set);
         phase = 2;
       }
-      const sets = nfas.map((nfa, i) => {
-        const moved: number[] = [];
-        for (const s of n.sets[i] ?? []) for (const t of nfa.next[s]?.[sym] ?? []) moved.push(t);
-        return moved.length === 0 ? [] : closure(nfa, moved);
-      });
+      const moved: number[] = [];
+      for (const s of n.set) for (const t of g.next[s]?.[sym] ?? []) moved.push(t);
+      const set = moved.length === 0 ? [] : closure(moved);
       // Once every entry is dead and no base matched, no longer string can match anything new.
-      if (sets.every((s) => s.length === 0) && !frozen.some((f) => f)) continue;
-      const child: Node = { sets, frozen, phase, sip: carry ? 5 : sipNext(n.sip, sym), parent: n, symbol: sym };
+      if (set.length === 0 && frozen.length === 0) continue;
+      const child: Node = { set, frozen, phase, sip: carry ? 5 : sipNext(n.sip, sym), parent: n, symbol: sym };
       const k = key(child);
       if (seen.has(k)) continue;
       if (seen.size >= maxStates) return false;
