@@ -324,7 +324,7 @@ function expectList(v: unknown, path: Path, sink: ProblemSink): unknown[] | unde
 function checkKeys(m: Obj, path: Path, allowed: readonly string[], required: readonly string[], sink: ProblemSink): void {
   for (const k of Object.keys(m)) {
     if (!allowed.includes(k)) {
-      const close = allowed.find((a) => a.toLowerCase() === k.toLowerCase());
+      const close = allowed.find((a) => a.toLowerCase() === k.toLowerCase()) ?? nearestKey(k, allowed);
       sink.add(
         'UNKNOWN_KEY',
         `Unknown key "${k}"${close ? ` (did you mean "${close}"?)` : `; expected one of ${allowed.join(', ')}`}.`,
@@ -336,6 +336,26 @@ function checkKeys(m: Obj, path: Path, allowed: readonly string[], required: rea
   for (const k of required) {
     if (m[k] === undefined) sink.add('MISSING_KEY', `Missing required key "${k}".`, path);
   }
+}
+
+/** The allowed key closest to a misspelt one (`normalised` for `normalized`): within two edits, and closer than any other. */
+function nearestKey(key: string, allowed: readonly string[]): string | undefined {
+  const scored = allowed.map((a) => ({ a, d: editDistance(key.toLowerCase(), a.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const [best, next] = scored;
+  return best && best.d <= 2 && (!next || next.d > best.d) ? best.a : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
 }
 
 /** A string value; numbers are accepted as their text (YAML reads `911` and `00` as numbers). */

@@ -40,9 +40,18 @@ it('the CLI reports every malformed file without a stack trace', () => {
   const out = r.stdout + r.stderr;
   expect(out).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|unexpected failure/);
   for (const f of files) expect(out).toContain(`${f}: does not load`);
+  // lint takes many files too.
+  const lint = spawnSync(process.execPath, [cli, 'lint', ...paths], { encoding: 'utf8' });
+  expect(lint.status).toBe(1);
+  expect(lint.stdout + lint.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)|unexpected failure/);
   // And the --rules option of query: one file is enough to see the exit code and the absence of a stack.
   const q = spawnSync(process.execPath, [cli, 'query', '--rules', paths[0] as string, '6929'], { encoding: 'utf8' });
   expect(q.status).toBe(2);
   expect(q.stderr).toContain('cannot load');
   expect(q.stderr).not.toMatch(/\n\s+at /);
+});
+
+it('suggests the key a misspelt one was meant to be', () => {
+  const r = safeLoadDialPlan(readFileSync(new URL('unknown-key-typo.yaml', dir), 'utf8'));
+  expect(r.ok ? '' : r.problems[0]?.message).toBe('Unknown key "normalised" (did you mean "normalized"?).');
 });
