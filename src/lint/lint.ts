@@ -85,9 +85,12 @@ function lintTable(
  * every value of a named set, several lengths for `?` and `Z`.
  */
 function lintFallThrough(tables: LocationTables, where: string, add: Add): void {
+  // A shortest string each conversion wins, in case every sample below is taken by an earlier conversion.
+  const reach = analyzeTable(tables.conversions, [true]);
   tables.conversions.forEach((conv, i) => {
+    const win = reach.entries[i]?.winExample;
     for (const pattern of conv.patterns) {
-      for (const sample of samplesOf(pattern, 400)) {
+      for (const sample of [...(win !== undefined ? [win] : []), ...samplesOf(pattern, 400)]) {
         const converted = convertNumber(tables, sample, false);
         if (converted.entry !== i) continue;
         if (tables.entryMatcher.find(converted.text, true) === undefined) {
