@@ -12,6 +12,9 @@ export type ErrorCode =
   | 'EMPTY'
   | 'NOT_A_STRING'
   | 'UNKNOWN_LOCATION'
+  // Batch input problems (dialplan batch).
+  | 'MALFORMED_CSV'
+  | 'UNKNOWN_COLUMN'
   // Rule-file problems.
   | 'YAML_SYNTAX'
   | 'NOT_A_MAP'

@@ -1,0 +1,54 @@
+/**
+ * Turns one batch of input rows into its output text and counts. The same function runs in the main thread
+ * (`--workers 1`) and in each worker thread, so both give byte-identical output.
+ */
+import type { DialPlan } from '../plan.js';
+import type { QueryOptions } from '../types.js';
+import type { RowFormatter } from './format.js';
+import type { RowBatch } from './rows.js';
+import type { BatchCounts } from './summary.js';
+import { emptyCounts } from './summary.js';
+
+/** The output of one batch. */
+export interface ProcessedBatch {
+  /** The output rows, one line per input row, in order. */
+  readonly text: string;
+  readonly counts: BatchCounts;
+}
+
+/**
+ * Queries every row of a batch and formats the output rows. A row the reader flagged (malformed CSV, cut) is not queried:
+ * its output row carries the reader's problem as its error.
+ *
+ * @param plan - the dial plan
+ * @param batch - the rows
+ * @param format - the row formatter of the run
+ * @param options - the query options (location)
+ * @returns the output text and counts
+ * @example
+ * ```ts
+ * const out = processBatch(plan, { firstRow: 1, numbers: ['6929'], columns: undefined, problems: undefined }, formatter, {});
+ * ```
+ */
+export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions): ProcessedBatch {
+  const counts = emptyCounts();
+  const { numbers, columns, problems } = batch;
+  let text = '';
+  for (let i = 0; i < numbers.length; i++) {
+    const raw = numbers[i] as string;
+    const problem = problems?.[i];
+    const r = problem ?? plan.query(raw, options);
+    if ('ok' in r && r.ok) {
+      counts.ok++;
+      const c = r.details.defaultClassification;
+      counts.byClassification[c] = (counts.byClassification[c] ?? 0) + 1;
+      if (!r.details.dialCapable) counts.notDialCapable++;
+    } else {
+      counts.failed++;
+      const code = 'ok' in r ? r.error.code : r.code;
+      counts.byError[code] = (counts.byError[code] ?? 0) + 1;
+    }
+    text += format(batch.firstRow + i, raw, columns?.[i], r);
+  }
+  return { text, counts };
+}

@@ -1,0 +1,25 @@
+/**
+ * The worker thread of `dialplan batch --workers N`: loads the plan from the rules file the main thread loaded, then
+ * answers each batch message with its output text and counts, tagged with the batch's sequence number.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { safeLoadDialPlanFile } from '../files.js';
+import { createRowFormatter } from './format.js';
+import type { WorkerInit, WorkerRequest, WorkerResponse } from './pool.js';
+import { processBatch } from './process.js';
+
+const init = workerData as WorkerInit;
+const loaded = safeLoadDialPlanFile(init.rulesPath);
+const format = createRowFormatter(init.layout);
+const options = init.location !== undefined ? { location: init.location } : {};
+
+parentPort?.on('message', (m: WorkerRequest) => {
+  let reply: WorkerResponse;
+  if (!loaded.ok) {
+    reply = { seq: m.seq, error: `a worker cannot load ${init.rulesPath}: ${loaded.problems[0]?.message ?? 'unknown problem'}` };
+  } else {
+    const out = processBatch(loaded.plan, m.batch, format, options);
+    reply = { seq: m.seq, text: out.text, counts: out.counts };
+  }
+  parentPort?.postMessage(reply);
+});
