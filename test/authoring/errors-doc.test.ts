@@ -24,6 +24,8 @@ it('every rule-file and lint code has a fixture', () => {
   const lint = fixtureCodes('lint');
   const queryTime = ['TOO_LONG', 'EMPTY', 'NOT_A_STRING', 'UNKNOWN_LOCATION'];
   const noFixture = ['FILE_NOT_FOUND', 'INVALID_PLAN', 'LINT_INCOMPLETE'];
-  const missing = codes.filter((c) => !queryTime.includes(c) && !noFixture.includes(c) && !malformed.has(c) && !lint.has(c));
+  // Input problems of dialplan batch, not of rule files: test/batch covers them.
+  const batchInput = ['MALFORMED_CSV', 'UNKNOWN_COLUMN'];
+  const missing = codes.filter((c) => !queryTime.includes(c) && !noFixture.includes(c) && !batchInput.includes(c) && !malformed.has(c) && !lint.has(c));
   expect(missing).toEqual([]);
 });
