@@ -11,6 +11,7 @@ import { queryCommand } from './query.js';
 import { testCommand } from './test.js';
 import { explainCommand } from './explain.js';
 import { lintCommand } from './lint.js';
+import { serveCommand } from './serve.js';
 import { batchCommand } from './batch.js';
 
 /** The sub-commands, by name. New commands register here. */
@@ -19,6 +20,7 @@ export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly
   test: { run: testCommand, summary: 'run the inline tests: of rule files' },
   explain: { run: explainCommand, summary: 'show how the plan resolves numbers, stage by stage' },
   lint: { run: lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
+  serve: { run: serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
   batch: { run: batchCommand, summary: 'resolve every number of a file (lines or CSV, gzip) to NDJSON or CSV' },
 };
 

@@ -1,0 +1,105 @@
+/**
+ * ICWS error responses: the stable error ids, and writing `{ errorId, message }` bodies. Every id is documented in
+ * `docs/icws.md`; clients branch on `errorId`, so an id never changes once published.
+ */
+import type { ServerResponse } from 'node:http';
+
+/** Every error id the endpoint can answer with, by name. */
+export const ICWS_ERROR_IDS = {
+  /** 400: body missing, not JSON, or not a JSON object. */
+  invalidRepresentation: 'error.request.invalidRepresentation',
+  /** 400: `phoneNumber` (or `userID`/`password`) missing. */
+  missingParameter: 'error.request.missingParameter',
+  /** 400: `phoneNumber` (or `userID`/`password`) present but not a string. */
+  invalidParameter: 'error.request.invalidParameter',
+  /** 400: the engine rejected the number: nothing left once formatting is removed. */
+  phoneNumberEmpty: 'error.phoneNumbers.empty',
+  /** 400: the engine rejected the number: longer than the plan allows. */
+  phoneNumberTooLong: 'error.phoneNumbers.tooLong',
+  /** 401: no CSRF token or cookie, an unknown or expired session, or wrong credentials at `/icws/connection`. */
+  authenticationFailure: 'error.request.connection.authenticationFailure',
+  /** 404: no such route. */
+  notFound: 'error.request.notFound',
+  /** 405: the route exists, not for this method. */
+  methodNotAllowed: 'error.request.methodNotAllowed',
+  /** 408: the body did not arrive in time. */
+  timeout: 'error.request.timeout',
+  /** 410: the route was removed from the API. */
+  gone: 'error.request.resourceRemoved',
+  /** 413: the body is larger than the limit. */
+  entityTooLarge: 'error.request.entityTooLarge',
+  /** 415: the body is not declared as JSON. */
+  unsupportedMediaType: 'error.request.unsupportedMediaType',
+  /** 500: anything unexpected; the message never carries internal detail. */
+  internal: 'error.server.internal',
+} as const;
+
+/** One of the {@link ICWS_ERROR_IDS}. */
+export type IcwsErrorId = (typeof ICWS_ERROR_IDS)[keyof typeof ICWS_ERROR_IDS];
+
+/** The ICWS error representation. */
+export interface IcwsError {
+  readonly errorId: IcwsErrorId;
+  readonly message: string;
+}
+
+/** The 401 challenge, exactly as ICWS sends it, so clients find where to log in. */
+export const WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/icws/connection"';
+
+/**
+ * Writes a JSON response.
+ *
+ * @param res - the response, headers not yet sent
+ * @param status - the HTTP status
+ * @param body - any JSON-serialisable value
+ * @param headers - extra headers
+ * @returns nothing; the response is ended
+ * @example
+ * ```ts
+ * sendJson(res, 200, plan.details('6929'));
+ * ```
+ */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.setHeader('Cache-Control', 'no-store');
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.end(text);
+}
+
+/**
+ * Writes an ICWS error body `{ errorId, message }`; a 401 also carries the `WWW-Authenticate` challenge.
+ *
+ * @param res - the response, headers not yet sent
+ * @param status - the HTTP status
+ * @param errorId - the stable id
+ * @param message - for people; never internal detail
+ * @param headers - extra headers (for example `Allow` on a 405)
+ * @returns nothing; the response is ended
+ * @example
+ * ```ts
+ * sendError(res, 404, ICWS_ERROR_IDS.notFound, 'No such resource.');
+ * ```
+ */
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  errorId: IcwsErrorId,
+  message: string,
+  headers: Readonly<Record<string, string | readonly string[]>> = {},
+): void {
+  if (res.headersSent) {
+    // Nothing sensible can be said any more; cut the connection so the client does not wait for the rest.
+    res.destroy();
+    return;
+  }
+  const body: IcwsError = { errorId, message };
+  sendJson(res, status, body, status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE, ...headers } : headers);
+}

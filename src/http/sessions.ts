@@ -1,0 +1,155 @@
+/**
+ * In-memory ICWS sessions: a random session id, a CSRF token and a cookie secret per login, forgotten after an idle time.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { SessionCredentials } from './handler.js';
+
+/** A new session, as the login answer reports it. */
+export interface NewSession {
+  readonly sessionId: string;
+  readonly csrfToken: string;
+  /** The cookie to set: `icws_<sessionId>`. */
+  readonly cookieName: string;
+  readonly cookieValue: string;
+  readonly userID: string;
+}
+
+/** Options of {@link createSessionStore}. */
+export interface SessionStoreOptions {
+  /** A session unused for this long is gone, in milliseconds (default 30 minutes). */
+  readonly idleMs?: number;
+  /** The clock, for tests (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** The sessions of one server. */
+export interface SessionStore {
+  /**
+   * Starts a session for a user who has proved who they are.
+   *
+   * @param userID - the user
+   */
+  create(userID: string): NewSession;
+  /**
+   * Whether the credentials name a live session; a successful check counts as use and restarts the idle time.
+   *
+   * @param credentials - from the request
+   */
+  verify(credentials: SessionCredentials): boolean;
+  /**
+   * Ends the session the credentials name, if they are valid.
+   *
+   * @param credentials - from the request
+   */
+  end(credentials: SessionCredentials): boolean;
+  /** How many sessions are live. */
+  readonly size: number;
+}
+
+interface Session {
+  readonly csrf: Buffer;
+  readonly cookie: Buffer;
+  lastUsed: number;
+}
+
+/**
+ * Creates an empty session store.
+ *
+ * @param options - idle time and clock
+ * @returns the store
+ * @example
+ * ```ts
+ * const sessions = createSessionStore({ idleMs: 15 * 60_000 });
+ * const s = sessions.create('alice');
+ * ```
+ */
+export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
+  const idleMs = options.idleMs ?? 30 * 60_000;
+  const now = options.now ?? Date.now;
+  const sessions = new Map<string, Session>();
+
+  const sweep = (t: number): void => {
+    for (const [id, s] of sessions) if (t - s.lastUsed > idleMs) sessions.delete(id);
+  };
+
+  const find = (c: SessionCredentials): Session | undefined => {
+    const s = sessions.get(c.sessionId);
+    if (!s) return undefined;
+    const t = now();
+    if (t - s.lastUsed > idleMs) {
+      sessions.delete(c.sessionId);
+      return undefined;
+    }
+    const cookie = readCookie(c.cookie, cookieNameOf(c.sessionId));
+    // Both checks always run (no short-circuit), so the time taken does not tell which secret was wrong.
+    const csrfOk = sameSecret(digest(c.csrfToken), s.csrf);
+    const cookieOk = sameSecret(digest(cookie ?? ''), s.cookie);
+    if (!(csrfOk && cookieOk) || cookie === undefined) return undefined;
+    s.lastUsed = t;
+    return s;
+  };
+
+  return {
+    create(userID) {
+      const t = now();
+      sweep(t);
+      const sessionId = randomUUID();
+      const csrfToken = randomBytes(24).toString('base64url');
+      const cookieValue = randomBytes(24).toString('base64url');
+      sessions.set(sessionId, { csrf: digest(csrfToken), cookie: digest(cookieValue), lastUsed: t });
+      return { sessionId, csrfToken, cookieName: cookieNameOf(sessionId), cookieValue, userID };
+    },
+    verify: (c) => find(c) !== undefined,
+    end(c) {
+      if (!find(c)) return false;
+      sessions.delete(c.sessionId);
+      return true;
+    },
+    get size() {
+      sweep(now());
+      return sessions.size;
+    },
+  };
+}
+
+/**
+ * The cookie name of a session, as ICWS names it.
+ *
+ * @param sessionId - the session id
+ * @returns `icws_<sessionId>`
+ * @example
+ * ```ts
+ * cookieNameOf('abc'); // 'icws_abc'
+ * ```
+ */
+export function cookieNameOf(sessionId: string): string {
+  return `icws_${sessionId}`;
+}
+
+/**
+ * One cookie's value from a `Cookie` header.
+ *
+ * @param header - the header, `a=1; b=2`
+ * @param name - the cookie wanted
+ * @returns its value, or undefined
+ * @example
+ * ```ts
+ * readCookie('a=1; icws_x=abc', 'icws_x'); // 'abc'
+ * ```
+ */
+export function readCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+// Secrets are compared as SHA-256 digests: equal lengths for timingSafeEqual, and the raw secrets are not kept in memory.
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s).digest();
+}
+
+function sameSecret(a: Buffer, b: Buffer): boolean {
+  return timingSafeEqual(a, b);
+}
