@@ -113,11 +113,23 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     for (let i = 0; i < keys.length; i++) s += (i === 0 ? '' : ',') + keys[i] + jsonString(columns?.[i] ?? '');
     return s + '}';
   };
+  const all = layout.fields.length === DETAIL_FIELDS.length && layout.fields.every((f, i) => f === DETAIL_FIELDS[i]);
   return (row, raw, columns, r) => {
-    const head = '{"row":' + row + columnsJson(columns) + ',';
+    const head = '{"row":' + row + (keys.length === 0 ? '' : columnsJson(columns)) + ',';
     if (!('ok' in r) || !r.ok) {
       const e = 'ok' in r ? (r.ok ? undefined : r.error) : r;
       return head + '"rawText":' + jsonString(raw) + ',"error":{"code":' + jsonString(e?.code ?? '') + ',"message":' + jsonString(e?.message ?? '') + '}}\n';
+    }
+    // The default selection, written out: one expression instead of a loop over the fields is the fastest way V8 builds
+    // the line (this is most of the cost of a row beside the query itself).
+    if (all) {
+      const d = r.details;
+      return (
+        head + '"rawText":' + jsonString(d.rawText) + ',"normalizedText":' + jsonString(d.normalizedText) + ',"displayText":' + jsonString(d.displayText) +
+        ',"editBase":' + jsonString(d.editBase) + ',"extension":' + jsonString(d.extension) + ',"defaultClassification":' + jsonString(d.defaultClassification) +
+        ',"classifications":' + jsonValue(d.classifications) + ',"internal":' + d.internal + ',"queueType":' + d.queueType + ',"queueName":' + jsonString(d.queueName) +
+        ',"voicemailCapable":' + d.voicemailCapable + ',"dialCapable":' + d.dialCapable + ',"autoDialExtension":' + d.autoDialExtension + '}\n'
+      );
     }
     let s = head;
     for (const { key, field } of fields) s += key + jsonValue(field === 'dialString' ? r.dialString : r.details[field]);
@@ -151,6 +163,7 @@ function jsonString(s: string): string {
 function jsonValue(v: PhoneNumberDetails[keyof PhoneNumberDetails]): string {
   if (typeof v === 'string') return jsonString(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v.length === 1) return '[' + jsonString(v[0] as string) + ']';
   let s = '[';
   for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + jsonString(v[i] as string);
   return s + ']';

@@ -57,7 +57,7 @@ export type BatchWriter = (processed: ProcessedBatch) => Promise<void>;
  * @returns the sink
  * @example
  * ```ts
- * const sink = createInlineSink(plan, layout, undefined, async (p) => void out.write(p.text));
+ * const sink = createInlineSink(plan, layout, undefined, async (p) => void out.write(p.bytes));
  * ```
  */
 export function createInlineSink(plan: DialPlan, layout: BatchLayout, location: string | undefined, write: BatchWriter): BatchSink {

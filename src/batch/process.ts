@@ -11,8 +11,8 @@ import { emptyCounts } from './summary.js';
 
 /** The output of one batch. */
 export interface ProcessedBatch {
-  /** The output rows, one line per input row, in order. */
-  readonly text: string;
+  /** The output rows as UTF-8, one line per input row, in order. Its own memory, so a worker can transfer it. */
+  readonly bytes: Uint8Array;
   readonly counts: BatchCounts;
 }
 
@@ -33,7 +33,12 @@ export interface ProcessedBatch {
 export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions): ProcessedBatch {
   const counts = emptyCounts();
   const { numbers, columns, problems } = batch;
-  let text = '';
+  // Each row goes into one buffer as soon as it is formatted. Concatenating the rows into one string instead keeps every
+  // piece of every row (and the details they came from) alive until the whole batch is written, which promotes them to
+  // the old generation: at millions of rows that garbage collection cost more than the queries.
+  let out = Buffer.allocUnsafeSlow(Math.max(4096, numbers.length * 384));
+  let used = 0;
+  let pending = '';
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];
@@ -48,7 +53,17 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
       const code = 'ok' in r ? r.error.code : r.code;
       counts.byError[code] = (counts.byError[code] ?? 0) + 1;
     }
-    text += format(batch.firstRow + i, raw, columns?.[i], r);
+    pending += format(batch.firstRow + i, raw, columns?.[i], r);
+    // A few dozen rows per write into the buffer: fewer native calls, and the pieces still die young.
+    if ((i & 31) === 31 || i === numbers.length - 1) {
+      if (used + 3 * pending.length > out.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(2 * out.length, used + 3 * pending.length));
+        out.copy(bigger, 0, 0, used);
+        out = bigger;
+      }
+      used += out.write(pending, used);
+      pending = '';
+    }
   }
-  return { text, counts };
+  return { bytes: out.subarray(0, used), counts };
 }

@@ -12,6 +12,7 @@ import { readTextChunks } from './input.js';
 import { createLineSplitter } from './lines.js';
 import type { BatchSink } from './pool.js';
 import { createInlineSink, createWorkerSink } from './pool.js';
+import type { ProcessedBatch } from './process.js';
 import type { ProgressState } from './progress.js';
 import type { RowBatch, RowProblem } from './rows.js';
 import type { BatchCounts, BatchSummary } from './summary.js';
@@ -19,7 +20,7 @@ import { emptyCounts, mergeCounts, summarizeBatch } from './summary.js';
 
 /** An output stream: anything with `write`; when it is a Node.js Writable, its back-pressure is respected. */
 export interface BatchOutput {
-  write(chunk: string): unknown;
+  write(chunk: string | Uint8Array): unknown;
   once?(event: string, listener: (...args: unknown[]) => void): unknown;
   removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
 }
@@ -68,14 +69,14 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     o.onProgress &&
     setInterval(() => o.onProgress?.({ rows: rowsWritten, elapsedMs: performance.now() - started, bytesRead, totalBytes: o.totalBytes }), 250);
   timer?.unref?.();
-  const write = async (text: string): Promise<void> => writeOutput(o.output, text);
+  const write = async (chunk: string | Uint8Array): Promise<void> => writeOutput(o.output, chunk);
   let sink: BatchSink | undefined;
   const openSink = async (layout: BatchLayout): Promise<BatchSink> => {
     await write(formatHeader(layout));
-    const onBatch = async (p: { readonly text: string; readonly counts: BatchCounts }): Promise<void> => {
+    const onBatch = async (p: ProcessedBatch): Promise<void> => {
       mergeCounts(counts, p.counts);
       rowsWritten += p.counts.ok + p.counts.failed;
-      await write(p.text);
+      await write(p.bytes);
     };
     return o.workers > 1
       ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, location: o.location, layout }, onBatch)
@@ -173,9 +174,9 @@ function csvBatcher(header: readonly string[], column: string | undefined, first
 }
 
 /** Writes text, waiting for `drain` when the stream asks for it (or until it closes or fails). */
-async function writeOutput(out: BatchOutput, text: string): Promise<void> {
-  if (text === '') return;
-  if (out.write(text) !== false || out.once === undefined) return;
+async function writeOutput(out: BatchOutput, chunk: string | Uint8Array): Promise<void> {
+  if (chunk.length === 0) return;
+  if (out.write(chunk) !== false || out.once === undefined) return;
   await new Promise<void>((resolve) => {
     const done = (): void => {
       out.removeListener?.('drain', done);

@@ -19,7 +19,10 @@ parentPort?.on('message', (m: WorkerRequest) => {
     reply = { seq: m.seq, error: `a worker cannot load ${init.rulesPath}: ${loaded.problems[0]?.message ?? 'unknown problem'}` };
   } else {
     const out = processBatch(loaded.plan, m.batch, format, options);
-    reply = { seq: m.seq, text: out.text, counts: out.counts };
+    reply = { seq: m.seq, bytes: out.bytes, counts: out.counts };
+    // The output bytes move to the main thread without a copy.
+    parentPort?.postMessage(reply, [out.bytes.buffer as ArrayBuffer]);
+    return;
   }
   parentPort?.postMessage(reply);
 });

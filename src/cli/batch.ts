@@ -85,7 +85,7 @@ export const batchCommand: Command = async (args, io) => {
       if (e instanceof UsageError) throw e;
       throw new UsageError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
     }
-    input = createReadStream(path, { highWaterMark: 256 * 1024 });
+    input = createReadStream(path, { highWaterMark: 64 * 1024 });
   }
 
   let output: BatchOutput = io.stdout as BatchOutput;
