@@ -5,6 +5,7 @@
  */
 import type { CompiledPattern } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
+import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from './international.js';
 
 /**
  * A template compiled for one pattern: a flat list of (kind, operand) steps, run by {@link runFiller}. Plain data rather
@@ -18,6 +19,8 @@ const GROUP = 1;
 const SLICE = 2;
 /** Ends a template's steps inside a {@link TemplateTable}. */
 const END = 3;
+/** A libphonenumber-js field of the matched string; operand: its index in INTERNATIONAL_FIELDS. */
+const INTL = 4;
 
 /**
  * Compiles a template for one pattern and context. Run by {@link runFiller}, it gives exactly what {@link fillTemplate}
@@ -74,6 +77,7 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
         } else {
           const g = pattern.setGroups.get(name);
           if (g !== undefined) push(GROUP, '', g, 0);
+          else if (context.vars[name] === undefined && isInternationalField(name)) push(INTL, '', INTERNATIONAL_FIELDS.indexOf(name), 0);
           else text(context.vars[name] ?? '');
         }
         break;
@@ -118,6 +122,8 @@ function runSteps(steps: readonly (number | string)[], start: number, matched: s
       const end = steps[i + 2] as number;
       out += end < 0 ? matched.slice(steps[i + 1] as number) : matched.slice(steps[i + 1] as number, end);
       i++;
+    } else if (kind === INTL) {
+      out += internationalField(matched, INTERNATIONAL_FIELDS[steps[i + 1] as number] as (typeof INTERNATIONAL_FIELDS)[number]);
     } else {
       break;
     }

@@ -38,7 +38,7 @@ export interface Classification {
  * ```
  */
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
-  const match = tables.entryMatcher.find(converted, !sip);
+  const match = tables.entryMatcher.find(converted, !sip, tables.entryAccept);
   const entry = match ? tables.entries[match.entry] : undefined;
   if (!match || !entry) {
     const normalizedText = converted;

@@ -12,6 +12,8 @@ import type { ParsedPattern } from './pattern.js';
 import { parsePattern } from './pattern.js';
 import type { ParsedTemplate } from './template.js';
 import { parseTemplate } from './template.js';
+import { isInternationalField } from './international.js';
+import { acceptWhen } from './when.js';
 import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from './types.js';
 import { QueueType } from './types.js';
 import type { Path, RawProblem } from './validate.js';
@@ -66,6 +68,8 @@ export interface LocationTables {
   readonly entryMatcher: TableMatcher;
   /** Every entry's normalized, display, editBase and dialString templates compiled for each pattern (sections 0 to 3). */
   readonly entryTemplates: TemplateTable;
+  /** The `accept` callback that applies the entries' `when:` conditions; undefined when no entry has one. */
+  readonly entryAccept: ((match: TableMatch) => boolean) | undefined;
 }
 
 /** A directory hit. */
@@ -231,6 +235,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       entries: ents,
       entryMatcher: matcherFactory(ents),
       entryTemplates,
+      entryAccept: acceptWhen(ents),
     });
   }
 
@@ -306,13 +311,15 @@ function checkTemplate(
         // Always available.
       } else if (t.name in rules.sets) {
         if (!pattern.setGroups.has(t.name)) problem('TEMPLATE_MISMATCH', `{${t.name}} is used but ${which} does not match that set.`, t.offset);
+      } else if (vars[t.name] === undefined && isInternationalField(t.name)) {
+        // A libphonenumber-js field: it applies to any match (empty for a match that is not an E.164 number).
       } else if (vars[t.name] === undefined) {
         const isVar = Object.values(rules.locations).some((v) => t.name in v);
         problem(
           isVar ? 'UNKNOWN_REFERENCE' : 'UNDECLARED_SET',
           isVar
             ? `{${t.name}} has no value in location "${location}".`
-            : `{${t.name}} is not a set, a location variable, {Z}, {classification} or a position.`,
+            : `{${t.name}} is not a set, a location variable, {Z}, {classification}, an international field ({e164}, {national}, ...) or a position.`,
           t.offset,
         );
       }

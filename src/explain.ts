@@ -153,7 +153,7 @@ export function explainNumber(
       { field: 'editBase', template: entry.rule.editBase, value: fill(entry.editBase) ?? '' },
       { field: 'dialString', template: entry.rule.dialString, value: fill(entry.dialString) ?? normalized },
     ];
-  });
+  }, tables.entryAccept);
   const details = result.ok ? result.details : undefined;
   const normalized = details?.normalizedText ?? dialPlan.output;
   const extension = !prepared.sip && normalized.startsWith('/') ? normalized.slice(1) : undefined;
@@ -180,6 +180,7 @@ function explainTable(
   carryExtension: boolean,
   positionOf: (path: Path) => SourcePosition,
   templates: (m: TableMatch, pattern: CompiledPattern) => ExplainedTemplate[],
+  accept?: (m: TableMatch) => boolean,
 ): ExplainedTable {
   // The same split as findFirstMatch: the number, and its base when it has an extension to carry.
   const sep = carryExtension ? extensionStart(text) : -1;
@@ -192,7 +193,8 @@ function explainTable(
     const info = { index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match };
     const m = matchEntry(e, i, text, base, suffix);
     const pattern = m ? e.patterns[m.pattern] : undefined;
-    if (!m || !pattern) {
+    // An entry whose `when:` rejects the match does not match, as in classifyNumber.
+    if (!m || !pattern || (accept !== undefined && !accept(m))) {
       considered.push({ ...info, matched: false });
       continue;
     }

@@ -4,12 +4,14 @@
  *
  * Wildcard style: `X Y N ? Z` and `[...]` stand for what the wildcard of the same rank in the pattern matched.
  * Ordinal style: `{3}` the 3rd character of the matched string, `{3-5}` a range, `{9-}` to the end.
- * References: `{Z}` what `Z` matched, `{name}` what a named set matched (or a location variable), `{classification}`.
+ * References: `{Z}` what `Z` matched, `{name}` what a named set matched (or a location variable), `{classification}`,
+ * and libphonenumber-js fields of an E.164 match (`{e164}`, `{international}`, `{national}`, ...; see international.ts).
  * `"..."` is literal text, for words that hold wildcard letters.
  */
 import type { SyntaxIssue, WildcardKind } from './pattern.js';
 import { expandClass } from './pattern.js';
 import type { CompiledPattern } from './match.js';
+import { internationalField, isInternationalField } from './international.js';
 
 /** One token of a parsed template. */
 export type TemplateToken =
@@ -158,7 +160,7 @@ export function fillTemplate(
         out += matched.slice(t.from - 1, t.to);
         break;
       case 'ref':
-        out += fillRef(t.name, pattern, groups, context);
+        out += fillRef(t.name, pattern, matched, groups, context);
         break;
     }
   }
@@ -168,6 +170,7 @@ export function fillTemplate(
 function fillRef(
   name: string,
   pattern: CompiledPattern,
+  matched: string,
   groups: readonly (string | undefined)[],
   context: FillContext,
 ): string {
@@ -175,5 +178,8 @@ function fillRef(
   if (name === 'classification') return context.classification;
   const g = pattern.setGroups.get(name);
   if (g !== undefined) return groups[g] ?? '';
-  return context.vars[name] ?? '';
+  const v = context.vars[name];
+  // A plan's own set or variable wins over a libphonenumber-js field of the same name, so adding fields breaks no plan.
+  if (v === undefined && isInternationalField(name)) return internationalField(matched, name);
+  return v ?? '';
 }

@@ -133,6 +133,25 @@ export interface DialPlanEntryRule {
   readonly editBase?: string;
   readonly dialString?: string;
   readonly dialCapable: boolean;
+  /** A condition on what libphonenumber-js says of the matched number; the entry matches only numbers meeting it. */
+  readonly when?: WhenCondition;
+}
+
+/**
+ * The `when:` of a dial-plan entry. Every key given must hold; a match that is not an E.164 number meets no condition.
+ *
+ * @example
+ * ```yaml
+ * when: { valid: true, numberType: [MOBILE], country: [GB, GG, JE, IM] }
+ * ```
+ */
+export interface WhenCondition {
+  /** The number is (or, with false, is not) valid according to the metadata. */
+  readonly valid?: boolean;
+  /** The number's type is one of these (`MOBILE`, `FIXED_LINE`, `TOLL_FREE`, ...). */
+  readonly numberType?: readonly string[];
+  /** The number's region is one of these ISO 3166 codes (`001` for non-geographic numbers). */
+  readonly country?: readonly string[];
 }
 
 /** What a number that no dial-plan entry matches becomes. */

@@ -13,6 +13,7 @@ import type {
   InputConversionRule,
   TestCaseRule,
   UnmatchedRule,
+  WhenCondition,
 } from './types.js';
 import { DETAIL_FIELDS } from './types.js';
 
@@ -196,7 +197,7 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     checkKeys(
       m,
       p,
-      ['name', 'match', 'classification', 'classifications', 'normalized', 'display', 'editBase', 'dialString', 'dialCapable', 'description'],
+      ['name', 'match', 'classification', 'classifications', 'normalized', 'display', 'editBase', 'dialString', 'dialCapable', 'description', 'when'],
       ['name', 'match', 'classification'],
       sink,
     );
@@ -217,6 +218,7 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
       ...optional('display', str(m, 'display', p, sink)),
       ...optional('editBase', str(m, 'editBase', p, sink)),
       ...optional('dialString', str(m, 'dialString', p, sink)),
+      ...optional('when', m['when'] === undefined ? undefined : validateWhen(m['when'], [...p, 'when'], sink)),
     };
     return entry;
   });
@@ -356,6 +358,42 @@ function editDistance(a: string, b: string): number {
     prev = cur;
   }
   return prev[b.length] ?? 0;
+}
+
+/** The number types of libphonenumber-js's "max" metadata that `when: { numberType }` may name. */
+export const NUMBER_TYPES = [
+  'FIXED_LINE',
+  'MOBILE',
+  'FIXED_LINE_OR_MOBILE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+] as const;
+
+/** A `when:` condition of a dial-plan entry. */
+function validateWhen(v: unknown, path: Path, sink: ProblemSink): WhenCondition | undefined {
+  const m = expectMap(v, path, sink);
+  if (!m) return undefined;
+  checkKeys(m, path, ['valid', 'numberType', 'country'], [], sink);
+  const check = (key: string, ok: (x: string) => boolean, expected: string): string[] | undefined => {
+    if (m[key] === undefined) return undefined;
+    const raw = m[key];
+    const values = Array.isArray(raw) ? strList(m, key, path, sink) : [asString(raw, [...path, key], sink) ?? ''];
+    values.forEach((x, i) => {
+      if (!ok(x)) sink.add('WRONG_TYPE', `Expected ${expected} here, found "${x}".`, Array.isArray(raw) ? [...path, key, i] : [...path, key]);
+    });
+    return values;
+  };
+  return {
+    ...optional('valid', bool(m, 'valid', path, sink)),
+    ...optional('numberType', check('numberType', (x) => (NUMBER_TYPES as readonly string[]).includes(x), `a number type (${NUMBER_TYPES.join(', ')})`)),
+    ...optional('country', check('country', (x) => /^(?:[A-Z]{2}|001)$/.test(x), 'an ISO 3166 region code such as GB (or 001)')),
+  };
 }
 
 /** A string value; numbers are accepted as their text (YAML reads `911` and `00` as numbers). */

@@ -93,7 +93,7 @@ function lintFallThrough(tables: LocationTables, where: string, add: Add): void 
       for (const sample of [...(win !== undefined ? [win] : []), ...samplesOf(pattern, 400)]) {
         const converted = convertNumber(tables, sample, false);
         if (converted.entry !== i) continue;
-        if (tables.entryMatcher.find(converted.text, true) === undefined) {
+        if (tables.entryMatcher.find(converted.text, true, tables.entryAccept) === undefined) {
           add(
             'CONVERSION_FALLS_THROUGH',
             'warning',

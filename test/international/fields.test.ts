@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadDialPlan } from '../../src/index.js';
+import { describeInternational, isPhoneLibraryLoaded } from '../../src/international.js';
+import { meetsCondition } from '../../src/when.js';
+import { referenceMatcher } from '../../src/compile.js';
+import { compileRules } from '../../src/compile.js';
+import { createDialPlan } from '../../src/plan.js';
+
+const WORLD = `
+name: world
+classifications: [{ name: Mobile }, { name: International }, { name: Invalid }, { name: Other }]
+sets: { cc: ["44"] }
+dialPlan:
+  - name: UK mobile
+    match: +Z
+    classification: Mobile
+    when: { numberType: [MOBILE], country: [GB] }
+    display: "({classification}) {international}"
+    editBase: "{national}"
+  - name: Valid
+    match: +Z
+    when: { valid: true }
+    classification: International
+    display: "({classification}) {international}"
+    editBase: "{e164}|{rfc3966}|{country}|{countryCallingCode}|{nationalNumber}|{numberType}"
+  - name: Invalid UK
+    match: +{cc}Z
+    classification: Invalid
+    dialCapable: false
+    display: "{cc}:{national}"
+  - name: Invalid
+    match: +Z
+    classification: Invalid
+    dialCapable: false
+  - name: Other
+    match: Z
+    classification: Other
+    display: "<{e164}>"
+`;
+
+describe('international template fields and when:', () => {
+  it('the default plan never loads libphonenumber-js', () => {
+    // This must run first in this file: it checks nothing has loaded the library yet.
+    const plan = loadDialPlan(readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
+    for (const n of ['+442079460958', '5551234', '011442079460958', '6929']) plan.query(n);
+    expect(isPhoneLibraryLoaded()).toBe(false);
+  });
+
+  const plan = loadDialPlan(WORLD);
+  const d = (n: string) => plan.details(n);
+
+  it('formats and classifies with the metadata', () => {
+    expect(d('+447400123456')).toMatchObject({ displayText: '(Mobile) +44 7400 123456', editBase: '07400 123456', defaultClassification: 'Mobile' });
+    expect(d('+442079460958')).toMatchObject({
+      displayText: '(International) +44 20 7946 0958',
+      editBase: '+442079460958|tel:+442079460958|GB|44|2079460958|FIXED_LINE',
+      dialCapable: true,
+    });
+    expect(isPhoneLibraryLoaded()).toBe(true);
+  });
+
+  it('when: valid routes invalid numbers on to later entries', () => {
+    expect(d('+4412')).toMatchObject({ defaultClassification: 'Invalid', dialCapable: false, displayText: '44:12' });
+    expect(d('+9991234')).toMatchObject({ defaultClassification: 'Invalid', dialCapable: false });
+  });
+
+  it('fields are empty and conditions false for a string that is not E.164', () => {
+    expect(d('6929').displayText).toBe('<>');
+    expect(meetsCondition({ valid: false }, '6929')).toBe(false);
+    expect(describeInternational('+1 317')).toBeUndefined();
+  });
+
+  it('an extension after the number is ignored by the fields', () => {
+    expect(describeInternational('+442079460958^12')?.national).toBe('020 7946 0958');
+    expect(describeInternational('+442079460958/12')?.e164).toBe('+442079460958');
+  });
+
+  it('the reference matcher and the automaton agree on when:', () => {
+    const out = compileRules(parse(WORLD), referenceMatcher);
+    if (!out.ok) throw new Error('no compile');
+    const ref = createDialPlan(out.plan, []);
+    for (const n of ['+447400123456', '+442079460958', '+4412', '+15551234567', '+18004562354', '6929', '+800 1234 5678'.replace(/ /g, '')]) {
+      expect(ref.query(n)).toEqual(plan.query(n));
+    }
+  });
+
+  it('explain reports the entry query uses when a when: condition rejects earlier ones', () => {
+    const e = plan.explain('+442079460958');
+    expect(e.details?.defaultClassification).toBe('International');
+    const matched = e.dialPlan?.considered.filter((c) => c.matched).map((c) => c.name);
+    expect(matched).toEqual(['Valid']);
+  });
+
+  it('rejects bad when: values with positions', () => {
+    expect(() => loadDialPlan(WORLD.replace('numberType: [MOBILE]', 'numberType: [CELL]'))).toThrow(/CELL/);
+    expect(() => loadDialPlan(WORLD.replace('country: [GB]', 'country: [gb]'))).toThrow(/gb/);
+    expect(() => loadDialPlan(WORLD.replace('valid: true', 'valid: yes please'))).toThrow();
+    expect(() => loadDialPlan(WORLD.replace('valid: true', 'vaild: true'))).toThrow(/vaild/);
+  });
+});
+
+describe('precedence', () => {
+  it("a plan's own location variable of the same name wins over a field", () => {
+    const p = loadDialPlan(`
+name: v
+classifications: [{ name: X }]
+locations: { a: { country: Here } }
+dialPlan: [{ name: all, match: +Z, classification: X, display: "{country} {countryCallingCode}" }]
+`);
+    expect(p.details('+442079460958').displayText).toBe('Here 44');
+  });
+});
