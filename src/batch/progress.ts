@@ -20,7 +20,7 @@ export interface ProgressState {
  * @example
  * ```ts
  * formatProgress({ rows: 250000, elapsedMs: 500, bytesRead: 5e6, totalBytes: 2e7 });
- * // '250 000 rows  500 000 rows/s  25.0%  0:01 left'
+ * // '250 000 rows  500 000 rows/s  25.0%  0:02 left'
  * ```
  */
 export function formatProgress(p: ProgressState): string {

@@ -1,0 +1,44 @@
+// The line splitter: line ends, empty lines, chunk boundaries, and a line too long to keep.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createLineSplitter, MAX_RECORD_CHARS } from '../../src/batch/lines.js';
+
+function split(pieces: readonly string[]): string[] {
+  const s = createLineSplitter();
+  return [...pieces.flatMap((p) => s.push(p)), ...s.end()];
+}
+
+describe('createLineSplitter', () => {
+  it('splits on LF and CRLF, keeps empty lines, and makes no row of a final newline', () => {
+    expect(split(['a\r\nb\n\nc\n'])).toEqual(['a', 'b', '', 'c']);
+    expect(split(['a\nb'])).toEqual(['a', 'b']);
+    expect(split(['', ''])).toEqual([]);
+    expect(split(['\n'])).toEqual(['']);
+  });
+
+  it('gives the same lines however the text is cut into chunks', () => {
+    const line = fc.string({ unit: fc.constantFrom('1', ' ', 'x', '\r', 'é') });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 10 }), fc.integer({ min: 1, max: 6 }), (lines, size) => {
+        const text = lines.map((l) => l + '\n').join('');
+        const pieces: string[] = [];
+        for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+        // A \r right before the line end belongs to the line end.
+        expect(split(pieces)).toEqual(lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)));
+      }),
+      { seed: 42, numRuns: 300 },
+    );
+  });
+
+  it('cuts a line longer than MAX_RECORD_CHARS (still one row) and goes on with the next', () => {
+    const long = 'x'.repeat(MAX_RECORD_CHARS + 10);
+    const pieces: string[] = [];
+    for (let i = 0; i < long.length; i += 65536) pieces.push(long.slice(i, i + 65536));
+    const lines = split(['1\n', ...pieces, '\n2\n']);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('1');
+    expect(lines[1]?.length).toBeGreaterThan(256);
+    expect(lines[1]?.length).toBeLessThan(1024);
+    expect(lines[2]).toBe('2');
+  });
+});

@@ -1,0 +1,124 @@
+// runBatch over in-memory input: every input row gives exactly one output row, in order, equal to plan.query on it
+// (fast-check, lines and CSV), with workers too; gzip input; summary counts.
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { quoteCsvCell } from '../../src/batch/csv.js';
+import type { BatchRunOptions } from '../../src/batch/run.js';
+import { runBatch } from '../../src/batch/run.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../src/files.js';
+import { DETAIL_FIELDS } from '../../src/types.js';
+
+const plan = loadDefaultDialPlan();
+
+/** Runs a batch over the given input chunks; resolves to the output text and the summary. */
+async function batch(chunks: readonly (string | Uint8Array)[], options: Partial<BatchRunOptions> = {}) {
+  let out = '';
+  const decoder = new TextDecoder();
+  const summary = await runBatch({
+    plan,
+    rulesPath: DEFAULT_RULES_PATH,
+    input: (async function* () {
+      yield* chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
+    })(),
+    inputFormat: 'lines',
+    format: 'ndjson',
+    fields: DETAIL_FIELDS,
+    workers: 1,
+    output: { write: (c: string | Uint8Array) => (out += typeof c === 'string' ? c : decoder.decode(c, { stream: true })) },
+    ...options,
+  });
+  return { out, summary, rows: out.split('\n').filter((l) => l !== '') };
+}
+
+/** What plan.query says about an input, in the NDJSON shape. */
+const expectedRow = (raw: string): Record<string, unknown> => {
+  const r = plan.query(raw);
+  return r.ok ? { ...r.details } : { rawText: raw, error: r.error };
+};
+
+const withoutRow = (line: string): Record<string, unknown> => {
+  const { row: _row, columns: _columns, ...rest } = JSON.parse(line) as Record<string, unknown>;
+  return rest;
+};
+
+// Inputs as people type them, plus anything at all (well-formed text: the input is UTF-8).
+const number = fc.oneof(
+  fc.constantFrom('317 555 1234', '6929', '1-800-FLOWERS', '', '911', '+44 20 7946 0958', 'sip:jdoe@example.com', 'x'.repeat(257)),
+  fc.string({ unit: 'grapheme', maxLength: 30 }),
+);
+
+describe('runBatch', () => {
+  it('CSV: for any list of strings, one row per input in order, each equal to plan.query (any chunking)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(number, { maxLength: 40 }), fc.integer({ min: 1, max: 50 }), async (inputs, size) => {
+        const text = 'id,phone\r\n' + inputs.map((n, i) => `${i},${quoteCsvCell(n)}\r\n`).join('');
+        const bytes = Buffer.from(text);
+        const chunks: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+        const { rows, summary } = await batch(chunks, { inputFormat: 'csv', column: 'phone' });
+        expect(rows).toHaveLength(inputs.length);
+        expect(summary.rowsRead).toBe(inputs.length);
+        expect(summary.rowsWritten).toBe(inputs.length);
+        rows.forEach((line, i) => {
+          const o = JSON.parse(line) as Record<string, unknown>;
+          expect(o['row']).toBe(i + 1);
+          expect(o['columns']).toEqual({ id: String(i) });
+          expect(withoutRow(line)).toEqual(expectedRow(inputs[i] as string));
+        });
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('lines: for any list of single-line strings, one row per line in order, each equal to plan.query', async () => {
+    const line = number.filter((s) => !/[\r\n]/.test(s) && !s.startsWith('\ufeff'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 40 }), async (inputs) => {
+        const { rows } = await batch([inputs.map((l) => l + '\n').join('')]);
+        expect(rows.map(withoutRow)).toEqual(inputs.map(expectedRow));
+        expect(rows.map((l) => (JSON.parse(l) as { row: number }).row)).toEqual(inputs.map((_, i) => i + 1));
+      }),
+      { seed: 42, numRuns: 150 },
+    );
+  });
+
+  it('reads gzip input (detected by its magic bytes), and a byte-order mark is not part of the first number', async () => {
+    const text = '\ufeff6929\r\n317 555 1234\r\n';
+    const plain = await batch([text]);
+    const gz = gzipSync(Buffer.from(text));
+    const zipped = await batch([gz.subarray(0, 1), gz.subarray(1, 7), gz.subarray(7)]);
+    expect(zipped.out).toBe(plain.out);
+    expect(plain.rows.map(withoutRow)).toEqual(['6929', '317 555 1234'].map(expectedRow));
+  });
+
+  it('fails on a corrupt gzip stream instead of writing partial garbage', async () => {
+    const gz = gzipSync(Buffer.from('6929\n'.repeat(1000)));
+    await expect(batch([gz.subarray(0, gz.length - 20), Buffer.from('garbage-garbage-garbage')])).rejects.toThrow();
+  });
+
+  it('with 3 worker threads writes exactly what the main thread writes, in order', async () => {
+    const inputs = Array.from({ length: 30000 }, (_, i) => (i % 7 === 0 ? '' : i % 5 === 0 ? `${i}` : `317 555 ${String(i).padStart(4, '0').slice(-4)}`));
+    // Many small chunks: many batches, so the workers really finish out of order.
+    const text = inputs.join('\n') + '\n';
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += 997) chunks.push(text.slice(i, i + 997));
+    const one = await batch(chunks);
+    const three = await batch(chunks, { workers: 3 });
+    expect(three.summary.rowsWritten).toBe(inputs.length);
+    expect(three.out).toBe(one.out);
+    expect(three.summary.byClassification).toEqual(one.summary.byClassification);
+    expect(one.summary.byError).toEqual({ EMPTY: Math.ceil(30000 / 7) });
+  });
+
+  it('counts classifications, errors and dialCapable false in the summary', async () => {
+    const { summary } = await batch(['6929\n\n1-800-FLOWERS\n' + 'x'.repeat(300) + '\n']);
+    expect(summary).toMatchObject({ rowsRead: 4, rowsWritten: 4, rowsOk: 2, rowsFailed: 2, byClassification: { Intercom: 1, 'Toll Free': 1 }, byError: { EMPTY: 1, TOO_LONG: 1 } });
+  });
+
+  it('rejects a --column that the header does not have', async () => {
+    await expect(batch(['id,phone\n1,6929\n'], { inputFormat: 'csv', column: 'fax' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
+    const { rows } = await batch(['id,phone\n1,6929\n'], { inputFormat: 'csv', column: '2' });
+    expect(JSON.parse(rows[0] ?? '')).toMatchObject({ row: 1, columns: { id: '1' }, normalizedText: '/6929' });
+  });
+});
