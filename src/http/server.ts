@@ -125,7 +125,14 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     const m = SESSION_CONNECTION.exec(path);
     if (m) {
       if (req.method !== 'DELETE') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only DELETE is allowed here.', { Allow: 'DELETE' });
-      return logout(req, res, decodeURIComponent(m[1] ?? ''));
+      let sessionId: string;
+      try {
+        sessionId = decodeURIComponent(m[1] ?? '');
+      } catch {
+        // A malformed escape cannot name a session.
+        return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
+      }
+      return logout(req, res, sessionId);
     }
     handler(req, res);
   };

@@ -97,6 +97,8 @@ describe('dialplan serve: sessions over HTTP', () => {
     expect(after.status).toBe(401);
     expect(after.headers.get('www-authenticate')).toBe(WWW_AUTHENTICATE);
     expect((await call(`${base}/icws/${body.sessionId}/connection`, { method: 'DELETE', headers })).status).toBe(401);
+    expect((await call(`${base}/icws/%E0%A4%A/connection`, { method: 'DELETE', headers })).status).toBe(401);
+    expect((await post(`${base}/icws/%E0%A4%A/phone-numbers/query-details`, '{}', headers)).status).toBe(401);
   });
 
   it('refuses a wrong password or an unknown user with 401, and bad login bodies with 400', async () => {
