@@ -1,11 +1,11 @@
 /**
  * Reading rule files from disk (Node.js only; the rest of the engine is pure).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DialPlanError, invalidPlanError } from './errors.js';
-import type { LoadOptions, LoadResult } from './load.js';
-import { safeLoadDialPlan } from './load.js';
+import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
+import { loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 import type { DialPlan } from './plan.js';
 
 /**
@@ -65,6 +65,35 @@ export function loadDialPlanFile(path: string, options: LoadOptions = {}): DialP
 
 let defaultPlan: DialPlan | undefined;
 
+// Written by `npm run build` next to this module: the default plan parsed ahead of time, so that loading it needs no
+// YAML parser (most of the cold start otherwise).
+const SNAPSHOT_URL = new URL('./default-plan.json', import.meta.url);
+const DEFAULT_FILE = 'rules/default.yaml';
+
+/**
+ * Writes the build-time snapshot of the default plan (`dist/default-plan.json`). Run by `npm run build`.
+ * @internal
+ */
+export function writeDefaultSnapshot(): void {
+  const snapshot = snapshotRuleFile(readFileSync(DEFAULT_RULES_PATH, 'utf8'), DEFAULT_FILE);
+  if (!snapshot) throw new DialPlanError('INVALID_PLAN', `${DEFAULT_FILE} is not valid YAML.`);
+  writeFileSync(SNAPSHOT_URL, JSON.stringify(snapshot));
+}
+
+function loadDefault(): DialPlan {
+  const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+  let snapshot: RuleFileSnapshot | undefined;
+  try {
+    snapshot = JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')) as RuleFileSnapshot;
+  } catch {
+    // No snapshot (running from source, or not built): parse the YAML.
+  }
+  // A snapshot of another text is stale (the rule file was edited after the build): the file wins.
+  const r = snapshot?.source === source ? loadRuleFileSnapshot(snapshot) : safeLoadDialPlan(source, { file: DEFAULT_FILE });
+  if (!r.ok) throw invalidPlanError(r.problems);
+  return r.plan;
+}
+
 /**
  * The bundled default plan, loaded once and shared.
  *
@@ -75,6 +104,6 @@ let defaultPlan: DialPlan | undefined;
  * ```
  */
 export function loadDefaultDialPlan(): DialPlan {
-  defaultPlan ??= loadDialPlanFile(DEFAULT_RULES_PATH, { file: 'rules/default.yaml' });
+  defaultPlan ??= loadDefault();
   return defaultPlan;
 }

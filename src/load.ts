@@ -1,8 +1,8 @@
 /**
  * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
  */
-import type { Node, Range } from 'yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node, Range, Scalar } from 'yaml';
 import type { Locate, MatcherFactory } from './compile.js';
 import { compileRules, toProblems } from './compile.js';
 import type { Problem } from './errors.js';
@@ -28,6 +28,12 @@ export type LoadResult =
   | { readonly ok: true; readonly plan: DialPlan; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
+// `yaml` is loaded on first use, not at import: a server that only queries the bundled plan (read from its build-time
+// snapshot) never pays for it, which is most of the cold start. The CommonJS build is the same library.
+type YamlLib = typeof import('yaml');
+let yamlLib: YamlLib | undefined;
+const yaml = (): YamlLib => (yamlLib ??= createRequire(import.meta.url)('yaml') as YamlLib);
+
 interface NodeInfo {
   readonly node: Node;
   readonly keyRange: Range | undefined;
@@ -47,6 +53,7 @@ interface NodeInfo {
  * ```
  */
 export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): LoadResult {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lines = yamlText.split(/\r?\n|\r/);
@@ -77,6 +84,66 @@ export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): L
   const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, nodes, doc);
   const locate: Locate = (p) => ({ ...withFile, ...at(offsetOf(p, nodes, yamlText)) });
   return finish(compileRules(value, options.matcher), locate);
+}
+
+/**
+ * A rule file parsed ahead of time (at build time, for the bundled plan): its source, its value and where each node of it
+ * starts, so that it loads without the YAML parser and still reports positions.
+ * @internal
+ */
+export interface RuleFileSnapshot {
+  /** The YAML text the snapshot was made from; a snapshot whose source differs from the file is stale. */
+  readonly source: string;
+  readonly file: string;
+  readonly value: unknown;
+  /** Line and column of the node at each path (as JSON of the path). */
+  readonly positions: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/**
+ * Parses a rule file into a snapshot that {@link loadRuleFileSnapshot} loads without `yaml`.
+ * @internal
+ *
+ * @param yamlText - the rule file's text
+ * @param file - its name, for positions
+ * @returns the snapshot, or undefined when the text is not valid YAML
+ */
+export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapshot | undefined {
+  const { LineCounter, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) return undefined;
+  const nodes = new Map<string, NodeInfo>();
+  const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, nodes, doc);
+  const positions: Record<string, readonly [number, number]> = {};
+  for (const [key, info] of nodes) {
+    const { line, col } = lineCounter.linePos(info.node.range?.[0] ?? 0);
+    positions[key] = [Math.max(line, 1), col];
+  }
+  return { source: yamlText, file, value, positions };
+}
+
+/**
+ * Loads a plan from a snapshot. A plan with any problem is loaded again from its source by {@link safeLoadDialPlan}, so
+ * that problems point at the exact character, as they always do.
+ * @internal
+ *
+ * @param snapshot - from {@link snapshotRuleFile}
+ * @param options - loader options
+ * @returns the plan, or every problem
+ */
+export function loadRuleFileSnapshot(snapshot: RuleFileSnapshot, options: LoadOptions = {}): LoadResult {
+  const outcome = compileRules(snapshot.value, options.matcher);
+  if (outcome.problems.length > 0) return safeLoadDialPlan(snapshot.source, { file: snapshot.file, ...options });
+  const lines = snapshot.source.split(/\r?\n|\r/);
+  const locate: Locate = (p) => {
+    for (let len = p.path.length; len >= 0; len--) {
+      const pos = snapshot.positions[pathKey(p.path.slice(0, len))];
+      if (pos) return { file: snapshot.file, line: pos[0], column: pos[1], excerpt: excerpt(lines[pos[0] - 1] ?? '', pos[0], pos[1]) };
+    }
+    return { file: snapshot.file };
+  };
+  return finish(outcome, locate);
 }
 
 /**
@@ -161,7 +228,8 @@ function sortProblems(problems: Problem[]): Problem[] {
  * Converts the YAML tree to plain values, recording where each path's node is. Numbers become their source text: a
  * pattern `00` or an extension `0123` must not lose its zeros, and no field of a rule file is numeric.
  */
-function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: Map<string, NodeInfo>, doc: ReturnType<typeof parseDocument>): unknown {
+function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: Map<string, NodeInfo>, doc: YamlDocument): unknown {
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
   let n = node;
   if (isAlias(n)) n = n.resolve(doc);
   if (n && typeof n === 'object' && 'range' in n) nodes.set(pathKey(path), { node: n as Node, keyRange });
@@ -187,8 +255,9 @@ function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: 
  * The parser reports an unclosed quote or flow collection where it gave up, often lines later; the offending node is the
  * one left open, so point at its opening character instead.
  */
-function openingOf(doc: ReturnType<typeof parseDocument>, code: string, pos: number): number {
+function openingOf(doc: YamlDocument, code: string, pos: number): number {
   if (code !== 'MISSING_CHAR' && code !== 'BAD_INDENT') return pos;
+  const { isMap, isScalar, isSeq, visit } = yaml();
   let best = pos;
   visit(doc, (_key, node) => {
     const r = (node as { range?: Range | null } | null)?.range;
@@ -199,6 +268,8 @@ function openingOf(doc: ReturnType<typeof parseDocument>, code: string, pos: num
   });
   return best;
 }
+
+type YamlDocument = ReturnType<YamlLib['parseDocument']>;
 
 function pathKey(path: Path): string {
   return JSON.stringify(path);
@@ -211,7 +282,7 @@ function offsetOf(p: RawProblem, nodes: Map<string, NodeInfo>, text: string): nu
     if (!info) continue;
     if (p.on === 'key' && len === p.path.length && info.keyRange) return info.keyRange[0];
     const start = info.node.range?.[0] ?? 0;
-    if (p.offset !== undefined && info.node instanceof Scalar && typeof info.node.value !== 'object') {
+    if (p.offset !== undefined && yaml().isScalar(info.node) && typeof info.node.value !== 'object') {
       return start + innerOffset(info.node, start, p.offset, text);
     }
     return start;

@@ -1,0 +1,45 @@
+// The bundled default plan is loaded from a build-time snapshot (no YAML parser at run time); it must be the same plan.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULES_PATH, safeLoadDialPlan } from '../src/index.js';
+import { loadRuleFileSnapshot, snapshotRuleFile } from '../src/load.js';
+
+const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+const inputs = ['8004562354', '6929', '317-555-1234 x12', 'sip:agent@example.com', '011 44 20 7946 0958', '911', '', '7300'];
+
+describe('default plan snapshot', () => {
+  const snapshot = snapshotRuleFile(source, 'rules/default.yaml');
+  it('loads the same plan as the YAML, with the same positions', () => {
+    expect(snapshot).toBeDefined();
+    if (!snapshot) return;
+    const fromSnapshot = loadRuleFileSnapshot(JSON.parse(JSON.stringify(snapshot)));
+    const fromYaml = safeLoadDialPlan(source, { file: 'rules/default.yaml' });
+    if (!fromSnapshot.ok || !fromYaml.ok) throw new Error('default plan does not load');
+    expect(fromSnapshot.plan.rules).toEqual(fromYaml.plan.rules);
+    for (const text of inputs) expect(fromSnapshot.plan.query(text)).toEqual(fromYaml.plan.query(text));
+    fromYaml.plan.rules.dialPlan.forEach((_e, i) => {
+      expect(fromSnapshot.plan.positionOf(['dialPlan', i])).toEqual(fromYaml.plan.positionOf(['dialPlan', i]));
+    });
+    expect(fromSnapshot.plan.positionOf(['dialPlan', 0]).line).toBeGreaterThan(1);
+  });
+
+  it('falls back to the source, with exact positions, for a plan with problems', () => {
+    const bad = snapshotRuleFile('name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "1Z2", classification: A }\n', 'bad.yaml');
+    if (!bad) throw new Error('not YAML');
+    const r = loadRuleFileSnapshot(bad);
+    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.line, p.column])).toEqual([['Z_NOT_LAST', 4, 25]]);
+  });
+
+  it('is what the built package uses, and then yaml is never loaded', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const m = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const r = m.loadDefaultDialPlan().query('8004562354');
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/yaml/'));
+      console.log(JSON.stringify({ ok: r.ok, normalized: r.details.normalizedText, yaml: loaded.length }));`;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ ok: true, normalized: '+18004562354', yaml: 0 });
+  });
+});
