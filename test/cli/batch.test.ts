@@ -1,0 +1,147 @@
+// dialplan batch as users run it: the built CLI in a child process, over real files in a temporary folder.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { loadDefaultDialPlan } from '../../src/files.js';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-'));
+const file = (name: string, content: string | Buffer): string => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const run = (args: string[], input?: string | Buffer) =>
+  spawnSync(process.execPath, [CLI, 'batch', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}), maxBuffer: 1 << 28 });
+const plan = loadDefaultDialPlan();
+const ndjson = (out: string) => out.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+const expected = (raw: string) => {
+  const r = plan.query(raw);
+  return r.ok ? r.details : { rawText: raw, error: r.error };
+};
+const LONG = '3'.repeat(300);
+
+describe('dialplan batch', () => {
+  it('lines: BOM, CRLF, empty lines and a row over 256 characters each give one row, in order', () => {
+    const lines = ['317 555 1234', '', '6929', LONG, '1-800-FLOWERS', '   '];
+    const r = run([file('numbers.txt', '\ufeff' + lines.join('\r\n'))]);
+    expect(r.status).toBe(0);
+    const rows = ndjson(r.stdout);
+    expect(rows).toHaveLength(lines.length);
+    rows.forEach((o, i) => {
+      const { row, ...rest } = o;
+      expect(row).toBe(i + 1);
+      expect(rest).toEqual(expected(lines[i] as string));
+    });
+    expect(rows.map((o) => (o['error'] as { code: string } | undefined)?.code)).toEqual([undefined, 'EMPTY', undefined, 'TOO_LONG', undefined, 'EMPTY']);
+    expect(r.stderr).toContain('6 rows read, 6 written (3 resolved, 3 errors)');
+    expect(r.stderr).toMatch(/by error: EMPTY 2, TOO_LONG 1/);
+    // Standard error is not a terminal here: the summary only, no progress line and no terminal control characters.
+    expect(r.stderr).not.toMatch(/[\r\x1b]/);
+    expect(r.stderr.split('\n')[0]).toMatch(/^dialplan batch: 6 rows read/);
+  });
+
+  it('--strict exits 1 when a row has an error, 0 when none has', () => {
+    expect(run(['--strict', file('bad.txt', '6929\n\n')]).status).toBe(1);
+    expect(run(['--strict', file('good.txt', '6929\n911\n')]).status).toBe(0);
+  });
+
+  it('CSV: quoted commas and newlines, carried columns, a malformed row and a blank line, CSV output with --fields', () => {
+    const csv = 'id,name,phone\r\n1,"Doe, J.","317 555\n1234"\r\n2,"say ""hi""",6929\r\n3,x\r\n\r\n4,y,"911"\r\n';
+    const r = run([file('contacts.csv', csv), '--column', 'phone', '--format', 'csv', '--fields', 'normalizedText,classifications']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\r\n').join('\n').split('\n').filter((l) => l !== '')).toEqual([
+      'row,id,name,normalizedText,classifications,errorCode,errorMessage',
+      '1,1,"Doe, J.",+13175551234,Local,,',
+      '2,2,"say ""hi""",/6929,Intercom,,',
+      '3,3,x,,,MALFORMED_CSV,"the row has 2 fields, the header 3"',
+      '4,,,,,EMPTY,Nothing dialable is left after preparing the input.',
+      '5,4,y,911,Emergency,,',
+    ]);
+    const j = run([file('contacts2.csv', csv), '--column', '3']);
+    const rows = ndjson(j.stdout);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toEqual({ row: 1, columns: { id: '1', name: 'Doe, J.' }, ...expected('317 555\n1234') });
+  });
+
+  it('reads gzip files and gzip on standard input, whatever the name', () => {
+    const lines = '6929\n317 555 1234\n';
+    const plain = run([file('n.txt', lines)]).stdout;
+    expect(run([file('n.txt.gz', gzipSync(lines))]).stdout).toBe(plain);
+    expect(run([file('n.dat', gzipSync(lines))]).stdout).toBe(plain);
+    expect(run(['-'], gzipSync(lines)).stdout).toBe(plain);
+    expect(run([file('c.csv.gz', gzipSync('phone\n6929\n317 555 1234\n'))]).stdout).toBe(plain);
+  });
+
+  it('--workers 2 and auto give the same bytes as 1 worker; --out and --summary-json write files', () => {
+    const n = 20000;
+    const lines = Array.from({ length: n }, (_, i) => (i % 11 === 0 ? '' : i % 3 === 0 ? String(6000 + (i % 1000)) : `(317) 555-${String(i % 10000).padStart(4, '0')}`));
+    const input = file('many.txt', lines.join('\n'));
+    const one = run([input]);
+    const two = run([input, '--workers', '2']);
+    const auto = run([input, '-w', 'auto', '--out', join(dir, 'out.ndjson'), '--summary-json', join(dir, 'summary.json')]);
+    expect(one.status).toBe(0);
+    expect(ndjson(one.stdout)).toHaveLength(n);
+    expect(two.stdout).toBe(one.stdout);
+    expect(auto.stdout).toBe('');
+    expect(readFileSync(join(dir, 'out.ndjson'), 'utf8')).toBe(one.stdout);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(summary).toMatchObject({ rowsRead: n, rowsWritten: n, rowsFailed: Math.ceil(n / 11), byError: { EMPTY: Math.ceil(n / 11) } });
+  });
+
+  it('bad arguments and bad rules exit 2 with a message and no stack trace', () => {
+    const txt = file('a.txt', '6929\n');
+    const bad = file('bad.yaml', 'name: [\n');
+    for (const args of [
+      [txt, '--format', 'xml'],
+      [txt, '--in', 'json'],
+      [txt, '--column', 'phone'],
+      [txt, '--fields', 'normalizedText,phone'],
+      [txt, '--workers', '0'],
+      [txt, '--bogus'],
+      [join(dir, 'missing.txt')],
+      [txt, '--rules', bad],
+      [txt, '--location', 'Mars'],
+      [file('a.csv', 'id,phone\n1,6929\n'), '--column', 'fax'],
+    ]) {
+      const r = run(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/dialplan/);
+      expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('ends quietly when the output closes early (| head)', async () => {
+    const input = file('big.txt', '317 555 1234\n'.repeat(300000));
+    const child = spawn(process.execPath, [CLI, 'batch', input, '--workers', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/Error|\n\s+at /);
+  });
+
+  it('draws a progress line on a terminal and clears it before the summary', async () => {
+    let err = '';
+    let out = '';
+    const stdin = Readable.from(
+      (async function* () {
+        yield Buffer.from('6929\n');
+        await new Promise((r) => setTimeout(r, 700));
+        yield Buffer.from('911\n');
+      })(),
+    );
+    const code = await runCli(['batch', '-'], { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, stdin, stderrIsTty: true, cwd: dir });
+    expect(code).toBe(0);
+    expect(ndjson(out)).toHaveLength(2);
+    expect(err).toMatch(/^\r1 rows {2}\d+ rows\/s\x1b\[K/);
+    expect(err).toContain('\r\x1b[Kdialplan batch: 2 rows read');
+  });
+});
