@@ -1,39 +1,22 @@
-// Runs the examples of README.md and docs/*.md, so that documentation cannot drift from the engine.
-// A block fenced as ```yaml plan is a complete rule file: it must load, and each of its `tests:` must pass.
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import { safeLoadDialPlan } from '../src/index.js';
-import { formatProblem } from '../src/index.js';
+// Runs the runnable blocks of README.md and docs/*.md (see test/doc-blocks.ts for the conventions), so that
+// documentation cannot drift from the engine or the CLI.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { formatProblem, safeLoadDialPlan } from '../src/index.js';
+import { consoleSteps, DOC_FILES, readBlocks } from './doc-blocks.js';
 
-const root = new URL('../', import.meta.url);
-const files = ['README.md', ...readdirSync(new URL('docs/', root)).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const all = DOC_FILES.flatMap(readBlocks);
+const where = (b: { file: string; line: number }): string => `${b.file}:${b.line}`;
 
-interface Block {
-  readonly file: string;
-  readonly line: number;
-  readonly info: string;
-  readonly body: string;
-}
-
-function blocks(file: string): Block[] {
-  const lines = readFileSync(new URL(file, root), 'utf8').split('\n');
-  const out: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S.*)$/.exec(lines[i] ?? '');
-    if (!open) continue;
-    const start = i;
-    const body: string[] = [];
-    while (++i < lines.length && lines[i] !== '```') body.push(lines[i] ?? '');
-    out.push({ file, line: start + 1, info: (open[1] ?? '').trim(), body: body.join('\n') + '\n' });
-  }
-  return out;
-}
-
-const plans = files.flatMap(blocks).filter((b) => b.info === 'yaml plan');
-
-describe.each(plans.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (where, block) => {
+describe.each(all.filter((b) => b.info === 'yaml plan').map((b) => [where(b), b] as const))('%s', (at, block) => {
   it('loads and passes its inline tests', () => {
-    const r = safeLoadDialPlan(block.body, { file: where });
+    const r = safeLoadDialPlan(block.body, { file: at });
     if (!r.ok) throw new Error(r.problems.map(formatProblem).join('\n'));
     expect(r.plan.rules.tests.length).toBeGreaterThan(0);
     for (const t of r.plan.rules.tests) {
@@ -45,11 +28,56 @@ describe.each(plans.map((b) => [`${b.file}:${b.line}`, b] as const))('%s', (wher
       }
       if (!q.ok) throw new Error(`${t.input}: ${q.error.code}`);
       const actual = Object.fromEntries(Object.keys(fields).map((k) => [k, (q.details as unknown as Record<string, unknown>)[k]]));
-      expect(actual, `${where}: ${t.input}`).toEqual(fields);
+      expect(actual, `${at}: ${t.input}`).toEqual(fields);
     }
   });
 });
 
+// Pages with `yaml file=` blocks run their commands in a scratch folder holding those files; others run at the repo root.
+describe.each(DOC_FILES.filter((f) => readBlocks(f).some((b) => b.info === 'console')))('%s console blocks', (file) => {
+  it('print exactly what the page shows', () => {
+    const blocks = readBlocks(file);
+    const files = blocks.flatMap((b) => {
+      const name = /^yaml file=(\S+)$/.exec(b.info)?.[1];
+      return name ? [{ name, body: b.body }] : [];
+    });
+    let cwd = ROOT;
+    if (files.length > 0) {
+      cwd = mkdtempSync(join(tmpdir(), 'dialplan-doc-'));
+      for (const f of files) writeFileSync(join(cwd, f.name), f.body);
+    }
+    for (const block of blocks.filter((b) => b.info === 'console')) {
+      for (const step of consoleSteps(block)) {
+        const r = spawnSync(process.execPath, [CLI, ...step.args], { encoding: 'utf8', cwd });
+        expect(r.stdout + r.stderr, `${where(block)}: dialplan ${step.args.join(' ')}`).toBe(step.output);
+        expect(r.status, `${where(block)}: exit code`).toBe(step.exit ?? 0);
+      }
+    }
+  });
+});
+
+const snippets = all.filter((b) => b.info === 'ts run');
+describe.each(snippets.map((b) => [where(b), b] as const))('%s', (_at, block) => {
+  it('runs, and logs what the page shows', async () => {
+    const blocks = readBlocks(block.file);
+    const next = blocks[blocks.indexOf(blocks.find((b) => b.line === block.line) as (typeof blocks)[number]) + 1];
+    // The snippet imports 'dialplan' as a user would; here that is the source of this repository.
+    const dir = join(ROOT, 'node_modules', '.doc-snippets');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${block.file.replace(/\W/g, '_')}_${block.line}.ts`);
+    writeFileSync(path, block.body.replaceAll("from 'dialplan'", `from ${JSON.stringify(join(ROOT, 'src/index.ts'))}`));
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+    try {
+      await import(/* @vite-ignore */ path);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(next?.info, 'a ts run block is followed by its ```text output block').toBe('text output');
+    expect(logged.join('\n') + '\n').toBe(next?.body);
+  });
+});
+
 it('finds runnable examples', () => {
-  expect(plans.length).toBeGreaterThanOrEqual(4);
+  expect(all.filter((b) => b.info === 'yaml plan').length).toBeGreaterThanOrEqual(4);
 });
