@@ -37,6 +37,8 @@ export type ErrorCode =
   | 'BAD_EXTENSION'
   | 'INVALID_PLAN'
   | 'FILE_NOT_FOUND'
+  // dialplan init.
+  | 'UNKNOWN_COUNTRY'
   // Lint findings (dialplan lint).
   | 'UNREACHABLE_ENTRY'
   | 'SHADOWED_ENTRY'

@@ -13,6 +13,7 @@ import { explainCommand } from './explain.js';
 import { lintCommand } from './lint.js';
 import { serveCommand } from './serve.js';
 import { batchCommand } from './batch.js';
+import { initCommand } from './init.js';
 
 /** The sub-commands, by name. New commands register here. */
 export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
@@ -22,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly
   lint: { run: lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
   serve: { run: serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
   batch: { run: batchCommand, summary: 'resolve every number of a file (lines or CSV, gzip) to NDJSON or CSV' },
+  init: { run: initCommand, summary: 'write a starter plan for a country from libphonenumber-js metadata' },
 };
 
 /** The top-level help. */

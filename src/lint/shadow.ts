@@ -58,8 +58,18 @@ export function analyzeTable(
   const shadows: (string | undefined)[] = entries.map(() => undefined);
   const matches: boolean[] = entries.map(() => false);
   const covered: Set<number>[] = entries.map(() => new Set());
+  // An entry with a `when:` condition takes only the numbers libphonenumber-js says meet it, which the pattern languages
+  // cannot tell: it may win any string it matches, and never hides a later entry.
+  const conditional = entries.map((e) => (e as { readonly rule?: { readonly when?: unknown } }).rule?.when !== undefined);
   for (const carry of carryExtensions) {
     const ok = walk(nfas, alphabet, carry, maxStates, (matching, example) => {
+      let k = 0;
+      for (; k < matching.length && conditional[matching[k] as number] === true; k++) {
+        const e = matching[k] as number;
+        matches[e] = true;
+        if (wins[e] === undefined) wins[e] = example();
+      }
+      if (k > 0) matching = matching.slice(k);
       const winner = matching[0];
       if (winner === undefined) return;
       if (wins[winner] === undefined) wins[winner] = example();
