@@ -18,7 +18,7 @@ import { initCommand } from './init.js';
 /** The sub-commands, by name. New commands register here. */
 export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
   query: { run: queryCommand, summary: 'print the ICWS details of numbers' },
-  test: { run: testCommand, summary: 'run the inline tests: of rule files' },
+  test: { run: testCommand, summary: 'run the inline tests of rule files' },
   explain: { run: explainCommand, summary: 'show how the plan resolves numbers, stage by stage' },
   lint: { run: lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
   serve: { run: serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
