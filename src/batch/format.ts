@@ -113,6 +113,18 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     for (let i = 0; i < keys.length; i++) s += (i === 0 ? '' : ',') + keys[i] + jsonString(columns?.[i] ?? '');
     return s + '}';
   };
+  let lastClassifications: readonly string[] | undefined;
+  let lastClassificationsJson = '';
+  const planStrings = new Map<string, string>();
+  const planString = (v: string): string => {
+    let j = planStrings.get(v);
+    if (j === undefined) {
+      j = jsonString(v);
+      // Bounded: a plan has few classifications, but a directory may have many queue names.
+      if (planStrings.size < 4096) planStrings.set(v, j);
+    }
+    return j;
+  };
   const all = layout.fields.length === DETAIL_FIELDS.length && layout.fields.every((f, i) => f === DETAIL_FIELDS[i]);
   return (row, raw, columns, r) => {
     const head = '{"row":' + row + (keys.length === 0 ? '' : columnsJson(columns)) + ',';
@@ -124,10 +136,15 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     // the line (this is most of the cost of a row beside the query itself).
     if (all) {
       const d = r.details;
+      // Classifications and queue names come from the plan: few distinct values, each escaped once.
+      if (d.classifications !== lastClassifications) {
+        lastClassifications = d.classifications;
+        lastClassificationsJson = jsonValue(d.classifications);
+      }
       return (
         head + '"rawText":' + jsonString(d.rawText) + ',"normalizedText":' + jsonString(d.normalizedText) + ',"displayText":' + jsonString(d.displayText) +
-        ',"editBase":' + jsonString(d.editBase) + ',"extension":' + jsonString(d.extension) + ',"defaultClassification":' + jsonString(d.defaultClassification) +
-        ',"classifications":' + jsonValue(d.classifications) + ',"internal":' + d.internal + ',"queueType":' + d.queueType + ',"queueName":' + jsonString(d.queueName) +
+        ',"editBase":' + jsonString(d.editBase) + ',"extension":' + (d.extension === '' ? '""' : jsonString(d.extension)) + ',"defaultClassification":' + planString(d.defaultClassification) +
+        ',"classifications":' + lastClassificationsJson + ',"internal":' + d.internal + ',"queueType":' + d.queueType + ',"queueName":' + (d.queueName === '' ? '""' : planString(d.queueName)) +
         ',"voicemailCapable":' + d.voicemailCapable + ',"dialCapable":' + d.dialCapable + ',"autoDialExtension":' + d.autoDialExtension + '}\n'
       );
     }
