@@ -121,9 +121,11 @@ describe('dialplan batch', () => {
     const child = spawn(process.execPath, [CLI, 'batch', input, '--workers', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    // The first output, or the end if the command fails before writing any.
+    await Promise.race([new Promise<void>((resolve) => child.stdout.once('data', () => resolve())), closed]);
     child.stdout.destroy();
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const code = await closed;
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/Error|\n\s+at /);
   });
