@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'UNUSED_SET'
   | 'UNUSED_CLASSIFICATION'
   | 'UNROUTED_EXTENSION'
-  | 'LINT_INCOMPLETE';
+  | 'LINT_INCOMPLETE'
+  | 'CROSS_CHECK_MISMATCH';
 
 /** How bad a problem is: an error stops a plan from loading, a warning does not. */
 export type Severity = 'error' | 'warning';

@@ -117,3 +117,5 @@ export { describeDialling } from './init.js';
 export { listCountries } from './init.js';
 export type { StarterPlanOptions } from './init.js';
 export type { CountryDialling } from './init.js';
+export { crossCheckDialPlan } from './cross-check.js';
+export { ORDINARY_CLASSIFICATIONS } from './cross-check.js';

@@ -1,5 +1,5 @@
 /**
- * `dialplan lint [--json] FILE...`: static checks of rule files.
+ * `dialplan lint [--json] [--cross-check] FILE...`: static checks of rule files.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -7,17 +7,20 @@ import { formatProblem } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { lintDialPlan } from '../lint/lint.js';
+import { crossCheckDialPlan } from '../cross-check.js';
 import type { Command } from './io.js';
 import { EXIT, UsageError } from './io.js';
 
 /** Help text of `dialplan lint`. */
-export const LINT_HELP = `Usage: dialplan lint [--json] FILE...
+export const LINT_HELP = `Usage: dialplan lint [--json] [--cross-check] FILE...
 
 Checks each rule FILE: that it loads, then for unreachable entries (every string they match is taken
 by earlier entries: an error), partly shadowed entries (a warning with an example string), input
 conversions whose output no dial-plan entry takes, and sets, classifications and directory
 extensions that nothing uses or reaches. Each finding has its file:line:column. --json prints one
-JSON object per file. Exit code 1 when some file has errors, 0 with only warnings, 2 for bad arguments.
+JSON object per file. --cross-check also warns where the plan calls a number Local or Long Distance that
+libphonenumber-js says is premium rate, toll free or invalid (on the plan's test inputs and the metadata's
+example numbers). Exit code 1 when some file has errors, 0 with only warnings, 2 for bad arguments.
 `;
 
 /** Runs `dialplan lint`. */
@@ -31,7 +34,9 @@ export const lintCommand: Command = async (args, io) => {
   let failed = false;
   for (const file of positionals) {
     const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
-    const findings: readonly Problem[] = r.ok ? [...r.warnings, ...lintDialPlan(r.plan)] : r.problems;
+    const findings: readonly Problem[] = r.ok
+      ? [...r.warnings, ...lintDialPlan(r.plan), ...(values['cross-check'] ? crossCheckDialPlan(r.plan) : [])]
+      : r.problems;
     const errors = findings.filter((p) => p.severity === 'error').length;
     if (errors > 0) failed = true;
     if (values.json) {
@@ -49,7 +54,7 @@ function parse(args: readonly string[]) {
     return parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { json: { type: 'boolean' }, 'cross-check': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {
     throw new UsageError((e as Error).message);
