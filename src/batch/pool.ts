@@ -19,10 +19,12 @@ export interface WorkerInit {
   readonly layout: BatchLayout;
 }
 
-/** A batch sent to a worker. */
+/** A batch sent to a worker; line input travels as one string (`packed`), cheaper to clone than thousands of strings. */
 export interface WorkerRequest {
   readonly seq: number;
   readonly batch: RowBatch;
+  /** The numbers joined with `\n`, when no number holds one (line input); `batch.numbers` is then empty. */
+  readonly packed?: string;
 }
 
 /** A worker's answer: the processed batch, or why it could not process it. */
@@ -159,7 +161,10 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
       let best = 0;
       for (let i = 1; i < pool.length; i++) if ((inFlight[i] ?? 0) < (inFlight[best] ?? 0)) best = i;
       inFlight[best] = (inFlight[best] ?? 0) + 1;
-      const request: WorkerRequest = { seq: nextSeq++, batch };
+      const request: WorkerRequest =
+        batch.columns === undefined && batch.problems === undefined
+          ? { seq: nextSeq++, batch: { ...batch, numbers: [] }, packed: batch.numbers.join('\n') }
+          : { seq: nextSeq++, batch };
       pool[best]?.postMessage(request);
     },
     async finish() {

@@ -18,7 +18,8 @@ parentPort?.on('message', (m: WorkerRequest) => {
   if (!loaded.ok) {
     reply = { seq: m.seq, error: `a worker cannot load ${init.rulesPath}: ${loaded.problems[0]?.message ?? 'unknown problem'}` };
   } else {
-    const out = processBatch(loaded.plan, m.batch, format, options);
+    const batch = m.packed === undefined ? m.batch : { ...m.batch, numbers: m.packed.split('\n') };
+    const out = processBatch(loaded.plan, batch, format, options);
     reply = { seq: m.seq, bytes: out.bytes, counts: out.counts };
     // The output bytes move to the main thread without a copy.
     parentPort?.postMessage(reply, [out.bytes.buffer as ArrayBuffer]);
