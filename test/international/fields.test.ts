@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
 import { loadDialPlan } from '../../src/index.js';
-import { describeInternational, isPhoneLibraryLoaded } from '../../src/international.js';
+import { describeInternational, isPhoneLibraryLoaded, loadPhoneLibrary } from '../../src/international.js';
 import { meetsCondition } from '../../src/when.js';
 import { referenceMatcher } from '../../src/compile.js';
 import { compileRules } from '../../src/compile.js';
@@ -64,6 +64,19 @@ describe('international template fields and when:', () => {
   it('when: valid routes invalid numbers on to later entries', () => {
     expect(d('+4412')).toMatchObject({ defaultClassification: 'Invalid', dialCapable: false, displayText: '44:12' });
     expect(d('+9991234')).toMatchObject({ defaultClassification: 'Invalid', dialCapable: false });
+  });
+
+  it('parses a number once per query, whatever the number of fields and conditions', () => {
+    const spy = vi.spyOn(loadPhoneLibrary(), 'parsePhoneNumberFromString');
+    try {
+      // Two when: conditions (the first rejects) and two templates of six fields: one parse each.
+      d('+442079460957');
+      expect(spy).toHaveBeenCalledTimes(1);
+      d('+447400123457');
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('fields are empty and conditions false for a string that is not E.164', () => {
