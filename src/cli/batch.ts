@@ -2,7 +2,7 @@
  * `dialplan batch [FILE|-] [--rules FILE] [--location NAME] [--in csv|lines] [--column NAME|INDEX] [--out FILE]
  * [--format ndjson|csv] [--fields a,b,c] [--workers N|auto] [--strict] [--summary-json FILE]`
  */
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -81,18 +81,25 @@ export const batchCommand: Command = async (args, io) => {
       const st = statSync(path);
       if (st.isDirectory()) throw new UsageError(`${file} is a directory.`);
       if (st.isFile()) totalBytes = st.size;
+      // Opened here, so that an unreadable file is a usage error (exit 2) rather than a failure half-way.
+      input = createReadStream(path, { fd: openSync(path, 'r'), highWaterMark: 64 * 1024 });
     } catch (e) {
       if (e instanceof UsageError) throw e;
       throw new UsageError(`Cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}.`);
     }
-    input = createReadStream(path, { highWaterMark: 64 * 1024 });
   }
 
   let output: BatchOutput = io.stdout as BatchOutput;
   let outFile: ReturnType<typeof createWriteStream> | undefined;
   let outError: Error | undefined;
   if (values.out !== undefined) {
-    outFile = createWriteStream(resolve(io.cwd, values.out));
+    let fd: number;
+    try {
+      fd = openSync(resolve(io.cwd, values.out), 'w');
+    } catch (e) {
+      throw new UsageError(`Cannot write ${values.out}: ${(e as Error).message}.`);
+    }
+    outFile = createWriteStream('', { fd });
     outFile.on('error', (e) => (outError ??= e));
     output = outFile;
   }

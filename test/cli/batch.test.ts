@@ -107,6 +107,8 @@ describe('dialplan batch', () => {
       [join(dir, 'missing.txt')],
       [txt, '--rules', bad],
       [txt, '--location', 'Mars'],
+      [dir],
+      [txt, '--out', join(dir, 'no-such-dir', 'out.ndjson')],
       [file('a.csv', 'id,phone\n1,6929\n'), '--column', 'fax'],
     ]) {
       const r = run(args);
