@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
@@ -46,6 +47,21 @@ describe('international template fields and when:', () => {
     const plan = loadDialPlan(readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
     for (const n of ['+442079460958', '5551234', '011442079460958', '6929']) plan.query(n);
     expect(isPhoneLibraryLoaded()).toBe(false);
+  });
+
+  it('in a fresh process, the built package never loads libphonenumber-js for the default plan', () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const m = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
+      const plan = m.loadDefaultDialPlan();
+      for (const n of ['+442079460958', '011442079460958', '5551234']) plan.query(n);
+      const before = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/libphonenumber-js/')).length;
+      m.loadDialPlan('name: x\\nclassifications: [{ name: A }]\\ndialPlan: [{ name: a, match: +Z, classification: A, display: "{national}" }]').query('+442079460958');
+      const after = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/libphonenumber-js/')).length;
+      console.log(JSON.stringify({ before, after: after > 0 }));`;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    expect(JSON.parse(out.stdout)).toEqual({ before: 0, after: true });
   });
 
   const plan = loadDialPlan(WORLD);
