@@ -100,6 +100,7 @@ export { quoteCsvCell } from './batch/csv.js';
 export type { CsvReader } from './batch/csv.js';
 export type { CsvRecord } from './batch/csv.js';
 export { createLineSplitter } from './batch/lines.js';
+export { MAX_RECORD_CHARS } from './batch/lines.js';
 export type { LineSplitter } from './batch/lines.js';
 export { readTextChunks } from './batch/input.js';
 export { isGzip } from './batch/input.js';

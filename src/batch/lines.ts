@@ -5,8 +5,13 @@
 import { MAX_INPUT_LENGTH } from '../prepare.js';
 
 /**
- * A line longer than this many characters is cut: it would be rejected as TOO_LONG anyway, and keeping it whole would let
- * one newline-free input (a binary file given by mistake) take all the memory.
+ * A line (or CSV record) longer than this many characters is cut: it would be rejected as TOO_LONG anyway, and keeping it
+ * whole would let one newline-free input (a binary file given by mistake) take all the memory.
+ *
+ * @example
+ * ```ts
+ * MAX_RECORD_CHARS; // 1048576
+ * ```
  */
 export const MAX_RECORD_CHARS = 1 << 20;
 

@@ -20,8 +20,25 @@ import { emptyCounts, mergeCounts, summarizeBatch } from './summary.js';
 
 /** An output stream: anything with `write`; when it is a Node.js Writable, its back-pressure is respected. */
 export interface BatchOutput {
+  /**
+   * Writes a chunk of output; `false` asks the writer to wait for `drain` (when `once` is there).
+   *
+   * @param chunk - output text or UTF-8 bytes
+   */
   write(chunk: string | Uint8Array): unknown;
+  /**
+   * Listens once for `drain`, `close` or `error` (Node.js streams).
+   *
+   * @param event - the event name
+   * @param listener - called on the event
+   */
   once?(event: string, listener: (...args: unknown[]) => void): unknown;
+  /**
+   * Removes a listener added with `once`.
+   *
+   * @param event - the event name
+   * @param listener - the listener
+   */
   removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
