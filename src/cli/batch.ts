@@ -89,7 +89,12 @@ export const batchCommand: Command = async (args, io) => {
     }
   }
 
-  let output: BatchOutput = io.stdout as BatchOutput;
+  // A Node.js stream takes the output bytes as they are (and has back-pressure); any other writer is given text.
+  const stdout = io.stdout as BatchOutput;
+  let output: BatchOutput =
+    typeof stdout.once === 'function'
+      ? stdout
+      : { write: (c: string | Uint8Array) => io.stdout.write(typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8')) };
   let outFile: ReturnType<typeof createWriteStream> | undefined;
   let outError: Error | undefined;
   if (values.out !== undefined) {
