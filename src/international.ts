@@ -141,18 +141,50 @@ function computeInfo(text: string): InternationalInfo | undefined {
   if (!n) {
     return { e164, international: e164, national: '', rfc3966: `tel:${e164}`, country: '', countryCallingCode: '', nationalNumber: '', numberType: '', valid: false };
   }
-  const valid = n.isValid();
-  return {
-    e164: n.number,
-    international: n.formatInternational(),
-    national: n.formatNational(),
-    rfc3966: n.getURI(),
-    country: n.country ?? (valid ? '001' : ''),
-    countryCallingCode: n.countryCallingCode,
-    nationalNumber: n.nationalNumber,
-    numberType: n.getType() ?? '',
-    valid,
-  };
+  return new LazyInfo(n);
+}
+
+/**
+ * The information of a parsed number, each part worked out when first asked for: validity and type cost a metadata
+ * match each and the formats another, and an entry's `when: { valid: true }` needs only the first.
+ */
+class LazyInfo implements InternationalInfo {
+  readonly #n: PhoneNumberLike;
+  #valid: boolean | undefined;
+  #type: string | undefined;
+  #international: string | undefined;
+  #national: string | undefined;
+  #rfc3966: string | undefined;
+  constructor(n: PhoneNumberLike) {
+    this.#n = n;
+  }
+  get e164(): string {
+    return this.#n.number;
+  }
+  get countryCallingCode(): string {
+    return this.#n.countryCallingCode;
+  }
+  get nationalNumber(): string {
+    return this.#n.nationalNumber;
+  }
+  get valid(): boolean {
+    return (this.#valid ??= this.#n.isValid());
+  }
+  get numberType(): string {
+    return (this.#type ??= this.#n.getType() ?? '');
+  }
+  get country(): string {
+    return this.#n.country ?? (this.valid ? '001' : '');
+  }
+  get international(): string {
+    return (this.#international ??= this.#n.formatInternational());
+  }
+  get national(): string {
+    return (this.#national ??= this.#n.formatNational());
+  }
+  get rfc3966(): string {
+    return (this.#rfc3966 ??= this.#n.getURI());
+  }
 }
 
 /**
