@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { loadDialPlan } from '../../src/index.js';
+import { loadDialPlan, safeLoadDialPlan } from '../../src/index.js';
 import { describeInternational, isPhoneLibraryLoaded, loadPhoneLibrary } from '../../src/international.js';
 import { meetsCondition } from '../../src/when.js';
 import { referenceMatcher } from '../../src/compile.js';
@@ -127,6 +127,9 @@ describe('international template fields and when:', () => {
     expect(() => loadDialPlan(WORLD.replace('country: [GB]', 'country: [gb]'))).toThrow(/gb/);
     expect(() => loadDialPlan(WORLD.replace('valid: true', 'valid: yes please'))).toThrow();
     expect(() => loadDialPlan(WORLD.replace('valid: true', 'vaild: true'))).toThrow(/vaild/);
+    // The position points at the offending list item.
+    const r = safeLoadDialPlan(WORLD.replace('numberType: [MOBILE]', 'numberType: [MOBILE, CELL]'), { file: 'w.yaml' });
+    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.line, p.column])).toEqual([['WRONG_TYPE', 9, 34]]);
   });
 });
 
