@@ -1,7 +1,7 @@
 // Runs the runnable blocks of README.md and docs/*.md (see test/doc-blocks.ts for the conventions), so that
 // documentation cannot drift from the engine or the CLI.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,4 +80,20 @@ describe.each(snippets.map((b) => [where(b), b] as const))('%s', (_at, block) =>
 
 it('finds runnable examples', () => {
   expect(all.filter((b) => b.info === 'yaml plan').length).toBeGreaterThanOrEqual(4);
+});
+
+// Every guide opens with a table of contents that lists its sections, in order, with working anchors.
+describe.each(DOC_FILES.filter((f) => f.startsWith('docs/') && f !== 'docs/index.md'))('%s contents', (file) => {
+  it('lists every section', () => {
+    const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8').replace(/^```[\s\S]*?^```$/gm, '');
+    const headings = [...text.matchAll(/^## (.+)$/gm)].map((m) => m[1] ?? '').filter((h) => h !== 'Contents');
+    const slug = (h: string): string => h.trim().toLowerCase().replace(/[^\w\- ]/g, '').replaceAll(' ', '-');
+    const toc = /^## Contents\n\n((?:- .*\n)+)/m.exec(text)?.[1] ?? '';
+    expect(toc).toBe(headings.map((h) => `- [${h}](#${slug(h)})\n`).join(''));
+  });
+});
+
+it('docs/index.md links every guide', () => {
+  const index = readFileSync(new URL('../docs/index.md', import.meta.url), 'utf8');
+  for (const f of DOC_FILES.filter((d) => d.startsWith('docs/') && d !== 'docs/index.md')) expect(index).toContain(`](${f.slice(5)})`);
 });
