@@ -84,6 +84,8 @@ export type { SessionStoreOptions } from './http/sessions.js';
 export type { NewSession } from './http/sessions.js';
 export { hashPassword } from './http/passwords.js';
 export { verifyPassword } from './http/passwords.js';
+export { readUsersFile } from './http/passwords.js';
+export type { UsersFile } from './http/passwords.js';
 export { createIcwsServer } from './http/server.js';
 export type { IcwsServer } from './http/server.js';
 export type { IcwsServerOptions } from './http/server.js';
