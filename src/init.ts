@@ -164,6 +164,9 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   // extensions and emergency numbers.
   const conversions: { name: string; match: string[]; output: string }[] = [];
   const convertedLengths = new Set<number>();
+  const emergency = cc === '1' ? NANP_EMERGENCY : (EMERGENCY[d.country] ?? []);
+  // Emergency numbers are kept as dialled, before any other conversion can read them as a local number (ZA's 10111).
+  if (emergency.length > 0) conversions.push({ name: 'Emergency numbers, kept as dialled', match: [...emergency], output: '{1-}' });
   if (idd !== undefined) conversions.push({ name: `International dialling with ${idd}`, match: [`${idd}Z`], output: '+Z' });
   if (np !== undefined) {
     const match = d.nationalLengths.map((n) => np + digits(n));
@@ -181,7 +184,6 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     conversions.push({ name: `Local number in area ${areaCode}`, match: localLengths.map((n) => `[1-9]${digits(n - 1)}`), output: `+${cc}${areaCode}{1-}` });
   }
 
-  const emergency = cc === '1' ? NANP_EMERGENCY : (EMERGENCY[d.country] ?? []);
   // Four-digit extensions, unless some other dialled form has four digits too (then only /1234 reaches an extension).
   const shortExtensions = !convertedLengths.has(4) && !emergency.some((e) => e.length === 4) && (idd === undefined || !/^[1-9]/.test(idd));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { lintDialPlan } from '../../src/lint/lint.js';
-import { loadDialPlan } from '../../src/index.js';
+import { loadDialPlan, safeLoadDialPlan } from '../../src/index.js';
 import { runInlineTests } from '../../src/inline-tests.js';
 import { buildStarterRules, describeDialling, generateStarterPlan, listCountries } from '../../src/init.js';
 
@@ -28,6 +28,20 @@ describe('dialplan init: starter plans from the metadata', () => {
     expect(failed).toEqual([]);
   });
 
+  it('with an area code, for every country with a national prefix, the plan loads, passes its tests and lints clean', () => {
+    const failed: string[] = [];
+    for (const country of listCountries().filter((c) => describeDialling(c).nationalPrefix !== undefined)) {
+      const r = safeLoadDialPlan(generateStarterPlan({ country, areaCode: '2' }), { file: `${country}.yaml` });
+      if (!r.ok) {
+        failed.push(`${country}: ${r.problems.map((p) => p.message).join('; ')}`);
+        continue;
+      }
+      for (const f of runInlineTests(r.plan).failures) failed.push(`${country}: ${JSON.stringify(f).slice(0, 300)}`);
+      for (const p of lintDialPlan(r.plan)) if (p.severity === 'error') failed.push(`${country}: lint ${p.code} ${p.message}`);
+    }
+    expect(failed).toEqual([]);
+  });
+
   it('reads the dialling facts of the metadata', () => {
     expect(describeDialling('gb')).toEqual({ country: 'GB', callingCode: '44', internationalPrefix: '00', nationalPrefix: '0', nationalLengths: [7, 9, 10] });
     expect(describeDialling('US')).toMatchObject({ callingCode: '1', internationalPrefix: '011', nationalPrefix: '1', nationalLengths: [10] });
@@ -41,7 +55,7 @@ describe('dialplan init: starter plans from the metadata', () => {
     const text = generateStarterPlan({ country: 'GB', areaCode: '20' });
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=./dialplan.schema.json');
     const doc = parse(text) as { inputConversions: { match: string[]; output: string }[] };
-    expect(doc.inputConversions.map((c) => c.output)).toEqual(['+Z', '+44{2-}', '+4420{1-}']);
+    expect(doc.inputConversions.map((c) => c.output)).toEqual(['{1-}', '+Z', '+44{2-}', '+4420{1-}']);
     const plan = loadDialPlan(text);
     expect(plan.details('79460958')).toMatchObject({ normalizedText: '+442079460958', displayText: '(Fixed Line) 020 7946 0958' });
     expect(plan.details('07400 123456')).toMatchObject({ normalizedText: '+447400123456', defaultClassification: 'Mobile' });
