@@ -5,7 +5,6 @@
 import { createReadStream, createWriteStream, openSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { OutputField, OutputFormat } from '../batch/format.js';
 import { parseFieldList } from '../batch/format.js';
 import { formatProgress } from '../batch/progress.js';
@@ -15,7 +14,7 @@ import { formatSummary } from '../batch/summary.js';
 import { DEFAULT_RULES_PATH } from '../files.js';
 import { DETAIL_FIELDS } from '../types.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 import { loadRulesOption } from './rules.js';
 
 /** Help text of `dialplan batch`. */
@@ -157,25 +156,17 @@ function parseWorkers(value: string | undefined): number {
 }
 
 function parseBatchArgs(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        rules: { type: 'string', short: 'r' },
-        location: { type: 'string', short: 'l' },
-        in: { type: 'string' },
-        column: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        format: { type: 'string', short: 'f' },
-        fields: { type: 'string' },
-        workers: { type: 'string', short: 'w' },
-        strict: { type: 'boolean' },
-        'summary-json': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      rules: { type: 'string', short: 'r' },
+      location: { type: 'string', short: 'l' },
+      in: { type: 'string' },
+      column: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      format: { type: 'string', short: 'f' },
+      fields: { type: 'string' },
+      workers: { type: 'string', short: 'w' },
+      strict: { type: 'boolean' },
+      'summary-json': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }

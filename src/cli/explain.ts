@@ -1,10 +1,9 @@
 /**
  * `dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...`: how the plan resolves each number.
  */
-import { parseArgs } from 'node:util';
 import { formatExplanation } from '../explain.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 import { loadRulesOption } from './rules.js';
 
 /** Help text of `dialplan explain`. */
@@ -41,18 +40,10 @@ export const explainCommand: Command = async (args, io) => {
 };
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        rules: { type: 'string', short: 'r' },
-        location: { type: 'string', short: 'l' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      rules: { type: 'string', short: 'r' },
+      location: { type: 'string', short: 'l' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }

@@ -3,11 +3,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DialPlanError } from '../errors.js';
 import { generateStarterPlan } from '../init.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 
 /** Help text of `dialplan init`. */
 export const INIT_HELP = `Usage: dialplan init --country CC [--area-code N] [--out FILE]
@@ -47,18 +46,10 @@ export const initCommand: Command = async (args, io) => {
 };
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        country: { type: 'string', short: 'c' },
-        'area-code': { type: 'string', short: 'a' },
-        out: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      country: { type: 'string', short: 'c' },
+      'area-code': { type: 'string', short: 'a' },
+      out: { type: 'string', short: 'o' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }

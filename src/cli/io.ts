@@ -2,6 +2,8 @@
  * What a command needs from the outside world, so that commands run the same in tests as from a terminal.
  */
 import type { Readable } from 'node:stream';
+import type { ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 
 /** Standard streams and environment of one command run. */
 export interface CliIo {
@@ -22,4 +24,32 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 /** A usage error: printed as a message without a stack trace, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
+}
+
+/** The options a command declares, as `node:util` `parseArgs` takes them. */
+export type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** What {@link parseCommandArgs} returns for the options `O`. */
+export type ParsedCommandArgs<O extends CommandOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>
+>;
+
+/**
+ * Parses a command's arguments (options anywhere, positionals allowed, unknown options rejected); a malformed command
+ * line is a {@link UsageError}, so every command reports it the same way.
+ *
+ * @param args - the arguments after the command name
+ * @param options - the command's options, as `node:util` `parseArgs` takes them
+ * @returns the parsed values and positionals
+ * @example
+ * ```ts
+ * const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+ * ```
+ */
+export function parseCommandArgs<const O extends CommandOptions>(args: readonly string[], options: O): ParsedCommandArgs<O> {
+  try {
+    return parseArgs({ args: [...args], allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }

@@ -1,7 +1,6 @@
 /**
  * `dialplan lint [--json] [--cross-check] FILE...`: static checks of rule files.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
 import type { Problem } from '../errors.js';
@@ -9,7 +8,7 @@ import { safeLoadDialPlanFile } from '../files.js';
 import { lintDialPlan } from '../lint/lint.js';
 import { crossCheckDialPlan } from '../cross-check.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 
 /** Help text of `dialplan lint`. */
 export const LINT_HELP = `Usage: dialplan lint [--json] [--cross-check] FILE...
@@ -50,13 +49,5 @@ export const lintCommand: Command = async (args, io) => {
 };
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, 'cross-check': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  return parseCommandArgs(args, { json: { type: 'boolean' }, 'cross-check': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
 }

@@ -1,11 +1,10 @@
 /**
  * `dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...`
  */
-import { parseArgs } from 'node:util';
 import type { PhoneNumberDetails, QueryResult } from '../types.js';
 import { DETAIL_FIELDS, QueueType } from '../types.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 import { loadRulesOption } from './rules.js';
 
 /** Help text of `dialplan query`. */
@@ -43,20 +42,12 @@ export const queryCommand: Command = async (args, io) => {
 };
 
 function parseQueryArgs(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        rules: { type: 'string', short: 'r' },
-        location: { type: 'string', short: 'l' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      rules: { type: 'string', short: 'r' },
+      location: { type: 'string', short: 'l' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }
 
 /**

@@ -3,11 +3,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { addUser, readUsersFile } from '../http/passwords.js';
 import { createIcwsServer } from '../http/server.js';
 import type { CliIo, Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 import { loadRulesOption } from './rules.js';
 
 /** Help text of `dialplan serve`. */
@@ -107,21 +106,13 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 function parseServeArgs(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        rules: { type: 'string', short: 'r' },
-        host: { type: 'string' },
-        port: { type: 'string', short: 'p' },
-        sessions: { type: 'string' },
-        'idle-minutes': { type: 'string' },
-        'add-user': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      rules: { type: 'string', short: 'r' },
+      host: { type: 'string' },
+      port: { type: 'string', short: 'p' },
+      sessions: { type: 'string' },
+      'idle-minutes': { type: 'string' },
+      'add-user': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }

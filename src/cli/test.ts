@@ -1,13 +1,12 @@
 /**
  * `dialplan test [--location NAME] [--json] FILE...`: runs the inline `tests:` of rule files.
  */
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { formatInlineTestFailure, runInlineTests } from '../inline-tests.js';
 import type { Command } from './io.js';
-import { EXIT, UsageError } from './io.js';
+import { EXIT, parseCommandArgs, UsageError } from './io.js';
 
 /** Help text of `dialplan test`. */
 export const TEST_HELP = `Usage: dialplan test [--location NAME] [--json] FILE...
@@ -55,17 +54,9 @@ export const testCommand: Command = async (args, io) => {
 };
 
 function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        location: { type: 'string', short: 'l' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
+  return parseCommandArgs(args, {
+      location: { type: 'string', short: 'l' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
 }
