@@ -19,11 +19,22 @@ export function selectTables(plan: CompiledPlan, location: string | undefined): 
   if (location === undefined) return plan.defaultTables;
   const tables = plan.tables.get(location);
   if (tables && location !== '') return tables;
-  const names = [...plan.tables.keys()].filter((n) => n !== '');
-  return {
-    code: 'UNKNOWN_LOCATION',
-    message: names.length > 0 ? `Unknown location "${location}"; the plan has ${names.join(', ')}.` : `Unknown location "${location}"; the plan declares no locations.`,
-  };
+  return { code: 'UNKNOWN_LOCATION', message: describeUnknownLocation(location, [...plan.tables.keys()].filter((n) => n !== '')) };
+}
+
+/**
+ * The message for a location a plan does not have, naming the ones it has.
+ *
+ * @param location - the location asked for
+ * @param names - the plan's locations
+ * @returns the message
+ * @example
+ * ```ts
+ * describeUnknownLocation('paris', ['indianapolis']); // 'Unknown location "paris"; the plan has indianapolis.'
+ * ```
+ */
+export function describeUnknownLocation(location: string, names: readonly string[]): string {
+  return names.length > 0 ? `Unknown location "${location}"; the plan has ${names.join(', ')}.` : `Unknown location "${location}"; the plan declares no locations.`;
 }
 
 /**

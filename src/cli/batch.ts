@@ -15,7 +15,7 @@ import { DEFAULT_RULES_PATH } from '../files.js';
 import { DETAIL_FIELDS } from '../types.js';
 import type { Command } from './io.js';
 import { EXIT, parseCommandArgs, UsageError } from './io.js';
-import { loadRulesOption } from './rules.js';
+import { loadRulesOption, locationOption } from './rules.js';
 
 /** Help text of `dialplan batch`. */
 export const BATCH_HELP = `Usage: dialplan batch [FILE|-] [options]
@@ -65,11 +65,7 @@ export const batchCommand: Command = async (args, io) => {
 
   const plan = loadRulesOption(values.rules, io);
   if (!plan) return EXIT.usage;
-  if (values.location !== undefined && !plan.locations.includes(values.location)) {
-    throw new UsageError(
-      `Unknown location "${values.location}"${plan.locations.length > 0 ? `; the plan has ${plan.locations.join(', ')}` : '; the plan declares no locations'}.`,
-    );
-  }
+  locationOption(plan, values.location); // throws a usage error for a location the plan does not have
   const rulesPath = values.rules === undefined ? DEFAULT_RULES_PATH : resolve(io.cwd, values.rules);
 
   let totalBytes: number | undefined;

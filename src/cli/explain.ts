@@ -4,7 +4,7 @@
 import { formatExplanation } from '../explain.js';
 import type { Command } from './io.js';
 import { EXIT, parseCommandArgs, UsageError } from './io.js';
-import { loadRulesOption } from './rules.js';
+import { loadRulesOption, locationOption } from './rules.js';
 
 /** Help text of `dialplan explain`. */
 export const EXPLAIN_HELP = `Usage: dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...
@@ -26,13 +26,10 @@ export const explainCommand: Command = async (args, io) => {
   if (positionals.length === 0) throw new UsageError('dialplan explain needs at least one NUMBER.');
   const plan = loadRulesOption(values.rules, io);
   if (!plan) return EXIT.usage;
-  const location = values.location;
-  if (location !== undefined && !plan.locations.includes(location)) {
-    throw new UsageError(`Unknown location "${location}"${plan.locations.length > 0 ? `; the plan has ${plan.locations.join(', ')}` : '; the plan declares no locations'}.`);
-  }
+  const options = locationOption(plan, values.location);
   let failed = false;
   positionals.forEach((number, i) => {
-    const e = plan.explain(number, location !== undefined ? { location } : {});
+    const e = plan.explain(number, options);
     if (e.error) failed = true;
     io.stdout.write(values.json ? JSON.stringify(e) + '\n' : (i > 0 ? '\n' : '') + formatExplanation(e));
   });

@@ -5,7 +5,7 @@ import type { PhoneNumberDetails, QueryResult } from '../types.js';
 import { DETAIL_FIELDS, QueueType } from '../types.js';
 import type { Command } from './io.js';
 import { EXIT, parseCommandArgs, UsageError } from './io.js';
-import { loadRulesOption } from './rules.js';
+import { loadRulesOption, locationOption } from './rules.js';
 
 /** Help text of `dialplan query`. */
 export const QUERY_HELP = `Usage: dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...
@@ -26,12 +26,7 @@ export const queryCommand: Command = async (args, io) => {
   if (positionals.length === 0) throw new UsageError('dialplan query needs at least one NUMBER.');
   const plan = loadRulesOption(values.rules, io);
   if (!plan) return EXIT.usage;
-  if (values.location !== undefined && !plan.locations.includes(values.location)) {
-    throw new UsageError(
-      `Unknown location "${values.location}"${plan.locations.length > 0 ? `; the plan has ${plan.locations.join(', ')}` : '; the plan declares no locations'}.`,
-    );
-  }
-  const options = values.location !== undefined ? { location: values.location } : {};
+  const options = locationOption(plan, values.location);
   let failed = false;
   positionals.forEach((number, i) => {
     const r = plan.query(number, options);

@@ -5,7 +5,10 @@ import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
 import { DEFAULT_RULES_PATH, safeLoadDialPlanFile } from '../files.js';
 import type { DialPlan } from '../plan.js';
+import { describeUnknownLocation } from '../query.js';
+import type { QueryOptions } from '../types.js';
 import type { CliIo } from './io.js';
+import { UsageError } from './io.js';
 
 /**
  * Loads the plan named by `--rules`, or the bundled default plan. Problems are printed to standard error.
@@ -22,4 +25,18 @@ export function loadRulesOption(file: string | undefined, io: CliIo): DialPlan |
   io.stderr.write(`dialplan: cannot load ${file ?? 'the default plan'} (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n`);
   for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
   return undefined;
+}
+
+/**
+ * Checks a `--location` value against the plan and turns it into query options.
+ *
+ * @param plan - the loaded plan
+ * @param location - the `--location` value, if any
+ * @returns the options to query with
+ * @throws UsageError when the plan has no such location
+ */
+export function locationOption(plan: DialPlan, location: string | undefined): QueryOptions {
+  if (location === undefined) return {};
+  if (!plan.locations.includes(location)) throw new UsageError(describeUnknownLocation(location, plan.locations));
+  return { location };
 }
