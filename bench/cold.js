@@ -29,7 +29,7 @@ printTable(
     ['process start to first answer', ...stat('processToAnswerMs')],
   ],
 );
-console.log('\nThe same path in stages (a separate set of processes):\n');
+console.log('\nLoading a rule file from YAML instead (what loadDialPlanFile does for your own plans), in stages (a separate set of processes):\n');
 printTable(
   ['stage', 'median', 'min', 'max'],
   [
