@@ -9,6 +9,14 @@ const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('dialplan query', () => {
+  it('runs as the README quick start says: npx dialplan query 8004562354 (the built bin is executable)', () => {
+    const root = new URL('../../', import.meta.url).pathname;
+    const r = spawnSync('npx', ['--no-install', 'dialplan', 'query', '8004562354'], { cwd: root, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('displayText            (Toll Free) 1 (800) 456-2354');
+  });
+
   it('prints a readable block with the bundled default plan (the README quick start)', () => {
     const r = run('query', '8004562354');
     expect(r.status).toBe(0);
