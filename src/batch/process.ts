@@ -4,6 +4,7 @@
  */
 import type { DialPlan } from '../plan.js';
 import type { QueryOptions } from '../types.js';
+import { ByteWriter } from './bytes.js';
 import type { RowFormatter } from './format.js';
 import type { RowBatch } from './rows.js';
 import type { BatchCounts } from './summary.js';
@@ -33,12 +34,8 @@ export interface ProcessedBatch {
 export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions): ProcessedBatch {
   const counts = emptyCounts();
   const { numbers, columns, problems } = batch;
-  // Each row goes into one buffer as soon as it is formatted. Concatenating the rows into one string instead keeps every
-  // piece of every row (and the details they came from) alive until the whole batch is written, which promotes them to
-  // the old generation: at millions of rows that garbage collection cost more than the queries.
-  let out = Buffer.allocUnsafeSlow(Math.max(4096, numbers.length * 384));
-  let used = 0;
-  let pending = '';
+  // Most output rows are about 350 bytes (NDJSON, every field); the writer grows if a batch needs more.
+  const out = new ByteWriter(numbers.length * 384);
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];
@@ -53,17 +50,7 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
       const code = 'ok' in r ? r.error.code : r.code;
       counts.byError[code] = (counts.byError[code] ?? 0) + 1;
     }
-    pending += format(batch.firstRow + i, raw, columns?.[i], r);
-    // A few dozen rows per write into the buffer: fewer native calls, and the pieces still die young.
-    if ((i & 31) === 31 || i === numbers.length - 1) {
-      if (used + 3 * pending.length > out.length) {
-        const bigger = Buffer.allocUnsafeSlow(Math.max(2 * out.length, used + 3 * pending.length));
-        out.copy(bigger, 0, 0, used);
-        out = bigger;
-      }
-      used += out.write(pending, used);
-      pending = '';
-    }
+    format(out, batch.firstRow + i, raw, columns?.[i], r);
   }
-  return { bytes: out.subarray(0, used), counts };
+  return { bytes: out.finish(), counts };
 }
