@@ -80,8 +80,25 @@ export function writeDefaultSnapshot(): void {
   writeFileSync(SNAPSHOT_URL, JSON.stringify(snapshot));
 }
 
-function loadDefault(): DialPlan {
-  const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+/**
+ * Loads the bundled default plan without throwing and without sharing it: from the build-time snapshot when it is of the
+ * current `rules/default.yaml`, by parsing the YAML otherwise. Each call loads afresh (a server reloading its rules sees
+ * an edited file); {@link loadDefaultDialPlan} is the shared, throwing variant.
+ *
+ * @returns the plan, or every problem of the file
+ * @example
+ * ```ts
+ * const r = safeLoadDefaultDialPlan();
+ * if (r.ok) r.plan.query('6929');
+ * ```
+ */
+export function safeLoadDefaultDialPlan(): LoadResult {
+  let source: string;
+  try {
+    source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+  } catch {
+    return safeLoadDialPlanFile(DEFAULT_RULES_PATH, { file: DEFAULT_FILE });
+  }
   let snapshot: RuleFileSnapshot | undefined;
   try {
     snapshot = JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')) as RuleFileSnapshot;
@@ -89,9 +106,7 @@ function loadDefault(): DialPlan {
     // No snapshot (running from source, or not built): parse the YAML.
   }
   // A snapshot of another text is stale (the rule file was edited after the build): the file wins.
-  const r = snapshot?.source === source ? loadRuleFileSnapshot(snapshot) : safeLoadDialPlan(source, { file: DEFAULT_FILE });
-  if (!r.ok) throw invalidPlanError(r.problems);
-  return r.plan;
+  return snapshot?.source === source ? loadRuleFileSnapshot(snapshot) : safeLoadDialPlan(source, { file: DEFAULT_FILE });
 }
 
 /**
@@ -104,6 +119,10 @@ function loadDefault(): DialPlan {
  * ```
  */
 export function loadDefaultDialPlan(): DialPlan {
-  defaultPlan ??= loadDefault();
+  if (defaultPlan === undefined) {
+    const r = safeLoadDefaultDialPlan();
+    if (!r.ok) throw invalidPlanError(r.problems);
+    defaultPlan = r.plan;
+  }
   return defaultPlan;
 }

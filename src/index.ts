@@ -53,6 +53,7 @@ export type { LoadResult } from './load.js';
 export { loadDialPlanFile } from './files.js';
 export { safeLoadDialPlanFile } from './files.js';
 export { loadDefaultDialPlan } from './files.js';
+export { safeLoadDefaultDialPlan } from './files.js';
 export { DEFAULT_RULES_PATH } from './files.js';
 export type { DialPlan } from './plan.js';
 export { formatExplanation } from './explain.js';

@@ -3,13 +3,14 @@
  * answers each batch message with its output text and counts, tagged with the batch's sequence number.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { safeLoadDialPlanFile } from '../files.js';
+import { DEFAULT_RULES_PATH, safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
 import { createRowFormatter } from './format.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './pool.js';
 import { processBatch } from './process.js';
 
 const init = workerData as WorkerInit;
-const loaded = safeLoadDialPlanFile(init.rulesPath);
+// The bundled plan comes from its snapshot (checked against the file), sparing each worker a YAML parse.
+const loaded = init.rulesPath === DEFAULT_RULES_PATH ? safeLoadDefaultDialPlan() : safeLoadDialPlanFile(init.rulesPath);
 const format = createRowFormatter(init.layout);
 const options = init.location !== undefined ? { location: init.location } : {};
 
