@@ -4,6 +4,7 @@
  * once, and adjacent literal text is joined.
  */
 import type { CompiledPattern } from './match.js';
+import { layoutOf } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
 import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from './international.js';
 
@@ -84,13 +85,61 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
       }
     }
   }
+  // A capture of a pattern with a layout is a fixed span of the matched text: it becomes a slice, and slices that meet
+  // are joined, so that `1 (NXX) NXX-XXXX` copies three runs of the number instead of ten single characters.
+  const spans = captureSpans(pattern);
   const ops: (number | string)[] = [];
   for (let i = 0; i < kinds.length; i++) {
-    const kind = kinds[i] as number;
-    ops.push(kind, kind === TEXT ? (texts[i] as string) : (from[i] as number));
-    if (kind === SLICE) ops.push(to[i] as number);
+    let kind = kinds[i] as number;
+    let a = from[i] as number;
+    let b = to[i] as number;
+    if (kind === GROUP && spans !== null && spans[2 * a] !== undefined) {
+      kind = SLICE;
+      b = spans[2 * a + 1] as number;
+      a = spans[2 * a] as number;
+    }
+    const last = ops.length - 3;
+    if (kind === SLICE && last >= 0 && ops[last] === SLICE && ops[last + 2] === a) {
+      ops[last + 2] = b;
+      continue;
+    }
+    ops.push(kind, kind === TEXT ? (texts[i] as string) : a);
+    if (kind === SLICE) ops.push(b);
   }
   return ops;
+}
+
+/**
+ * Where each capture group of a pattern sits in what it matches, from the pattern's layout: two positions per group
+ * (indexed by group number), each either an offset from the start (`p >= 0`) or from the end (`p < 0`: `-1` is the
+ * end, `-2` one before it), as {@link runSteps} reads slice bounds. Null for a pattern without a layout.
+ */
+function captureSpans(pattern: CompiledPattern): Int32Array | null {
+  const layout = layoutOf(pattern);
+  if (layout === null) return null;
+  const { lengths, captured, groupCount } = layout;
+  const spans = new Int32Array(2 * (groupCount + 1));
+  // Before the token of variable length, positions count from the start; from it on, ends count from the end.
+  let after = 0;
+  for (let i = 0; i < lengths.length; i++) after += Math.max(0, lengths[i] as number);
+  let start = 0;
+  let variableSeen = false;
+  let group = 1;
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i] as number;
+    const fixedLen = Math.max(0, len);
+    after -= fixedLen;
+    const from = variableSeen ? -(after + fixedLen) - 1 : start;
+    const to = variableSeen || len < 0 ? -after - 1 : start + len;
+    if (captured[i] === 1) {
+      spans[2 * group] = from;
+      spans[2 * group + 1] = to;
+      group++;
+    }
+    if (len < 0) variableSeen = true;
+    else start += len;
+  }
+  return spans;
 }
 
 /**
@@ -119,8 +168,11 @@ function runSteps(steps: readonly (number | string)[], start: number, matched: s
     } else if (kind === GROUP) {
       out += groups[steps[i + 1] as number] ?? '';
     } else if (kind === SLICE) {
-      const end = steps[i + 2] as number;
-      out += end < 0 ? matched.slice(steps[i + 1] as number) : matched.slice(steps[i + 1] as number, end);
+      // Bounds at or past zero count from the start, negative ones from the end (-1 is the end).
+      const a = steps[i + 1] as number;
+      const b = steps[i + 2] as number;
+      const n = matched.length;
+      out += matched.slice(a >= 0 ? a : n + a + 1, b >= 0 ? b : n + b + 1);
       i++;
     } else if (kind === INTL) {
       out += internationalField(matched, INTERNATIONAL_FIELDS[steps[i + 1] as number] as (typeof INTERNATIONAL_FIELDS)[number]);

@@ -10,7 +10,7 @@
  */
 import type { MatcherFactory, TableMatcher } from './compile.js';
 import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
-import { findFirstMatch, STAR_CHARS } from './match.js';
+import { findFirstMatch, layoutOf, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
 
 /** Limits of one table's DFA cache. */
@@ -618,62 +618,6 @@ class LazyDfa implements AutomatonMatcher {
     }
     this.reset();
   }
-}
-
-/** Where a pattern's captures sit in what it matched, for a pattern with at most one token of variable length. */
-interface Layout {
-  /** Per token, the length it matches, or -1 for the one token of variable length. */
-  readonly lengths: Int32Array;
-  /** Per token, 1 when it is a capture group of the regex (wildcards, sets, named sets). */
-  readonly captured: Uint8Array;
-  /** The sum of the fixed lengths. */
-  readonly fixed: number;
-  readonly groupCount: number;
-}
-
-/** The layout of a pattern, or null when two tokens have a variable length (the regex then decides the split). */
-function layoutOf(pattern: CompiledPattern): Layout | null {
-  const n = pattern.tokens.length;
-  const lengths = new Int32Array(n);
-  const captured = new Uint8Array(n);
-  let variable = 0;
-  let fixed = 0;
-  let groupCount = 0;
-  for (let i = 0; i < n; i++) {
-    const t = pattern.tokens[i] as PatternToken;
-    let len: number;
-    switch (t.kind) {
-      case 'literal':
-        len = t.text.length;
-        break;
-      case 'class':
-        len = 1;
-        captured[i] = 1;
-        break;
-      case 'wildcard':
-        len = t.wildcard === '?' || t.wildcard === 'Z' ? -1 : 1;
-        captured[i] = 1;
-        break;
-      case 'ref': {
-        const v = pattern.refs.get(t.name);
-        // A pattern with an unknown name or an empty set never matches: no layout needed.
-        if (v === undefined || (v.kind === 'set' && v.values.length === 0)) return null;
-        if (v.kind === 'var') {
-          len = v.value.length;
-        } else {
-          const first = (v.values[0] as string).length;
-          len = v.values.every((x) => x.length === first) ? first : -1;
-          captured[i] = 1;
-        }
-        break;
-      }
-    }
-    if (captured[i] === 1) groupCount++;
-    if (len < 0) variable++;
-    else fixed += len;
-    lengths[i] = len;
-  }
-  return variable > 1 ? null : { lengths, captured, fixed, groupCount };
 }
 
 /** A string key for a sorted node set: two UTF-16 units per id. */
