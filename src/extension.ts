@@ -14,6 +14,9 @@ export interface ExtensionFields {
   readonly voicemailCapable: boolean;
 }
 
+/** The fields of a number without extension, shared: most numbers have none, and this runs once per query. */
+const NO_EXTENSION: ExtensionFields = Object.freeze({ extension: '', autoDialExtension: false, queueType: QueueType.None, queueName: '', voicemailCapable: false });
+
 /**
  * Reads the extension from a normalized number: what follows its first `/` (dialed automatically) or `^` (only stored).
  * A number that starts with `/` is an internal extension and is looked up in the plan's directory. SIP addresses have no
@@ -29,9 +32,7 @@ export interface ExtensionFields {
  * ```
  */
 export function resolveExtension(plan: CompiledPlan, normalized: string, sip: boolean): ExtensionFields {
-  // The "no queue" fields are written out in each literal: this runs once per query, and spreading a shared constant
-  // into the result costs measurably more.
-  if (sip) return { extension: '', autoDialExtension: false, queueType: QueueType.None, queueName: '', voicemailCapable: false };
+  if (sip) return NO_EXTENSION;
   let at = -1;
   for (let i = 0; i < normalized.length; i++) {
     const c = normalized.charCodeAt(i);
@@ -40,7 +41,7 @@ export function resolveExtension(plan: CompiledPlan, normalized: string, sip: bo
       break;
     }
   }
-  if (at < 0) return { extension: '', autoDialExtension: false, queueType: QueueType.None, queueName: '', voicemailCapable: false };
+  if (at < 0) return NO_EXTENSION;
   const extension = normalized.slice(at + 1);
   const autoDialExtension = normalized.charCodeAt(at) === 47;
   const hit = at === 0 && autoDialExtension ? plan.directory.get(extension) : undefined;

@@ -34,7 +34,6 @@ const TEL_SCHEME = /^tel:/i;
 // An extension label and its digits at the very end. The label must not follow a letter, so that the vanity number
 // `1-800-FLOWERSX12` keeps its letters while `1-800-FLOWERS x12` and `317-555-1234x12` get an extension.
 const EXTENSION_LABEL = /(?:;\s*ext\s*=|(?<![\p{L}])(?:extension|extn|ext|x))[\s.:=#]*(\p{Nd}+)[\s\u200B-\u200D\u2060\u180E]*$/iu;
-const NON_ASCII = /[^\x00-\x7F]/;
 
 // Keypad letters: index by (char code | 0x20) - 97.
 const KEYPAD = '22233344455566677778889999';
@@ -62,11 +61,12 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   if (raw.length > MAX_INPUT_LENGTH && countCodePoints(raw) > MAX_INPUT_LENGTH) {
     return failure('TOO_LONG', `Input is longer than ${MAX_INPUT_LENGTH} characters.`);
   }
-  // A SIP address holds `@` or starts with `sip:`/`sips:`; checking for `@` and `:` first spares the common telephone
-  // number the white-space pass, which only SIP addresses need.
-  const maybeSip = raw.includes('@') || raw.includes(':');
-  const compact = maybeSip ? raw.replace(WHITE_SPACE, '') : '';
-  if (maybeSip && (SIP_SCHEME.test(compact) || compact.includes('@'))) {
+  // One pass over the input tells which of the slower steps below it needs at all: most numbers have no `@` or `:` (no
+  // SIP address, no `tel:` URI), no `x` (no extension label) and are ASCII (no NFKC).
+  let seen = scan(raw);
+  // A SIP address holds `@` or starts with `sip:`/`sips:`: only such input gets the white-space pass, which is all SIP needs.
+  const compact = seen & (AT | COLON) ? raw.replace(WHITE_SPACE, '') : '';
+  if (seen & (AT | COLON) && (SIP_SCHEME.test(compact) || compact.includes('@'))) {
     if (trace) {
       trace.push({ kind: 'sip', from: raw, to: compact });
       if (compact !== raw) trace.push({ kind: 'removed', from: raw, to: compact });
@@ -74,17 +74,21 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
     return compact === '' ? failure('EMPTY', 'Nothing dialable is left after preparing the input.') : ok(compact, true);
   }
 
-  // NFKC folds fullwidth digits, letters and signs (１２３, ＋) into ASCII; it is skipped for the common ASCII input.
-  let text = NON_ASCII.test(raw) ? raw.normalize('NFKC') : raw;
+  // NFKC folds fullwidth digits, letters and signs (１２３, ＋, ：, ｘ) into ASCII; the folded text is scanned again.
+  let text = raw;
+  if (seen & NON_ASCII) {
+    text = raw.normalize('NFKC');
+    seen = scan(text);
+  }
   let suffix = '';
-  // Only text with a colon can be a `tel:` URI: most numbers skip the trim and the test.
-  const trimmed = text.includes(':') ? text.trim() : '';
+  // Only text with a colon can be a `tel:` URI.
+  const trimmed = seen & COLON ? text.trim() : '';
   if (trimmed !== '' && TEL_SCHEME.test(trimmed)) {
     const tel = readTelUri(trimmed, extensionSeparator);
     trace?.push({ kind: 'tel', from: trimmed, to: tel.number + tel.suffix });
     text = tel.number;
     suffix = tel.suffix;
-  } else if (text.includes('x') || text.includes('X')) {
+  } else if (seen & X) {
     // Every extension label (`x`, `ext`, `extn`, `extension`, `;ext=`) holds an x, and no other character case-folds to
     // one, so text without an x needs no trip through the label regex.
     const label = EXTENSION_LABEL.exec(text);
@@ -130,6 +134,25 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   // normalized text again gives the same normalized text.
   out += suffix;
   return out === '' ? failure('EMPTY', 'Nothing dialable is left after preparing the input.') : ok(out, false);
+}
+
+// What {@link scan} reports.
+const AT = 1;
+const COLON = 2;
+const X = 4;
+const NON_ASCII = 8;
+
+/** Which of `@`, `:`, `x` or `X`, and non-ASCII characters the text holds, as bits. */
+function scan(text: string): number {
+  let seen = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) seen |= NON_ASCII;
+    else if (c === 64) seen |= AT;
+    else if (c === 58) seen |= COLON;
+    else if ((c | 0x20) === 120) seen |= X;
+  }
+  return seen;
 }
 
 function ok(text: string, sip: boolean): PreparedNumber {
