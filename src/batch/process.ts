@@ -34,23 +34,34 @@ export interface ProcessedBatch {
 export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions): ProcessedBatch {
   const counts = emptyCounts();
   const { numbers, columns, problems } = batch;
+  // Tallied in Maps, then copied into the plain objects of the counts: a null-prototype object indexed by ever-changing
+  // keys is a megamorphic lookup on every row.
+  const byClassification = new Map<string, number>();
+  const byError = new Map<string, number>();
   // Most output rows are about 350 bytes (NDJSON, every field); the writer grows if a batch needs more.
   const out = new ByteWriter(numbers.length * 384);
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];
-    const r = problem ?? plan.query(raw, options);
-    if ('ok' in r && r.ok) {
+    if (problem !== undefined) {
+      counts.failed++;
+      byError.set(problem.code, (byError.get(problem.code) ?? 0) + 1);
+      format(out, batch.firstRow + i, raw, columns?.[i], problem);
+      continue;
+    }
+    const r = plan.query(raw, options);
+    if (r.ok) {
       counts.ok++;
       const c = r.details.defaultClassification;
-      counts.byClassification[c] = (counts.byClassification[c] ?? 0) + 1;
+      byClassification.set(c, (byClassification.get(c) ?? 0) + 1);
       if (!r.details.dialCapable) counts.notDialCapable++;
     } else {
       counts.failed++;
-      const code = 'ok' in r ? r.error.code : r.code;
-      counts.byError[code] = (counts.byError[code] ?? 0) + 1;
+      byError.set(r.error.code, (byError.get(r.error.code) ?? 0) + 1);
     }
     format(out, batch.firstRow + i, raw, columns?.[i], r);
   }
+  for (const [k, v] of byClassification) counts.byClassification[k] = v;
+  for (const [k, v] of byError) counts.byError[k] = v;
   return { bytes: out.finish(), counts };
 }
