@@ -95,12 +95,22 @@ export class ByteWriter {
    * @param n - the integer
    */
   int(n: number): void {
-    if (n < 10 && n >= 0) {
-      this.reserve(1);
-      this.buf[this.pos++] = 48 + n;
+    // Small integers (row numbers, queue types) digit by digit: `String(n)` allocates a string per row.
+    if ((n | 0) !== n || n < 0) {
+      this.ascii(String(n));
       return;
     }
-    this.ascii(String(n));
+    let digits = 1;
+    for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+    this.reserve(digits);
+    const buf = this.buf;
+    let p = this.pos + digits;
+    this.pos = p;
+    let t = n;
+    do {
+      buf[--p] = 48 + (t % 10);
+      t = (t / 10) | 0;
+    } while (t > 0);
   }
 
   /**

@@ -160,14 +160,14 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
       out.json(columns?.[i] ?? '');
     }
     if (columnKeys.length > 0) out.bytes(COLUMNS_END);
-    if (!('ok' in r) || !r.ok) {
-      const e = 'ok' in r ? (r.ok ? undefined : r.error) : r;
+    if (!isResolved(r)) {
+      const e = problemOf(r);
       out.bytes(RAW_TEXT);
       out.json(raw);
       out.bytes(ERROR_CODE);
-      out.json(e?.code ?? '');
+      out.json(e.code);
       out.bytes(ERROR_MESSAGE);
-      out.json(e?.message ?? '');
+      out.json(e.message);
       out.bytes(ERROR_END);
       return;
     }
@@ -200,6 +200,15 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     }
     out.bytes(ROW_END);
   };
+}
+
+// Plain property reads rather than `'ok' in r`: the `in` operator is a keyed lookup, and this runs for every row.
+function isResolved(r: QueryResult | RowProblem): r is Extract<QueryResult, { ok: true }> {
+  return (r as { ok?: boolean }).ok === true;
+}
+
+function problemOf(r: QueryResult | RowProblem): RowProblem {
+  return (r as { error?: RowProblem }).error ?? (r as RowProblem);
 }
 
 /** Writes the default selection from `defaultClassification` to the end of the line. */
@@ -267,16 +276,16 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
       out.ascii(',');
       out.csv(columns?.[i] ?? '');
     }
-    if (!('ok' in r) || !r.ok) {
-      const e = 'ok' in r ? (r.ok ? undefined : r.error) : r;
+    if (!isResolved(r)) {
+      const e = problemOf(r);
       for (const f of fields) {
         out.ascii(',');
         if (f === 'rawText') out.csv(raw);
       }
       out.ascii(',');
-      out.csv(e?.code ?? '');
+      out.csv(e.code);
       out.ascii(',');
-      out.csv(e?.message ?? '');
+      out.csv(e.message);
       out.ascii('\n');
       return;
     }

@@ -1,0 +1,57 @@
+// The byte writer of batch output: each method writes exactly the UTF-8 bytes of the string it stands for, whatever the
+// input (escapes, non-ASCII, lone surrogates) and however small the buffer it starts with.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter, utf8 } from '../../src/batch/bytes.js';
+import { quoteCsvCell } from '../../src/batch/csv.js';
+
+const text = (w: ByteWriter): string => Buffer.from(w.finish()).toString('utf8');
+const SEED = 20261128;
+
+describe('ByteWriter', () => {
+  it('writes JSON string literals byte for byte as JSON.stringify and UTF-8 do', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'binary', maxLength: 30 }), { maxLength: 8 }), (values) => {
+        const w = new ByteWriter(1);
+        for (const v of values) w.json(v);
+        expect(Buffer.from(w.finish()).equals(Buffer.from(values.map((v) => JSON.stringify(v)).join(''), 'utf8'))).toBe(true);
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('writes CSV cells as quoteCsvCell gives them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', '1', ',', '"', '\r', '\n', '\t', 'é', '€', '😀'), maxLength: 12 }), { maxLength: 6 }), (values) => {
+        const w = new ByteWriter(1);
+        values.forEach((v, i) => {
+          if (i > 0) w.ascii(',');
+          w.csv(v);
+        });
+        expect(text(w)).toBe(values.map(quoteCsvCell).join(','));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('writes integers as String does, also past 32 bits, negative or fractional', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.nat(), fc.integer(), fc.double({ noNaN: true }), fc.constantFrom(0, 9, 10, 2147483647, 2147483648, 1e21)), (n) => {
+        const w = new ByteWriter(1);
+        w.int(n);
+        expect(text(w)).toBe(String(n));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('copies encoded bytes, short and long, and grows past its first size', () => {
+    const w = new ByteWriter(4);
+    const long = 'x'.repeat(100) + '€';
+    w.bytes(utf8('{"a":'));
+    w.text('é');
+    w.bytes(utf8(long));
+    expect(text(w)).toBe('{"a":é' + long);
+    expect(w.length).toBe(Buffer.byteLength('{"a":é' + long));
+  });
+});
