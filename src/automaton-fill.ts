@@ -3,10 +3,13 @@
  * capture group a wildcard repeats, what a `{name}` stands for, the classification and location variables) is worked out
  * once, and adjacent literal text is joined.
  */
-import type { CompiledPattern } from './match.js';
+import type { CompiledPattern, TableMatch } from './match.js';
 import { layoutOf } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
 import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from './international.js';
+
+/** What a filler reads of a match: the matched text, and the capture groups when a step needs one. */
+export type Captures = Pick<TableMatch, 'matched' | 'groups'>;
 
 /**
  * A template compiled for one pattern: a flat list of (kind, operand) steps, run by {@link runFiller}. Plain data rather
@@ -34,7 +37,7 @@ const INTL = 4;
  * @example
  * ```ts
  * const filler = compileFiller(parseTemplate('+1317NXXXXXX'), p, { classification: '', vars: {} });
- * runFiller(filler, '5551234', p.regex.exec('5551234')!); // '+13175551234'
+ * runFiller(filler, { matched: '5551234', groups: p.regex.exec('5551234')! }); // '+13175551234'
  * ```
  */
 export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern, context: FillContext): Filler {
@@ -146,27 +149,28 @@ function captureSpans(pattern: CompiledPattern): Int32Array | null {
  * Fills a compiled template from a match of its pattern.
  *
  * @param filler - from {@link compileFiller}
- * @param matched - the string the pattern matched
- * @param groups - the capture groups of that match
+ * @param match - the string the pattern matched and its capture groups
  * @returns the filled text
  * @example
  * ```ts
- * runFiller(compileFiller(parseTemplate('/{1-}'), p, ctx), '6929', ['6929']); // '/6929'
+ * runFiller(compileFiller(parseTemplate('/{1-}'), p, ctx), { matched: '6929', groups: ['6929'] }); // '/6929'
  * ```
  */
-export function runFiller(filler: Filler, matched: string, groups: readonly (string | undefined)[]): string {
-  return runSteps(filler, 0, matched, groups);
+export function runFiller(filler: Filler, match: Captures): string {
+  return runSteps(filler, 0, match);
 }
 
 /** Runs steps from `start` up to an end step or the end of the array. */
-function runSteps(steps: readonly (number | string)[], start: number, matched: string, groups: readonly (string | undefined)[]): string {
+function runSteps(steps: readonly (number | string)[], start: number, match: Captures): string {
+  const matched = match.matched;
   let out = '';
   for (let i = start; i < steps.length; i += 2) {
     const kind = steps[i];
     if (kind === TEXT) {
       out += steps[i + 1] as string;
     } else if (kind === GROUP) {
-      out += groups[steps[i + 1] as number] ?? '';
+      // Read here only: a match of a pattern with a layout cuts its groups when first asked, and its steps never ask.
+      out += match.groups[steps[i + 1] as number] ?? '';
     } else if (kind === SLICE) {
       // Bounds at or past zero count from the start, negative ones from the end (-1 is the end).
       const a = steps[i + 1] as number;
@@ -213,7 +217,7 @@ export interface TemplateTable {
  * @example
  * ```ts
  * const table = compileTemplateTable([{ patterns: [p], templates: [undefined, parseTemplate('({classification}) NXX')], context }]);
- * fillSection(table, 0, 0, 1, '317', ['317', '3', '1', '7']); // '(Local) 317'
+ * fillSection(table, 0, 0, 1, { matched: '317', groups: ['317', '3', '1', '7'] }); // '(Local) 317'
  * ```
  */
 export function compileTemplateTable(entries: readonly TemplatedEntry[]): TemplateTable {
@@ -243,12 +247,11 @@ export function compileTemplateTable(entries: readonly TemplatedEntry[]): Templa
  * @param entry - the entry's index
  * @param pattern - the index of the pattern that matched, within the entry
  * @param section - the template's place in the entry's list
- * @param matched - the string the pattern matched
- * @param groups - the capture groups of that match
+ * @param match - the string the pattern matched and its capture groups
  * @returns the filled text, or undefined when the entry has no such template
  * @example
  * ```ts
- * fillSection(table, match.entry, match.pattern, 3, match.matched, match.groups) ?? normalizedText;
+ * fillSection(table, match.entry, match.pattern, 3, match) ?? normalizedText;
  * ```
  */
 export function fillSection(
@@ -256,10 +259,9 @@ export function fillSection(
   entry: number,
   pattern: number,
   section: number,
-  matched: string,
-  groups: readonly (string | undefined)[],
+  match: Captures,
 ): string | undefined {
   const steps = table.steps;
   const start = steps[(table.at[(table.first[entry] as number) + pattern] as number) + section] as number;
-  return start < 0 ? undefined : runSteps(steps, start, matched, groups);
+  return start < 0 ? undefined : runSteps(steps, start, match);
 }

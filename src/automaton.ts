@@ -377,27 +377,12 @@ class LazyDfa implements AutomatonMatcher {
    */
   private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | null {
     const at = this.layoutAt[(this.patternBase[entry] as number) + pattern] as number;
-    if (at >= 0) {
-      const data = this.layoutData;
-      const tokens = data[at + 1] as number;
-      const groups = new Array<string>((data[at + 2] as number) + 1);
-      groups[0] = matched;
-      const variable = matched.length - (data[at] as number);
-      let from = 0;
-      let g = 1;
-      for (let i = at + 3, end = at + 3 + 2 * tokens; i < end; i += 2) {
-        const len = data[i] as number;
-        const to = from + (len < 0 ? variable : len);
-        // A one-character capture (X, N, a set) is read as a character: V8 answers that from its single-character cache.
-        if (data[i + 1] === 1) groups[g++] = to - from === 1 ? (matched[from] as string) : matched.slice(from, to);
-        from = to;
-      }
-      return { entry, pattern, matched, suffix, groups };
-    }
+    if (at >= 0) return new LayoutMatch(entry, pattern, matched, suffix, this.layoutData, at);
     const regex = ((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern).regex;
     const groups = regex.exec(matched);
     return groups === null ? null : { entry, pattern, matched, suffix, groups };
   }
+
 
   private fallback(text: string, carry: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined {
     this.fallbacks++;
@@ -618,6 +603,46 @@ class LazyDfa implements AutomatonMatcher {
     }
     this.reset();
   }
+}
+
+/**
+ * A match of a pattern with a layout. Its capture groups are cut from the matched text when first read: the compiled
+ * templates of such a pattern read slices of the text instead (see compileFiller), so on the query path nothing reads
+ * them, and a query makes no groups array at all.
+ */
+class LayoutMatch implements TableMatch {
+  private cut: readonly string[] | undefined;
+
+  constructor(
+    readonly entry: number,
+    readonly pattern: number,
+    readonly matched: string,
+    readonly suffix: string,
+    private readonly data: Int32Array,
+    private readonly at: number,
+  ) {}
+
+  get groups(): readonly string[] {
+    return (this.cut ??= cutGroups(this.data, this.at, this.matched));
+  }
+}
+
+/** The capture groups of a match, cut from the matched text by the pattern's layout at `data[at]`. */
+function cutGroups(data: Int32Array, at: number, matched: string): string[] {
+  const tokens = data[at + 1] as number;
+  const groups = new Array<string>((data[at + 2] as number) + 1);
+  groups[0] = matched;
+  const variable = matched.length - (data[at] as number);
+  let from = 0;
+  let g = 1;
+  for (let i = at + 3, end = at + 3 + 2 * tokens; i < end; i += 2) {
+    const len = data[i] as number;
+    const to = from + (len < 0 ? variable : len);
+    // A one-character capture (X, N, a set) is read as a character: V8 answers that from its single-character cache.
+    if (data[i + 1] === 1) groups[g++] = to - from === 1 ? (matched[from] as string) : matched.slice(from, to);
+    from = to;
+  }
+  return groups;
 }
 
 /** A string key for a sorted node set: two UTF-16 units per id. */

@@ -57,12 +57,12 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
   }
   // The entry's templates, compiled for each pattern into one array per table (see compileTemplateTable): the same text
   // fillTemplate gives.
-  const { entry: e, pattern: p, matched, groups, suffix } = match;
+  const { entry: e, pattern: p, suffix } = match;
   const t = tables.entryTemplates;
-  const normalized = fillSection(t, e, p, 0, matched, groups);
-  const display = fillSection(t, e, p, 1, matched, groups);
-  const editBase = fillSection(t, e, p, 2, matched, groups);
-  const dialString = fillSection(t, e, p, 3, matched, groups);
+  const normalized = fillSection(t, e, p, 0, match);
+  const display = fillSection(t, e, p, 1, match);
+  const editBase = fillSection(t, e, p, 2, match);
+  const dialString = fillSection(t, e, p, 3, match);
   const normalizedText = normalized === undefined ? converted : normalized + suffix;
   return {
     entry: match.entry,

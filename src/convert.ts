@@ -36,6 +36,6 @@ export function convertNumber(tables: LocationTables, prepared: string, sip: boo
   if (!conv || !pattern) return { text: prepared, entry: -1, match: undefined };
   // `output` compiled for the pattern that matched: the same text fillTemplate gives, without working it out per query.
   const filler = conv.outputFillers[match.pattern];
-  const output = filler ? runFiller(filler, match.matched, match.groups) : fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
+  const output = filler ? runFiller(filler, match) : fillTemplate(conv.output, pattern, match.matched, match.groups, { classification: '', vars: tables.vars });
   return { text: output + match.suffix, entry: match.entry, match };
 }

@@ -42,9 +42,9 @@ describe('compileFiller', () => {
         for (const text of candidates) {
           const groups = pattern.regex.exec(text);
           if (groups === null) continue;
-          expect(runFiller(fill, text, groups), `${tplSrc} on ${src} with ${text}`).toBe(fillTemplate(template, pattern, text, groups, context));
+          expect(runFiller(fill, { matched: text, groups }), `${tplSrc} on ${src} with ${text}`).toBe(fillTemplate(template, pattern, text, groups, context));
           const ctx2 = { classification: 'Local', vars: {} };
-          expect([0, 1, 2, 3].map((section) => fillSection(table, 1, 1, section, text, groups))).toEqual([
+          expect([0, 1, 2, 3].map((section) => fillSection(table, 1, 1, section, { matched: text, groups }))).toEqual([
             fillTemplate(template2, pattern, text, groups, ctx2),
             undefined,
             fillTemplate(template, pattern, text, groups, ctx2),
@@ -59,6 +59,6 @@ describe('compileFiller', () => {
   it('folds the classification and location variables into the text', () => {
     const pattern = compilePattern('+1NXX', parsePattern('+1NXX').tokens, resolve);
     const fill = compileFiller(parseTemplate('({classification}) {site} NXX'), pattern, context);
-    expect(runFiller(fill, '+1317', pattern.regex.exec('+1317') as RegExpExecArray)).toBe('(Long Distance) Indy 317');
+    expect(runFiller(fill, { matched: '+1317', groups: pattern.regex.exec('+1317') as RegExpExecArray })).toBe('(Long Distance) Indy 317');
   });
 });
