@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.js';
 
 const ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
-const REPEATS = Number(process.env.BENCH_BATCH_REPEATS ?? 2);
+const REPEATS = Number(process.env.BENCH_BATCH_REPEATS ?? 3);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const RSS = fileURLToPath(new URL('./batch-rss.mjs', import.meta.url));
 

@@ -15,6 +15,7 @@ for (const [script, flags] of [
   ['query.js', []],
   ['scale.js', ['--expose-gc']],
   ['cold.js', []],
+  ['batch.mjs', []],
 ]) {
   const r = spawnSync(process.execPath, [...flags, here(script)], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
