@@ -151,6 +151,9 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
   const columnKeys = layout.carried.map((c, i) => utf8(`${i === 0 ? ',"columns":{' : ','}${JSON.stringify(c)}:`));
   const fields = layout.fields;
   const all = fields.length === DETAIL_FIELDS.length && fields.every((f, i) => f === DETAIL_FIELDS[i]);
+  // Looked up once here: `KEY[field]` per row would be a keyed read with ever-changing keys.
+  const fieldKeys = fields.map((f) => KEY[f]);
+  const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
   const tails = createTailCache();
   return (out, row, raw, columns, r) => {
     out.bytes(ROW);
@@ -190,9 +193,9 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
       else writeTail(out, d);
       return;
     }
-    for (const field of fields) {
-      out.bytes(KEY[field]);
-      const v = field === 'dialString' ? r.dialString : d[field];
+    for (let i = 0; i < fields.length; i++) {
+      out.bytes(fieldKeys[i] as Uint8Array);
+      const v = fieldValue(r, fieldIndexes[i] as number);
       if (typeof v === 'string') out.json(v);
       else if (typeof v === 'object') writeJsonArray(out, v);
       else if (typeof v === 'boolean') out.bytes(v ? TRUE : FALSE);
@@ -200,6 +203,45 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     }
     out.bytes(ROW_END);
   };
+}
+
+/**
+ * One output field of a resolved row, by its index in {@link OUTPUT_FIELDS}. A `switch` on the index with a plain
+ * property read per case, rather than `details[field]`: a keyed read with ever-changing keys is a megamorphic lookup on
+ * every field of every row, and a switch on numbers is a jump where one on strings compares them in turn.
+ */
+function fieldValue(r: Extract<QueryResult, { ok: true }>, field: number): PhoneNumberDetails[keyof PhoneNumberDetails] {
+  const d = r.details;
+  switch (field) {
+    case 0:
+      return d.rawText;
+    case 1:
+      return d.normalizedText;
+    case 2:
+      return d.displayText;
+    case 3:
+      return d.editBase;
+    case 4:
+      return d.extension;
+    case 5:
+      return d.defaultClassification;
+    case 6:
+      return d.classifications;
+    case 7:
+      return d.internal;
+    case 8:
+      return d.queueType;
+    case 9:
+      return d.queueName;
+    case 10:
+      return d.voicemailCapable;
+    case 11:
+      return d.dialCapable;
+    case 12:
+      return d.autoDialExtension;
+    default:
+      return r.dialString;
+  }
 }
 
 // Plain property reads rather than `'ok' in r`: the `in` operator is a keyed lookup, and this runs for every row.
@@ -270,6 +312,7 @@ function writeJsonArray(out: ByteWriter, v: readonly string[]): void {
 function csvFormatter(layout: BatchLayout): RowFormatter {
   const n = layout.carried.length;
   const fields = layout.fields;
+  const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
   return (out, row, raw, columns, r) => {
     out.int(row);
     for (let i = 0; i < n; i++) {
@@ -289,12 +332,13 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
       out.ascii('\n');
       return;
     }
-    for (const f of fields) {
+    for (let i = 0; i < fieldIndexes.length; i++) {
       out.ascii(',');
-      const v = f === 'dialString' ? r.dialString : r.details[f];
+      const v = fieldValue(r, fieldIndexes[i] as number);
       if (typeof v === 'string') out.csv(v);
-      else if (typeof v === 'object') out.csv(v.join('|'));
-      else out.ascii(String(v));
+      else if (typeof v === 'object') out.csv(v.length === 1 ? (v[0] as string) : v.join('|'));
+      else if (typeof v === 'boolean') out.ascii(v ? 'true' : 'false');
+      else out.int(v);
     }
     out.ascii(',,\n');
   };

@@ -14,7 +14,8 @@ const INPUTS = ['317 555 1234', '6929', '1-800-FLOWERS', 'sip:"jo\\e"@example.co
 
 describe('NDJSON rows', () => {
   it('are exactly JSON.stringify of { row, columns, ...details } or { row, columns, rawText, error }', () => {
-    for (const fields of [DETAIL_FIELDS, ['normalizedText', 'dialString', 'classifications'] as const]) {
+    // Every field, also in another order than the default one (which has its own fast path).
+    for (const fields of [DETAIL_FIELDS, ['normalizedText', 'dialString', 'classifications'] as const, [...OUTPUT_FIELDS].reverse()]) {
       for (const carried of [[], ['id', 'na"me']]) {
         const f = createRowFormatter({ format: 'ndjson', fields, carried });
         INPUTS.forEach((raw, i) => {
