@@ -154,7 +154,7 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
   // Looked up once here: `KEY[field]` per row would be a keyed read with ever-changing keys.
   const fieldKeys = fields.map((f) => KEY[f]);
   const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
-  const tails = createTailCache();
+  const tails = createTailCache(writeTail);
   return (out, row, raw, columns, r) => {
     out.bytes(ROW);
     out.int(row);
@@ -275,11 +275,12 @@ function writeTail(out: ByteWriter, d: Tail): void {
 }
 
 /**
- * A cache of the bytes {@link writeTail} writes, for rows outside the directory (no queue name). A dial-plan entry hands
+ * A cache of the bytes a tail writer ({@link writeTail}, {@link writeCsvTail}) writes, for rows outside the directory (no
+ * queue name). A dial-plan entry hands
  * every number the same `classifications` array, so that array (by identity) and the flags pick the entry of the cache.
  * Bounded, in case a plan hands out new arrays: past the bound, rows are written field by field.
  */
-function createTailCache(): (d: Tail) => Uint8Array | undefined {
+function createTailCache(write: (out: ByteWriter, d: Tail) => void): (d: Tail) => Uint8Array | undefined {
   const byClassifications = new Map<readonly string[], (readonly [string, Uint8Array] | undefined)[]>();
   return (d) => {
     if (d.queueName !== '') return undefined;
@@ -293,7 +294,7 @@ function createTailCache(): (d: Tail) => Uint8Array | undefined {
     const hit = slots[slot];
     if (hit !== undefined && hit[0] === d.defaultClassification) return hit[1];
     const w = new ByteWriter(256);
-    writeTail(w, d);
+    write(w, d);
     const bytes = w.finish().slice();
     slots[slot] = [d.defaultClassification, bytes];
     return bytes;
@@ -309,10 +310,28 @@ function writeJsonArray(out: ByteWriter, v: readonly string[]): void {
   out.ascii(']');
 }
 
+/** Writes the default selection from `defaultClassification` to the end of a CSV line (empty error cells included). */
+function writeCsvTail(out: ByteWriter, d: Tail): void {
+  out.ascii(',');
+  out.csv(d.defaultClassification);
+  out.ascii(',');
+  out.csv(d.classifications.join('|'));
+  out.ascii(d.internal ? ',true,' : ',false,');
+  out.int(d.queueType);
+  out.ascii(',');
+  out.csv(d.queueName);
+  out.ascii(d.voicemailCapable ? ',true' : ',false');
+  out.ascii(d.dialCapable ? ',true' : ',false');
+  out.ascii(d.autoDialExtension ? ',true' : ',false');
+  out.ascii(',,\n');
+}
+
 function csvFormatter(layout: BatchLayout): RowFormatter {
   const n = layout.carried.length;
   const fields = layout.fields;
   const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
+  const all = fields.length === DETAIL_FIELDS.length && fields.every((f, i) => f === DETAIL_FIELDS[i]);
+  const tails = createTailCache(writeCsvTail);
   return (out, row, raw, columns, r) => {
     out.int(row);
     for (let i = 0; i < n; i++) {
@@ -330,6 +349,24 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
       out.ascii(',');
       out.csv(e.message);
       out.ascii('\n');
+      return;
+    }
+    if (all) {
+      // As for NDJSON: the texts of the number, then the rest of the line, cached per dial-plan entry.
+      const d = r.details;
+      out.ascii(',');
+      out.csv(d.rawText);
+      out.ascii(',');
+      out.csv(d.normalizedText);
+      out.ascii(',');
+      out.csv(d.displayText);
+      out.ascii(',');
+      out.csv(d.editBase);
+      out.ascii(',');
+      out.csv(d.extension);
+      const tail = tails(d);
+      if (tail !== undefined) out.bytes(tail);
+      else writeCsvTail(out, d);
       return;
     }
     for (let i = 0; i < fieldIndexes.length; i++) {

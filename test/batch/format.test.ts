@@ -67,6 +67,26 @@ describe('CSV rows', () => {
   });
 });
 
+describe('CSV rows with every field', () => {
+  it('read back as the details, the tail of each line cached per entry or written for directory hits', () => {
+    const layout = { format: 'csv', fields: DETAIL_FIELDS, carried: ['id'] } as const;
+    const f = createRowFormatter(layout);
+    // Twice over, so that the second pass reads the cached tails; 6929 and 6930 are directory extensions.
+    const inputs = [...INPUTS, '6930', '911', '3175551234', ...INPUTS, '6930'];
+    const text = formatHeader(layout) + inputs.map((raw, i) => formatRow(f, i + 1, raw, [`id${i}`], plan.query(raw))).join('');
+    const reader = createCsvReader();
+    const records = [...reader.push(text), ...reader.end()].map((r) => r.fields);
+    expect(records).toHaveLength(inputs.length + 1);
+    inputs.forEach((raw, i) => {
+      const r = plan.query(raw);
+      const expected = r.ok
+        ? [...DETAIL_FIELDS.map((k) => { const v = r.details[k]; return Array.isArray(v) ? v.join('|') : String(v); }), '', '']
+        : [Buffer.from(raw, 'utf8').toString('utf8'), ...DETAIL_FIELDS.slice(1).map(() => ''), r.error.code, r.error.message];
+      expect(records[i + 1]).toEqual([String(i + 1), `id${i}`, ...expected]);
+    });
+  });
+});
+
 describe('field lists and names', () => {
   it('parses --fields, rejecting unknown names', () => {
     expect(parseFieldList('normalizedText, dialCapable,normalizedText')).toEqual({ ok: true, fields: ['normalizedText', 'dialCapable'] });
