@@ -7,23 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { DialPlanError } from '../errors.js';
 import type { CliIo, Command } from './io.js';
 import { EXIT, UsageError } from './io.js';
-import { queryCommand } from './query.js';
-import { testCommand } from './test.js';
-import { explainCommand } from './explain.js';
-import { lintCommand } from './lint.js';
-import { serveCommand } from './serve.js';
-import { batchCommand } from './batch.js';
-import { initCommand } from './init.js';
-
-/** The sub-commands, by name. New commands register here. */
-export const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly summary: string }>> = {
-  query: { run: queryCommand, summary: 'print the ICWS details of numbers' },
-  test: { run: testCommand, summary: 'run the inline tests of rule files' },
-  explain: { run: explainCommand, summary: 'show how the plan resolves numbers, stage by stage' },
-  lint: { run: lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
-  serve: { run: serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
-  batch: { run: batchCommand, summary: 'resolve every number of a file (lines or CSV, gzip) to NDJSON or CSV' },
-  init: { run: initCommand, summary: 'write a starter plan for a country from libphonenumber-js metadata' },
+/**
+ * The sub-commands, by name. New commands register here. Each is imported when it runs: a command loads only its own
+ * modules (batch does not load the HTTP server, lint or init), which keeps every command's start-up short.
+ */
+export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Command>; readonly summary: string }>> = {
+  query: { load: async () => (await import('./query.js')).queryCommand, summary: 'print the ICWS details of numbers' },
+  test: { load: async () => (await import('./test.js')).testCommand, summary: 'run the inline tests of rule files' },
+  explain: { load: async () => (await import('./explain.js')).explainCommand, summary: 'show how the plan resolves numbers, stage by stage' },
+  lint: { load: async () => (await import('./lint.js')).lintCommand, summary: 'check rule files for unreachable entries and unused parts' },
+  serve: { load: async () => (await import('./serve.js')).serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
+  batch: { load: async () => (await import('./batch.js')).batchCommand, summary: 'resolve every number of a file (lines or CSV, gzip) to NDJSON or CSV' },
+  init: { load: async () => (await import('./init.js')).initCommand, summary: 'write a starter plan for a country from libphonenumber-js metadata' },
 };
 
 /** The top-level help. */
@@ -68,7 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return EXIT.usage;
   }
   try {
-    return await command.run(rest, io);
+    const run = await command.load();
+    return await run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(`dialplan ${name}: ${e.message}\nRun "dialplan ${name} --help" for usage.\n`);
