@@ -3,8 +3,8 @@
  */
 import { formatExplanation } from '../explain.js';
 import type { Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
-import { loadRulesOption, locationOption } from './rules.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
+import { loadRulesOption, locationOption, PLAN_OPTIONS } from './rules.js';
 
 /** Help text of `dialplan explain`. */
 export const EXPLAIN_HELP = `Usage: dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...
@@ -17,30 +17,23 @@ Exit code 0 when every number resolved, 1 when some were rejected, 2 for bad arg
 `;
 
 /** Runs `dialplan explain`. */
-export const explainCommand: Command = async (args, io) => {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(EXPLAIN_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('dialplan explain needs at least one NUMBER.');
-  const plan = loadRulesOption(values.rules, io);
-  if (!plan) return EXIT.usage;
-  const options = locationOption(plan, values.location);
-  let failed = false;
-  positionals.forEach((number, i) => {
-    const e = plan.explain(number, options);
-    if (e.error) failed = true;
-    io.stdout.write(values.json ? JSON.stringify(e) + '\n' : (i > 0 ? '\n' : '') + formatExplanation(e));
-  });
-  return failed ? EXIT.failed : EXIT.ok;
-};
-
-function parse(args: readonly string[]) {
-  return parseCommandArgs(args, {
-      rules: { type: 'string', short: 'r' },
-      location: { type: 'string', short: 'l' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export const explainCommand: Command = defineCommand({
+  help: EXPLAIN_HELP,
+  options: {
+    ...PLAN_OPTIONS,
+    json: { type: 'boolean' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length === 0) throw new UsageError('dialplan explain needs at least one NUMBER.');
+    const plan = loadRulesOption(values.rules, io);
+    if (!plan) return EXIT.usage;
+    const options = locationOption(plan, values.location);
+    let failed = false;
+    positionals.forEach((number, i) => {
+      const e = plan.explain(number, options);
+      if (e.error) failed = true;
+      io.stdout.write(values.json ? JSON.stringify(e) + '\n' : (i > 0 ? '\n' : '') + formatExplanation(e));
     });
-}
+    return failed ? EXIT.failed : EXIT.ok;
+  },
+});

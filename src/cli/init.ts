@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { DialPlanError } from '../errors.js';
 import { generateStarterPlan } from '../init.js';
 import type { Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
 
 /** Help text of `dialplan init`. */
 export const INIT_HELP = `Usage: dialplan init --country CC [--area-code N] [--out FILE]
@@ -20,36 +20,30 @@ to FILE with --out. Exit code 2 for bad arguments or an unknown country.
 `;
 
 /** Runs `dialplan init`. */
-export const initCommand: Command = async (args, io) => {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(INIT_HELP);
+export const initCommand: Command = defineCommand({
+  help: INIT_HELP,
+  options: {
+    country: { type: 'string', short: 'c' },
+    'area-code': { type: 'string', short: 'a' },
+    out: { type: 'string', short: 'o' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length > 0) throw new UsageError(`dialplan init takes no FILE argument (use --out FILE), found "${positionals[0]}".`);
+    if (values.country === undefined) throw new UsageError('dialplan init needs --country CC, such as --country GB.');
+    let text: string;
+    try {
+      text = generateStarterPlan({ country: values.country, ...(values['area-code'] !== undefined ? { areaCode: values['area-code'] } : {}) });
+    } catch (e) {
+      // An unknown country or a malformed area code is a usage mistake, not a crash.
+      if (e instanceof DialPlanError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (values.out !== undefined) {
+      writeFileSync(resolve(io.cwd, values.out), text);
+      io.stderr.write(`Wrote ${values.out}; check it with: dialplan lint ${values.out} && dialplan test ${values.out}\n`);
+    } else {
+      io.stdout.write(text);
+    }
     return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`dialplan init takes no FILE argument (use --out FILE), found "${positionals[0]}".`);
-  if (values.country === undefined) throw new UsageError('dialplan init needs --country CC, such as --country GB.');
-  let text: string;
-  try {
-    text = generateStarterPlan({ country: values.country, ...(values['area-code'] !== undefined ? { areaCode: values['area-code'] } : {}) });
-  } catch (e) {
-    // An unknown country or a malformed area code is a usage mistake, not a crash.
-    if (e instanceof DialPlanError) throw new UsageError(e.message);
-    throw e;
-  }
-  if (values.out !== undefined) {
-    writeFileSync(resolve(io.cwd, values.out), text);
-    io.stderr.write(`Wrote ${values.out}; check it with: dialplan lint ${values.out} && dialplan test ${values.out}\n`);
-  } else {
-    io.stdout.write(text);
-  }
-  return EXIT.ok;
-};
-
-function parse(args: readonly string[]) {
-  return parseCommandArgs(args, {
-      country: { type: 'string', short: 'c' },
-      'area-code': { type: 'string', short: 'a' },
-      out: { type: 'string', short: 'o' },
-      help: { type: 'boolean', short: 'h' },
-    });
-}
+  },
+});

@@ -53,3 +53,45 @@ export function parseCommandArgs<const O extends CommandOptions>(args: readonly 
     throw new UsageError((e as Error).message);
   }
 }
+
+/** What a command declares: its help text, its options (`--help` is added to them) and what it does. */
+export interface CommandSpec<O extends CommandOptions> {
+  /** Printed by `--help` / `-h`, which every command has. */
+  readonly help: string;
+  readonly options: O;
+  /**
+   * Runs the command once its arguments are parsed and `--help` was not asked for.
+   *
+   * @param args - the parsed options and positionals
+   * @param io - standard streams
+   */
+  run(args: ParsedCommandArgs<O>, io: CliIo): Promise<number>;
+}
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/**
+ * Makes a {@link Command} from its spec: parses the arguments with {@link parseCommandArgs}, answers `--help` with the
+ * help text (exit 0), and otherwise runs it. Every command handles arguments and help this one way.
+ *
+ * @param spec - the help text, options and body of the command
+ * @returns the command
+ * @example
+ * ```ts
+ * export const helloCommand = defineCommand({
+ *   help: 'Usage: dialplan hello [--loud]\n',
+ *   options: { loud: { type: 'boolean' } },
+ *   run: async ({ values }, io) => (io.stdout.write(values.loud ? 'HELLO\n' : 'hello\n'), EXIT.ok),
+ * });
+ * ```
+ */
+export function defineCommand<const O extends CommandOptions>(spec: CommandSpec<O>): Command {
+  return async (args, io) => {
+    const parsed = parseCommandArgs(args, { ...spec.options, ...HELP_OPTION });
+    if ((parsed.values as { help?: boolean }).help === true) {
+      io.stdout.write(spec.help);
+      return EXIT.ok;
+    }
+    return spec.run(parsed as unknown as ParsedCommandArgs<O>, io);
+  };
+}

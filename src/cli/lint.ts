@@ -8,7 +8,7 @@ import { safeLoadDialPlanFile } from '../files.js';
 import { lintDialPlan } from '../lint/lint.js';
 import { crossCheckDialPlan } from '../cross-check.js';
 import type { Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
 
 /** Help text of `dialplan lint`. */
 export const LINT_HELP = `Usage: dialplan lint [--json] [--cross-check] FILE...
@@ -23,31 +23,26 @@ example numbers). Exit code 1 when some file has errors, 0 with only warnings, 2
 `;
 
 /** Runs `dialplan lint`. */
-export const lintCommand: Command = async (args, io) => {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(LINT_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('dialplan lint needs at least one rule FILE.');
-  let failed = false;
-  for (const file of positionals) {
-    const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
-    const findings: readonly Problem[] = r.ok
-      ? [...r.warnings, ...lintDialPlan(r.plan), ...(values['cross-check'] ? crossCheckDialPlan(r.plan) : [])]
-      : r.problems;
-    const errors = findings.filter((p) => p.severity === 'error').length;
-    if (errors > 0) failed = true;
-    if (values.json) {
-      io.stdout.write(JSON.stringify({ file, loaded: r.ok, errors, warnings: findings.length - errors, problems: findings }) + '\n');
-    } else {
-      for (const p of findings) io.stdout.write(formatProblem(p) + '\n');
-      io.stdout.write(`${file}: ${r.ok ? '' : 'does not load, '}${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}\n`);
+export const lintCommand: Command = defineCommand({
+  help: LINT_HELP,
+  options: { json: { type: 'boolean' }, 'cross-check': { type: 'boolean' } },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length === 0) throw new UsageError('dialplan lint needs at least one rule FILE.');
+    let failed = false;
+    for (const file of positionals) {
+      const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
+      const findings: readonly Problem[] = r.ok
+        ? [...r.warnings, ...lintDialPlan(r.plan), ...(values['cross-check'] ? crossCheckDialPlan(r.plan) : [])]
+        : r.problems;
+      const errors = findings.filter((p) => p.severity === 'error').length;
+      if (errors > 0) failed = true;
+      if (values.json) {
+        io.stdout.write(JSON.stringify({ file, loaded: r.ok, errors, warnings: findings.length - errors, problems: findings }) + '\n');
+      } else {
+        for (const p of findings) io.stdout.write(formatProblem(p) + '\n');
+        io.stdout.write(`${file}: ${r.ok ? '' : 'does not load, '}${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}\n`);
+      }
     }
-  }
-  return failed ? EXIT.failed : EXIT.ok;
-};
-
-function parse(args: readonly string[]) {
-  return parseCommandArgs(args, { json: { type: 'boolean' }, 'cross-check': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
-}
+    return failed ? EXIT.failed : EXIT.ok;
+  },
+});

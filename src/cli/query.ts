@@ -4,8 +4,8 @@
 import type { PhoneNumberDetails, QueryResult } from '../types.js';
 import { DETAIL_FIELDS, QueueType } from '../types.js';
 import type { Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
-import { loadRulesOption, locationOption } from './rules.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
+import { loadRulesOption, locationOption, PLAN_OPTIONS } from './rules.js';
 
 /** Help text of `dialplan query`. */
 export const QUERY_HELP = `Usage: dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...
@@ -17,33 +17,26 @@ long), 2 for bad arguments or a plan that does not load.
 `;
 
 /** Runs `dialplan query`. */
-export const queryCommand: Command = async (args, io) => {
-  const { values, positionals } = parseQueryArgs(args);
-  if (values.help) {
-    io.stdout.write(QUERY_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('dialplan query needs at least one NUMBER.');
-  const plan = loadRulesOption(values.rules, io);
-  if (!plan) return EXIT.usage;
-  const options = locationOption(plan, values.location);
-  let failed = false;
-  positionals.forEach((number, i) => {
-    const r = plan.query(number, options);
-    if (!r.ok) failed = true;
-    io.stdout.write(values.json ? formatJsonLine(number, r) : (i > 0 ? '\n' : '') + formatBlock(number, r));
-  });
-  return failed ? EXIT.failed : EXIT.ok;
-};
-
-function parseQueryArgs(args: readonly string[]) {
-  return parseCommandArgs(args, {
-      rules: { type: 'string', short: 'r' },
-      location: { type: 'string', short: 'l' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+export const queryCommand: Command = defineCommand({
+  help: QUERY_HELP,
+  options: {
+    ...PLAN_OPTIONS,
+    json: { type: 'boolean' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length === 0) throw new UsageError('dialplan query needs at least one NUMBER.');
+    const plan = loadRulesOption(values.rules, io);
+    if (!plan) return EXIT.usage;
+    const options = locationOption(plan, values.location);
+    let failed = false;
+    positionals.forEach((number, i) => {
+      const r = plan.query(number, options);
+      if (!r.ok) failed = true;
+      io.stdout.write(values.json ? formatJsonLine(number, r) : (i > 0 ? '\n' : '') + formatBlock(number, r));
     });
-}
+    return failed ? EXIT.failed : EXIT.ok;
+  },
+});
 
 /**
  * One JSON line for a result: the details object as is, or `{ rawText, error: { code, message } }`.

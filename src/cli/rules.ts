@@ -10,6 +10,12 @@ import type { QueryOptions } from '../types.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './io.js';
 
+/** The `--rules FILE` and `--location NAME` options of the commands that query a plan. */
+export const PLAN_OPTIONS = {
+  rules: { type: 'string', short: 'r' },
+  location: { type: 'string', short: 'l' },
+} as const;
+
 /**
  * Loads the plan named by `--rules`, or the bundled default plan. Problems are printed to standard error.
  *

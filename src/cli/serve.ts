@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { addUser, readUsersFile } from '../http/passwords.js';
 import { createIcwsServer } from '../http/server.js';
 import type { CliIo, Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
 import { loadRulesOption } from './rules.js';
 
 /** Help text of `dialplan serve`. */
@@ -29,66 +29,72 @@ Logs one line per request (method, path without the session id, status, time) to
 `;
 
 /** Runs `dialplan serve`. */
-export const serveCommand: Command = async (args, io) => {
-  const { values, positionals } = parseServeArgs(args);
-  if (values.help) {
-    io.stdout.write(SERVE_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
-  const usersPath = resolve(io.cwd, values.sessions ?? 'dialplan-users.json');
-  if (values['add-user'] !== undefined) return addUserCommand(values['add-user'], usersPath, io);
+export const serveCommand: Command = defineCommand({
+  help: SERVE_HELP,
+  options: {
+    rules: { type: 'string', short: 'r' },
+    host: { type: 'string' },
+    port: { type: 'string', short: 'p' },
+    sessions: { type: 'string' },
+    'idle-minutes': { type: 'string' },
+    'add-user': { type: 'string' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
+    const usersPath = resolve(io.cwd, values.sessions ?? 'dialplan-users.json');
+    if (values['add-user'] !== undefined) return addUserCommand(values['add-user'], usersPath, io);
 
-  const port = Number(values.port ?? '8019');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
-  const idle = Number(values['idle-minutes'] ?? '30');
-  if (!(idle > 0)) throw new UsageError(`--idle-minutes must be a positive number, not "${values['idle-minutes']}".`);
-  const host = values.host ?? '127.0.0.1';
-  readUsersFile(usersPath); // fail now, not at the first login, when the file is not a users file
+    const port = Number(values.port ?? '8019');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
+    const idle = Number(values['idle-minutes'] ?? '30');
+    if (!(idle > 0)) throw new UsageError(`--idle-minutes must be a positive number, not "${values['idle-minutes']}".`);
+    const host = values.host ?? '127.0.0.1';
+    readUsersFile(usersPath); // fail now, not at the first login, when the file is not a users file
 
-  const plan = loadRulesOption(values.rules, io);
-  if (!plan) return EXIT.usage;
-  const log = (line: string): void => void io.stderr.write(`${new Date().toISOString()} ${line}\n`);
-  const { server, handler } = createIcwsServer({
-    plan,
-    users: () => readUsersFile(usersPath),
-    idleMs: idle * 60_000,
-    log,
-  });
-
-  const reload = (): void => {
-    const lines: string[] = [];
-    const next = loadRulesOption(values.rules, { ...io, stderr: { write: (s: string) => lines.push(s) } });
-    if (next) {
-      handler.setPlan(next);
-      log(`reloaded ${values.rules ?? 'the default plan'} (plan "${next.name}")`);
-    } else {
-      log(`reload failed, keeping the previous plan:\n${lines.join('').trimEnd()}`);
-    }
-  };
-
-  return new Promise<number>((done) => {
-    server.on('error', (e: NodeJS.ErrnoException) => {
-      io.stderr.write(`dialplan serve: cannot listen on ${host}:${port}: ${e.code ?? e.message}\n`);
-      done(EXIT.failed);
+    const plan = loadRulesOption(values.rules, io);
+    if (!plan) return EXIT.usage;
+    const log = (line: string): void => void io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    const { server, handler } = createIcwsServer({
+      plan,
+      users: () => readUsersFile(usersPath),
+      idleMs: idle * 60_000,
+      log,
     });
-    const stop = (): void => {
-      process.off('SIGHUP', reload);
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      log('stopping');
-      server.close(() => done(EXIT.ok));
-      server.closeIdleConnections();
+
+    const reload = (): void => {
+      const lines: string[] = [];
+      const next = loadRulesOption(values.rules, { ...io, stderr: { write: (s: string) => lines.push(s) } });
+      if (next) {
+        handler.setPlan(next);
+        log(`reloaded ${values.rules ?? 'the default plan'} (plan "${next.name}")`);
+      } else {
+        log(`reload failed, keeping the previous plan:\n${lines.join('').trimEnd()}`);
+      }
     };
-    server.listen(port, host, () => {
-      const a = server.address() as AddressInfo;
-      log(`listening on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
-      process.on('SIGHUP', reload);
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+
+    return new Promise<number>((done) => {
+      server.on('error', (e: NodeJS.ErrnoException) => {
+        io.stderr.write(`dialplan serve: cannot listen on ${host}:${port}: ${e.code ?? e.message}\n`);
+        done(EXIT.failed);
+      });
+      const stop = (): void => {
+        process.off('SIGHUP', reload);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        log('stopping');
+        server.close(() => done(EXIT.ok));
+        server.closeIdleConnections();
+      };
+      server.listen(port, host, () => {
+        const a = server.address() as AddressInfo;
+        log(`listening on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+        process.on('SIGHUP', reload);
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
     });
-  });
-};
+  },
+});
 
 async function addUserCommand(name: string, usersPath: string, io: CliIo): Promise<number> {
   if (name === '') throw new UsageError('--add-user needs a NAME.');
@@ -103,16 +109,4 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : c);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseServeArgs(args: readonly string[]) {
-  return parseCommandArgs(args, {
-      rules: { type: 'string', short: 'r' },
-      host: { type: 'string' },
-      port: { type: 'string', short: 'p' },
-      sessions: { type: 'string' },
-      'idle-minutes': { type: 'string' },
-      'add-user': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    });
 }

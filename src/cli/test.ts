@@ -6,7 +6,7 @@ import { formatProblem } from '../errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { formatInlineTestFailure, runInlineTests } from '../inline-tests.js';
 import type { Command } from './io.js';
-import { EXIT, parseCommandArgs, UsageError } from './io.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
 
 /** Help text of `dialplan test`. */
 export const TEST_HELP = `Usage: dialplan test [--location NAME] [--json] FILE...
@@ -18,45 +18,39 @@ file does not load, 2 for bad arguments.
 `;
 
 /** Runs `dialplan test`. */
-export const testCommand: Command = async (args, io) => {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(TEST_HELP);
-    return EXIT.ok;
-  }
-  if (positionals.length === 0) throw new UsageError('dialplan test needs at least one rule FILE.');
-  let failed = false;
-  for (const file of positionals) {
-    const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
-    if (!r.ok) {
-      failed = true;
-      if (values.json) io.stdout.write(JSON.stringify({ file, ok: false, problems: r.problems }) + '\n');
-      else {
-        io.stderr.write(`${file}: does not load:\n`);
-        for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
+export const testCommand: Command = defineCommand({
+  help: TEST_HELP,
+  options: {
+    location: { type: 'string', short: 'l' },
+    json: { type: 'boolean' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (positionals.length === 0) throw new UsageError('dialplan test needs at least one rule FILE.');
+    let failed = false;
+    for (const file of positionals) {
+      const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
+      if (!r.ok) {
+        failed = true;
+        if (values.json) io.stdout.write(JSON.stringify({ file, ok: false, problems: r.problems }) + '\n');
+        else {
+          io.stderr.write(`${file}: does not load:\n`);
+          for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
+        }
+        continue;
       }
-      continue;
+      const location = values.location;
+      if (location !== undefined && !r.plan.locations.includes(location)) {
+        throw new UsageError(`Unknown location "${location}" in ${file}${r.plan.locations.length > 0 ? `; it has ${r.plan.locations.join(', ')}` : '; it declares no locations'}.`);
+      }
+      const report = runInlineTests(r.plan, location !== undefined ? { location } : {});
+      if (report.failures.length > 0) failed = true;
+      if (values.json) {
+        io.stdout.write(JSON.stringify({ file, ok: report.failures.length === 0, ...report }) + '\n');
+      } else {
+        for (const f of report.failures) io.stdout.write(formatInlineTestFailure(f) + '\n');
+        io.stdout.write(`${file}: ${report.passed} of ${report.total} test${report.total === 1 ? '' : 's'} passed${report.total === 0 ? ' (the plan has no tests:)' : ''}\n`);
+      }
     }
-    const location = values.location;
-    if (location !== undefined && !r.plan.locations.includes(location)) {
-      throw new UsageError(`Unknown location "${location}" in ${file}${r.plan.locations.length > 0 ? `; it has ${r.plan.locations.join(', ')}` : '; it declares no locations'}.`);
-    }
-    const report = runInlineTests(r.plan, location !== undefined ? { location } : {});
-    if (report.failures.length > 0) failed = true;
-    if (values.json) {
-      io.stdout.write(JSON.stringify({ file, ok: report.failures.length === 0, ...report }) + '\n');
-    } else {
-      for (const f of report.failures) io.stdout.write(formatInlineTestFailure(f) + '\n');
-      io.stdout.write(`${file}: ${report.passed} of ${report.total} test${report.total === 1 ? '' : 's'} passed${report.total === 0 ? ' (the plan has no tests:)' : ''}\n`);
-    }
-  }
-  return failed ? EXIT.failed : EXIT.ok;
-};
-
-function parse(args: readonly string[]) {
-  return parseCommandArgs(args, {
-      location: { type: 'string', short: 'l' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
-}
+    return failed ? EXIT.failed : EXIT.ok;
+  },
+});
