@@ -4,7 +4,7 @@
  * once, and adjacent literal text is joined.
  */
 import type { CompiledPattern, TableMatch } from './match.js';
-import { layoutOf } from './match.js';
+import { captureSpans } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
 import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from './international.js';
 
@@ -113,39 +113,6 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
 }
 
 /**
- * Where each capture group of a pattern sits in what it matches, from the pattern's layout: two positions per group
- * (indexed by group number), each either an offset from the start (`p >= 0`) or from the end (`p < 0`: `-1` is the
- * end, `-2` one before it), as {@link runSteps} reads slice bounds. Null for a pattern without a layout.
- */
-function captureSpans(pattern: CompiledPattern): Int32Array | null {
-  const layout = layoutOf(pattern);
-  if (layout === null) return null;
-  const { lengths, captured, groupCount } = layout;
-  const spans = new Int32Array(2 * (groupCount + 1));
-  // Before the token of variable length, positions count from the start; from it on, ends count from the end.
-  let after = 0;
-  for (let i = 0; i < lengths.length; i++) after += Math.max(0, lengths[i] as number);
-  let start = 0;
-  let variableSeen = false;
-  let group = 1;
-  for (let i = 0; i < lengths.length; i++) {
-    const len = lengths[i] as number;
-    const fixedLen = Math.max(0, len);
-    after -= fixedLen;
-    const from = variableSeen ? -(after + fixedLen) - 1 : start;
-    const to = variableSeen || len < 0 ? -after - 1 : start + len;
-    if (captured[i] === 1) {
-      spans[2 * group] = from;
-      spans[2 * group + 1] = to;
-      group++;
-    }
-    if (len < 0) variableSeen = true;
-    else start += len;
-  }
-  return spans;
-}
-
-/**
  * Fills a compiled template from a match of its pattern.
  *
  * @param filler - from {@link compileFiller}
@@ -172,7 +139,7 @@ function runSteps(steps: readonly (number | string)[], start: number, match: Cap
       // Read here only: a match of a pattern with a layout cuts its groups when first asked, and its steps never ask.
       out += match.groups[steps[i + 1] as number] ?? '';
     } else if (kind === SLICE) {
-      // Bounds at or past zero count from the start, negative ones from the end (-1 is the end).
+      // Bounds at or past zero count from the start, negative ones from the end (-1 is the end), as captureSpans gives them.
       const a = steps[i + 1] as number;
       const b = steps[i + 2] as number;
       const n = matched.length;

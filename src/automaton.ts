@@ -1,6 +1,7 @@
 /**
  * The compiled matcher: every pattern of a table in one automaton with first-match priority, so that a query reads each
- * character of the number once whatever the number of entries. Captures are then taken with the winning pattern's regex.
+ * character of the number once whatever the number of entries. Captures are cut from the matched text by the winning
+ * pattern's capture spans (only when something reads them), or taken with its regex when its split is not fixed.
  *
  * The automaton is a lazily built DFA over a nondeterministic automaton (Thompson style) of all the table's patterns. Each
  * DFA state is the set of NFA nodes alive after the characters read so far; it knows, in priority order, every entry
@@ -10,7 +11,7 @@
  */
 import type { MatcherFactory, TableMatcher } from './compile.js';
 import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
-import { findFirstMatch, layoutOf, STAR_CHARS } from './match.js';
+import { captureSpans, findFirstMatch, spanOffset, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
 
 /** Limits of one table's DFA cache. */
@@ -189,14 +190,13 @@ class LazyDfa implements AutomatonMatcher {
   private readonly starts: number[] = [];
   /**
    * How to cut each pattern's captures out of a match without its regex, all in one array so that a large table costs
-   * one cache miss here rather than one per object: for the pattern `patternBase[entry] + pattern`, `layoutAt` gives
-   * the offset of [fixed length, token count, group count, then per token its length (-1: the variable one) and 1 if
-   * captured], or -1
-   * where the regex must decide.
+   * one cache miss here rather than one per object: for the pattern `patternBase[entry] + pattern`, `spanAt` gives the
+   * offset in `spanData` of [group count, then each group's two positions (see captureSpans)], or -1 where the regex
+   * must decide.
    */
   private readonly patternBase: Int32Array;
-  private readonly layoutAt: Int32Array;
-  private readonly layoutData: Int32Array;
+  private readonly spanAt: Int32Array;
+  private readonly spanData: Int32Array;
   // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
   private stamp: Int32Array = new Int32Array(0);
   private generation = 0;
@@ -268,18 +268,16 @@ class LazyDfa implements AutomatonMatcher {
     for (let e = 0; e < entries.length; e++) {
       this.patternBase[e] = at.length;
       for (const pattern of (entries[e] as MatchableEntry).patterns) {
-        const layout = layoutOf(pattern);
-        at.push(layout === null ? -1 : data.length);
-        if (layout !== null) {
-          data.push(layout.fixed, layout.lengths.length, layout.groupCount);
-          for (let i = 0; i < layout.lengths.length; i++) data.push(layout.lengths[i] as number, layout.captured[i] as number);
-        }
+        const spans = captureSpans(pattern);
+        at.push(spans === null ? -1 : data.length);
+        // The number of groups, then their spans.
+        if (spans !== null) data.push(spans.length / 2 - 1, ...spans.subarray(2));
       }
     }
-    this.layoutAt = Int32Array.from(at);
+    this.spanAt = Int32Array.from(at);
     const mostPatterns = entries.reduce((most, e) => Math.max(most, e.patterns.length), 0);
     this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
-    this.layoutData = Int32Array.from(data);
+    this.spanData = Int32Array.from(data);
     const n = this.kind.length;
     this.stamp = new Int32Array(n);
     this.stack = new Int32Array(n);
@@ -376,13 +374,12 @@ class LazyDfa implements AutomatonMatcher {
    * reference matcher.
    */
   private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | null {
-    const at = this.layoutAt[(this.patternBase[entry] as number) + pattern] as number;
-    if (at >= 0) return new LayoutMatch(entry, pattern, matched, suffix, this.layoutData, at);
+    const at = this.spanAt[(this.patternBase[entry] as number) + pattern] as number;
+    if (at >= 0) return new LayoutMatch(entry, pattern, matched, suffix, this.spanData, at);
     const regex = ((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern).regex;
     const groups = regex.exec(matched);
     return groups === null ? null : { entry, pattern, matched, suffix, groups };
   }
-
 
   private fallback(text: string, carry: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined {
     this.fallbacks++;
@@ -627,20 +624,14 @@ class LayoutMatch implements TableMatch {
   }
 }
 
-/** The capture groups of a match, cut from the matched text by the pattern's layout at `data[at]`. */
+/** The capture groups of a match, cut from the matched text by the pattern's capture spans at `data[at]`. */
 function cutGroups(data: Int32Array, at: number, matched: string): string[] {
-  const tokens = data[at + 1] as number;
-  const groups = new Array<string>((data[at + 2] as number) + 1);
+  const count = data[at] as number;
+  const groups = new Array<string>(count + 1);
   groups[0] = matched;
-  const variable = matched.length - (data[at] as number);
-  let from = 0;
-  let g = 1;
-  for (let i = at + 3, end = at + 3 + 2 * tokens; i < end; i += 2) {
-    const len = data[i] as number;
-    const to = from + (len < 0 ? variable : len);
-    // A one-character capture (X, N, a set) is read as a character: V8 answers that from its single-character cache.
-    if (data[i + 1] === 1) groups[g++] = to - from === 1 ? (matched[from] as string) : matched.slice(from, to);
-    from = to;
+  const n = matched.length;
+  for (let g = 1; g <= count; g++) {
+    groups[g] = matched.slice(spanOffset(data[at + 2 * g - 1] as number, n), spanOffset(data[at + 2 * g] as number, n));
   }
   return groups;
 }

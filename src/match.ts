@@ -233,7 +233,7 @@ export function matchEntry(
 }
 
 /** Where a pattern's captures sit in what it matched, for a pattern with at most one token of variable length. */
-export interface PatternLayout {
+interface PatternLayout {
   /** Per token, the length it matches, or -1 for the one token of variable length. */
   readonly lengths: Int32Array;
   /** Per token, 1 when it is a capture group of the regex (wildcards, sets, named sets). */
@@ -245,17 +245,10 @@ export interface PatternLayout {
 
 /**
  * The layout of a pattern: the length of each token, so that the captures of a match can be cut from the matched text
- * without running the regex. Only a pattern with at most one token of variable length has one; with two, the regex decides
- * the split.
- *
- * @param pattern - the compiled pattern
- * @returns the layout, or null
- * @example
- * ```ts
- * layoutOf(compilePattern('1NXX', parsePattern('1NXX').tokens, () => undefined))?.lengths; // Int32Array [1, 1, 1, 1]
- * ```
+ * without running the regex. Only a pattern with at most one token of variable length has one; with two, the regex
+ * decides the split.
  */
-export function layoutOf(pattern: CompiledPattern): PatternLayout | null {
+function layoutOf(pattern: CompiledPattern): PatternLayout | null {
   const n = pattern.tokens.length;
   const lengths = new Int32Array(n);
   const captured = new Uint8Array(n);
@@ -297,4 +290,62 @@ export function layoutOf(pattern: CompiledPattern): PatternLayout | null {
     lengths[i] = len;
   }
   return variable > 1 ? null : { lengths, captured, fixed, groupCount };
+}
+
+/**
+ * Where each capture group of a pattern sits in what it matches, from the pattern's layout: two positions per group
+ * (indexed by group number; index 0 and 1 are unused), each either an offset from the start (`p >= 0`) or from the end
+ * (`p < 0`: `-1` is the end, `-2` one before it), so that one pair serves every match whatever the length of its
+ * variable token. Compiled templates slice the matched text with them, and the automaton cuts capture groups with them.
+ * Null for a pattern without a layout.
+ *
+ * @param pattern - the compiled pattern
+ * @returns the spans, or null
+ * @example
+ * ```ts
+ * captureSpans(compilePattern('1NXX', parsePattern('1NXX').tokens, () => undefined)); // Int32Array [0, 0, 1, 2, 2, 3, 3, 4]
+ * ```
+ */
+export function captureSpans(pattern: CompiledPattern): Int32Array | null {
+  const layout = layoutOf(pattern);
+  if (layout === null) return null;
+  const { lengths, captured, groupCount } = layout;
+  const spans = new Int32Array(2 * (groupCount + 1));
+  // Before the token of variable length, positions count from the start; from it on, ends count from the end. `after`
+  // is the fixed length still to come after the current token.
+  let after = layout.fixed;
+  let start = 0;
+  let variableSeen = false;
+  let group = 1;
+  for (let i = 0; i < lengths.length; i++) {
+    const len = lengths[i] as number;
+    const fixedLen = Math.max(0, len);
+    after -= fixedLen;
+    const from = variableSeen ? -(after + fixedLen) - 1 : start;
+    const to = variableSeen || len < 0 ? -after - 1 : start + len;
+    if (captured[i] === 1) {
+      spans[2 * group] = from;
+      spans[2 * group + 1] = to;
+      group++;
+    }
+    if (len < 0) variableSeen = true;
+    else start += len;
+  }
+  return spans;
+}
+
+/**
+ * Reads a position of {@link captureSpans} in a matched text of the given length.
+ *
+ * @param position - the position as captureSpans gives it
+ * @param length - the length of the matched text
+ * @returns the offset from the start
+ * @example
+ * ```ts
+ * spanOffset(-1, 12); // 12
+ * spanOffset(-5, 12); // 8
+ * ```
+ */
+export function spanOffset(position: number, length: number): number {
+  return position >= 0 ? position : length + position + 1;
 }
