@@ -36,10 +36,14 @@ describe('default plan snapshot', () => {
       import { createRequire } from 'node:module';
       const m = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
       const r = m.loadDefaultDialPlan().query('8004562354');
+      const fresh = m.safeLoadDefaultDialPlan();
+      const again = m.safeLoadDefaultDialPlan();
       const loaded = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/yaml/'));
-      console.log(JSON.stringify({ ok: r.ok, normalized: r.details.normalizedText, yaml: loaded.length }));`;
+      console.log(JSON.stringify({ ok: r.ok, normalized: r.details.normalizedText, yaml: loaded.length,
+        safe: fresh.ok && fresh.plan.details('6929').queueName, fresh: fresh.ok && again.ok && fresh.plan !== again.plan && fresh.plan !== m.loadDefaultDialPlan() }));`;
     const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     expect(out.stderr).toBe('');
-    expect(JSON.parse(out.stdout)).toEqual({ ok: true, normalized: '+18004562354', yaml: 0 });
+    // safeLoadDefaultDialPlan (what the CLI uses) also loads from the snapshot, and gives a new plan on each call.
+    expect(JSON.parse(out.stdout)).toEqual({ ok: true, normalized: '+18004562354', yaml: 0, safe: 'User Queue:jdoe', fresh: true });
   });
 });

@@ -134,14 +134,13 @@ export function formatRow(format: RowFormatter, row: number, raw: string, column
 
 const ROW = utf8('{"row":');
 const COLUMNS_END = utf8('}');
-const RAW_TEXT = utf8(',"rawText":');
 const ERROR_CODE = utf8(',"error":{"code":');
 const ERROR_MESSAGE = utf8(',"message":');
 const ERROR_END = utf8('}}\n');
 const ROW_END = utf8('}\n');
 const TRUE = utf8('true');
 const FALSE = utf8('false');
-/** The keys of the default selection, each with its leading comma. */
+/** The key of every output field, with its leading comma. */
 const KEY = Object.fromEntries(OUTPUT_FIELDS.map((f) => [f, utf8(`,${JSON.stringify(f)}:`)])) as Record<OutputField, Uint8Array>;
 
 /** The fields after `extension` in the default selection: they depend on the dial-plan entry and directory, not the number. */
@@ -165,7 +164,7 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     if (columnKeys.length > 0) out.bytes(COLUMNS_END);
     if (!isResolved(r)) {
       const e = problemOf(r);
-      out.bytes(RAW_TEXT);
+      out.bytes(KEY.rawText);
       out.json(raw);
       out.bytes(ERROR_CODE);
       out.json(e.code);
