@@ -13,7 +13,8 @@ Shows how the dial plan (the bundled rules/default.yaml unless --rules is given)
 NUMBER: what prepare removed and mapped, each input conversion and dial-plan entry tried up to the
 one that matched (with file:line, pattern and captures), how each template was filled, the
 directory lookup and the final details. --json prints the trace as one JSON object per line.
-Exit code 0 when every number resolved, 1 when some were rejected, 2 for bad arguments.
+Exit code 0 when every number resolved, 1 when some were rejected, 2 for bad arguments or a plan
+that does not load.
 `;
 
 /** Runs `dialplan explain`. */

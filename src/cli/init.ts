@@ -1,7 +1,7 @@
 /**
  * `dialplan init --country CC [--area-code N] [--out FILE]`: writes a starter plan from libphonenumber-js metadata.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DialPlanError } from '../errors.js';
 import { generateStarterPlan } from '../init.js';
@@ -16,7 +16,8 @@ libphonenumber-js "max" metadata: conversions from international, national and (
 local dialling to E.164; entries for emergency numbers where known, extensions, toll free, premium
 rate, mobile, fixed line, other national, international and invalid numbers, shown in the country's
 national format; and inline tests from the metadata's example numbers. Prints the plan, or writes it
-to FILE with --out. Exit code 2 for bad arguments or an unknown country.
+to FILE with --out. Exit code 0 when the plan was written, 1 when writing it failed (a full disk), 2
+for bad arguments, an unknown country or an --out FILE that cannot be created.
 `;
 
 /** Runs `dialplan init`. */
@@ -39,7 +40,22 @@ export const initCommand: Command = defineCommand({
       throw e;
     }
     if (values.out !== undefined) {
-      writeFileSync(resolve(io.cwd, values.out), text);
+      // As for batch --out: a path that cannot be opened is a bad argument (2); a write that fails after (full disk) is
+      // a failure at run time (1). Either way a message, not a stack.
+      let fd: number;
+      try {
+        fd = openSync(resolve(io.cwd, values.out), 'w');
+      } catch (e) {
+        throw new UsageError(`Cannot write ${values.out}: ${(e as Error).message}.`);
+      }
+      try {
+        writeFileSync(fd, text);
+      } catch (e) {
+        io.stderr.write(`dialplan init: cannot write ${values.out}: ${(e as Error).message}\n`);
+        return EXIT.failed;
+      } finally {
+        closeSync(fd);
+      }
       io.stderr.write(`Wrote ${values.out}; check it with: dialplan lint ${values.out} && dialplan test ${values.out}\n`);
     } else {
       io.stdout.write(text);

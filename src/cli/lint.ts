@@ -19,7 +19,8 @@ conversions whose output no dial-plan entry takes, and sets, classifications and
 extensions that nothing uses or reaches. Each finding has its file:line:column. --json prints one
 JSON object per file. --cross-check also warns where the plan calls a number Local or Long Distance that
 libphonenumber-js says is premium rate, toll free or invalid (on the plan's test inputs and the metadata's
-example numbers). Exit code 1 when some file has errors, 0 with only warnings, 2 for bad arguments.
+example numbers). Exit code 1 when some file has errors, 0 with only warnings, 2 for bad arguments or
+a FILE that does not exist or does not load (every FILE is still reported).
 `;
 
 /** Runs `dialplan lint`. */
@@ -29,13 +30,16 @@ export const lintCommand: Command = defineCommand({
   run: async ({ values, positionals }, io) => {
     if (positionals.length === 0) throw new UsageError('dialplan lint needs at least one rule FILE.');
     let failed = false;
+    // A file that cannot be read or does not load is bad input (exit 2, as for every command), not a lint finding.
+    let unreadable = false;
     for (const file of positionals) {
       const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
       const findings: readonly Problem[] = r.ok
         ? [...r.warnings, ...lintDialPlan(r.plan), ...(values['cross-check'] ? crossCheckDialPlan(r.plan) : [])]
         : r.problems;
       const errors = findings.filter((p) => p.severity === 'error').length;
-      if (errors > 0) failed = true;
+      if (!r.ok) unreadable = true;
+      else if (errors > 0) failed = true;
       if (values.json) {
         io.stdout.write(JSON.stringify({ file, loaded: r.ok, errors, warnings: findings.length - errors, problems: findings }) + '\n');
       } else {
@@ -43,6 +47,6 @@ export const lintCommand: Command = defineCommand({
         io.stdout.write(`${file}: ${r.ok ? '' : 'does not load, '}${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'}\n`);
       }
     }
-    return failed ? EXIT.failed : EXIT.ok;
+    return unreadable ? EXIT.usage : failed ? EXIT.failed : EXIT.ok;
   },
 });

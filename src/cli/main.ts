@@ -102,10 +102,12 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  // A closed pipe (`dialplan query ... | head`) ends the command quietly.
+  // A closed pipe (`dialplan query ... | head`) ends the command quietly. Any other output failure (a full disk) is a
+  // failure at run time: a one-line message and exit 1, not an uncaught exception with a stack.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    if (e.code === 'EPIPE') process.exit(EXIT.ok);
+    process.stderr.write(`dialplan: cannot write standard output: ${e.code ?? e.message}\n`);
+    process.exit(EXIT.failed);
   });
   runCli(process.argv.slice(2), nodeIo()).then((code) => {
     process.exitCode = code;

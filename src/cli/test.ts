@@ -13,8 +13,8 @@ export const TEST_HELP = `Usage: dialplan test [--location NAME] [--json] FILE..
 
 Loads each rule FILE and runs its inline tests (the tests: list). Each failure is printed with the
 file:line of the test case, the field, the expected and the actual value. --location runs the cases
-that name no location in that location. Exit code 0 when every case passed, 1 when some failed or a
-file does not load, 2 for bad arguments.
+that name no location in that location. Exit code 0 when every case passed, 1 when some failed, 2 for
+bad arguments or a FILE that does not exist or does not load (every FILE is still reported).
 `;
 
 /** Runs `dialplan test`. */
@@ -27,10 +27,12 @@ export const testCommand: Command = defineCommand({
   run: async ({ values, positionals }, io) => {
     if (positionals.length === 0) throw new UsageError('dialplan test needs at least one rule FILE.');
     let failed = false;
+    // A file that cannot be read or does not load is bad input (exit 2), not a failing test; the other files still run.
+    let unreadable = false;
     for (const file of positionals) {
       const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
       if (!r.ok) {
-        failed = true;
+        unreadable = true;
         if (values.json) io.stdout.write(JSON.stringify({ file, ok: false, problems: r.problems }) + '\n');
         else {
           io.stderr.write(`${file}: does not load:\n`);
@@ -51,6 +53,6 @@ export const testCommand: Command = defineCommand({
         io.stdout.write(`${file}: ${report.passed} of ${report.total} test${report.total === 1 ? '' : 's'} passed${report.total === 0 ? ' (the plan has no tests:)' : ''}\n`);
       }
     }
-    return failed ? EXIT.failed : EXIT.ok;
+    return unreadable ? EXIT.usage : failed ? EXIT.failed : EXIT.ok;
   },
 });
