@@ -19,8 +19,9 @@ const NO_EXTENSION: ExtensionFields = Object.freeze({ extension: '', autoDialExt
 
 /**
  * Reads the extension from a normalized number: what follows its first `/` (dialed automatically) or `^` (only stored).
- * A number that starts with `/` is an internal extension and is looked up in the plan's directory. SIP addresses have no
- * extension.
+ * A number that starts with `/` is an internal extension and is looked up in the plan's directory, on its text up to the
+ * next `/` or `^` (`/6929^12` is extension 6929 with the stored extension 12, and gets 6929's queue). SIP addresses have
+ * no extension.
  *
  * @param plan - the compiled plan
  * @param normalized - the normalized text
@@ -44,7 +45,18 @@ export function resolveExtension(plan: CompiledPlan, normalized: string, sip: bo
   if (at < 0) return NO_EXTENSION;
   const extension = normalized.slice(at + 1);
   const autoDialExtension = normalized.charCodeAt(at) === 47;
-  const hit = at === 0 && autoDialExtension ? plan.directory.get(extension) : undefined;
+  // An internal extension may itself carry a stored or dialed extension (`6929 x12` is `/6929^12`): the directory is
+  // asked about the internal extension, the digits up to the next separator, while `extension` keeps all that follows.
+  const hit = at === 0 && autoDialExtension ? plan.directory.get(internalExtension(extension)) : undefined;
   if (!hit) return { extension, autoDialExtension, queueType: QueueType.None, queueName: '', voicemailCapable: false };
   return { extension, autoDialExtension, queueType: hit.queueType, queueName: hit.queueName, voicemailCapable: hit.voicemail };
+}
+
+/** The extension up to its own next separator: `6929^12` is internal extension `6929` carrying `^12`. */
+function internalExtension(extension: string): string {
+  for (let i = 0; i < extension.length; i++) {
+    const c = extension.charCodeAt(i);
+    if (c === 47 || c === 94) return extension.slice(0, i);
+  }
+  return extension;
 }

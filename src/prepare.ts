@@ -35,13 +35,20 @@ const TEL_SCHEME = /^tel:/i;
 // `1-800-FLOWERSX12` keeps its letters while `1-800-FLOWERS x12` and `317-555-1234x12` get an extension.
 const EXTENSION_LABEL = /(?:;\s*ext\s*=|(?<![\p{L}])(?:extension|extn|ext|x))[\s.:=#]*(\p{Nd}+)[\s\u200B-\u200D\u2060\u180E]*$/iu;
 
+// A trunk prefix in parentheses right after a leading `+` and a country code of one to three digits: `+44 (0)20`,
+// `+33 (0) 1`. Group 1 is what stays (up to the country code and the white space or dashes after it), group 2 the digit
+// inside, which must be a zero (any script's, checked by the caller). A `(0)` anywhere else is left alone, and keeps its 0.
+const TRUNK_PREFIX = /^([\s\u200B-\u200D\u2060\u180E]*\+[\s\u200B-\u200D\u2060\u180E]*\p{Nd}{1,3}[\s\u200B-\u200D\u2060\u180E.\-\u2010-\u2015]*)\(\s*(\p{Nd})\s*\)/u;
+
 // Keypad letters: index by (char code | 0x20) - 97.
 const KEYPAD = '22233344455566677778889999';
 
 /**
  * Prepares a number: removes white space and formatting characters, maps letters to keypad digits and any Unicode decimal
- * digit to its ASCII digit, turns an extension label (`x12`, `ext. 12`, `;ext=12`) into the extension separator, reads a
- * `tel:` URI, and leaves SIP addresses alone except for white space. Never throws.
+ * digit to its ASCII digit, turns an extension label (`x12`, `ext. 12`, `;ext=12`) into the extension separator, drops a
+ * trunk prefix `(0)` written right after a leading `+` and country code (`+44 (0)20` is `+4420`), reads a `tel:` URI, and
+ * leaves SIP addresses alone except for white space. A label with nothing before it (`x6929`, `ext. 6929`) gives the bare
+ * extension digits, so that the plan reads them as an internal extension. Never throws.
  *
  * @param raw - the input as typed
  * @param extensionSeparator - what an extension label becomes, `^` (stored) or `/` (dialed automatically)
@@ -51,6 +58,8 @@ const KEYPAD = '22233344455566677778889999';
  * ```ts
  * prepareNumber('1-800-FLOWERS x12'); // { ok: true, text: '18003569377^12', sip: false }
  * prepareNumber(' sip:agent@example.com'); // { ok: true, text: 'sip:agent@example.com', sip: true }
+ * prepareNumber('+44 (0)20 7946 0958'); // { ok: true, text: '+442079460958', sip: false }
+ * prepareNumber('ext. 6929'); // { ok: true, text: '6929', sip: false }
  * ```
  */
 export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^', trace?: PrepareStep[]): PrepareResult {
@@ -81,6 +90,7 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
     seen = scan(text);
   }
   let suffix = '';
+  let labelDigits = '';
   // Only text with a colon can be a `tel:` URI.
   const trimmed = seen & COLON ? text.trim() : '';
   if (trimmed !== '' && TEL_SCHEME.test(trimmed)) {
@@ -88,15 +98,29 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
     trace?.push({ kind: 'tel', from: trimmed, to: tel.number + tel.suffix });
     text = tel.number;
     suffix = tel.suffix;
+    // A percent-encoded `(` in the URI was not seen by the scan.
+    if (text.includes('(')) seen |= PAREN;
   } else if (seen & X) {
     // Every extension label (`x`, `ext`, `extn`, `extension`, `;ext=`) holds an x, and no other character case-folds to
     // one, so text without an x needs no trip through the label regex.
     const label = EXTENSION_LABEL.exec(text);
     if (label) {
       const digits = mapDigits(label[1] ?? '');
+      labelDigits = digits;
       suffix = extensionSeparator + digits;
       trace?.push({ kind: 'extension-label', from: label[0], to: suffix });
       text = text.slice(0, label.index);
+    }
+  }
+
+  // `+44 (0)20 7946 0958`: the national trunk prefix, written in parentheses after the country code, is not dialed from
+  // abroad. Only text with a `(` can hold one, so the common case skips the regular expression.
+  if (seen & PAREN) {
+    const trunk = TRUNK_PREFIX.exec(text);
+    if (trunk && decimalDigitValue(trunk[2] as string) === 0) {
+      const at = trunk.index + (trunk[1] as string).length;
+      trace?.push({ kind: 'removed', from: text.slice(at, trunk.index + trunk[0].length), to: '' });
+      text = text.slice(0, at) + text.slice(trunk.index + trunk[0].length);
     }
   }
 
@@ -130,6 +154,9 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   }
   if (run === 0) out = text;
   else if (run < text.length) out += text.slice(run);
+  // A label with nothing before it (`x6929`, `ext. 6929`) names an internal extension: the number is the extension itself,
+  // as if the digits had been typed alone, rather than an empty number carrying an extension.
+  if (out === '' && labelDigits !== '') return ok(labelDigits, false);
   // Only a number with nothing left at all is an error: `+` or `/` alone is kept as typed, so that querying any
   // normalized text again gives the same normalized text.
   out += suffix;
@@ -141,8 +168,9 @@ const AT = 1;
 const COLON = 2;
 const X = 4;
 const NON_ASCII = 8;
+const PAREN = 16;
 
-/** Which of `@`, `:`, `x` or `X`, and non-ASCII characters the text holds, as bits. */
+/** Which of `@`, `:`, `x` or `X`, `(`, and non-ASCII characters the text holds, as bits. */
 function scan(text: string): number {
   let seen = 0;
   for (let i = 0; i < text.length; i++) {
@@ -151,6 +179,7 @@ function scan(text: string): number {
     else if (c === 64) seen |= AT;
     else if (c === 58) seen |= COLON;
     else if ((c | 0x20) === 120) seen |= X;
+    else if (c === 40) seen |= PAREN;
   }
   return seen;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { compileDialPlan, loadDefaultDialPlan } from '../src/index.js';
 import type { DialPlan } from '../src/index.js';
+import { parsePattern } from '../src/pattern.js';
 
 interface Case {
   readonly name?: string;
@@ -45,4 +46,71 @@ describe.each(files)('%s', (file) => {
 
 it('finds the fixture files', () => {
   expect(files.length).toBeGreaterThanOrEqual(6);
+});
+
+describe('the default plan', () => {
+  const plan = loadDefaultDialPlan();
+  const details = (text: string): Record<string, unknown> => {
+    const r = plan.query(text);
+    if (!r.ok) throw new Error(`${text}: ${r.error.code}`);
+    return { ...r.details };
+  };
+
+  it.each(['x6929', 'ext. 6929', 'ext 6929', 'extension 6929', 'X6929', 'Ext.6929', ' ext: 6929 '])(
+    'gives %j exactly the details of 6929 but for rawText',
+    (text) => {
+      const { rawText, ...rest } = details(text);
+      const { rawText: plainRaw, ...plain } = details('6929');
+      expect(rawText).toBe(text);
+      expect(plainRaw).toBe('6929');
+      expect(rest).toEqual(plain);
+      expect(rest['queueName']).toBe('User Queue:jdoe');
+    },
+  );
+
+  it.each(['+', '+1', '+44', '011', '0114', '+123456', '+1234567890123456', '01144123456789012345'])(
+    'gives %j, which cannot be dialed, the plan\'s unmatched settings',
+    (text) => {
+      const d = details(text);
+      const u = plan.rules.unmatched;
+      expect(u).toEqual({ classification: 'Unknown', classifications: [], dialCapable: false });
+      expect(d['defaultClassification']).toBe(u.classification);
+      expect(d['classifications']).toEqual([u.classification, ...u.classifications]);
+      expect(d['dialCapable']).toBe(u.dialCapable);
+      expect(d['internal']).toBe(false);
+      // The unmatched defaults for the texts: the converted number, shown as it is, no edit base.
+      expect(d['displayText']).toBe(d['normalizedText']);
+      expect(d['editBase']).toBe('');
+    },
+  );
+
+  // The shortest text a pattern matches: every wildcard its smallest allowed digit, a set its first value, Z and ? nothing.
+  const shortest = (pattern: string): string =>
+    parsePattern(pattern)
+      .tokens.map((t) => {
+        if (t.kind === 'literal') return t.text;
+        if (t.kind === 'class') return t.chars[0] ?? '';
+        if (t.kind === 'ref') return plan.rules.sets[t.name]?.[0] ?? '';
+        return t.wildcard === 'X' ? '0' : t.wildcard === 'Y' ? '1' : t.wildcard === 'N' ? '2' : '';
+      })
+      .join('');
+
+  it('answers International for no pattern whose Z or ? tail is empty, and shows no text ending in a space', () => {
+    const tables = [...plan.rules.inputConversions, ...plan.rules.dialPlan];
+    const tried: string[] = [];
+    for (const entry of tables) {
+      for (const pattern of entry.match) {
+        const text = shortest(pattern);
+        const r = plan.query(text);
+        if (!r.ok) continue;
+        if (/[Zz?]$/.test(pattern)) {
+          tried.push(text);
+          expect({ pattern, classification: r.details.defaultClassification }).not.toEqual({ pattern, classification: 'International' });
+        }
+        expect(r.details.displayText, pattern).not.toMatch(/\s$/);
+      }
+    }
+    expect(tried).toContain('+');
+    expect(tried).toContain('011');
+  });
 });
