@@ -1,28 +1,40 @@
 /**
- * The compiled matcher: every pattern of a table in one automaton with first-match priority, so that a query reads each
- * character of the number once whatever the number of entries. Captures are cut from the matched text by the winning
- * pattern's capture spans (only when something reads them), or taken with its regex when its split is not fixed.
+ * The compiled matcher: every pattern of a table in one structure with first-match priority, so that a query reads each
+ * character of the number a bounded number of times whatever the number of entries, and never backtracks.
  *
- * The automaton is a lazily built DFA over a nondeterministic automaton (Thompson style) of all the table's patterns. Each
- * DFA state is the set of NFA nodes alive after the characters read so far; it knows, in priority order, every entry
- * accepting there. States are built on demand and cached; their number and size are bounded, and a table whose DFA
- * outgrows the bound (many `?` and `Z` can make it exponential) flushes its cache like RE2 does, answering that query with
- * the reference matcher, and gives up on the DFA for good when flushes come too often.
+ * Two structures share the work, and their answers are merged by entry priority:
+ * - a {@link LiteralTrie} holds the fixed-length patterns that start with literal characters (DID lists, one entry per
+ *   exchange): one walk along the number, checking only the tails that end exactly where the number (or its base) ends;
+ * - a lazily built DFA holds the rest. Its nondeterministic automaton (Thompson style) is itself a trie of pattern tokens,
+ *   so that entries with common prefixes share states and the DFA's state sets stay small. DFA states are built on
+ *   demand and cached in a cache bounded in states and bytes; when it is full it is flushed and the query goes on from
+ *   where it was, as RE2 does. When flushes come too often (a plan whose DFA is exponential), queries for a while simulate
+ *   the automaton without caching: one step per character over the live nodes, linear in the text.
+ * Captures come from the winning pattern's fixed spans when it has at most one variable-length token, and otherwise from
+ * {@link captureLinear}: never from a backtracking regular expression.
  */
 import type { MatcherFactory, TableMatcher } from './compile.js';
+import type { CaptureProgram } from './capture.js';
+import { captureLinear, captureProgram } from './capture.js';
+import type { TrieHits, TriePattern } from './literal-trie.js';
+import { LiteralTrie } from './literal-trie.js';
 import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
-import { captureSpans, findFirstMatch, spanOffset, STAR_CHARS } from './match.js';
+import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
 
-/** Limits of one table's DFA cache. */
+/** Limits and layout of one table's matcher. */
 export interface AutomatonOptions {
   /** The most DFA states cached before the cache is flushed (default 65 535). */
   readonly maxStates?: number;
   /** The most NFA node ids held by all cached states together (default 2 097 152, about 16 MB with their keys). */
   readonly maxStoredNodes?: number;
+  /** Whether fixed-length patterns with a literal prefix go to the trie (default true); false puts every pattern in the DFA. */
+  readonly trie?: boolean;
+  /** The most patterns one trie node holds (default 16); the others go to the DFA. */
+  readonly maxTriePatternsPerNode?: number;
 }
 
-/** What a compiled matcher has built so far, for tests and benchmarks. */
+/** What a compiled matcher has built so far, for tests, benchmarks and `dialplan explain`. */
 export interface AutomatonStats {
   /** Nodes of the nondeterministic automaton. */
   readonly nfaNodes: number;
@@ -32,23 +44,30 @@ export interface AutomatonStats {
   readonly states: number;
   /** Times the cache was full and was emptied. */
   readonly flushes: number;
-  /** Queries answered by the reference matcher because the cache was full or the DFA was given up. */
-  readonly fallbacks: number;
-  /** Whether the DFA was given up because its cache kept filling up; every query then uses the reference matcher. */
-  readonly disabled: boolean;
+  /** Queries answered by simulating the automaton without its cache, because the cache kept filling up. */
+  readonly simulated: number;
+  /** Whether queries are simulated now (the cache thrashed); caching is tried again after a while. */
+  readonly simulating: boolean;
   /** About how many bytes the DFA cache holds: the transition table, and each state's node set and its key. */
   readonly cacheBytes: number;
+  /** Patterns held by the trie of literal prefixes. */
+  readonly triePatterns: number;
+  /** Nodes of that trie. */
+  readonly trieNodes: number;
+  /** Patterns held by the DFA. */
+  readonly dfaPatterns: number;
 }
 
-/** A {@link TableMatcher} backed by a lazily built DFA. */
+/** A {@link TableMatcher} backed by a trie of literal prefixes and a lazily built DFA. */
 export interface AutomatonMatcher extends TableMatcher {
-  /** What the automaton holds now. */
+  /** What the matcher holds now. */
   stats(): AutomatonStats;
 }
 
-// 65 535 states: ids then fit in 16 bits, which halves the transition table (see `wide16`).
+// 65 535 states: ids then fit in 16 bits, which halves the transition table (see `narrow`).
 const DEFAULT_MAX_STATES = 65_535;
 const DEFAULT_MAX_STORED_NODES = 1 << 21;
+const DEFAULT_MAX_TRIE_PER_NODE = 16;
 /** Node kinds, in `kind[]`. */
 const CHAR = 0;
 const SPLIT = 1;
@@ -59,14 +78,17 @@ const DEAD = 1;
 const START = 2;
 /** A flush that comes before this many characters per state were read since the previous one counts as thrashing. */
 const THRASH_CHARS_PER_STATE = 10;
-/** Consecutive thrashing flushes after which the DFA is given up. */
+/** Consecutive thrashing flushes after which queries are simulated without the cache for a while. */
 const MAX_THRASHES = 3;
+/** Queries simulated after the cache first thrashes; doubled each time it thrashes again, up to the maximum. */
+const SIMULATE_QUERIES = 1024;
+const MAX_SIMULATE_QUERIES = 1 << 20;
 /** Bound of the cache of classes of non-ASCII characters. */
 const MAX_WIDE_CACHE = 4096;
 
 /**
- * Compiles a table into a lazily built DFA matcher. `find` gives exactly what {@link findFirstMatch} gives, for any
- * `accept` predicate.
+ * Compiles a table into a matcher. `find` gives exactly what {@link findFirstMatch} gives, for any `accept` predicate, in
+ * time linear in the text.
  *
  * @param entries - the table: each entry's compiled patterns, in priority order
  * @param options - the bounds of the DFA cache
@@ -78,7 +100,7 @@ const MAX_WIDE_CACHE = 4096;
  * ```
  */
 export function compileAutomaton(entries: readonly MatchableEntry[], options: AutomatonOptions = {}): AutomatonMatcher {
-  return new LazyDfa(entries, options.maxStates ?? DEFAULT_MAX_STATES, options.maxStoredNodes ?? DEFAULT_MAX_STORED_NODES);
+  return new HybridMatcher(entries, options);
 }
 
 /**
@@ -164,67 +186,111 @@ function canMatch(pattern: CompiledPattern): boolean {
   return true;
 }
 
-class LazyDfa implements AutomatonMatcher {
+const DIGITS: Readonly<Record<'X' | 'Y' | 'N', string>> = { X: '0123456789', Y: '123456789', N: '23456789' };
+
+/**
+ * Class sets (the characters one pattern position accepts) numbered once per table: a set is `classes` bytes, 1 for each
+ * class it holds, all in one array shared by the trie and the DFA's nodes.
+ */
+class ClassSets {
+  private readonly ids = new Map<string, number>();
+  private bytes: number[] = [];
+  /** Per set, its only class, or -1 when it holds several. */
+  readonly single: number[] = [];
+
+  constructor(
+    private readonly classes: number,
+    private readonly classOf: (c: number) => number,
+  ) {}
+
+  /** The id of the set of the given characters (null: every character). */
+  of(chars: string | null): number {
+    const key = chars ?? '\u0000any';
+    let id = this.ids.get(key);
+    if (id !== undefined) return id;
+    const m = new Uint8Array(this.classes);
+    if (chars === null) m.fill(1);
+    else for (let i = 0; i < chars.length; i++) m[this.classOf(chars.charCodeAt(i))] = 1;
+    let count = 0;
+    let last = -1;
+    for (let c = 0; c < this.classes; c++) if (m[c] === 1) (count++, (last = c));
+    id = this.single.length;
+    this.single.push(count === 1 ? last : -1);
+    for (const b of m) this.bytes.push(b);
+    this.ids.set(key, id);
+    return id;
+  }
+
+  table(): Uint8Array {
+    return Uint8Array.from(this.bytes);
+  }
+}
+
+/**
+ * A pattern as a trie may take it: a literal prefix of single classes, then a fixed-length tail of class sets. Null for a
+ * pattern with a token of variable length (`?`, `Z`, a set of values of several lengths) or no literal first character.
+ */
+function trieShape(pattern: CompiledPattern, sets: ClassSets, e: number, p: number): TriePattern | null {
+  const positions: number[] = [];
+  const chars = (s: string): void => {
+    for (let i = 0; i < s.length; i++) positions.push(sets.of(s[i] as string));
+  };
+  for (const t of pattern.tokens) {
+    switch (t.kind) {
+      case 'literal':
+        chars(t.text);
+        break;
+      case 'class':
+        positions.push(sets.of(t.chars));
+        break;
+      case 'wildcard':
+        if (t.wildcard === '?' || t.wildcard === 'Z') return null;
+        positions.push(sets.of(DIGITS[t.wildcard]));
+        break;
+      case 'ref': {
+        const v = pattern.refs.get(t.name);
+        if (v === undefined) return null;
+        if (v.kind === 'var') chars(v.value);
+        else if (v.values.length > 0 && v.values.every((x) => x.length === 1)) positions.push(sets.of(v.values.join('')));
+        else return null;
+        break;
+      }
+    }
+  }
+  let literal = 0;
+  while (literal < positions.length && (sets.single[positions[literal] as number] as number) >= 0) literal++;
+  if (literal === 0) return null;
+  return {
+    entry: e,
+    pattern: p,
+    prefix: positions.slice(0, literal).map((s) => sets.single[s] as number),
+    tail: positions.slice(literal),
+  };
+}
+
+class HybridMatcher implements AutomatonMatcher {
   private readonly entries: readonly MatchableEntry[];
-  private readonly maxStates: number;
-  private readonly maxStoredNodes: number;
-  // The alphabet.
   private readonly ascii: Uint16Array;
   private readonly tests: readonly RegExp[];
+  private readonly classOf: (c: number) => number;
   private readonly k: number;
-  /** Width of a state's row in `trans`: one column per class, then the first accepting entry + 1 (0: none) and its pattern. */
-  private readonly w: number;
   private readonly wide = new Map<number, number>();
-  // The NFA, one slot per node.
-  private readonly kind: number[] = [];
-  /** CHAR: the one class it accepts, or -1 when `mask` says. */
-  private readonly single: number[] = [];
-  private readonly mask: (Uint8Array | null)[] = [];
-  /** CHAR: the node after the character. */
-  private readonly next: number[] = [];
-  /** SPLIT: the nodes reached without reading. */
-  private readonly eps: (number[] | null)[] = [];
-  /** MATCH: entry and pattern. */
-  private readonly matchEntry: number[] = [];
-  private readonly matchPattern: number[] = [];
-  private readonly starts: number[] = [];
+  private readonly trie: LiteralTrie | null;
+  private readonly dfa: LazyDfa;
   /**
-   * How to cut each pattern's captures out of a match without its regex, all in one array so that a large table costs
-   * one cache miss here rather than one per object: for the pattern `patternBase[entry] + pattern`, `spanAt` gives the
-   * offset in `spanData` of [group count, then each group's two positions (see captureSpans)], or -1 where the regex
-   * must decide.
+   * How to cut each pattern's captures out of a match without running anything: for the pattern `patternBase[entry] +
+   * pattern`, `spanAt` gives the offset in `spanData` of [group count, then each group's two positions (see
+   * captureSpans)], or -1 where {@link captureLinear} must decide.
    */
   private readonly patternBase: Int32Array;
   private readonly spanAt: Int32Array;
   private readonly spanData: Int32Array;
-  // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
-  private stamp: Int32Array = new Int32Array(0);
-  private generation = 0;
-  private stack: Int32Array = new Int32Array(0);
-  private found: Int32Array = new Int32Array(0);
-  // The DFA cache.
-  /**
-   * Transitions, one row of `w` per state. 16-bit when state ids, entry indexes and pattern indexes all fit, as they do
-   * with the default bound: half the memory, so more of a large plan's DFA stays in cache.
-   */
-  private trans: Int32Array | Uint16Array = new Int32Array(0);
-  private readonly narrow: boolean;
-  private sets: Int32Array[] = [];
-  /** Per state: (entry, pattern) pairs by increasing entry, the first accepting pattern of each entry; null when none. */
-  private acc: (Int32Array | null)[] = [];
-  private ids = new Map<string, number>();
-  private stateCount = 0;
-  private storedNodes = 0;
-  private charsSinceFlush = 0;
-  private flushes = 0;
-  private thrashes = 0;
-  private fallbacks = 0;
-  private disabled = false;
+  private readonly programs = new Map<number, CaptureProgram | null>();
+  private cls = new Uint16Array(64);
+  private readonly hits: TrieHits = { list: [] };
 
-  constructor(entries: readonly MatchableEntry[], maxStates: number, maxStoredNodes: number) {
+  constructor(entries: readonly MatchableEntry[], options: AutomatonOptions) {
     this.entries = entries;
-    this.maxStates = Math.max(maxStates, 3);
-    this.maxStoredNodes = maxStoredNodes;
     const used = new Set<number>();
     for (const entry of entries) {
       for (const p of entry.patterns) {
@@ -237,31 +303,34 @@ class LazyDfa implements AutomatonMatcher {
     const { alphabet, classOf } = buildAlphabet(used);
     this.ascii = alphabet.ascii;
     this.tests = alphabet.tests;
+    this.classOf = classOf;
     this.k = alphabet.size;
-    this.w = alphabet.size + 2;
-    const maskOf = (chars: string | null): { single: number; mask: Uint8Array | null } => {
-      const m = new Uint8Array(this.k);
-      if (chars === null) m.fill(1);
-      else for (let i = 0; i < chars.length; i++) m[classOf(chars.charCodeAt(i))] = 1;
-      let count = 0;
-      let last = -1;
-      for (let c = 0; c < this.k; c++) if (m[c]) (count++, (last = c));
-      return count === 1 ? { single: last, mask: null } : { single: -1, mask: m };
-    };
-    const masks = new Map<string, { single: number; mask: Uint8Array | null }>();
-    const sharedMask = (key: string, chars: string | null): { single: number; mask: Uint8Array | null } => {
-      let m = masks.get(key);
-      if (!m) masks.set(key, (m = maskOf(chars)));
-      return m;
-    };
-    for (let e = 0; e < entries.length; e++) {
-      const patterns = (entries[e] as MatchableEntry).patterns;
-      for (let p = 0; p < patterns.length; p++) {
-        const pattern = patterns[p] as CompiledPattern;
-        if (!canMatch(pattern)) continue;
-        this.starts.push(this.buildPattern(pattern, this.addMatch(e, p), sharedMask));
-      }
+    const sets = new ClassSets(this.k, classOf);
+
+    // Which patterns the trie takes; the DFA takes the others.
+    const inDfa: Uint8Array[] = entries.map((e) => new Uint8Array(e.patterns.length).fill(1));
+    const shapes: TriePattern[] = [];
+    if (options.trie !== false) {
+      entries.forEach((entry, e) =>
+        entry.patterns.forEach((pattern, p) => {
+          const shape = canMatch(pattern) ? trieShape(pattern, sets, e, p) : null;
+          if (shape !== null) shapes.push(shape);
+        }),
+      );
     }
+    let trie: LiteralTrie | null = null;
+    if (shapes.length > 0) {
+      trie = new LiteralTrie(
+        shapes,
+        this.k,
+        (s) => ((inDfa[s.entry] as Uint8Array)[s.pattern] = 0),
+        options.maxTriePatternsPerNode ?? DEFAULT_MAX_TRIE_PER_NODE,
+      );
+    }
+    this.dfa = new LazyDfa(entries, inDfa, sets, this.k, options);
+    // The trie reads class sets from the table as it is once every pattern has been seen.
+    this.trie = trie === null ? null : trie.useSets(sets.table());
+
     this.patternBase = new Int32Array(entries.length);
     const at: number[] = [];
     const data: number[] = [];
@@ -275,115 +344,99 @@ class LazyDfa implements AutomatonMatcher {
       }
     }
     this.spanAt = Int32Array.from(at);
-    const mostPatterns = entries.reduce((most, e) => Math.max(most, e.patterns.length), 0);
-    this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
     this.spanData = Int32Array.from(data);
-    const n = this.kind.length;
-    this.stamp = new Int32Array(n);
-    this.stack = new Int32Array(n);
-    this.found = new Int32Array(n);
-    this.reset();
   }
 
   stats(): AutomatonStats {
     return {
-      nfaNodes: this.kind.length,
-      classes: this.k,
-      states: Math.max(this.stateCount - 1, 0),
-      flushes: this.flushes,
-      fallbacks: this.fallbacks,
-      disabled: this.disabled,
-      cacheBytes: this.trans.byteLength + this.storedNodes * 8,
+      ...this.dfa.stats(),
+      triePatterns: this.trie?.patterns ?? 0,
+      trieNodes: this.trie?.nodes ?? 0,
     };
   }
 
   find(text: string, carryExtension: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined {
-    if (this.disabled) return this.fallback(text, carryExtension, accept);
-    const w = this.w;
-    const ascii = this.ascii;
-    let trans = this.trans;
-    let s = START;
-    // The extension starts at the first `/` or `^` after the first character (see extensionStart); the state reached
-    // there decides which entries match the base, so one pass serves both.
-    let sep = -1;
-    let sepState = DEAD;
     const n = text.length;
+    if (this.cls.length < n) this.cls = new Uint16Array(Math.max(n, this.cls.length * 2));
+    const cls = this.cls;
+    const ascii = this.ascii;
+    // The extension starts at the first `/` or `^` after the first character (see extensionStart); both structures note
+    // what matches the text before it on their way, so one pass serves both.
+    let sep = -1;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if ((c === 47 || c === 94) && sep < 0 && i > 0 && carryExtension) {
-        sep = i;
-        sepState = s;
-      }
-      const cls = c < 128 ? (ascii[c] as number) : this.wideClass(c);
-      let t = trans[s * w + cls] as number;
-      if (t === UNKNOWN) {
-        t = this.step(s, cls);
-        // The cache was full and has been emptied: the state ids held here mean nothing any more.
-        if (t === UNKNOWN) return this.fallback(text, carryExtension, accept);
-        trans = this.trans;
-      }
-      s = t;
-      // Nothing can match past the dead state, neither the whole text nor a base longer than what was read.
-      if (s === DEAD) break;
+      if ((c === 47 || c === 94) && sep < 0 && i > 0 && carryExtension) sep = i;
+      cls[i] = c < 128 ? (ascii[c] as number) : this.wideClass(c);
     }
-    this.charsSinceFlush += n;
-    if (!accept) {
-      // The first accepting entry sits at the end of the state's row, next to its transitions.
-      const k = this.k;
-      const we = trans[s * w + k] as number;
-      const be = sep > 0 ? (trans[sepState * w + k] as number) : 0;
-      if (we === 0 && be === 0) return undefined;
-      // Whole text preferred within an entry; otherwise the smaller entry index wins.
-      const m =
-        we !== 0 && (be === 0 || we <= be)
-          ? this.capture(we - 1, trans[s * w + k + 1] as number, text, '')
-          : this.capture(be - 1, trans[sepState * w + k + 1] as number, text.slice(0, sep), text.slice(sep));
-      return m ?? this.fallback(text, carryExtension, accept);
+    const dfa = this.dfa;
+    const trie = this.trie;
+    dfa.run(cls, n, sep);
+    if (accept) return this.findAccepted(text, n, sep, accept);
+    let we = dfa.wholeEntry;
+    let wp = dfa.wholePattern;
+    let be = dfa.baseEntry;
+    let bp = dfa.basePattern;
+    if (trie !== null) {
+      trie.run(cls, n, sep, null);
+      // The lowest entry wins; within an entry, the lowest pattern.
+      const te = trie.wholeEntry;
+      if (te !== 0 && (we === 0 || te < we || (te === we && trie.wholePattern < wp))) (we = te), (wp = trie.wholePattern);
+      const tb = trie.baseEntry;
+      if (tb !== 0 && (be === 0 || tb < be || (tb === be && trie.basePattern < bp))) (be = tb), (bp = trie.basePattern);
     }
-    const whole = this.acc[s] ?? null;
-    const base = sep > 0 ? (this.acc[sepState] ?? null) : null;
-    if (whole === null && base === null) return undefined;
-    // With a predicate, each entry gets one candidate, its whole match if it has one, as the reference gives; candidates
-    // come by increasing entry and the first accepted wins.
-    let wi = 0;
-    let bi = 0;
-    const wn = whole === null ? 0 : whole.length;
-    const bn = base === null ? 0 : base.length;
-    while (wi < wn || bi < bn) {
-      const we = wi < wn ? ((whole as Int32Array)[wi] as number) : Infinity;
-      const be = bi < bn ? ((base as Int32Array)[bi] as number) : Infinity;
-      let m: TableMatch | null;
-      if (we <= be) {
-        m = this.capture(we, (whole as Int32Array)[wi + 1] as number, text, '');
-        wi += 2;
-        if (be === we) bi += 2;
-      } else {
-        m = this.capture(be, (base as Int32Array)[bi + 1] as number, text.slice(0, sep), text.slice(sep));
-        bi += 2;
-      }
-      if (m === null) return this.fallback(text, carryExtension, accept);
-      if (accept(m)) return m;
+    if (we === 0 && be === 0) return undefined;
+    // Whole text preferred within an entry; otherwise the smaller entry index wins.
+    return we !== 0 && (be === 0 || we <= be)
+      ? this.capture(we - 1, wp, text, '')
+      : this.capture(be - 1, bp, text.slice(0, sep), text.slice(sep));
+  }
+
+  /**
+   * With a predicate, each entry gets one candidate, its whole match if it has one, as the reference gives; candidates
+   * come by increasing entry and the first accepted wins.
+   */
+  private findAccepted(text: string, n: number, sep: number, accept: (match: TableMatch) => boolean): TableMatch | undefined {
+    // entry -> [whole pattern or -1, base pattern or -1]
+    const best = new Map<number, [number, number]>();
+    const note = (e: number, p: number, whole: boolean): void => {
+      let b = best.get(e);
+      if (b === undefined) best.set(e, (b = [-1, -1]));
+      const i = whole ? 0 : 1;
+      if (b[i] < 0 || p < b[i]) b[i] = p;
+    };
+    const { wholeAccepting, baseAccepting } = this.dfa;
+    if (wholeAccepting !== null) for (let i = 0; i < wholeAccepting.length; i += 2) note(wholeAccepting[i] as number, wholeAccepting[i + 1] as number, true);
+    if (baseAccepting !== null) for (let i = 0; i < baseAccepting.length; i += 2) note(baseAccepting[i] as number, baseAccepting[i + 1] as number, false);
+    if (this.trie !== null) {
+      const list = this.hits.list;
+      list.length = 0;
+      this.trie.run(this.cls, n, sep, this.hits);
+      for (let i = 0; i < list.length; i += 3) note(list[i] as number, list[i + 1] as number, list[i + 2] === 1);
+    }
+    for (const e of [...best.keys()].sort((a, b) => a - b)) {
+      const [wp, bp] = best.get(e) as [number, number];
+      const m = wp >= 0 ? this.capture(e, wp, text, '') : this.capture(e, bp, text.slice(0, sep), text.slice(sep));
+      if (m !== undefined && accept(m)) return m;
     }
     return undefined;
   }
 
   /**
-   * The match of the pattern the DFA chose, with its captures: cut at known offsets when the pattern has at most one
-   * token of variable length (the split is then unique, so it is the regex's), else from that pattern's regex alone.
-   * Null only if the automaton and the regex disagreed, which the differential test rules out; the caller then asks the
-   * reference matcher.
+   * The match of the pattern chosen, with its captures: cut at known offsets when the pattern has at most one token of
+   * variable length (the split is then unique, so it is the regex's), else worked out by {@link captureLinear}.
    */
-  private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | null {
-    const at = this.spanAt[(this.patternBase[entry] as number) + pattern] as number;
+  private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | undefined {
+    const index = (this.patternBase[entry] as number) + pattern;
+    const at = this.spanAt[index] as number;
     if (at >= 0) return new LayoutMatch(entry, pattern, matched, suffix, this.spanData, at);
-    const regex = ((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern).regex;
-    const groups = regex.exec(matched);
-    return groups === null ? null : { entry, pattern, matched, suffix, groups };
-  }
-
-  private fallback(text: string, carry: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined {
-    this.fallbacks++;
-    return findFirstMatch(this.entries, text, carry, accept);
+    let program = this.programs.get(index);
+    if (program === undefined) {
+      program = captureProgram((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern, this.classOf, this.k);
+      this.programs.set(index, program);
+    }
+    const groups = program === null ? null : captureLinear(program, matched, this.classOf);
+    // Null only if the automaton and the pattern disagreed, which the differential tests rule out.
+    return groups === null ? undefined : { entry, pattern, matched, suffix, groups };
   }
 
   /** The class of a non-ASCII code unit: cached, found with the classes' regexes the first time. */
@@ -401,86 +454,309 @@ class LazyDfa implements AutomatonMatcher {
     if (this.wide.size < MAX_WIDE_CACHE) this.wide.set(c, cls);
     return cls;
   }
+}
 
-  // ---- NFA construction: each token is built backwards, knowing the node it continues to.
+/**
+ * The DFA part: a trie-shaped NFA of the patterns it holds, and a bounded cache of the DFA states built from it. After
+ * {@link LazyDfa.run}, `wholeEntry`/`wholePattern` hold the first accepting (entry + 1, pattern) for the whole text (0:
+ * none) and `wholeAccepting` every accepting (entry, pattern) pair; `base...` the same for the text before its extension.
+ */
+class LazyDfa {
+  wholeEntry = 0;
+  wholePattern = 0;
+  baseEntry = 0;
+  basePattern = 0;
+  wholeAccepting: Int32Array | null = null;
+  baseAccepting: Int32Array | null = null;
+  private readonly maxStates: number;
+  private readonly maxStoredNodes: number;
+  private readonly k: number;
+  /** Width of a state's row in `trans`: one column per class, then the first accepting entry + 1 (0: none) and its pattern. */
+  private readonly w: number;
+  // The NFA, one slot per node.
+  private readonly kind: Uint8Array;
+  /** CHAR: the class set it accepts; `single` its only class, or -1 when it has several. */
+  private readonly set: Int32Array;
+  private readonly single: Int32Array;
+  private readonly sets: Uint8Array;
+  /** CHAR: the node after the character. */
+  private readonly next: Int32Array;
+  /** SPLIT: the nodes reached without reading, `epsList[epsStart[node] .. epsStart[node + 1])`. */
+  private readonly epsStart: Int32Array;
+  private readonly epsList: Int32Array;
+  /** MATCH: entry and pattern. */
+  private readonly matchEntry: Int32Array;
+  private readonly matchPattern: Int32Array;
+  private readonly root: number;
+  readonly patterns: number;
+  // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
+  private readonly stamp: Int32Array;
+  private generation = 0;
+  private readonly stack: Int32Array;
+  private readonly found: Int32Array;
+  private readonly seeds: Int32Array;
+  private readonly current: Int32Array;
+  // The DFA cache.
+  /**
+   * Transitions, one row of `w` per state. 16-bit when state ids, entry indexes and pattern indexes all fit, as they do
+   * with the default bound: half the memory, so more of a large plan's DFA stays in cache.
+   */
+  private trans: Int32Array | Uint16Array = new Int32Array(0);
+  private readonly narrow: boolean;
+  private stateSets: Int32Array[] = [];
+  /** Per state: (entry, pattern) pairs by increasing entry, the first accepting pattern of each entry; null when none. */
+  private acc: (Int32Array | null)[] = [];
+  private ids = new Map<string, number>();
+  private stateCount = 0;
+  private storedNodes = 0;
+  private charsSinceFlush = 0;
+  private flushes = 0;
+  private thrashes = 0;
+  private simulated = 0;
+  private simulateLeft = 0;
+  private simulatePeriod = SIMULATE_QUERIES;
 
-  private addNode(kind: number, single: number, mask: Uint8Array | null, next: number, eps: number[] | null, entry: number, pattern: number): number {
-    this.kind.push(kind);
-    this.single.push(single);
-    this.mask.push(mask);
-    this.next.push(next);
-    this.eps.push(eps);
-    this.matchEntry.push(entry);
-    this.matchPattern.push(pattern);
-    return this.kind.length - 1;
-  }
-
-  private addMatch(entry: number, pattern: number): number {
-    return this.addNode(MATCH, -1, null, -1, null, entry, pattern);
-  }
-
-  private addChar(m: { single: number; mask: Uint8Array | null }, next: number): number {
-    return this.addNode(CHAR, m.single, m.mask, next, null, -1, -1);
-  }
-
-  private addLiteral(text: string, next: number, sharedMask: (key: string, chars: string | null) => { single: number; mask: Uint8Array | null }): number {
-    let at = next;
-    for (let i = text.length - 1; i >= 0; i--) {
-      const ch = text[i] as string;
-      at = this.addChar(sharedMask(`c${ch}`, ch), at);
-    }
-    return at;
-  }
-
-  private buildPattern(
-    pattern: CompiledPattern,
-    end: number,
-    sharedMask: (key: string, chars: string | null) => { single: number; mask: Uint8Array | null },
-  ): number {
-    let at = end;
-    for (let i = pattern.tokens.length - 1; i >= 0; i--) {
-      const t = pattern.tokens[i] as PatternToken;
-      switch (t.kind) {
-        case 'literal':
-          at = this.addLiteral(t.text, at, sharedMask);
-          break;
-        case 'class':
-          at = this.addChar(sharedMask(`[${t.chars}`, t.chars), at);
-          break;
-        case 'wildcard':
-          if (t.wildcard === '?' || t.wildcard === 'Z') {
-            // A loop: the split either reads one more character and comes back, or goes on.
-            const eps = [at];
-            const loop = this.addNode(SPLIT, -1, null, -1, eps, -1, -1);
-            eps.unshift(this.addChar(t.wildcard === 'Z' ? sharedMask('Z', null) : sharedMask('?', STAR_CHARS), loop));
-            at = loop;
-          } else {
-            const chars = t.wildcard === 'X' ? '0123456789' : t.wildcard === 'Y' ? '123456789' : '23456789';
-            at = this.addChar(sharedMask(t.wildcard, chars), at);
-          }
-          break;
-        case 'ref': {
-          // canMatch has ruled out unknown names and empty sets.
-          const v = pattern.refs.get(t.name);
-          if (v === undefined) break;
-          if (v.kind === 'var') {
-            at = this.addLiteral(v.value, at, sharedMask);
-          } else {
-            const branches = v.values.map((value) => this.addLiteral(value, at, sharedMask));
-            at = this.addNode(SPLIT, -1, null, -1, branches, -1, -1);
-          }
-          break;
-        }
+  constructor(entries: readonly MatchableEntry[], inDfa: readonly Uint8Array[], classSets: ClassSets, k: number, options: AutomatonOptions) {
+    // Room for the dead and start states and, after a flush, the state a query was in and the one it goes to.
+    this.maxStates = Math.max(options.maxStates ?? DEFAULT_MAX_STATES, 4);
+    this.maxStoredNodes = options.maxStoredNodes ?? DEFAULT_MAX_STORED_NODES;
+    this.k = k;
+    this.w = k + 2;
+    const kind: number[] = [];
+    const set: number[] = [];
+    const next: number[] = [];
+    const eps: (number[] | null)[] = [];
+    const matchEntry: number[] = [];
+    const matchPattern: number[] = [];
+    const add = (kd: number, s: number, nx: number, ep: number[] | null, e: number, p: number): number => {
+      kind.push(kd);
+      set.push(s);
+      next.push(nx);
+      eps.push(ep);
+      matchEntry.push(e);
+      matchPattern.push(p);
+      return kind.length - 1;
+    };
+    const junction = (): number => add(SPLIT, -1, -1, [], -1, -1);
+    const root = junction();
+    // Patterns share their common prefixes: a step (a character set, a loop, a set of values) taken from a junction
+    // leads to the same next junction for every pattern that takes it there.
+    const stepIds = new Map<string, number>();
+    const shared = new Map<number, number>();
+    let stepCount = 0;
+    const stepId = (key: string): number => {
+      let id = stepIds.get(key);
+      if (id === undefined) stepIds.set(key, (id = stepCount++));
+      return id;
+    };
+    const follow = (from: number, key: string, build: (from: number, to: number) => void): number => {
+      const id = stepId(key);
+      // Junction ids below 2^32 times step ids below 2^21 stay below 2^53.
+      const slot = from * 2_097_152 + id;
+      let to = shared.get(slot);
+      if (to === undefined) {
+        to = junction();
+        build(from, to);
+        shared.set(slot, to);
       }
+      return to;
+    };
+    const charStep = (from: number, chars: string | null): number => {
+      const s = classSets.of(chars);
+      return follow(from, `c${s}`, (f, t) => (eps[f] as number[]).push(add(CHAR, s, t, null, -1, -1)));
+    };
+    const literal = (from: number, text: string): number => {
+      let at = from;
+      for (let i = 0; i < text.length; i++) at = charStep(at, text[i] as string);
+      return at;
+    };
+    let patterns = 0;
+    entries.forEach((entry, e) => {
+      entry.patterns.forEach((pattern, p) => {
+        if ((inDfa[e] as Uint8Array)[p] !== 1 || !canMatch(pattern)) return;
+        patterns++;
+        let at = root;
+        for (const t of pattern.tokens) {
+          switch (t.kind) {
+            case 'literal':
+              at = literal(at, t.text);
+              break;
+            case 'class':
+              at = charStep(at, t.chars);
+              break;
+            case 'wildcard':
+              if (t.wildcard === '?' || t.wildcard === 'Z') {
+                const chars = t.wildcard === 'Z' ? null : STAR_CHARS;
+                // A loop: a split that either reads one more character and comes back, or goes on.
+                at = follow(at, `l${t.wildcard}`, (f, to) => {
+                  const loop = add(SPLIT, -1, -1, [], -1, -1);
+                  (eps[loop] as number[]).push(add(CHAR, classSets.of(chars), loop, null, -1, -1), to);
+                  (eps[f] as number[]).push(loop);
+                });
+              } else {
+                at = charStep(at, DIGITS[t.wildcard]);
+              }
+              break;
+            case 'ref': {
+              // canMatch has ruled out unknown names and empty sets.
+              const v = pattern.refs.get(t.name);
+              if (v === undefined) break;
+              if (v.kind === 'var') {
+                at = literal(at, v.value);
+              } else {
+                at = follow(at, `s${JSON.stringify(v.values)}`, (f, to) => {
+                  for (const value of v.values) {
+                    // Each value a chain of characters from the junction to the shared end.
+                    let last = to;
+                    for (let i = value.length - 1; i >= 0; i--) last = add(CHAR, classSets.of(value[i] as string), last, null, -1, -1);
+                    (eps[f] as number[]).push(last);
+                  }
+                });
+              }
+              break;
+            }
+          }
+        }
+        (eps[at] as number[]).push(add(MATCH, -1, -1, null, e, p));
+      });
+    });
+    this.patterns = patterns;
+    this.root = root;
+    const n = kind.length;
+    this.kind = Uint8Array.from(kind);
+    this.set = Int32Array.from(set);
+    this.next = Int32Array.from(next);
+    this.matchEntry = Int32Array.from(matchEntry);
+    this.matchPattern = Int32Array.from(matchPattern);
+    this.epsStart = new Int32Array(n + 1);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      this.epsStart[i] = total;
+      total += eps[i]?.length ?? 0;
     }
-    return at;
+    this.epsStart[n] = total;
+    this.epsList = new Int32Array(total);
+    for (let i = 0; i < n; i++) {
+      const list = eps[i];
+      if (list) this.epsList.set(list, this.epsStart[i] as number);
+    }
+    this.sets = classSets.table();
+    this.single = Int32Array.from(set, (s) => (s < 0 ? -1 : (classSets.single[s] as number)));
+    const mostPatterns = entries.reduce((most, en) => Math.max(most, en.patterns.length), 0);
+    this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
+    this.stamp = new Int32Array(n);
+    this.stack = new Int32Array(n);
+    this.found = new Int32Array(n);
+    this.seeds = new Int32Array(n);
+    this.current = new Int32Array(n);
+    this.reset();
+  }
+
+  stats(): Omit<AutomatonStats, 'triePatterns' | 'trieNodes'> {
+    return {
+      nfaNodes: this.kind.length,
+      classes: this.k,
+      states: Math.max(this.stateCount - 1, 0),
+      flushes: this.flushes,
+      simulated: this.simulated,
+      simulating: this.simulateLeft > 0,
+      cacheBytes: this.trans.byteLength + this.storedNodes * 8,
+      dfaPatterns: this.patterns,
+    };
+  }
+
+  /** Runs the text (as classes) through the DFA; see the class comment for what it leaves. */
+  run(cls: Uint16Array, n: number, sep: number): void {
+    this.wholeEntry = 0;
+    this.baseEntry = 0;
+    this.wholeAccepting = null;
+    this.baseAccepting = null;
+    if (this.patterns === 0) return;
+    if (this.simulateLeft > 0) {
+      this.simulateLeft--;
+      this.simulated++;
+      this.simulate(cls, n, sep);
+      return;
+    }
+    const w = this.w;
+    const k = this.k;
+    let trans = this.trans;
+    let s = START;
+    for (let i = 0; i < n; i++) {
+      if (i === sep) this.noteBase(s);
+      const c = cls[i] as number;
+      let t = trans[s * w + c] as number;
+      if (t === UNKNOWN) {
+        t = this.step(s, c);
+        trans = this.trans;
+      }
+      s = t;
+      // Nothing can match past the dead state, neither the whole text nor a base longer than what was read.
+      if (s === DEAD) break;
+    }
+    this.charsSinceFlush += n;
+    const we = trans[s * w + k] as number;
+    if (we !== 0) {
+      this.wholeEntry = we;
+      this.wholePattern = trans[s * w + k + 1] as number;
+      this.wholeAccepting = this.acc[s] ?? null;
+    }
+  }
+
+  /** Notes what accepts in state `s`, the state reached at the extension separator. */
+  private noteBase(s: number): void {
+    const acc = this.acc[s] ?? null;
+    if (acc === null) return;
+    this.baseAccepting = acc;
+    this.baseEntry = (acc[0] as number) + 1;
+    this.basePattern = acc[1] as number;
+  }
+
+  /**
+   * The automaton simulated without the cache: the set of live nodes stepped character by character. Each step costs
+   * the number of live nodes, which only entries still able to match contribute to.
+   */
+  private simulate(cls: Uint16Array, n: number, sep: number): void {
+    const current = this.current;
+    let count = this.closureInto(current, [this.root], 1);
+    for (let i = 0; i < n && count > 0; i++) {
+      if (i === sep) {
+        const acc = this.accepting(current, count);
+        if (acc !== null) (this.baseAccepting = acc), (this.baseEntry = (acc[0] as number) + 1), (this.basePattern = acc[1] as number);
+      }
+      const seeds = this.seeds;
+      let ns = 0;
+      const c = cls[i] as number;
+      for (let j = 0; j < count; j++) {
+        const node = current[j] as number;
+        if (this.kind[node] === CHAR && this.accepts(node, c)) seeds[ns++] = this.next[node] as number;
+      }
+      count = this.closureInto(current, seeds, ns);
+    }
+    const acc = count > 0 ? this.accepting(current, count) : null;
+    if (acc !== null) (this.wholeAccepting = acc), (this.wholeEntry = (acc[0] as number) + 1), (this.wholePattern = acc[1] as number);
+  }
+
+  private accepts(node: number, c: number): boolean {
+    const single = this.single[node] as number;
+    return single === c || (single < 0 && this.sets[(this.set[node] as number) * this.k + c] === 1);
+  }
+
+  /** Accepting (entry, pattern) pairs of a node set, by increasing entry; null when none. */
+  private accepting(nodes: Int32Array, count: number): Int32Array | null {
+    let pairs: number[] | null = null;
+    for (let i = 0; i < count; i++) {
+      const node = nodes[i] as number;
+      if (this.kind[node] === MATCH) (pairs ??= []).push(this.matchEntry[node] as number, this.matchPattern[node] as number);
+    }
+    return pairs === null ? null : sortPairs(pairs);
   }
 
   // ---- The DFA cache.
 
   private reset(): void {
     this.ids = new Map();
-    this.sets = [new Int32Array(0)];
+    this.stateSets = [new Int32Array(0)];
     this.acc = [null];
     this.trans = this.table(Math.min(this.maxStates + 1, 64) * this.w);
     this.stateCount = 1;
@@ -489,14 +765,15 @@ class LazyDfa implements AutomatonMatcher {
     const dead = this.intern(new Int32Array(0));
     // The dead state leads to itself on every class.
     this.trans.fill(DEAD, dead * this.w, dead * this.w + this.k);
-    this.intern(this.closure(this.starts, this.starts.length));
+    this.intern(this.closure([this.root], 1));
   }
 
-  /** The sorted set of CHAR and MATCH nodes reachable without reading from `seeds[0..count)`. */
-  private closure(seeds: ArrayLike<number>, count: number): Int32Array {
+  /** Writes into `out` the CHAR and MATCH nodes reachable without reading from `seeds[0..count)`; returns their number. */
+  private closureInto(out: Int32Array, seeds: ArrayLike<number>, count: number): number {
     const stamp = this.stamp;
     const stack = this.stack;
-    const found = this.found;
+    const epsStart = this.epsStart;
+    const epsList = this.epsList;
     const gen = ++this.generation;
     let sp = 0;
     let nf = 0;
@@ -509,32 +786,36 @@ class LazyDfa implements AutomatonMatcher {
     }
     while (sp > 0) {
       const node = stack[--sp] as number;
-      const eps = this.eps[node];
-      if (eps) {
-        for (const e of eps) {
+      if (this.kind[node] === SPLIT) {
+        const end = epsStart[node + 1] as number;
+        for (let j = epsStart[node] as number; j < end; j++) {
+          const e = epsList[j] as number;
           if (stamp[e] !== gen) {
             stamp[e] = gen;
             stack[sp++] = e;
           }
         }
       } else {
-        found[nf++] = node;
+        out[nf++] = node;
       }
     }
-    return found.slice(0, nf).sort();
+    return nf;
   }
 
-  /** Builds the transition of state `s` on class `cls`; UNKNOWN when the cache was full and has been flushed. */
+  /** The sorted set of CHAR and MATCH nodes reachable without reading from `seeds[0..count)`. */
+  private closure(seeds: ArrayLike<number>, count: number): Int32Array {
+    const nf = this.closureInto(this.found, seeds, count);
+    return this.found.slice(0, nf).sort();
+  }
+
+  /** Builds the transition of state `s` on class `cls`; when the cache is full it is flushed and `s` built anew first. */
   private step(s: number, cls: number): number {
-    const set = this.sets[s] as Int32Array;
-    // The seeds get their own array because closure() reuses the scratch buffers; this runs once per cached transition.
-    const seeds = new Int32Array(set.length);
+    let set = this.stateSets[s] as Int32Array;
+    const seeds = this.seeds;
     let ns = 0;
     for (let i = 0; i < set.length; i++) {
       const node = set[i] as number;
-      if (this.kind[node] !== CHAR) continue;
-      const single = this.single[node] as number;
-      if (single === cls || (single < 0 && (this.mask[node] as Uint8Array)[cls] === 1)) seeds[ns++] = this.next[node] as number;
+      if (this.kind[node] === CHAR && this.accepts(node, cls)) seeds[ns++] = this.next[node] as number;
     }
     const target = this.closure(seeds, ns);
     if (target.length === 0) {
@@ -544,17 +825,21 @@ class LazyDfa implements AutomatonMatcher {
     const key = keyOf(target);
     let t = this.ids.get(key);
     if (t === undefined) {
-      if (this.stateCount >= this.maxStates + 1 || this.storedNodes + target.length > this.maxStoredNodes) {
+      if (this.stateCount >= this.maxStates + 1 || this.storedNodes + target.length + set.length > this.maxStoredNodes) {
+        // Flush, then carry on from where the query is: the current state comes back under a new id.
         this.flush();
-        return UNKNOWN;
+        s = this.intern(set);
+        set = new Int32Array(0);
       }
-      t = this.intern(target, key);
+      t = this.ids.get(key) ?? this.intern(target, key);
     }
     this.trans[s * this.w + cls] = t;
     return t;
   }
 
   private intern(set: Int32Array, key: string = keyOf(set)): number {
+    const existing = this.ids.get(key);
+    if (existing !== undefined) return existing;
     const id = this.stateCount++;
     if ((id + 1) * this.w > this.trans.length) {
       const grown = this.table(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.w), (this.maxStates + 1) * this.w));
@@ -562,15 +847,9 @@ class LazyDfa implements AutomatonMatcher {
       this.trans = grown;
     }
     this.ids.set(key, id);
-    this.sets[id] = set;
+    this.stateSets[id] = set;
     this.storedNodes += set.length;
-    // Accepting entries, each with its first accepting pattern, by increasing entry.
-    let pairs: number[] | null = null;
-    for (let i = 0; i < set.length; i++) {
-      const node = set[i] as number;
-      if (this.kind[node] === MATCH) (pairs ??= []).push(this.matchEntry[node] as number, this.matchPattern[node] as number);
-    }
-    const acc = pairs === null ? null : sortPairs(pairs);
+    const acc = this.accepting(set, set.length);
     this.acc[id] = acc;
     if (acc !== null) {
       this.trans[id * this.w + this.k] = (acc[0] as number) + 1;
@@ -585,18 +864,15 @@ class LazyDfa implements AutomatonMatcher {
 
   private flush(): void {
     this.flushes++;
-    // RE2's rule: a cache refilled after fewer than a few characters per state is thrashing, and the DFA costs more than
-    // it saves; after a few such flushes in a row the reference matcher takes over for good.
+    // RE2's rule: a cache refilled after fewer than a few characters per state is thrashing, and building states costs
+    // more than it saves; after a few such flushes in a row, queries are simulated without the cache for a while (longer
+    // each time it happens again), then the cache gets another chance.
     if (this.charsSinceFlush < THRASH_CHARS_PER_STATE * this.stateCount) this.thrashes++;
     else this.thrashes = 0;
     if (this.thrashes >= MAX_THRASHES) {
-      this.disabled = true;
-      this.ids = new Map();
-      this.sets = [];
-      this.acc = [];
-      this.trans = new Int32Array(0);
-      this.stateCount = 0;
-      return;
+      this.thrashes = 0;
+      this.simulateLeft = this.simulatePeriod;
+      this.simulatePeriod = Math.min(this.simulatePeriod * 2, MAX_SIMULATE_QUERIES);
     }
     this.reset();
   }
