@@ -1,39 +1,99 @@
-// The package as npm users receive it: what the tarball holds, and that a separate project can install and import it.
+// The package as npm users receive it: what the tarball holds, that every link of the README (and of the guides it ships)
+// leads to a shipped file, and that a separate project installs it silently and uses it from ESM, TypeScript, CommonJS
+// and the command line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { readBlocks } from './doc-blocks.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string }; scripts: Record<string, string> };
 const npm = (args: string[], cwd: string): string =>
   execFileSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'error' } });
 
+/** The relative link targets of a markdown page (no scheme, not a same-page anchor), without their `#anchor`. */
+function relativeLinks(markdown: string): string[] {
+  // Fenced blocks are code, not links.
+  const text = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
+    .map((m) => m[1] ?? '')
+    .filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'))
+    .map((t) => t.replace(/#.*$/, ''));
+}
+
 describe('npm package', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dialplan-pack-'));
-  // dist/ is already built by `npm test` (pretest); packing skips the prepare script so it does not build twice.
+  // dist/ is already built by `npm test` (pretest); packing skips the prepack script so it does not build twice.
   const [pack] = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as {
     filename: string;
     files: { path: string }[];
   }[];
 
-  it('holds dist/, rules/ (with the schema), README.md and package.json only', () => {
-    const paths = (pack?.files ?? []).map((f) => f.path);
-    expect(paths.filter((p) => !/^(dist\/|rules\/|README\.md$|package\.json$)/.test(p))).toEqual([]);
+  const paths = (pack?.files ?? []).map((f) => f.path);
+
+  it('holds dist/, rules/ (with the schema), the guides, README.md, CHANGELOG.md, LICENSE and package.json only', () => {
+    expect(paths.filter((p) => !/^(dist\/|rules\/|docs\/[\w-]+\.(md|svg)$|bench\/README\.md$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
     expect(paths).toContain('rules/dialplan.schema.json');
     expect(paths).toContain('rules/default.yaml');
     expect(paths).toContain('dist/index.js');
     expect(paths).toContain('dist/index.d.ts');
     expect(paths).toContain('dist/default-plan.json');
+    expect(paths).toContain('LICENSE');
     expect(paths.some((p) => p.endsWith('.map'))).toBe(false);
+    // The guides, not the generated API site.
+    expect(paths).toContain('docs/cli.md');
+    expect(paths.some((p) => p.startsWith('docs/api/'))).toBe(false);
+    expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 the dialplan authors\n/);
+  });
+
+  it('every relative link of README.md, and of the pages it ships, leads to a shipped file (links work on the npm page)', () => {
+    const shipped = new Set(paths);
+    const pages = paths.filter((p) => p.endsWith('.md'));
+    expect(pages).toContain('README.md');
+    const broken: string[] = [];
+    let links = 0;
+    for (const page of pages) {
+      for (const target of relativeLinks(readFileSync(join(ROOT, page), 'utf8'))) {
+        links++;
+        const resolved = posix.normalize(posix.join(posix.dirname(page), target));
+        if (!shipped.has(resolved)) broken.push(`${page} -> ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
+    // README links to the guides, the changelog and the licence: the check above has something to check.
+    expect(relativeLinks(readFileSync(join(ROOT, 'README.md'), 'utf8'))).toEqual(expect.arrayContaining(['docs/index.md', 'docs/cli.md', 'CHANGELOG.md', 'LICENSE']));
+    expect(links).toBeGreaterThan(10);
+  });
+
+  it('has no install-time script (npm warns about those in projects that install it)', () => {
+    const installScripts = ['preinstall', 'install', 'postinstall', 'prepare'].filter((s) => PKG.scripts[s] !== undefined);
+    expect(installScripts).toEqual([]);
+  });
+
+  it('states the Node.js floor of require(esm) in engines and in the README', () => {
+    // require() of an ES module is on by default from Node.js 20.19.0 and 22.12.0 (flagged on 21.x and 22.0-22.11).
+    expect(PKG.engines.node).toBe('^20.19.0 || >=22.12.0');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    expect(readme).toContain(PKG.engines.node);
+    expect(readme).toMatch(/20\.19 or later on 20\.x, 22\.12 or later/);
   });
 
   it('installs into a separate project and imports as ESM, with types and the CLI', { timeout: 180_000 }, () => {
     const app = join(dir, 'app');
     execFileSync('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    npm(['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, pack?.filename ?? '')], app);
+    // At npm's default log level, so that a warning would show; the install prints its one summary line and nothing else.
+    const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(dir, pack?.filename ?? '')], {
+      cwd: app,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'notice' },
+    });
+    expect(install.status, install.stderr).toBe(0);
+    expect(install.stdout + install.stderr).not.toMatch(/warn|ERR/i);
+    expect((install.stdout + install.stderr).trim()).toMatch(/^added \d+ packages? in [\d.]+m?s$/);
     writeFileSync(
       join(app, 'main.js'),
       `import { loadDefaultDialPlan, QueueType, DialPlanError } from 'dialplan';
@@ -61,5 +121,17 @@ export { q };`,
     expect(tsc.stdout + tsc.stderr).toBe('');
     const cli = spawnSync(join(app, 'node_modules', '.bin', 'dialplan'), ['query', '--json', '8004562354'], { encoding: 'utf8' });
     expect(JSON.parse(cli.stdout)).toMatchObject({ displayText: '(Toll Free) 1 (800) 456-2354' });
+    // The README's CommonJS example, as it stands, from CommonJS code (node -e is CommonJS) in the installed project.
+    const blocks = readBlocks('README.md');
+    const cjs = blocks.findIndex((b) => b.info === 'js cjs');
+    expect(blocks[cjs]?.body).toContain("require('dialplan')");
+    expect(blocks[cjs + 1]?.info).toBe('text output');
+    const required = spawnSync(process.execPath, ['-e', blocks[cjs]?.body ?? ''], { cwd: app, encoding: 'utf8' });
+    expect(required.stderr).toBe(''); // no ExperimentalWarning either
+    expect(required.status).toBe(0);
+    expect(required.stdout).toBe(blocks[cjs + 1]?.body);
+    // And a CommonJS file of a CommonJS project sees the same exports as an ES module importer.
+    writeFileSync(join(app, 'main.cjs'), `const d = require('dialplan'); console.log(typeof d.loadDialPlan, typeof d.DialPlanError, d.QueueType.User);`);
+    expect(spawnSync(process.execPath, ['main.cjs'], { cwd: app, encoding: 'utf8' }).stdout).toBe('function function 2\n');
   });
 });
