@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'UNKNOWN_LOCATION'
   // Batch input problems (dialplan batch).
   | 'MALFORMED_CSV'
+  | 'INVALID_ENCODING'
   | 'UNKNOWN_COLUMN'
   // Rule-file problems.
   | 'YAML_SYNTAX'
