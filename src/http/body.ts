@@ -2,9 +2,9 @@
  * Reading a JSON request body with a size limit and a time limit. Both limits exist for hostile clients: a huge body
  * would fill memory, and a body trickled a byte at a time (slow loris) would hold a connection open forever.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { IcwsErrorId } from './respond.js';
-import { ICWS_ERROR_IDS } from './respond.js';
+import { ICWS_ERROR_IDS, sendError } from './respond.js';
 
 /** Limits for {@link readJsonBody}. */
 export interface BodyLimits {
@@ -20,7 +20,28 @@ export type BodyResult =
   | { readonly ok: false; readonly status: number; readonly errorId: IcwsErrorId; readonly message: string };
 
 /**
- * Whether a `Content-Type` header names JSON (`application/json` or any `+json` type), whatever its parameters.
+ * Answers a failed body read. After a 408 or a 413 the rest of the body is not worth reading (it is stalled, or too
+ * large): the response says `Connection: close` and the connection is closed once it is sent, on every route.
+ *
+ * @param req - the request whose body failed
+ * @param res - its response, headers not yet sent
+ * @param failure - the failure from {@link readJsonBody}
+ * @returns nothing; the response is ended
+ * @example
+ * ```ts
+ * const body = await readJsonBody(req, limits);
+ * if (!body.ok) return sendBodyError(req, res, body);
+ * ```
+ */
+export function sendBodyError(req: IncomingMessage, res: ServerResponse, failure: Extract<BodyResult, { ok: false }>): void {
+  const close = failure.status === 413 || failure.status === 408;
+  if (close) res.on('finish', () => req.socket.destroy());
+  sendError(res, failure.status, failure.errorId, failure.message, close ? { Connection: 'close' } : {});
+}
+
+/**
+ * Whether a `Content-Type` header names JSON: `application/json` or any `application/...+json` type (the ICWS clients'
+ * `application/vnd.inin.icws+JSON`), compared case-insensitively, whatever its parameters (`;charset=utf-8`).
  *
  * @param contentType - the header value, if any
  * @returns true for a JSON media type
@@ -37,8 +58,8 @@ export function isJsonContentType(contentType: string | undefined): boolean {
 
 /**
  * Reads and parses the JSON body of a request. Expected failures are values: 413 when the body (or its declared length)
- * exceeds the limit, 408 when it does not arrive in time, 400 when it is missing or not JSON. After a 413 or 408 the
- * request stream is left unread; the caller should close the connection.
+ * exceeds the limit, 408 when it does not arrive in time, 400 when it is missing, not valid UTF-8 or not JSON. After a
+ * 413 or 408 the request stream is left unread; the caller should close the connection ({@link sendBodyError} does).
  *
  * @param req - the request
  * @param limits - size and time limits
@@ -88,8 +109,17 @@ function tooLarge(limit: number): BodyResult {
   return { ok: false, status: 413, errorId: ICWS_ERROR_IDS.entityTooLarge, message: `The request body is larger than ${limit} bytes.` };
 }
 
+// fatal: bytes that are not UTF-8 are refused, not turned into U+FFFD (a query of replacement characters would
+// answer for a number nobody sent). A leading byte order mark is dropped, as JSON readers commonly allow.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function parseBody(bytes: Buffer): BodyResult {
-  const text = bytes.toString('utf8');
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, status: 400, errorId: ICWS_ERROR_IDS.invalidRepresentation, message: 'The request body is not valid UTF-8.' };
+  }
   if (text.trim() === '') {
     return { ok: false, status: 400, errorId: ICWS_ERROR_IDS.invalidRepresentation, message: 'The request body is missing.' };
   }

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DialPlan } from '../plan.js';
-import { isJsonContentType, readJsonBody } from './body.js';
+import { isJsonContentType, readJsonBody, sendBodyError } from './body.js';
 import { ICWS_ERROR_IDS, sendError, sendJson } from './respond.js';
 
 /** What a session check is given: all three come from the request, unverified. */
@@ -64,13 +64,19 @@ export interface QueryDetailsHandler {
 /** The header ICWS sends the CSRF token in (header names are case-insensitive; Node lower-cases them). */
 export const CSRF_HEADER = 'ININ-ICWS-CSRF-Token';
 
-const ROUTE = /^\/icws\/([^/]+)\/phone-numbers\/query-details\/?$/;
+// Case-insensitive like every route of `dialplan serve` (clients write both /icws and /ICWS); the session id keeps its case.
+const ROUTE = /^\/icws\/([^/]+)\/phone-numbers\/query-details\/?$/i;
 const DEFAULT_BODY_LIMIT = 16 * 1024;
+/** The 415 message, shared with the login route. @internal */
+export const UNSUPPORTED_MEDIA_TYPE_MESSAGE =
+  'The request body must be JSON: application/json, application/vnd.inin.icws+JSON or another application/...+json type.';
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /**
  * Creates the query-details endpoint. Answers 200 with exactly the details object; errors are ICWS error bodies
- * `{ errorId, message }` with 400, 401, 404, 405, 408, 410, 413, 415 or 500 (see `docs/icws.md`).
+ * `{ errorId, message }` with 400, 401, 404, 405, 408, 410, 413, 415 or 500 (see `docs/icws.md`). Every body is sent as
+ * `application/vnd.inin.icws+JSON; charset=utf-8`, the media type ICWS clients require. The path is matched
+ * case-insensitively (`/icws/...` and `/ICWS/...`).
  *
  * @param options - plan, session check and limits
  * @returns the request listener
@@ -112,16 +118,10 @@ export function createQueryDetailsHandler(options: QueryDetailsHandlerOptions): 
       return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
     }
     if (!isJsonContentType(req.headers['content-type'])) {
-      return sendError(res, 415, ICWS_ERROR_IDS.unsupportedMediaType, 'The request body must be application/json.');
+      return sendError(res, 415, ICWS_ERROR_IDS.unsupportedMediaType, UNSUPPORTED_MEDIA_TYPE_MESSAGE);
     }
     const body = await readJsonBody(req, limits);
-    if (!body.ok) {
-      // The rest of an oversized or stalled body is not worth reading: answer, then drop the connection.
-      const close = body.status === 413 || body.status === 408;
-      sendError(res, body.status, body.errorId, body.message, close ? { Connection: 'close' } : {});
-      if (close) res.on('finish', () => req.socket.destroy());
-      return;
-    }
+    if (!body.ok) return sendBodyError(req, res, body);
     const value = body.value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return sendError(res, 400, ICWS_ERROR_IDS.invalidRepresentation, 'The request body must be a phoneNumberDetailsQuery object.');
@@ -183,5 +183,5 @@ function compileRoute(route: string): RegExp {
   const parts = pathOf(route)
     .split(/(\{[^}/]*\})/)
     .map((p) => (/^\{[^}/]*\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
-  return new RegExp(`^${parts.join('')}/?$`);
+  return new RegExp(`^${parts.join('')}/?$`, 'i');
 }

@@ -1,6 +1,8 @@
 /**
  * The users file of `dialplan serve`: user names with scrypt password hashes, never the passwords themselves.
- * Format (JSON): `{ "users": { "alice": "scrypt$16384$8$1$<salt b64>$<hash b64>" } }`.
+ * Format (JSON): `{ "users": { "alice": "scrypt$16384$8$1$<salt b64>$<hash b64>" } }`; a user with a display name is an
+ * object instead, `"alice": { "hash": "scrypt$...", "displayName": "Alice Smith" }`. Both forms may be mixed, so files
+ * written before display names existed still load.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -58,11 +60,33 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(key, expected);
 }
 
-/** User names and their encoded password hashes. */
-export type UsersFile = ReadonlyMap<string, string>;
+/** One user of a users file. */
+export interface UserRecord {
+  /** The encoded password hash, from {@link hashPassword}. */
+  readonly hash: string;
+  /** The name the login answer reports as `userDisplayName` (default: the user name). */
+  readonly displayName?: string;
+}
+
+/** User names and their records; a plain string is a hash without a display name (the older form). */
+export type UsersFile = ReadonlyMap<string, UserRecord | string>;
 
 /**
- * Reads a users file. A missing file is an empty set of users.
+ * The record of one user, whichever form the users file gave it in.
+ *
+ * @param entry - a value of a {@link UsersFile}
+ * @returns the hash and, if any, the display name
+ * @example
+ * ```ts
+ * userRecord('scrypt$...'); // { hash: 'scrypt$...' }
+ * ```
+ */
+export function userRecord(entry: UserRecord | string): UserRecord {
+  return typeof entry === 'string' ? { hash: entry } : entry;
+}
+
+/**
+ * Reads a users file. A missing file is an empty set of users (`dialplan serve` checks that the file exists first).
  *
  * @param path - the file
  * @returns the users
@@ -90,30 +114,45 @@ export function readUsersFile(path: string): UsersFile {
   if (typeof users !== 'object' || users === null || Array.isArray(users)) {
     throw new DialPlanError('WRONG_TYPE', `${path} is not a users file (no "users" map).`);
   }
-  const map = new Map<string, string>();
-  for (const [name, hash] of Object.entries(users)) {
-    if (typeof hash !== 'string') throw new DialPlanError('WRONG_TYPE', `${path}: the hash of user "${name}" is not a string.`);
-    map.set(name, hash);
+  const map = new Map<string, UserRecord | string>();
+  for (const [name, entry] of Object.entries(users)) {
+    if (typeof entry === 'string') {
+      map.set(name, entry);
+      continue;
+    }
+    const { hash, displayName } = (entry ?? {}) as { hash?: unknown; displayName?: unknown };
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof hash !== 'string') {
+      throw new DialPlanError('WRONG_TYPE', `${path}: user "${name}" is neither a hash nor an object with a "hash" string.`);
+    }
+    if (displayName !== undefined && typeof displayName !== 'string') {
+      throw new DialPlanError('WRONG_TYPE', `${path}: the displayName of user "${name}" is not a string.`);
+    }
+    map.set(name, displayName === undefined ? { hash } : { hash, displayName });
   }
   return map;
 }
 
 /**
  * Adds or replaces a user in a users file, hashing the password. The file is written to a temporary name and renamed,
- * readable by its owner only.
+ * readable by its owner only. Replacing a user without a new display name keeps the one it had.
  *
  * @param path - the file (created if missing)
  * @param name - the user name
  * @param password - the password; only its hash is stored
+ * @param displayName - optional: the name the login answer reports as `userDisplayName`
  * @returns nothing
  * @example
  * ```ts
- * await addUser('users.json', 'alice', 's3cret');
+ * await addUser('users.json', 'alice', 's3cret', 'Alice Smith');
  * ```
  */
-export async function addUser(path: string, name: string, password: string): Promise<void> {
+export async function addUser(path: string, name: string, password: string, displayName?: string): Promise<void> {
   const users = new Map(readUsersFile(path));
-  users.set(name, await hashPassword(password));
+  const previous = users.get(name);
+  const keep = displayName ?? (previous === undefined ? undefined : userRecord(previous).displayName);
+  const hash = await hashPassword(password);
+  // A user without a display name stays in the older plain-string form, which every version reads.
+  users.set(name, keep === undefined ? hash : { hash, displayName: keep });
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify({ users: Object.fromEntries(users) }, null, 2) + '\n', { mode: 0o600 });
   renameSync(tmp, path);

@@ -22,7 +22,7 @@ export const ICWS_ERROR_IDS = {
   notFound: 'error.request.notFound',
   /** 405: the route exists, not for this method. */
   methodNotAllowed: 'error.request.methodNotAllowed',
-  /** 408: the body did not arrive in time. */
+  /** 408: the body (or the whole request) did not arrive in time. */
   timeout: 'error.request.timeout',
   /** 410: the route was removed from the API. */
   gone: 'error.request.resourceRemoved',
@@ -30,6 +30,8 @@ export const ICWS_ERROR_IDS = {
   entityTooLarge: 'error.request.entityTooLarge',
   /** 415: the body is not declared as JSON. */
   unsupportedMediaType: 'error.request.unsupportedMediaType',
+  /** 429: too many failed logins for this user name or client address; retry after the `Retry-After` seconds. */
+  tooManyRequests: 'error.request.connection.tooManyAttempts',
   /** 500: anything unexpected; the message never carries internal detail. */
   internal: 'error.server.internal',
 } as const;
@@ -43,8 +45,15 @@ export interface IcwsError {
   readonly message: string;
 }
 
-/** The 401 challenge, exactly as ICWS sends it, so clients find where to log in. */
-export const WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/icws/connection"';
+/** The 401 challenge, exactly as the ICWS reference page writes it, so clients find where to log in. */
+export const WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/ICWS/connection"';
+
+/**
+ * The media type of every response body, spelled as the Interaction Center server sends it. The official ICWS
+ * JavaScript SDK parses a response body only when its media type (before `;`, lower-cased) is
+ * `application/vnd.inin.icws+json`: with plain `application/json` its callbacks receive no data.
+ */
+export const ICWS_CONTENT_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8';
 
 /**
  * Writes a JSON response.
@@ -67,7 +76,7 @@ export function sendJson(
 ): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Type', ICWS_CONTENT_TYPE);
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.setHeader('Cache-Control', 'no-store');
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);

@@ -1,24 +1,33 @@
 /**
- * A complete ICWS-style server for `dialplan serve`: login and logout at `/icws/connection`, the query-details
- * endpoint, one log line per request, and timeouts against slow clients.
+ * A complete ICWS-style server for `dialplan serve`: login and logout at `/icws/connection`, the session-less version
+ * and features resources, the query-details endpoint, throttling of failed logins, one log line per request, and
+ * timeouts against slow clients. Every route is matched case-insensitively and every body is
+ * `application/vnd.inin.icws+JSON; charset=utf-8`.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { hostname } from 'node:os';
 import type { DialPlan } from '../plan.js';
-import { readJsonBody } from './body.js';
+import { isJsonContentType, readJsonBody, sendBodyError } from './body.js';
 import type { QueryDetailsHandler } from './handler.js';
-import { CSRF_HEADER, createQueryDetailsHandler, pathOf } from './handler.js';
+import { CSRF_HEADER, createQueryDetailsHandler, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './handler.js';
+import type { LoginLimiter } from './login-limit.js';
+import { createLoginLimiter } from './login-limit.js';
 import type { UsersFile } from './passwords.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { ICWS_ERROR_IDS, sendError, sendJson } from './respond.js';
+import { hashPassword, userRecord, verifyPassword } from './passwords.js';
+import { ICWS_CONTENT_TYPE, ICWS_ERROR_IDS, sendError, sendJson } from './respond.js';
 import type { SessionStore } from './sessions.js';
 import { createSessionStore } from './sessions.js';
+import { ICWS_FEATURES, icwsServerVersion } from './version.js';
 
 /** Options of {@link createIcwsServer}. */
 export interface IcwsServerOptions {
   readonly plan: DialPlan;
   /** The users allowed to log in; a function is asked at each login, so the file can change under a running server. */
   readonly users: UsersFile | (() => UsersFile);
+  /** Reported as `icServer` in the login answer (default: the host name, `os.hostname()`). */
+  readonly serverName?: string;
   /** Idle time after which a session is gone, in milliseconds (default 30 minutes). */
   readonly idleMs?: number;
   /** Largest body, in bytes (default 16 KiB). */
@@ -29,6 +38,12 @@ export interface IcwsServerOptions {
   readonly headersTimeoutMs?: number;
   /** Longest time a whole request may take, in milliseconds (default 30 000). */
   readonly requestTimeoutMs?: number;
+  /** Failed logins allowed per user name and per client address within `loginWindowMs` (default 5). */
+  readonly maxLoginFailures?: number;
+  /** The failed-login window, in milliseconds (default 60 000). */
+  readonly loginWindowMs?: number;
+  /** The clock of sessions and login throttling, for tests (default `Date.now`). */
+  readonly now?: () => number;
   /** Routes answered with 410 Gone (see the handler). */
   readonly removedRoutes?: readonly string[];
   /** Where request lines and failures go (default: nowhere). Never given passwords, tokens or session ids. */
@@ -40,16 +55,21 @@ export interface IcwsServer {
   readonly server: Server;
   readonly handler: QueryDetailsHandler;
   readonly sessions: SessionStore;
+  readonly logins: LoginLimiter;
 }
 
-const CONNECTION = /^\/icws\/connection\/?$/i;
-const SESSION_CONNECTION = /^\/icws\/([^/]+)\/connection\/?$/;
+// The prefix is captured so that the session cookie's Path is spelled as the client spells it (cookie paths are
+// case-sensitive in browsers: a cookie for /icws is not sent to /ICWS/...).
+const CONNECTION = /^(\/icws)\/connection\/?$/i;
+const VERSION = /^\/icws\/connection\/version\/?$/i;
+const FEATURES = /^\/icws\/connection\/features\/?$/i;
+const SESSION_CONNECTION = /^(\/icws)\/([^/]+)\/connection\/?$/i;
 
 /**
  * Creates (does not start) the server of `dialplan serve`.
  *
  * @param options - plan, users, limits and log
- * @returns the server, its handler (for `setPlan`) and its sessions
+ * @returns the server, its handler (for `setPlan`), its sessions and its failed-login record
  * @example
  * ```ts
  * const { server } = createIcwsServer({ plan: loadDefaultDialPlan(), users: readUsersFile('users.json') });
@@ -58,7 +78,14 @@ const SESSION_CONNECTION = /^\/icws\/([^/]+)\/connection\/?$/;
  */
 export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
   const log = options.log ?? ((): void => {});
-  const sessions = createSessionStore(options.idleMs !== undefined ? { idleMs: options.idleMs } : {});
+  const now = options.now ?? Date.now;
+  const sessions = createSessionStore({ now, ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}) });
+  const logins = createLoginLimiter({
+    now,
+    ...(options.maxLoginFailures !== undefined ? { maxFailures: options.maxLoginFailures } : {}),
+    ...(options.loginWindowMs !== undefined ? { windowMs: options.loginWindowMs } : {}),
+  });
+  const serverName = options.serverName ?? hostname();
   const bodyLimits = { limit: options.bodyLimit ?? 16 * 1024, timeoutMs: options.bodyTimeoutMs ?? 10_000 };
   const handler = createQueryDetailsHandler({
     plan: options.plan,
@@ -68,17 +95,32 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     ...(options.removedRoutes ? { removedRoutes: options.removedRoutes } : {}),
     onError: (e) => log(`error: ${(e as Error)?.message ?? String(e)}`),
   });
-  const users = typeof options.users === 'function' ? options.users : (): UsersFile => options.users as UsersFile;
+  const readUsers = typeof options.users === 'function' ? options.users : (): UsersFile => options.users as UsersFile;
+  let lastUsers: UsersFile = new Map();
+  const users = (): UsersFile => {
+    try {
+      lastUsers = readUsers();
+    } catch (e) {
+      // A users file broken while the server runs (a half-written edit) keeps the users it had.
+      log(`cannot read the users file, keeping the previous users: ${(e as Error)?.message ?? String(e)}`);
+    }
+    return lastUsers;
+  };
   // Unknown users are checked against this hash, so a login takes as long whether or not the user exists.
   const dummyHash = hashPassword('not a password');
 
-  const login = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const login = async (req: IncomingMessage, res: ServerResponse, prefix: string): Promise<void> => {
+    // JSON only: a browser cannot post a JSON type cross-site without a CORS preflight, as it can text/plain.
+    if (!isJsonContentType(req.headers['content-type'])) {
+      return sendError(res, 415, ICWS_ERROR_IDS.unsupportedMediaType, UNSUPPORTED_MEDIA_TYPE_MESSAGE);
+    }
     const body = await readJsonBody(req, bodyLimits);
-    if (!body.ok) return sendError(res, body.status, body.errorId, body.message);
+    if (!body.ok) return sendBodyError(req, res, body);
     const v = body.value as Record<string, unknown> | null;
     if (typeof v !== 'object' || v === null || Array.isArray(v)) {
       return sendError(res, 400, ICWS_ERROR_IDS.invalidRepresentation, 'The request body must be a connection object.');
     }
+    // Other keys (__type, applicationName, ...) are what real clients send; they are accepted and ignored.
     const { userID, password } = v;
     if (userID === undefined || password === undefined) {
       return sendError(res, 400, ICWS_ERROR_IDS.missingParameter, 'userID and password are required.');
@@ -86,53 +128,75 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     if (typeof userID !== 'string' || typeof password !== 'string') {
       return sendError(res, 400, ICWS_ERROR_IDS.invalidParameter, 'userID and password must be strings.');
     }
-    const stored = users().get(userID);
-    const ok = await verifyPassword(password, stored ?? (await dummyHash));
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const verdict = logins.check(userID, address);
+    if (!verdict.allowed) {
+      return sendError(res, 429, ICWS_ERROR_IDS.tooManyRequests, 'Too many failed logins; try again later.', {
+        'Retry-After': String(verdict.retryAfterSeconds),
+      });
+    }
+    const entry = users().get(userID);
+    const stored = entry === undefined ? undefined : userRecord(entry);
+    const ok = await verifyPassword(password, stored?.hash ?? (await dummyHash));
     if (!ok || stored === undefined) {
+      logins.fail(userID, address);
       return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
     }
     const s = sessions.create(userID);
     sendJson(
       res,
       201,
-      { sessionId: s.sessionId, csrfToken: s.csrfToken, userID: s.userID },
+      {
+        sessionId: s.sessionId,
+        csrfToken: s.csrfToken,
+        userID: s.userID,
+        userDisplayName: stored.displayName ?? s.userID,
+        icServer: serverName,
+        alternateHostList: [],
+      },
       {
         [CSRF_HEADER]: s.csrfToken,
         'ININ-ICWS-Session-ID': s.sessionId,
-        Location: `/icws/${s.sessionId}/connection`,
-        'Set-Cookie': `${s.cookieName}=${s.cookieValue}; HttpOnly; Path=/icws; SameSite=Strict`,
+        Location: `${prefix}/${s.sessionId}/connection`,
+        'Set-Cookie': `${s.cookieName}=${s.cookieValue}; HttpOnly; Path=${prefix}; SameSite=Strict`,
       },
     );
   };
 
-  const logout = (req: IncomingMessage, res: ServerResponse, sessionId: string): void => {
+  const logout = (req: IncomingMessage, res: ServerResponse, sessionId: string, prefix: string): void => {
     const csrf = req.headers['inin-icws-csrf-token'];
     const cookie = req.headers.cookie;
     const ended =
       typeof csrf === 'string' && cookie !== undefined && sessions.end({ sessionId, csrfToken: csrf, cookie });
     if (!ended) return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
     res.statusCode = 204;
-    res.setHeader('Set-Cookie', `icws_${sessionId}=; HttpOnly; Path=/icws; SameSite=Strict; Max-Age=0`);
+    res.setHeader('Set-Cookie', `icws_${sessionId}=; HttpOnly; Path=${prefix}; SameSite=Strict; Max-Age=0`);
     res.end();
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = pathOf(req.url);
-    if (CONNECTION.test(path)) {
+    const c = CONNECTION.exec(path);
+    if (c) {
       if (req.method !== 'POST') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only POST is allowed here.', { Allow: 'POST' });
-      return login(req, res);
+      return login(req, res, c[1] ?? '/icws');
+    }
+    const isVersion = VERSION.test(path);
+    if (isVersion || FEATURES.test(path)) {
+      if (req.method !== 'GET') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only GET is allowed here.', { Allow: 'GET' });
+      return sendJson(res, 200, isVersion ? icwsServerVersion() : ICWS_FEATURES);
     }
     const m = SESSION_CONNECTION.exec(path);
     if (m) {
       if (req.method !== 'DELETE') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only DELETE is allowed here.', { Allow: 'DELETE' });
       let sessionId: string;
       try {
-        sessionId = decodeURIComponent(m[1] ?? '');
+        sessionId = decodeURIComponent(m[2] ?? '');
       } catch {
         // A malformed escape cannot name a session.
         return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
       }
-      return logout(req, res, sessionId);
+      return logout(req, res, sessionId, m[1] ?? '/icws');
     }
     handler(req, res);
   };
@@ -156,7 +220,28 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       });
     },
   );
-  return { server, handler, sessions };
+  // Node's own answers to requests it refuses before any handler runs (headers or whole request too slow, headers too
+  // large, not HTTP) are ICWS error bodies too, and close the connection.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
+  return { server, handler, sessions, logins };
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (err.code !== 'ECONNRESET' && socket.writable && !inFlight?.headersSent) {
+    const [status, reason, errorId, message] =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', ICWS_ERROR_IDS.timeout, 'The request did not arrive in time.']
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'Request Header Fields Too Large', ICWS_ERROR_IDS.invalidRepresentation, 'The request headers are too large.']
+          : [400, 'Bad Request', ICWS_ERROR_IDS.invalidRepresentation, 'The request is not valid HTTP.'];
+    const body = JSON.stringify({ errorId, message });
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: ${ICWS_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**
@@ -171,6 +256,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
  */
 export function redactPath(path: string): string {
   const m = /^(\/icws\/)([^/]+)(\/.*)?$/i.exec(path);
-  if (!m || m[3] === undefined) return path;
+  // /icws/connection/version and /icws/connection/features carry no session id.
+  if (!m || m[3] === undefined || m[2]?.toLowerCase() === 'connection') return path;
   return `${m[1]}{sessionId}${m[3]}`;
 }

@@ -39,7 +39,7 @@ describe('query-details: 200', () => {
   it('answers the seed example 8004562354 with exactly the details object', async () => {
     const r = await post(url, JSON.stringify({ phoneNumber: '8004562354' }), AUTH);
     expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(r.headers.get('content-type')).toBe('application/vnd.inin.icws+JSON; charset=utf-8');
     const q = plan.query('8004562354');
     expect(q.ok && r.body).toEqual(q.ok ? q.details : null);
     expect(r.body).toMatchObject({
@@ -99,7 +99,7 @@ describe('query-details: errors', () => {
       const r = await post(url, '{"phoneNumber":"6929"}', headers);
       expectError(r, 401, ICWS_ERROR_IDS.authenticationFailure);
       expect(r.headers.get('www-authenticate')).toBe(WWW_AUTHENTICATE);
-      expect(WWW_AUTHENTICATE).toBe('ICWS realm="ICWS" location="/icws/connection"');
+      expect(r.headers.get('www-authenticate')).toBe('ICWS realm="ICWS" location="/ICWS/connection"');
     }
     expectError(await post(`${server.base}/icws/other/phone-numbers/query-details`, '{"phoneNumber":"6929"}', AUTH), 401, ICWS_ERROR_IDS.authenticationFailure);
   });
@@ -142,6 +142,68 @@ describe('query-details: errors', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('query-details: the wire as ICWS clients speak it', () => {
+  const ICWS_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8';
+
+  it('sends every response, 200 and every error, as application/vnd.inin.icws+JSON; charset=utf-8', async () => {
+    const replies = [
+      await post(url, '{"phoneNumber":"6929"}', AUTH), // 200
+      await post(url, '{}', AUTH), // 400
+      await post(url, '{"phoneNumber":"6929"}', {}), // 401
+      await post(`${server.base}/nowhere`, '{}', AUTH), // 404
+      await call(url, { headers: AUTH }), // 405
+      await post(`${server.base}/icws/s1/phone-numbers/query`, '{}', AUTH), // 410
+      await post(url, JSON.stringify({ phoneNumber: '1'.repeat(2000) }), AUTH), // 413
+      await post(url, '{}', { ...AUTH, 'Content-Type': 'text/plain' }), // 415
+      await post(`${server.base}/icws/boom/phone-numbers/query-details`, '{"phoneNumber":"6929"}', AUTH), // 500
+    ];
+    expect(replies.map((r) => r.status)).toEqual([200, 400, 401, 404, 405, 410, 413, 415, 500]);
+    for (const r of replies) expect(r.headers.get('content-type')).toBe(ICWS_TYPE);
+  });
+
+  it('accepts the JSON request types real clients send, case-insensitively, with parameters', async () => {
+    for (const type of [
+      'application/vnd.inin.icws+JSON;charset=utf-8',
+      'application/vnd.inin.icws+json',
+      'APPLICATION/JSON; charset=UTF-8',
+      'application/json',
+      'application/problem+json ; charset=utf-8',
+    ]) {
+      expect((await post(url, '{"phoneNumber":"6929"}', { ...AUTH, 'Content-Type': type })).status, type).toBe(200);
+    }
+    for (const type of ['text/plain', 'application/jsonx', 'text/vnd.inin.icws+json', 'application/x-www-form-urlencoded']) {
+      expectError(await post(url, '{"phoneNumber":"6929"}', { ...AUTH, 'Content-Type': type }), 415, ICWS_ERROR_IDS.unsupportedMediaType);
+    }
+  });
+
+  it('matches the /icws prefix case-insensitively', async () => {
+    for (const path of ['/ICWS/s1/phone-numbers/query-details', '/Icws/s1/phone-numbers/query-details', '/icws/s1/phone-numbers/query-details/']) {
+      const r = await post(`${server.base}${path}`, '{"phoneNumber":"6929"}', AUTH);
+      expect(r.status, path).toBe(200);
+      expect(r.body).toMatchObject({ normalizedText: '/6929' });
+    }
+    // The session id keeps its case: S1 is another session.
+    expectError(await post(`${server.base}/ICWS/S1/phone-numbers/query-details`, '{"phoneNumber":"6929"}', AUTH), 401, ICWS_ERROR_IDS.authenticationFailure);
+    expectError(await post(`${server.base}/ICWS/s1/phone-numbers/query`, '{}', AUTH), 410, ICWS_ERROR_IDS.gone);
+  });
+
+  it('400 invalidRepresentation for a body that is not valid UTF-8, instead of querying U+FFFD', async () => {
+    const bodies = [
+      Buffer.concat([Buffer.from('{"phoneNumber":"69'), Buffer.from([0xff, 0xfe]), Buffer.from('29"}')]),
+      Buffer.concat([Buffer.from('{"phoneNumber":"'), Buffer.from([0xc3]), Buffer.from('"}')]), // truncated sequence
+      Buffer.concat([Buffer.from('{"phoneNumber":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]), // lone surrogate
+    ];
+    for (const body of bodies) {
+      const r = await call(url, { method: 'POST', body, headers: { ...AUTH, 'Content-Type': 'application/json' } });
+      expectError(r, 400, ICWS_ERROR_IDS.invalidRepresentation);
+      expect((r.body as { message: string }).message).toMatch(/UTF-8/);
+    }
+    // Valid UTF-8 beyond ASCII (and a byte order mark) is still read.
+    const ok = await call(url, { method: 'POST', body: Buffer.from('\uFEFF{"phoneNumber":"６９２９"}', 'utf8'), headers: { ...AUTH, 'Content-Type': 'application/json' } });
+    expect(ok.status).toBe(200);
   });
 });
 
@@ -195,6 +257,8 @@ describe('query-details: plan swap and slow clients', () => {
       setTimeout(() => reject(new Error('not closed by the server')), 5000).unref();
     });
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
+    expect(reply).toMatch(/\r\nConnection: close\r\n/i);
+    expect(reply).toMatch(/\r\nContent-Type: application\/vnd\.inin\.icws\+JSON; charset=utf-8\r\n/);
     expect(reply).toContain(ICWS_ERROR_IDS.timeout);
     expect(Date.now() - started).toBeLessThan(2000);
   });

@@ -1,0 +1,109 @@
+/**
+ * Failed-login throttling for `dialplan serve`: after `maxFailures` failed logins for one user name, or from one client
+ * address, within `windowMs`, further attempts are refused (429) until the oldest of those failures leaves the window.
+ * Successful logins are never delayed and do not count.
+ */
+
+/** Options of {@link createLoginLimiter}. */
+export interface LoginLimiterOptions {
+  /** Failed logins allowed per user name and per client address within the window (default 5). */
+  readonly maxFailures?: number;
+  /** The window, in milliseconds (default 60 000). */
+  readonly windowMs?: number;
+  /** Most user names and addresses tracked at once (default 100 000); the oldest are forgotten past it. */
+  readonly maxKeys?: number;
+  /** The clock, for tests (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+/** Whether an attempt may go on, or how long to wait. */
+export type LoginVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+
+/** The failed-login record of one server. */
+export interface LoginLimiter {
+  /**
+   * Whether a login for this user from this address may be checked now.
+   *
+   * @param userID - the user name of the attempt
+   * @param address - the client address
+   */
+  check(userID: string, address: string): LoginVerdict;
+  /**
+   * Records a failed login (wrong user name or password).
+   *
+   * @param userID - the user name of the attempt
+   * @param address - the client address
+   */
+  fail(userID: string, address: string): void;
+  /** How many user names and addresses have failures in the window. */
+  readonly size: number;
+}
+
+/**
+ * Creates an empty failed-login record.
+ *
+ * @param options - limits and clock
+ * @returns the limiter
+ * @example
+ * ```ts
+ * const limiter = createLoginLimiter({ maxFailures: 5, windowMs: 60_000 });
+ * if (!limiter.check('alice', '127.0.0.1').allowed) // answer 429
+ * ```
+ */
+export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimiter {
+  const max = options.maxFailures ?? 5;
+  const windowMs = options.windowMs ?? 60_000;
+  const maxKeys = options.maxKeys ?? 100_000;
+  const now = options.now ?? Date.now;
+  // Times of the failures still in the window, oldest first, by key. User names and addresses live in one map under
+  // distinct prefixes, so a user named like an address is not confused with it.
+  const failures = new Map<string, number[]>();
+
+  const recent = (key: string, t: number): number[] => {
+    const times = failures.get(key);
+    if (!times) return [];
+    while (times.length > 0 && t - (times[0] ?? 0) >= windowMs) times.shift();
+    if (times.length === 0) failures.delete(key);
+    return times;
+  };
+
+  const sweep = (t: number): void => {
+    for (const key of failures.keys()) recent(key, t);
+    // Still too many (a spray of user names): forget the keys first seen longest ago; the map keeps insertion order.
+    for (const key of failures.keys()) {
+      if (failures.size <= maxKeys) break;
+      failures.delete(key);
+    }
+  };
+
+  const keys = (userID: string, address: string): readonly string[] => [`u:${userID}`, `a:${address}`];
+
+  return {
+    check(userID, address) {
+      const t = now();
+      let wait = 0;
+      for (const key of keys(userID, address)) {
+        const times = recent(key, t);
+        // Blocked while max failures are in the window: until the oldest of the last max leaves it.
+        if (times.length >= max) wait = Math.max(wait, (times[times.length - max] ?? t) + windowMs - t);
+      }
+      return wait > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(wait / 1000)) } : { allowed: true };
+    },
+    fail(userID, address) {
+      const t = now();
+      for (const key of keys(userID, address)) {
+        const times = recent(key, t);
+        times.push(t);
+        // Only the last max failures decide anything: older ones need not be kept (bounded memory per key).
+        if (times.length > max) times.shift();
+        failures.delete(key); // re-inserted last: the map stays ordered by latest failure
+        failures.set(key, times);
+      }
+      if (failures.size > maxKeys) sweep(t);
+    },
+    get size() {
+      sweep(now());
+      return failures.size;
+    },
+  };
+}
