@@ -1,0 +1,169 @@
+// End to end, as the official ICWS JavaScript SDK speaks: `dialplan serve` (the built CLI) in a child process on
+// loopback; login with the SDK's headers and body, the session and CSRF headers of the 201 read back, the CSRF header
+// and the cookie sent with every later request, query-details, logout. Responses are read the way the SDK reads them:
+// a body is parsed only when its media type (before ';', lower-cased) is application/vnd.inin.icws+json, and the
+// phoneNumberDetails fields are checked against the SDK data contract's JSON types.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'dialplan-sdk-'));
+const users = join(dir, 'users.json');
+
+// What the SDK sets on every request.
+const SDK_HEADERS = {
+  Accept: 'application/vnd.inin.icws+JSON',
+  'Content-Type': 'application/vnd.inin.icws+JSON;charset=utf-8',
+  'Accept-Language': 'en-us',
+};
+const SDK_MEDIA_TYPE = 'application/vnd.inin.icws+json';
+
+/** The phoneNumberDetails data contract: each field and its JSON type. */
+const PHONE_NUMBER_DETAILS_CONTRACT = {
+  rawText: 'string',
+  normalizedText: 'string',
+  displayText: 'string',
+  editBase: 'string',
+  extension: 'string',
+  defaultClassification: 'string',
+  classifications: 'string[]',
+  internal: 'boolean',
+  queueType: 'integer',
+  queueName: 'string',
+  voicemailCapable: 'boolean',
+  dialCapable: 'boolean',
+  autoDialExtension: 'boolean',
+} as const;
+
+let child: ChildProcessWithoutNullStreams;
+let stderr = '';
+let base = '';
+
+beforeAll(async () => {
+  const add = spawnSync(process.execPath, [CLI, 'serve', '--sessions', users, '--add-user', 'u', '--display-name', 'U. Ser'], {
+    encoding: 'utf8',
+    env: { ...process.env, DIALPLAN_PASSWORD: 'p' },
+  });
+  expect(add.status).toBe(0);
+  child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--sessions', users, '--server-name', 'ic1.example']);
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  for (let i = 0; i < 100 && !/listening on/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+  base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1] ?? '';
+  expect(base).not.toBe('');
+});
+afterAll(() => {
+  child.kill('SIGTERM');
+});
+
+interface SdkReply {
+  readonly status: number;
+  readonly headers: Headers;
+  /** What the SDK hands its callback: the parsed body, or undefined when the media type is not ICWS's. */
+  readonly data: unknown;
+}
+
+/** One request the way the SDK sends it and reads the answer. */
+async function sdkRequest(method: string, path: string, payload?: unknown, session?: { csrf: string; cookie: string }): Promise<SdkReply> {
+  const headers: Record<string, string> = { ...SDK_HEADERS };
+  if (session) {
+    headers['ININ-ICWS-CSRF-Token'] = session.csrf;
+    headers['Cookie'] = session.cookie;
+  }
+  const r = await fetch(`${base}/icws${path}`, { method, headers, ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) });
+  const text = await r.text();
+  const mediaType = (r.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  return { status: r.status, headers: r.headers, data: mediaType === SDK_MEDIA_TYPE && text !== '' ? JSON.parse(text) : undefined };
+}
+
+function typeOf(v: unknown): string {
+  if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? 'string[]' : 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return v === null ? 'null' : typeof v;
+}
+
+describe('an ICWS SDK client against dialplan serve', () => {
+  it('logs in, queries and logs out exactly as the SDK does', async () => {
+    // Connection: the SDK's login body, with its __type and applicationName.
+    const login = await sdkRequest('POST', '/connection', {
+      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
+      applicationName: 'My App',
+      userID: 'u',
+      password: 'p',
+    });
+    expect(login.status).toBe(201);
+    const sessionId = login.headers.get('ININ-ICWS-Session-ID') ?? '';
+    const csrf = login.headers.get('ININ-ICWS-CSRF-Token') ?? '';
+    expect(sessionId).not.toBe('');
+    expect(csrf).not.toBe('');
+    expect(login.data).toEqual({
+      sessionId,
+      csrfToken: csrf,
+      userID: 'u',
+      userDisplayName: 'U. Ser',
+      icServer: 'ic1.example',
+      alternateHostList: [],
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(new RegExp(`^icws_${sessionId}=.+`));
+    const session = { csrf, cookie };
+
+    // query-details, with the seed's two examples: every field of the contract, of its JSON type, and nothing else.
+    for (const phoneNumber of ['8004562354', '6929']) {
+      const q = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber }, session);
+      expect(q.status).toBe(200);
+      const details = q.data as Record<string, unknown>;
+      expect(details).toBeDefined();
+      expect(Object.keys(details).sort()).toEqual(Object.keys(PHONE_NUMBER_DETAILS_CONTRACT).sort());
+      for (const [field, type] of Object.entries(PHONE_NUMBER_DETAILS_CONTRACT)) expect(typeOf(details[field]), field).toBe(type);
+      expect(details['rawText']).toBe(phoneNumber);
+    }
+    const ext = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session);
+    expect(ext.data).toMatchObject({ normalizedText: '/6929', queueName: 'User Queue:jdoe', queueType: 2 });
+
+    // The CSRF header is required together with the cookie: either alone is a 401 with the ICWS challenge and an
+    // error body the SDK can read.
+    for (const partial of [{ csrf, cookie: '' }, { csrf: '', cookie }]) {
+      const headers: Record<string, string> = { ...SDK_HEADERS };
+      if (partial.csrf) headers['ININ-ICWS-CSRF-Token'] = partial.csrf;
+      if (partial.cookie) headers['Cookie'] = partial.cookie;
+      const r = await fetch(`${base}/icws/${sessionId}/phone-numbers/query-details`, { method: 'POST', headers, body: '{"phoneNumber":"6929"}' });
+      expect(r.status).toBe(401);
+      expect(r.headers.get('www-authenticate')).toBe('ICWS realm="ICWS" location="/ICWS/connection"');
+      expect((r.headers.get('content-type') ?? '').split(';')[0]?.toLowerCase()).toBe(SDK_MEDIA_TYPE);
+      expect(await r.json()).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
+    }
+
+    // An error the SDK reads: the ICWS error representation.
+    const bad = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, {}, session);
+    expect(bad.status).toBe(400);
+    expect(bad.data).toEqual({ errorId: 'error.request.missingParameter', message: expect.any(String) });
+
+    // Logout, then the session is gone.
+    const out = await sdkRequest('DELETE', `/${sessionId}/connection`, undefined, session);
+    expect(out.status).toBe(204);
+    const after = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session);
+    expect(after.status).toBe(401);
+    expect(after.data).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
+  });
+
+  it('answers version and features without a session', async () => {
+    const features = await sdkRequest('GET', '/connection/features');
+    expect(features.status).toBe(200);
+    expect(features.data).toEqual({
+      featureInfoList: [
+        { featureId: 'connection', version: 1 },
+        { featureId: 'phone-numbers', version: 2 },
+      ],
+    });
+    const version = await sdkRequest('GET', '/connection/version');
+    expect(version.status).toBe(200);
+    const v = version.data as Record<string, unknown>;
+    for (const key of ['majorVersion', 'minorVersion', 'su']) expect(Number.isInteger(v[key]), key).toBe(true);
+    expect(typeof v['productId']).toBe('string');
+    expect(typeof v['productReleaseDisplayString']).toBe('string');
+  });
+});

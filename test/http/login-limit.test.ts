@@ -1,0 +1,56 @@
+// Failed-login throttling with an injected clock: 5 failures per user name or per address within a minute, then refusals
+// until the window passes; successes never count.
+import { describe, expect, it } from 'vitest';
+import { createLoginLimiter } from '../../src/http/login-limit.js';
+
+describe('createLoginLimiter', () => {
+  it('refuses a user name after 5 failures within the window, until the oldest leaves it', () => {
+    let t = 1_000_000;
+    const limiter = createLoginLimiter({ now: () => t });
+    for (let i = 0; i < 5; i++) {
+      expect(limiter.check('alice', `10.0.0.${i}`)).toEqual({ allowed: true });
+      limiter.fail('alice', `10.0.0.${i}`);
+      t += 1000;
+    }
+    // Failures at 0 s .. 4 s; now 5 s: blocked until 60 s, 55 s from now.
+    expect(limiter.check('alice', '10.0.0.99')).toEqual({ allowed: false, retryAfterSeconds: 55 });
+    expect(limiter.check('bob', '10.0.0.99')).toEqual({ allowed: true });
+    t += 54_999;
+    expect(limiter.check('alice', '10.0.0.99')).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    t += 1;
+    // The first failure left the window: four remain, one more attempt may be checked.
+    expect(limiter.check('alice', '10.0.0.99')).toEqual({ allowed: true });
+    limiter.fail('alice', '10.0.0.99');
+    expect(limiter.check('alice', '10.0.0.98').allowed).toBe(false);
+  });
+
+  it('refuses an address after 5 failures whatever the user names', () => {
+    let t = 0;
+    const limiter = createLoginLimiter({ now: () => t });
+    for (let i = 0; i < 5; i++) limiter.fail(`user${i}`, '192.0.2.1');
+    expect(limiter.check('someone-else', '192.0.2.1')).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(limiter.check('someone-else', '192.0.2.2')).toEqual({ allowed: true });
+    t = 60_000;
+    expect(limiter.check('someone-else', '192.0.2.1')).toEqual({ allowed: true });
+  });
+
+  it('does not confuse a user name with an address, and honours custom limits', () => {
+    const limiter = createLoginLimiter({ maxFailures: 2, windowMs: 10_000, now: () => 0 });
+    limiter.fail('192.0.2.7', 'a');
+    limiter.fail('192.0.2.7', 'b');
+    expect(limiter.check('x', '192.0.2.7').allowed).toBe(true);
+    expect(limiter.check('192.0.2.7', 'c')).toEqual({ allowed: false, retryAfterSeconds: 10 });
+  });
+
+  it('keeps bounded memory under a spray of user names', () => {
+    let t = 0;
+    const limiter = createLoginLimiter({ maxKeys: 100, now: () => t });
+    for (let i = 0; i < 10_000; i++) {
+      limiter.fail(`user${i}`, `198.51.100.${i % 250}`);
+      t += 1;
+    }
+    expect(limiter.size).toBeLessThanOrEqual(100);
+    t += 60_000;
+    expect(limiter.size).toBe(0);
+  });
+});
