@@ -38,6 +38,9 @@ export type ErrorCode =
   | 'BAD_EXTENSION'
   | 'INVALID_PLAN'
   | 'FILE_NOT_FOUND'
+  // Hostile rule files: over a limit, an alias that never ends (bytes that are not UTF-8 are INVALID_ENCODING).
+  | 'TOO_LARGE'
+  | 'RECURSIVE_ALIAS'
   // dialplan init.
   | 'UNKNOWN_COUNTRY'
   // Lint findings (dialplan lint).

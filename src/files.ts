@@ -1,11 +1,12 @@
 /**
  * Reading rule files from disk (Node.js only; the rest of the engine is pure).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Problem } from './errors.js';
 import { DialPlanError, invalidPlanError } from './errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
+import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 import type { DialPlan } from './plan.js';
 
 /**
@@ -19,7 +20,9 @@ import type { DialPlan } from './plan.js';
 export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../rules/default.yaml', import.meta.url));
 
 /**
- * Loads a rule file from disk without throwing: an unreadable file is a `FILE_NOT_FOUND` problem.
+ * Loads a rule file from disk without throwing: an unreadable file is a `FILE_NOT_FOUND` problem, a file over
+ * `options.maxFileBytes` (16 MiB by default) a `TOO_LARGE` one (it is not read past the limit), and bytes that are not
+ * UTF-8 an `INVALID_ENCODING` one at the line and column of the first such byte.
  *
  * @param path - the rule file
  * @param options - loader options; `file` defaults to `path`
@@ -30,9 +33,12 @@ export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../rules/defaul
  * ```
  */
 export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): LoadResult {
+  const file = options.file ?? path;
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const read = readRuleFile(path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, file);
+    if (typeof read !== 'string') return { ok: false, problems: [read] };
+    text = read;
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
     return {
@@ -41,6 +47,99 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
     };
   }
   return safeLoadDialPlan(text, { file: path, ...options });
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * Reads a rule file as UTF-8 text, or the problem that stops it: more than `max` bytes (read no further than that, so
+ * that a huge file or an endless device costs nothing), or bytes that are not UTF-8. Throws what the file system throws.
+ */
+function readRuleFile(path: string, max: number, file: string): string | Problem {
+  const fd = openSync(path, 'r');
+  let bytes: Buffer;
+  try {
+    const size = fstatSync(fd).size;
+    if (size > max) return fileTooLarge(size, max, { file });
+    // The size is a hint only: pipes and devices report 0, and a file may grow while it is read.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, max + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+      total += n;
+      if (total > max) return fileTooLarge(total, max, { file });
+    }
+    bytes = Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return notUtf8(bytes, file);
+  }
+}
+
+/** The problem of a file that is not UTF-8: where its first invalid byte is, counting columns as the YAML parser does. */
+function notUtf8(bytes: Buffer, file: string): Problem {
+  const bad = firstInvalidUtf8(bytes);
+  const lineStart = bytes.lastIndexOf(0x0a, bad - 1) + 1;
+  let line = 1;
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i < lineStart; i = bytes.indexOf(0x0a, i + 1)) line++;
+  let lineEnd = bytes.indexOf(0x0a, bad);
+  if (lineEnd < 0) lineEnd = bytes.length;
+  // Columns count UTF-16 units of the text before the byte, as for every other problem; a BOM is not text.
+  const bom = lineStart === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const before = new TextDecoder('utf-8').decode(bytes.subarray(lineStart + bom, bad));
+  const column = before.length + 1;
+  const shown = new TextDecoder('utf-8').decode(bytes.subarray(lineStart + bom, lineEnd)).replace(/\r$/, '');
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const gutter = String(line).length;
+  return {
+    code: 'INVALID_ENCODING',
+    severity: 'error',
+    message: `Byte 0x${(bytes[bad] ?? 0).toString(16).toUpperCase().padStart(2, '0')} is not UTF-8${utf16 ? ' (the file looks like UTF-16)' : ''}: save the rule file as UTF-8.`,
+    path: [],
+    file,
+    line,
+    column,
+    excerpt: `${String(line).padStart(gutter + 2)} | ${shown.length > 120 ? `${shown.slice(0, 120)}…` : shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(column - 1)}^`,
+  };
+}
+
+/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const x = b[i + k];
+      // The lead byte is what is wrong when the sequence is cut short.
+      if (x === undefined || x < (k === 1 ? lo : 0x80) || x > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return b.length;
 }
 
 /**

@@ -49,6 +49,7 @@ export { safeLoadDialPlan } from './load.js';
 export { compileDialPlan } from './load.js';
 export { safeCompileDialPlan } from './load.js';
 export type { LoadOptions } from './load.js';
+export { DEFAULT_MAX_FILE_BYTES } from './load.js';
 export type { LoadResult } from './load.js';
 export { loadDialPlanFile } from './files.js';
 export { safeLoadDialPlanFile } from './files.js';

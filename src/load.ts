@@ -2,10 +2,10 @@
  * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
  */
 import { createRequire } from 'node:module';
-import type { Node, Range, Scalar } from 'yaml';
+import type { CST, Node, Range, Scalar } from 'yaml';
 import type { Locate, MatcherFactory } from './compile.js';
 import { compileRules, toProblems } from './compile.js';
-import type { Problem } from './errors.js';
+import type { ErrorCode, Problem } from './errors.js';
 import type { SourcePosition } from './explain.js';
 import { invalidPlanError } from './errors.js';
 import type { DialPlan } from './plan.js';
@@ -17,6 +17,11 @@ export interface LoadOptions {
   /** The file name to show in problems. */
   readonly file?: string;
   /**
+   * The largest rule file accepted, in bytes of UTF-8 ({@link DEFAULT_MAX_FILE_BYTES}, 16 MiB, unless given); a larger
+   * one is a `TOO_LARGE` problem, and a file on disk is not read past the limit.
+   */
+  readonly maxFileBytes?: number;
+  /**
    * Builds each table's matcher; the default is the engine's. For differential tests and benchmarks; not a stable API.
    * @internal
    */
@@ -27,6 +32,32 @@ export interface LoadOptions {
 export type LoadResult =
   | { readonly ok: true; readonly plan: DialPlan; readonly warnings: readonly Problem[] }
   | { readonly ok: false; readonly problems: readonly Problem[] };
+
+/**
+ * The default largest rule file, 16 MiB: a plan of 100 000 entries takes a few MiB.
+ *
+ * @example
+ * ```ts
+ * safeLoadDialPlan(text, { maxFileBytes: 4 * DEFAULT_MAX_FILE_BYTES });
+ * ```
+ */
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * How deeply maps and lists may nest in a rule file. A plan needs five levels; the YAML composer recurses once per level,
+ * so without a limit a few thousand `[` overflow the stack.
+ */
+export const MAX_NESTING_DEPTH = 64;
+
+/**
+ * How many nodes aliases may add to a document in all: this many, or as many as the file writes itself when that is more.
+ * A 459-byte file of nested aliases otherwise expands to hundreds of millions of nodes; a plan without aliases is never
+ * affected, and one whose aliases repeat small parts rarely comes near.
+ */
+export const MAX_ALIAS_NODES = 100_000;
+
+/** How many YAML syntax errors of one file are reported. */
+const MAX_SYNTAX_PROBLEMS = 100;
 
 // `yaml` is loaded on first use, not at import: a server that only queries the bundled plan (read from its build-time
 // snapshot) never pays for it, which is most of the cold start. The CommonJS build is the same library.
@@ -53,35 +84,61 @@ interface NodeInfo {
  * ```
  */
 export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): LoadResult {
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const withFile = options.file !== undefined ? { file: options.file } : {};
+  try {
+    return loadText(yamlText, options);
+  } catch (e) {
+    return failed([unexpected(e, { ...withFile, line: 1, column: 1 })]);
+  }
+}
+
+function loadText(yamlText: string, options: LoadOptions): LoadResult {
+  const withFile = options.file !== undefined ? { file: options.file } : {};
+  if (typeof yamlText !== 'string') {
+    const message = `The rule file's text must be a string, not ${yamlText === null ? 'null' : typeof yamlText}.`;
+    return failed([{ code: 'WRONG_TYPE', severity: 'error', message, path: [], ...withFile, line: 1, column: 1 }]);
+  }
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // A UTF-16 unit is one to three bytes of UTF-8: count the bytes only when the length alone does not decide.
+  const bytes = yamlText.length * 3 <= max ? 0 : utf8Length(yamlText);
+  if (bytes > max) return failed([fileTooLarge(bytes, max, withFile)]);
+
+  const parsed = parseYaml(yamlText);
   const lines = yamlText.split(/\r?\n|\r/);
-  const file = options.file;
   const at = (offset: number): Pick<Problem, 'line' | 'column' | 'excerpt'> => {
-    const { line, col } = lineCounter.linePos(offset);
+    const { line, col } = parsed.lineCounter.linePos(offset);
     const l = Math.max(line, 1);
     return { line: l, column: col, excerpt: excerpt(lines[l - 1] ?? '', l, col) };
   };
-  const withFile = file !== undefined ? { file } : {};
+  const problem = (code: ErrorCode, message: string, offset: number): Problem => ({
+    code,
+    severity: 'error',
+    message,
+    path: [],
+    ...withFile,
+    ...at(offset),
+  });
+  if (!parsed.ok) return failed([problem(parsed.code, parsed.message, parsed.offset)]);
+  const { doc } = parsed;
 
   if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      problems: doc.errors.map((e) => ({
-        code: 'YAML_SYNTAX' as const,
-        severity: 'error' as const,
-        // The parser's own "at line L, column C" is dropped: the problem carries the position.
-        message: (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
-        path: [],
-        ...withFile,
-        ...at(openingOf(doc, e.code, e.pos[0])),
-      })),
-    };
+    // The parser's own "at line L, column C" is dropped: the problem carries the position. A file of junk can hold tens
+    // of thousands of errors; the first ones say all there is to say.
+    return failed(
+      doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) =>
+        problem('YAML_SYNTAX', (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''), openingOf(doc, e.code, e.pos[0])),
+      ),
+    );
   }
 
   const nodes = new Map<string, NodeInfo>();
-  const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, nodes, doc);
+  let value: unknown;
+  try {
+    value = documentValue(doc, yamlText, nodes, parsed.written);
+  } catch (e) {
+    if (e instanceof Stop) return failed([problem(e.code, e.message, e.offset)]);
+    throw e;
+  }
   const locate: Locate = (p) => ({ ...withFile, ...at(offsetOf(p, nodes, yamlText)) });
   return finish(compileRules(value, options.matcher), locate);
 }
@@ -109,15 +166,19 @@ export interface RuleFileSnapshot {
  * @returns the snapshot, or undefined when the text is not valid YAML
  */
 export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapshot | undefined {
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) return undefined;
+  const parsed = parseYaml(yamlText);
+  if (!parsed.ok || parsed.doc.errors.length > 0) return undefined;
   const nodes = new Map<string, NodeInfo>();
-  const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, nodes, doc);
+  let value: unknown;
+  try {
+    value = documentValue(parsed.doc, yamlText, nodes, parsed.written);
+  } catch (e) {
+    if (e instanceof Stop) return undefined;
+    throw e;
+  }
   const positions: Record<string, readonly [number, number]> = {};
   for (const [key, info] of nodes) {
-    const { line, col } = lineCounter.linePos(info.node.range?.[0] ?? 0);
+    const { line, col } = parsed.lineCounter.linePos(info.node.range?.[0] ?? 0);
     positions[key] = [Math.max(line, 1), col];
   }
   return { source: yamlText, file, value, positions };
@@ -178,7 +239,12 @@ export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialP
  */
 export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
   const withFile = options.file !== undefined ? { file: options.file } : {};
-  return finish(compileRules(rules, options.matcher), () => withFile);
+  try {
+    return finish(compileRules(rules, options.matcher), () => withFile);
+  } catch (e) {
+    // A getter that throws, a Proxy: objects built in code can fail in ways a parsed file cannot.
+    return failed([unexpected(e, withFile)]);
+  }
 }
 
 /**
@@ -224,31 +290,226 @@ function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
 }
 
+/** A failed load. */
+function failed(problems: Problem[]): LoadResult {
+  return { ok: false, problems: sortProblems(problems) };
+}
+
+/**
+ * The problem for a failure the loader did not foresee: the `safe*` loaders return every failure as a problem, never
+ * throw, so a bug (or an object that throws when read) still reaches the user as a problem rather than a crash.
+ */
+function unexpected(e: unknown, where: Pick<Problem, 'file' | 'line' | 'column'>): Problem {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: 'INVALID_PLAN', severity: 'error', message: `The plan could not be loaded (${what.slice(0, 200)}).`, path: [], ...where };
+}
+
+/**
+ * The problem of a rule file over the size limit.
+ * @internal
+ *
+ * @param bytes - its size in bytes (or a lower bound: more than `max`)
+ * @param max - the limit
+ * @param where - the file name, if any
+ * @returns a `TOO_LARGE` problem at line 1, column 1
+ */
+export function fileTooLarge(bytes: number, max: number, where: { readonly file?: string }): Problem {
+  return {
+    code: 'TOO_LARGE',
+    severity: 'error',
+    message: `The rule file has ${bytes > max + 1 ? bytes : `more than ${max}`} bytes; the limit is ${max} (maxFileBytes).`,
+    path: [],
+    ...where,
+    line: 1,
+    column: 1,
+  };
+}
+
+/** The length of a string in UTF-8 bytes (a lone surrogate is written as U+FFFD, three bytes). */
+function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+type Parsed =
+  | { readonly ok: true; readonly doc: YamlDocument; readonly lineCounter: InstanceType<YamlLib['LineCounter']>; readonly written: number }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly offset: number; readonly lineCounter: InstanceType<YamlLib['LineCounter']> };
+
+/**
+ * Parses YAML text into one document, as `parseDocument` does, but feeds the parser one token at a time to stop it as soon
+ * as maps and lists nest too deeply (the parser takes microseconds per level and the composer recurses once per level,
+ * so 16 MiB of `[` would take a minute, or overflow the stack). Also counts the scalars and flow collections the file
+ * writes, which sizes the alias budget.
+ */
+function parseYaml(text: string): Parsed {
+  const { Composer, Lexer, LineCounter, Parser, YAMLParseError } = yaml();
+  const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
+  lineCounter.addNewLine(0);
+  const tokens: CST.Token[] = [];
+  let written = 0;
+  let scalarNext = false;
+  for (const lexeme of new Lexer().lex(text)) {
+    // The lexer marks a plain or block scalar with \x1f before its text, which may look like anything.
+    if (scalarNext) scalarNext = false;
+    else if (lexeme === '\x1f') {
+      scalarNext = true;
+      written++;
+    } else if (lexeme === '[' || lexeme === '{' || lexeme[0] === '"' || lexeme[0] === "'") written++;
+    for (const token of parser.next(lexeme)) tokens.push(token);
+    // The parser's stack holds the document, then each open collection (and the node being read).
+    if (parser.stack.length > MAX_NESTING_DEPTH + 2) {
+      const message = `Maps and lists nest more than ${MAX_NESTING_DEPTH} levels deep here; a rule file needs five.`;
+      return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
+    }
+  }
+  for (const token of parser.end()) tokens.push(token);
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  let doc: YamlDocument | undefined;
+  // Each syntax error is an Error object, and capturing its stack was most of the time spent on a file of junk (60 000
+  // errors in 100 kB): only the position and message are used.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const d of composer.compose(tokens, true, text.length)) {
+      if (doc === undefined) doc = d;
+      else {
+        doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; a rule file is one.'));
+        break;
+      }
+    }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+  // compose(..., true) always yields a document, an empty one for empty text.
+  return { ok: true, doc: doc as YamlDocument, lineCounter, written };
+}
+
+/** Stops converting a document at a problem that leaves nothing sensible to check: an alias that never ends, or too many. */
+class Stop {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+
+/** The state of one conversion of a document to values. */
+interface Walk {
+  readonly text: string;
+  readonly nodes: Map<string, NodeInfo>;
+  /** Anchors defined so far, in document order (a later `&a` replaces an earlier one for the aliases after it). */
+  readonly anchors: Map<string, Node>;
+  /** The collections being converted: an alias to one of them would contain itself. */
+  readonly open: Set<Node>;
+  /** How many nodes aliases may still add. */
+  budget: number;
+  /** Where the outermost alias being expanded is, if any. */
+  alias: number | undefined;
+}
+
+function documentValue(doc: YamlDocument, text: string, nodes: Map<string, NodeInfo>, written: number): unknown {
+  if (doc.contents === null) return null;
+  const walk: Walk = { text, nodes, anchors: new Map(), open: new Set(), budget: Math.max(MAX_ALIAS_NODES, written), alias: undefined };
+  return toValue(doc.contents, [], undefined, walk);
+}
+
 /**
  * Converts the YAML tree to plain values, recording where each path's node is. Numbers become their source text: a
  * pattern `00` or an extension `0123` must not lose its zeros, and no field of a rule file is numeric.
+ *
+ * Aliases are resolved here, not by `yaml` (whose resolution searches the whole document for each alias): each expands
+ * at most once per use, within a budget, and one that would contain itself is a problem. Keys become own properties,
+ * `__proto__` included, so that no key of a file can reach an object's prototype.
  */
-function toValue(node: unknown, path: Path, keyRange: Range | undefined, nodes: Map<string, NodeInfo>, doc: YamlDocument): unknown {
+function toValue(node: unknown, path: Path, keyRange: Range | undefined, w: Walk): unknown {
   const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
-  let n = node;
-  if (isAlias(n)) n = n.resolve(doc);
-  if (n && typeof n === 'object' && 'range' in n) nodes.set(pathKey(path), { node: n as Node, keyRange });
+  const startOf = (x: unknown): number => (x as { range?: Range | null } | null)?.range?.[0] ?? 0;
+  if (path.length > MAX_NESTING_DEPTH) {
+    throw new Stop('TOO_LARGE', `Maps and lists nest more than ${MAX_NESTING_DEPTH} levels deep here (through aliases).`, w.alias ?? startOf(node));
+  }
+  if (isAlias(node)) {
+    const at = startOf(node);
+    const target = w.anchors.get(node.source);
+    if (target === undefined) throw new Stop('YAML_SYNTAX', `The alias *${node.source} names no anchor &${node.source} defined before it.`, at);
+    if (w.open.has(target)) {
+      throw new Stop('RECURSIVE_ALIAS', `The alias *${node.source} is inside the node it names, so it would repeat without end.`, at);
+    }
+    const outermost = w.alias === undefined;
+    if (outermost) w.alias = at;
+    try {
+      return toValue(target, path, keyRange, w);
+    } finally {
+      if (outermost) w.alias = undefined;
+    }
+  }
+  if (w.alias !== undefined && --w.budget < 0) {
+    throw new Stop(
+      'TOO_LARGE',
+      `Aliases add more than ${MAX_ALIAS_NODES} nodes to this document (and more than it writes itself); this one was being expanded.`,
+      w.alias,
+    );
+  }
+  if (node === null || typeof node !== 'object') return node ?? null;
+  const n = node as Node;
+  // Anchors met while expanding an alias were registered when first met; registering them again could rebind an anchor
+  // defined again later in the file.
+  if (w.alias === undefined && typeof n.anchor === 'string') w.anchors.set(n.anchor, n);
+  if ('range' in n) w.nodes.set(pathKey(path), { node: n, keyRange });
   if (isMap(n)) {
     const out: Record<string, unknown> = {};
+    w.open.add(n);
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
-      const k = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const kr = isScalar(pair.key) ? pair.key.range ?? undefined : undefined;
-      out[k] = toValue(pair.value, [...path, k], kr, nodes, doc);
+      const { key, range } = keyOf(pair.key, w);
+      const v = toValue(pair.value, [...path, key], range, w);
+      // `out.__proto__ = v` would set the prototype instead of adding a key.
+      if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[key] = v;
     }
+    w.open.delete(n);
     return out;
   }
-  if (isSeq(n)) return n.items.map((item, i) => toValue(item, [...path, i], undefined, nodes, doc));
+  if (isSeq(n)) {
+    w.open.add(n);
+    const out = n.items.map((item, i) => toValue(item, [...path, i], undefined, w));
+    w.open.delete(n);
+    return out;
+  }
   if (isScalar(n)) {
     if (typeof n.value === 'number' && n.source !== undefined) return n.source;
     return n.value;
   }
-  return n ?? null;
+  return null;
+}
+
+/**
+ * A map key as text: a scalar's value, an alias's scalar, or (for a key that is itself a map or list) its source, so that
+ * it is reported as an unknown key rather than turned into `[object Object]`.
+ */
+function keyOf(key: unknown, w: Walk): { key: string; range: Range | undefined } {
+  const { isAlias, isScalar } = yaml();
+  const range = (key as { range?: Range | null } | null)?.range ?? undefined;
+  if (isScalar(key)) {
+    if (w.alias === undefined && typeof key.anchor === 'string') w.anchors.set(key.anchor, key);
+    return { key: String(key.value), range };
+  }
+  if (isAlias(key)) {
+    const target = w.anchors.get(key.source);
+    if (isScalar(target)) return { key: String(target.value), range };
+  }
+  if (range === undefined) return { key: '', range };
+  const src = w.text.slice(range[0], range[1]).trim();
+  return { key: src.length > 40 ? `${src.slice(0, 40)}…` : src, range };
 }
 
 /**
@@ -269,7 +530,7 @@ function openingOf(doc: YamlDocument, code: string, pos: number): number {
   return best;
 }
 
-type YamlDocument = ReturnType<YamlLib['parseDocument']>;
+type YamlDocument = import('yaml').Document.Parsed;
 
 function pathKey(path: Path): string {
   return JSON.stringify(path);

@@ -32,6 +32,18 @@ export interface ParsedPattern {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/**
+ * The longest pattern a rule file may hold, in characters. Numbers are at most 256 characters (`TOO_LONG`), and a longer
+ * pattern would only cost memory and time when the plan is compiled.
+ *
+ * @example
+ * ```ts
+ * parsePattern('X'.repeat(MAX_PATTERN_LENGTH + 1)).issues[0]?.code; // 'TOO_LARGE'
+ * ```
+ */
+export const MAX_PATTERN_LENGTH = 256;
+
 // Characters that prepare never leaves in a number and that SIP addresses cannot hold either: a pattern with one never matches.
 const NEVER_MATCHED = /[\s\p{Cc}]/u;
 
@@ -60,6 +72,16 @@ export function parsePattern(source: string): ParsedPattern {
     literal += text;
   };
   if (source === '') issues.push({ code: 'BAD_PATTERN', message: 'A pattern cannot be empty.', offset: 0 });
+  // Not parsed at all: its tokens would be compiled (and a 100 000-character pattern made a regular expression too large
+  // to build), and the one problem to report is its length.
+  if (source.length > MAX_PATTERN_LENGTH) {
+    issues.push({
+      code: 'TOO_LARGE',
+      message: `This pattern has ${source.length} characters; a pattern may have at most ${MAX_PATTERN_LENGTH}.`,
+      offset: 0,
+    });
+    return { source, tokens, issues };
+  }
 
   let zAt = -1;
   for (let i = 0; i < source.length; i++) {

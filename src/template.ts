@@ -30,6 +30,17 @@ export interface ParsedTemplate {
 }
 
 const ORDINAL = /^(\d+)(?:(-)(\d+)?)?$/;
+
+/**
+ * The longest template a rule file may hold, in characters: room for any ICWS string built from a number of at most 256
+ * characters, while a template of a million `{Z}` cannot make each query build megabytes.
+ *
+ * @example
+ * ```ts
+ * parseTemplate('{Z}'.repeat(1000)).issues[0]?.code; // 'TOO_LARGE'
+ * ```
+ */
+export const MAX_TEMPLATE_LENGTH = 1024;
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /**
@@ -52,6 +63,15 @@ export function parseTemplate(source: string): ParsedTemplate {
     if (literal !== '') tokens.push({ kind: 'literal', text: literal });
     literal = '';
   };
+  // Not parsed: the one problem to report is its length.
+  if (source.length > MAX_TEMPLATE_LENGTH) {
+    issues.push({
+      code: 'TOO_LARGE',
+      message: `This template has ${source.length} characters; a template may have at most ${MAX_TEMPLATE_LENGTH}.`,
+      offset: 0,
+    });
+    return { source, tokens, wildcardStyle: false, issues };
+  }
   for (let i = 0; i < source.length; i++) {
     const ch = source[i] as string;
     const upper = ch.toUpperCase();

@@ -127,7 +127,9 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     declared.set(c.name, c);
   });
 
-  const sets: Record<string, readonly string[]> = {};
+  // Tables keyed by names from the file have no prototype: a set or location named `constructor` or `toString` must not
+  // be found before it is declared.
+  const sets: Record<string, readonly string[]> = Object.create(null) as Record<string, readonly string[]>;
   const setsMap = root['sets'] === undefined ? {} : (expectMap(root['sets'], ['sets'], sink) ?? {});
   for (const [setName, values] of Object.entries(setsMap)) {
     const p = ['sets', setName];
@@ -152,12 +154,12 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     else sink.add('WRONG_TYPE', `extensionSeparator must be "^" (stored) or "/" (dialed automatically), not "${sep}".`, ['extensionSeparator']);
   }
 
-  const locations: Record<string, Record<string, string>> = {};
+  const locations: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
   const locMap = root['locations'] === undefined ? {} : (expectMap(root['locations'], ['locations'], sink) ?? {});
   for (const [locName, vars] of Object.entries(locMap)) {
     const p = ['locations', locName];
     const m = expectMap(vars, p, sink) ?? {};
-    const out: Record<string, string> = {};
+    const out: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const [k, v] of Object.entries(m)) {
       if (!NAME.test(k) || RESERVED_NAMES.has(k)) {
         sink.add('BAD_PATTERN', `"${k}" cannot name a location variable: use letters, digits, _ and -, starting with a letter.`, [...p, k], { on: 'key' });
@@ -311,8 +313,17 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
+/**
+ * A map's own enumerable keys, copied into an object without prototype: keys are read as `m[key]` throughout, and an
+ * object given in code may inherit values (or a file's `__proto__:` key may have become a prototype) that the plan does
+ * not hold. `__proto__` stays an ordinary key, reported as unknown.
+ */
 function expectMap(v: unknown, path: Path, sink: ProblemSink): Obj | undefined {
-  if (isObj(v)) return v;
+  if (isObj(v)) {
+    const own = Object.create(null) as Obj;
+    for (const k of Object.keys(v)) own[k] = v[k];
+    return own;
+  }
   sink.add(path.length === 0 ? 'NOT_A_MAP' : 'WRONG_TYPE', `Expected a map here, found ${typeName(v)}.`, path);
   return undefined;
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, safeLoadDialPlan } from '../../src/index.js';
+import { formatProblem, safeLoadDialPlan, safeLoadDialPlanFile } from '../../src/index.js';
 
 const dir = new URL('../fixtures/malformed/', import.meta.url);
 const expected = parse(readFileSync(new URL('expected.yaml', dir), 'utf8')) as Record<string, string[]>;
@@ -18,7 +18,8 @@ it('has at least 40 malformed files, each with its expectations', () => {
 
 describe.each(files)('%s', (file) => {
   it('is rejected with exactly the expected problems', () => {
-    const r = safeLoadDialPlan(readFileSync(new URL(file, dir), 'utf8'), { file });
+    // Read from disk as the CLI does: a file that is not UTF-8 must be reported, not decoded with U+FFFD.
+    const r = safeLoadDialPlanFile(fileURLToPath(new URL(file, dir)), { file });
     expect(r.ok).toBe(false);
     const problems = r.ok ? [] : r.problems;
     expect(problems.map((p) => `${p.code} ${p.line}:${p.column}`)).toEqual(expected[file]);

@@ -47,9 +47,10 @@ function check(value: unknown, s0: Schema, path = '$'): string[] {
     if (s.items) value.forEach((v, i) => errors.push(...check(v, s.items as Schema, `${path}[${i}]`)));
   } else if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
-    for (const k of s.required ?? []) if (!(k in obj)) errors.push(`${path}: missing ${k}`);
+    for (const k of s.required ?? []) if (!Object.hasOwn(obj, k)) errors.push(`${path}: missing ${k}`);
     for (const [k, v] of Object.entries(obj)) {
-      const ps = s.properties?.[k];
+      // Own keys only: `properties.__proto__` would otherwise be Object.prototype, a schema that accepts anything.
+      const ps = s.properties && Object.hasOwn(s.properties, k) ? s.properties[k] : undefined;
       if (ps) errors.push(...check(v, ps, `${path}.${k}`));
       else if (s.additionalProperties === false) errors.push(`${path}: unknown key ${k}`);
       else if (typeof s.additionalProperties === 'object') errors.push(...check(v, s.additionalProperties, `${path}.${k}`));
