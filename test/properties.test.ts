@@ -25,6 +25,7 @@ const phoneLike = fc.oneof(
   digits(1, 6).map((d) => `/${d}`),
   fc.constantFrom('sip:agent@example.com', '6929@pbx', '*67', '#', ',', '+', '/', '^'),
 );
+const TRUNK = /^(\+\s*\d{1,3}[\s.\-\u2013]*)\(\s*0\s*\)/;
 const formatting = fc.constantFrom(' ', '-', '.', '(', ')', '[', ']', '\u00A0', '\u2013');
 
 describe('query', () => {
@@ -57,7 +58,9 @@ describe('query', () => {
       fc.property(phoneLike.filter((s) => !s.includes('@') && !s.includes('x')), fc.array(fc.array(formatting, { maxLength: 2 }), { maxLength: 40 }), (number, gaps) => {
         const chars = [...number];
         const formatted = chars.map((c, i) => c + (gaps[i] ?? []).join('')).join('');
-        const plain = plan.query(number);
+        // A `(0)` right after a leading `+` and country code is a trunk prefix, and the one thing formatting may remove.
+        const trunk = TRUNK.exec(formatted);
+        const plain = plan.query(trunk ? formatted.slice(0, trunk.index + (trunk[1] ?? '').length) + formatted.slice(trunk.index + trunk[0].length) : number);
         const noisy = plan.query(formatted);
         expect(noisy.ok).toBe(plain.ok);
         if (plain.ok && noisy.ok) expect(noisy.details.normalizedText).toBe(plain.details.normalizedText);
@@ -80,6 +83,26 @@ describe('query', () => {
         }
       }),
       { seed: SEED, numRuns: 2000 },
+    );
+  });
+
+  it('dials as International only a number of 7 to 15 digits, and shows no text that ends with a space', () => {
+    const spaced = fc.tuple(phoneLike, fc.array(fc.constantFrom(' ', '(', ')', '(0)', ' (0) ', 'x', 'ext. '), { maxLength: 3 })).map(([n, extra]) => extra.join('') + n);
+    fc.assert(
+      fc.property(fc.oneof(phoneLike, spaced, fc.string({ maxLength: 40 })), (s) => {
+        const r = plan.query(s);
+        if (!r.ok) return;
+        const d = r.details;
+        expect(d.displayText).not.toMatch(/\s$/u);
+        if (d.defaultClassification === 'International') {
+          const digits = (/^\+(\d*)/.exec(d.normalizedText)?.[1] ?? '').length;
+          expect(digits, d.normalizedText).toBeGreaterThanOrEqual(7);
+          expect(digits, d.normalizedText).toBeLessThanOrEqual(15);
+          expect(d.dialCapable).toBe(true);
+        }
+        if (!d.dialCapable) expect(d.classifications).toEqual(['Unknown']);
+      }),
+      { seed: SEED, numRuns: 3000 },
     );
   });
 
