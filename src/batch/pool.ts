@@ -13,8 +13,10 @@ import type { RowBatch } from './rows.js';
 
 /** What each worker is started with. */
 export interface WorkerInit {
-  /** The rules file the main thread loaded: each worker loads its own plan from it. */
+  /** The rules file the main thread loaded, for messages (and loaded from, for the bundled plan when `rulesText` is absent). */
   readonly rulesPath: string;
+  /** The YAML text the main thread loaded and checked: each worker compiles this text, never the file again. */
+  readonly rulesText?: string | undefined;
   readonly location: string | undefined;
   readonly layout: BatchLayout;
 }
@@ -27,10 +29,22 @@ export interface WorkerRequest {
   readonly packed?: string;
 }
 
-/** A worker's answer: the processed batch, or why it could not process it. */
+/** A worker's answer: the processed batch, or why it could not process it (`seq` -1: it could not load its plan). */
 export type WorkerResponse =
   | ({ readonly seq: number } & ProcessedBatch)
   | { readonly seq: number; readonly error: string };
+
+/**
+ * A worker thread that failed: it could not load its plan, threw, ran out of memory or exited. The run stops with it.
+ *
+ * @example
+ * ```ts
+ * new WorkerFailure('a batch worker stopped with exit code 1');
+ * ```
+ */
+export class WorkerFailure extends Error {
+  override readonly name = 'WorkerFailure';
+}
 
 /** Takes batches in input order and writes their output in the same order. */
 export interface BatchSink {
@@ -82,23 +96,26 @@ function workerUrl(): URL {
 }
 
 /**
- * A sink that spreads batches over worker threads and writes their output in input order. At most `2 × workers` batches
- * are in flight or waiting to be written: `submit` waits beyond that.
+ * A sink that spreads batches over worker threads and writes their output in input order. Workers are started as
+ * batches need them (a batch finds every started worker busy), up to `workers`: a small input starts one. At most
+ * `2 × workers` batches are in flight or waiting to be written: `submit` waits beyond that. Any worker failure (an error
+ * reply, an uncaught exception, a non-zero exit) fails the sink: the next `submit` or `finish` rejects with a
+ * {@link WorkerFailure}, so the run ends instead of waiting for an answer that will not come.
  *
- * @param workers - the number of worker threads
+ * @param workers - the largest number of worker threads
  * @param init - what each worker loads
  * @param write - writes a processed batch
  * @returns the sink
  * @example
  * ```ts
- * const sink = createWorkerSink(2, { rulesPath, location: undefined, layout }, write);
+ * const sink = createWorkerSink(2, { rulesPath, rulesText, location: undefined, layout }, write);
  * for (const batch of batches) await sink.submit(batch);
  * await sink.finish();
  * ```
  */
 export function createWorkerSink(workers: number, init: WorkerInit, write: BatchWriter): BatchSink {
-  const pool = Array.from({ length: workers }, () => new Worker(workerUrl(), { workerData: init }));
-  const inFlight = pool.map(() => 0);
+  const pool: Worker[] = [];
+  const inFlight: number[] = [];
   const window = 2 * workers;
   const done = new Map<number, ProcessedBatch>();
   let nextSeq = 0;
@@ -132,18 +149,27 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
     }
     if (done.has(nextToWrite) && failure === undefined) void pump();
   };
-  pool.forEach((w, i) => {
+  const start = (): number => {
+    const i = pool.length;
+    const w = new Worker(workerUrl(), { workerData: init });
+    pool.push(w);
+    inFlight.push(0);
     w.on('message', (m: WorkerResponse) => {
       inFlight[i] = (inFlight[i] ?? 1) - 1;
-      if ('error' in m) return fail(new Error(m.error));
+      if ('error' in m) return fail(new WorkerFailure(m.error));
       done.set(m.seq, m);
       void pump();
     });
-    w.on('error', fail);
+    w.on('error', (e: Error) => fail(new WorkerFailure(`a batch worker failed: ${e?.message ?? String(e)}`)));
+    w.on('messageerror', (e: Error) => fail(new WorkerFailure(`a batch worker sent an unreadable message: ${e?.message ?? String(e)}`)));
     w.on('exit', (code) => {
-      if (code !== 0 && failure === undefined) fail(new Error(`a batch worker stopped with exit code ${code}`));
+      if (failure !== undefined) return;
+      if (code !== 0) fail(new WorkerFailure(`a batch worker stopped with exit code ${code}`));
+      // A worker that stops by itself while it owes answers (it could not load its plan) would be waited for forever.
+      else if ((inFlight[i] ?? 0) > 0) fail(new WorkerFailure('a batch worker stopped before answering'));
     });
-  });
+    return i;
+  };
   const waitFor = async (ready: () => boolean): Promise<void> => {
     while (!ready()) {
       if (failure) throw failure;
@@ -151,15 +177,19 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
     }
     if (failure) throw failure;
   };
+  const stopAll = async (): Promise<void> => {
+    await Promise.all(pool.map((w) => w.terminate()));
+  };
   const close = async (): Promise<void> => {
     failure ??= new Error('closed');
-    await Promise.all(pool.map((w) => w.terminate()));
+    await stopAll();
   };
   return {
     async submit(batch) {
       await waitFor(() => nextSeq - nextToWrite < window);
-      let best = 0;
-      for (let i = 1; i < pool.length; i++) if ((inFlight[i] ?? 0) < (inFlight[best] ?? 0)) best = i;
+      let best = -1;
+      for (let i = 0; i < pool.length; i++) if (best < 0 || (inFlight[i] ?? 0) < (inFlight[best] ?? 0)) best = i;
+      if (best < 0 || ((inFlight[best] ?? 0) > 0 && pool.length < workers)) best = start();
       inFlight[best] = (inFlight[best] ?? 0) + 1;
       const request: WorkerRequest =
         batch.columns === undefined && batch.problems === undefined
@@ -171,7 +201,7 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
       try {
         await waitFor(() => nextToWrite === nextSeq);
       } finally {
-        await Promise.all(pool.map((w) => w.terminate()));
+        await stopAll();
       }
     },
     close,

@@ -4,28 +4,30 @@
  */
 import { DialPlanError } from '../errors.js';
 import type { DialPlan } from '../plan.js';
-import type { CsvRecord } from './csv.js';
-import { createCsvReader } from './csv.js';
+import type { CsvReader, CsvRecord } from './csv.js';
+import { createCsvReader, detectCsvDelimiter } from './csv.js';
 import type { BatchLayout, OutputField, OutputFormat } from './format.js';
 import { formatHeader, uniqueNames } from './format.js';
-import { readTextChunks } from './input.js';
-import { createLineSplitter } from './lines.js';
+import { hasInvalidBytes, readTextChunks, repairInvalidBytes } from './input.js';
+import { createLineSplitter, MAX_RECORD_CHARS } from './lines.js';
 import type { BatchSink } from './pool.js';
-import { createInlineSink, createWorkerSink } from './pool.js';
+import { createInlineSink, createWorkerSink, WorkerFailure } from './pool.js';
 import type { ProcessedBatch } from './process.js';
 import type { ProgressState } from './progress.js';
 import type { RowBatch, RowProblem } from './rows.js';
 import type { BatchCounts, BatchSummary } from './summary.js';
 import { emptyCounts, mergeCounts, summarizeBatch } from './summary.js';
 
-/** An output stream: anything with `write`; when it is a Node.js Writable, its back-pressure is respected. */
+/** An output stream: anything with `write`; when it is a Node.js Writable, its back-pressure and its errors are respected. */
 export interface BatchOutput {
   /**
-   * Writes a chunk of output; `false` asks the writer to wait for `drain` (when `once` is there).
+   * Writes a chunk of output; `false` asks the writer to wait for `drain` (when `once` is there). A Node.js stream calls
+   * `callback` once the chunk is written (with the error, if it could not be).
    *
    * @param chunk - output text or UTF-8 bytes
+   * @param callback - called when the chunk is written or failed (Node.js streams)
    */
-  write(chunk: string | Uint8Array): unknown;
+  write(chunk: string | Uint8Array, callback?: (error?: Error | null) => void): unknown;
   /**
    * Listens once for `drain`, `close` or `error` (Node.js streams).
    *
@@ -45,8 +47,16 @@ export interface BatchOutput {
 /** What a batch run needs. */
 export interface BatchRunOptions {
   readonly plan: DialPlan;
-  /** The rules file of `plan`: worker threads load their plan from it. */
+  /**
+   * The rules file of `plan`, for messages; worker threads load their plan from it only when `rulesText` is not given
+   * (the bundled plan's path: its build-time snapshot).
+   */
   readonly rulesPath: string;
+  /**
+   * The YAML text `plan` was loaded from: worker threads compile this very text, so they answer with the plan that was
+   * checked, even if the file changes during the run.
+   */
+  readonly rulesText?: string | undefined;
   readonly location?: string | undefined;
   /** The raw input bytes (gzip is detected). */
   readonly input: AsyncIterable<Uint8Array | string>;
@@ -55,13 +65,52 @@ export interface BatchRunOptions {
   readonly inputFormat: 'lines' | 'csv';
   /** CSV input: the number's column, by header name or 1-based index; the first column by default. */
   readonly column?: string | undefined;
+  /** CSV input: the field separator (`,` `;` tab `|`); detected from the header line when not given. */
+  readonly delimiter?: string | undefined;
+  /** The number of the row before the first one (0 by default): the rows of a part of a split input are numbered as in the whole. */
+  readonly rowOffset?: number | undefined;
+  /** CSV output: whether to write the header line; by default only when `rowOffset` is 0. */
+  readonly header?: boolean | undefined;
   readonly format: OutputFormat;
   readonly fields: readonly OutputField[];
-  /** 1: in the calling thread; more: that many worker threads. */
+  /** 1: in the calling thread; more: up to that many worker threads, started as batches need them. */
   readonly workers: number;
   readonly output: BatchOutput;
   /** Called a few times a second while the run goes on. */
   readonly onProgress?: ((p: ProgressState) => void) | undefined;
+}
+
+/** Why a batch run stopped before its end. */
+export type BatchFailure = 'output' | 'output-closed' | 'input' | 'worker';
+
+/**
+ * A batch run that stopped before its end: the output could not be written (`output`), was closed by its reader
+ * (`output-closed`, a closed pipe), the input could not be read to its end (`input`), or a worker thread failed
+ * (`worker`). It carries the summary of what was written up to then.
+ *
+ * @example
+ * ```ts
+ * try { await runBatch(options); } catch (e) { if (e instanceof BatchRunError) console.error(e.reason, e.summary.rowsWritten); }
+ * ```
+ */
+export class BatchRunError extends Error {
+  override readonly name = 'BatchRunError';
+  /** What failed. */
+  readonly reason: BatchFailure;
+  /** The rows read and written (written: every byte of them accepted by the output) until the failure. */
+  readonly summary: BatchSummary;
+
+  /**
+   * @param reason - what failed
+   * @param message - one line for people
+   * @param summary - what was done until then
+   * @param cause - the underlying error
+   */
+  constructor(reason: BatchFailure, message: string, summary: BatchSummary, cause?: unknown) {
+    super(message, { cause });
+    this.reason = reason;
+    this.summary = summary;
+  }
 }
 
 /**
@@ -70,6 +119,8 @@ export interface BatchRunOptions {
  * @param o - the run's input, output and options
  * @returns the summary (rows read and written, counts)
  * @throws DialPlanError `UNKNOWN_COLUMN` when `column` names no column of the CSV header
+ * @throws BatchRunError when the output cannot be written or was closed, the input cannot be read to its end, or a
+ *   worker thread fails
  * @example
  * ```ts
  * const summary = await runBatch({ plan, rulesPath, input: createReadStream('in.txt'), inputFormat: 'lines',
@@ -78,48 +129,59 @@ export interface BatchRunOptions {
  */
 export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const started = performance.now();
+  const rowOffset = o.rowOffset ?? 0;
   let bytesRead = 0;
   let rowsRead = 0;
   let rowsWritten = 0;
+  // Once a chunk held bytes that are not UTF-8, rows are checked for their marks (never before: no per-row cost).
+  let invalidBytes = false;
   const counts: BatchCounts = emptyCounts();
   const timer =
     o.onProgress &&
     setInterval(() => o.onProgress?.({ rows: rowsWritten, elapsedMs: performance.now() - started, bytesRead, totalBytes: o.totalBytes }), 250);
   timer?.unref?.();
-  const write = async (chunk: string | Uint8Array): Promise<void> => writeOutput(o.output, chunk);
+  const out = outputWriter(o.output);
+  const summary = (): BatchSummary => summarizeBatch(rowsRead, out.confirmed(), counts, (performance.now() - started) / 1000);
   let sink: BatchSink | undefined;
   const openSink = async (layout: BatchLayout): Promise<BatchSink> => {
-    await write(formatHeader(layout));
+    if (o.header ?? rowOffset === 0) await out.write(formatHeader(layout), 0);
     const onBatch = async (p: ProcessedBatch): Promise<void> => {
       mergeCounts(counts, p.counts);
-      rowsWritten += p.counts.ok + p.counts.failed;
-      await write(p.bytes);
+      const rows = p.counts.ok + p.counts.failed;
+      rowsWritten += rows;
+      await out.write(p.bytes, rows);
     };
     return o.workers > 1
-      ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, location: o.location, layout }, onBatch)
+      ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, rulesText: o.rulesText, location: o.location, layout }, onBatch)
       : createInlineSink(o.plan, layout, o.location, onBatch);
   };
   try {
-    const chunks = readTextChunks(o.input, (n) => (bytesRead += n));
+    const chunks = readTextChunks(o.input, (n) => (bytesRead += n), () => (invalidBytes = true));
     if (o.inputFormat === 'lines') {
       const splitter = createLineSplitter();
       sink = await openSink({ format: o.format, fields: o.fields, carried: [] });
       const submit = async (lines: string[]): Promise<void> => {
         if (lines.length === 0) return;
-        const batch: RowBatch = { firstRow: rowsRead + 1, numbers: lines, columns: undefined, problems: undefined };
+        const batch: RowBatch = {
+          firstRow: rowOffset + rowsRead + 1,
+          numbers: lines,
+          columns: undefined,
+          problems: invalidBytes ? encodingProblems(lines) : undefined,
+        };
         rowsRead += lines.length;
         await sink?.submit(batch);
       };
       for await (const text of chunks) await submit(splitter.push(text));
       await submit(splitter.end());
     } else {
-      const reader = createCsvReader();
+      let reader: CsvReader | undefined;
+      let head = '';
       let toBatch: ((records: readonly CsvRecord[]) => RowBatch) | undefined;
       const submit = async (records: CsvRecord[]): Promise<void> => {
         let from = 0;
         if (toBatch === undefined && records.length > 0) {
-          const header = records[0]?.fields ?? [];
-          toBatch = csvBatcher(header, o.column, () => rowsRead + 1);
+          const header = (records[0]?.fields ?? []).map((h) => (invalidBytes ? repairInvalidBytes(h) : h));
+          toBatch = csvBatcher(header, o.column, () => rowOffset + rowsRead + 1, () => invalidBytes);
           const number = columnIndex(header, o.column);
           sink = await openSink({ format: o.format, fields: o.fields, carried: uniqueNames(header.filter((_, i) => i !== number)) });
           from = 1;
@@ -129,19 +191,157 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         rowsRead += batch.numbers.length;
         await sink?.submit(batch);
       };
-      for await (const text of chunks) await submit(reader.push(text));
+      for await (const text of chunks) {
+        if (reader !== undefined) {
+          await submit(reader.push(text));
+          continue;
+        }
+        // The separator is read off the header line, so the reader starts once that line is in (or the limit is reached).
+        head += text;
+        if (o.delimiter === undefined && !head.includes('\n') && head.length <= MAX_RECORD_CHARS) continue;
+        reader = createCsvReader({ delimiter: o.delimiter ?? detectCsvDelimiter(head) });
+        await submit(reader.push(head));
+        head = '';
+      }
+      reader ??= createCsvReader({ delimiter: o.delimiter ?? detectCsvDelimiter(head) });
+      if (head !== '') await submit(reader.push(head));
       await submit(reader.end());
       // An empty input has no header: the output still gets its own.
       sink ??= await openSink({ format: o.format, fields: o.fields, carried: [] });
     }
     await sink.finish();
+    await out.flushed();
   } catch (e) {
     await sink?.close();
-    throw e;
+    out.dispose();
+    if (e instanceof DialPlanError) throw e;
+    const failure = out.failure();
+    if (failure !== undefined) throw new BatchRunError(failure.closed ? 'output-closed' : 'output', failure.message, summary(), failure.error);
+    if (e instanceof BatchRunError) throw new BatchRunError(e.reason, e.message, summary(), e.cause);
+    if (e instanceof WorkerFailure) throw new BatchRunError('worker', e.message, summary(), e);
+    throw new BatchRunError('input', `the input could not be read to its end: ${(e as Error)?.message ?? String(e)}`, summary(), e);
   } finally {
     if (timer) clearInterval(timer);
   }
-  return summarizeBatch(rowsRead, rowsWritten, counts, (performance.now() - started) / 1000);
+  out.dispose();
+  return summary();
+}
+
+/** Per row of line input, an `INVALID_ENCODING` problem for a row holding bytes that are not UTF-8 (and its text repaired). */
+function encodingProblems(lines: string[]): (RowProblem | undefined)[] | undefined {
+  let problems: (RowProblem | undefined)[] | undefined;
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k] as string;
+    const at = hasInvalidBytes(line);
+    if (at < 0) continue;
+    problems ??= [];
+    problems[k] = { code: 'INVALID_ENCODING', message: `The line is not valid UTF-8: byte 0x${line.charCodeAt(at).toString(16).slice(-2).toUpperCase()} at character ${at + 1}.` };
+    lines[k] = repairInvalidBytes(line);
+  }
+  return problems;
+}
+
+/** What a failed output said, and whether it was only closed by its reader (a closed pipe). */
+interface OutputFailure {
+  readonly error: Error;
+  readonly message: string;
+  readonly closed: boolean;
+}
+
+/**
+ * Writes to the run's output and keeps track of it: the first error it reports (an `error` event, a failed write
+ * callback, a throw) stops the run at the next write, so a full disk is never a silent end or a wait that never ends;
+ * rows count as written once the output says their bytes are.
+ */
+function outputWriter(out: BatchOutput): {
+  write(chunk: string | Uint8Array, rows: number): Promise<void>;
+  flushed(): Promise<void>;
+  confirmed(): number;
+  failure(): OutputFailure | undefined;
+  dispose(): void;
+} {
+  const stream = typeof out.once === 'function';
+  let error: Error | undefined;
+  let confirmed = 0;
+  let last: Promise<void> = Promise.resolve();
+  const onError = (e: unknown): void => {
+    error ??= e instanceof Error ? e : new Error(String(e));
+  };
+  out.once?.('error', onError);
+  const destroyed = (): boolean => (out as { destroyed?: boolean }).destroyed === true;
+  const check = (): void => {
+    if (error !== undefined) throw error;
+    if (stream && destroyed()) throw (error = Object.assign(new Error('the output was closed'), { code: 'ERR_STREAM_DESTROYED' }));
+  };
+  return {
+    async write(chunk, rows) {
+      check();
+      if (chunk.length === 0) return;
+      let accepted: unknown;
+      try {
+        if (!stream) {
+          out.write(chunk);
+          confirmed += rows;
+          return;
+        }
+        last = new Promise<void>((resolve) => {
+          accepted = out.write(chunk, (e) => {
+            if (e) onError(e);
+            else confirmed += rows;
+            resolve();
+          });
+        });
+      } catch (e) {
+        onError(e);
+      }
+      if (accepted === false && error === undefined && !destroyed()) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            out.removeListener?.('drain', done);
+            out.removeListener?.('close', done);
+            out.removeListener?.('error', done);
+            resolve();
+          };
+          out.once?.('drain', done);
+          out.once?.('close', done);
+          out.once?.('error', done);
+        });
+      }
+      check();
+    },
+    async flushed() {
+      // The callback of the last write comes once every earlier chunk is written (or failed).
+      if (stream && error === undefined && !destroyed()) await last;
+      check();
+    },
+    confirmed: () => confirmed,
+    failure() {
+      if (error === undefined) return undefined;
+      const code = (error as NodeJS.ErrnoException).code;
+      const closed = code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED' || code === 'ECONNRESET';
+      return { error, closed, message: code === undefined ? error.message : describeSystemError(error as NodeJS.ErrnoException) };
+    },
+    dispose() {
+      // Errors after the run (none expected) still have a listener: an unheard `error` event would end the process.
+      if (error === undefined) out.removeListener?.('error', onError);
+    },
+  };
+}
+
+/** A system error in one line: `no space left on device (ENOSPC)`. */
+function describeSystemError(e: NodeJS.ErrnoException): string {
+  const known: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EIO: 'input/output error',
+    EFBIG: 'file too large',
+    EPIPE: 'the reader closed the pipe',
+    EBADF: 'bad file descriptor',
+    EACCES: 'permission denied',
+    EROFS: 'read-only file system',
+  };
+  const code = e.code ?? '';
+  return `${known[code] ?? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '')} (${code})`;
 }
 
 /**
@@ -162,15 +362,37 @@ function columnIndex(header: readonly string[], column: string | undefined): num
 }
 
 /** Turns CSV records into batches: the number's field, the carried fields, and a problem for a malformed record. */
-function csvBatcher(header: readonly string[], column: string | undefined, firstRow: () => number): (records: readonly CsvRecord[]) => RowBatch {
+function csvBatcher(
+  header: readonly string[],
+  column: string | undefined,
+  firstRow: () => number,
+  invalidBytes: () => boolean,
+): (records: readonly CsvRecord[]) => RowBatch {
   const number = columnIndex(header, column);
   const width = header.length;
   return (records) => {
     const numbers: string[] = [];
     const columns: string[][] = [];
     let problems: (RowProblem | undefined)[] | undefined;
+    const check = invalidBytes();
     records.forEach((r, k) => {
-      const f = r.fields;
+      let f = r.fields;
+      if (check) {
+        const bad = f.findIndex((v) => hasInvalidBytes(v) >= 0);
+        if (bad >= 0) {
+          const v = f[bad] as string;
+          const at = hasInvalidBytes(v);
+          const message = `The row is not valid UTF-8: byte 0x${v.charCodeAt(at).toString(16).slice(-2).toUpperCase()} at character ${at + 1} of field ${bad + 1}.`;
+          f = f.map(repairInvalidBytes);
+          numbers.push(f[number] ?? '');
+          const carried: string[] = [];
+          for (let i = 0; i < width; i++) if (i !== number) carried.push(f[i] ?? '');
+          columns.push(carried);
+          problems ??= [];
+          problems[k] = { code: 'INVALID_ENCODING', message };
+          return;
+        }
+      }
       // A blank line is one empty field: it is an empty number (EMPTY), not a malformed row.
       const blank = f.length === 1 && f[0] === '';
       numbers.push(f[number] ?? '');
@@ -190,19 +412,4 @@ function csvBatcher(header: readonly string[], column: string | undefined, first
   };
 }
 
-/** Writes text, waiting for `drain` when the stream asks for it (or until it closes or fails). */
-async function writeOutput(out: BatchOutput, chunk: string | Uint8Array): Promise<void> {
-  if (chunk.length === 0) return;
-  if (out.write(chunk) !== false || out.once === undefined) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      out.removeListener?.('drain', done);
-      out.removeListener?.('close', done);
-      out.removeListener?.('error', done);
-      resolve();
-    };
-    out.once?.('drain', done);
-    out.once?.('close', done);
-    out.once?.('error', done);
-  });
-}
+
