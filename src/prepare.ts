@@ -156,7 +156,14 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
   else if (run < text.length) out += text.slice(run);
   // A label with nothing before it (`x6929`, `ext. 6929`) names an internal extension: the number is the extension itself,
   // as if the digits had been typed alone, rather than an empty number carrying an extension.
-  if (out === '' && labelDigits !== '') return ok(labelDigits, false);
+  if (out === '' && labelDigits !== '') {
+    if (trace) {
+      const at = trace.findIndex((step) => step.kind === 'extension-label');
+      const step = trace[at];
+      if (step) trace[at] = { kind: 'extension-label', from: step.from, to: labelDigits };
+    }
+    return ok(labelDigits, false);
+  }
   // Only a number with nothing left at all is an error: `+` or `/` alone is kept as typed, so that querying any
   // normalized text again gives the same normalized text.
   out += suffix;

@@ -104,6 +104,9 @@ describe('an extension label alone', () => {
     expect(prepareNumber('317 x12', '^', trace)).toEqual({ ok: true, text: '317^12', sip: false });
     expect(trace).toContainEqual({ kind: 'extension-label', from: 'x12', to: '^12' });
     expect(prepareNumber('- x12')).toEqual({ ok: true, text: '12', sip: false });
+    const bare: PrepareStep[] = [];
+    expect(prepareNumber('ext. 6929', '^', bare)).toEqual({ ok: true, text: '6929', sip: false });
+    expect(bare).toContainEqual({ kind: 'extension-label', from: 'ext. 6929', to: '6929' });
   });
 });
 
