@@ -39,3 +39,21 @@ export async function call(url: string, init: RequestInit = {}): Promise<Reply> 
 export function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Reply> {
   return call(url, { method: 'POST', body, headers: { 'Content-Type': 'application/json', ...headers } });
 }
+
+/** A valid plan with n entries: large, slow to parse, and legitimate. */
+export function bigPlan(n: number): string {
+  const lines = ['name: big', 'classifications:', '  - name: Local', 'dialPlan:'];
+  for (let i = 0; i < n; i++) lines.push(`  - name: e${i}`, `    match: "${1_000_000 + i}XXXX"`, '    classification: Local');
+  return lines.join('\n') + '\n';
+}
+
+/** The classic billion-laughs shape: nine levels of nine aliases each (459 bytes or so). */
+export function aliasBomb(): string {
+  let text = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n';
+  let prev = 'a';
+  for (const k of 'bcdefghi') {
+    text += `${k}: &${k} [${Array(9).fill(`*${prev}`).join(',')}]\n`;
+    prev = k;
+  }
+  return text + 'name: bomb\ndialPlan: *i\n';
+}

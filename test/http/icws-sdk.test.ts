@@ -51,10 +51,10 @@ beforeAll(async () => {
   expect(add.status).toBe(0);
   child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--sessions', users, '--server-name', 'ic1.example']);
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  for (let i = 0; i < 100 && !/listening on/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 300 && !/listening on/.test(stderr); i++) await new Promise((r) => setTimeout(r, 50));
   base = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1] ?? '';
   expect(base).not.toBe('');
-});
+}, 30_000);
 afterAll(() => {
   child.kill('SIGTERM');
 });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_PATH } from '../../src/index.js';
-import { post } from './helpers.js';
+import { aliasBomb, bigPlan, call, post } from './helpers.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-serve-'));
@@ -19,7 +19,7 @@ let base = '';
 
 /** Waits until the child's standard error matches, bounded. */
 async function waitFor(re: RegExp, from = 0): Promise<RegExpMatchArray> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     const m = stderr.slice(from).match(re);
     if (m) return m;
     await new Promise((r) => setTimeout(r, 50));
@@ -43,7 +43,7 @@ beforeAll(async () => {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const m = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
   base = m[1] ?? '';
-});
+}, 30_000);
 afterAll(() => {
   child.kill('SIGTERM');
 });
@@ -99,6 +99,19 @@ describe('dialplan serve', () => {
     expect(r.body).toMatchObject({ defaultClassification: 'Freephone' });
   });
 
+  it('keeps the previous plan and logs the problem when a reload meets an alias bomb or a recursive alias', async () => {
+    const q = await session('alice', 'pw from stdin');
+    for (const hostile of [aliasBomb(), 'name: r\nclassifications: [X]\ndialPlan: &a [ { name: e, match: X, classification: X }, *a ]\n']) {
+      writeFileSync(rules, hostile);
+      const mark = stderr.length;
+      child.kill('SIGHUP');
+      await waitFor(/reload failed, keeping the previous plan/, mark);
+      expect(stderr.slice(mark)).toMatch(/rules\.yaml(:\d+:\d+)?: error [A-Z_]+ /);
+      expect(stderr.slice(mark)).not.toMatch(/\n\s+at /);
+      expect((await q('8004562354')).body).toMatchObject({ defaultClassification: 'Freephone' });
+    }
+  });
+
   it('logs requests without secrets, and stops cleanly on SIGTERM', async () => {
     expect(stderr).toMatch(/POST \/icws\/\{sessionId\}\/phone-numbers\/query-details 200 \d+\.\dms/);
     expect(stderr).not.toContain('pw from');
@@ -116,4 +129,70 @@ describe('dialplan serve', () => {
     expect(bad.stderr).toContain('--port');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('dialplan serve: start-up refusals and reloads of huge files', () => {
+  it('refuses to start without a users file: exit 2, a message naming --add-user', () => {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--sessions', join(dir, 'nobody.json')], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--add-user');
+    expect(r.stderr).toContain('nobody.json');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 with a one-line message when the port is in use', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const r = spawnSync(process.execPath, [CLI, 'serve', '--port', String(port), '--sessions', users], { encoding: 'utf8', timeout: 10_000 });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^dialplan serve: cannot listen on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*\\n$`));
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('refuses to start (exit 2) on a rule file that does not load, alias bombs included', () => {
+    const bomb = join(dir, 'bomb.yaml');
+    writeFileSync(bomb, aliasBomb());
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--rules', bomb, '--sessions', users], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot load .*bomb\.yaml/);
+  });
+
+  it('answers requests while a huge file reloads, and honours SIGTERM in the middle of the reload', async () => {
+    const huge = join(dir, 'huge.yaml');
+    copyFileSync(DEFAULT_RULES_PATH, huge);
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rules', huge, '--sessions', users]);
+    let err = '';
+    server.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+    try {
+      for (let i = 0; i < 300 && !/listening on/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err)?.[1] ?? '';
+      expect(url).not.toBe('');
+      // About 10 MB of valid entries: its load takes the worker many seconds (or its whole budget).
+      writeFileSync(huge, bigPlan(150_000));
+      server.kill('SIGHUP');
+      for (let i = 0; i < 100 && !/reloading/.test(err); i++) await new Promise((r) => setTimeout(r, 20));
+      let slowest = 0;
+      for (let i = 0; i < 10; i++) {
+        const started = Date.now();
+        const r = await call(`${url}/icws/connection/features`);
+        expect(r.status).toBe(200);
+        slowest = Math.max(slowest, Date.now() - started);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(slowest).toBeLessThan(1000);
+      expect(err).not.toMatch(/reloaded|reload failed/); // still under way
+      const stopAt = Date.now();
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - stopAt).toBeLessThan(3000);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 30_000);
 });
