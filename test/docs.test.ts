@@ -1,7 +1,7 @@
 // Runs the runnable blocks of README.md and docs/*.md (see test/doc-blocks.ts for the conventions), so that
 // documentation cannot drift from the engine or the CLI.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,4 +96,51 @@ describe.each(DOC_FILES.filter((f) => f.startsWith('docs/') && f !== 'docs/index
 it('docs/index.md links every guide', () => {
   const index = readFileSync(new URL('../docs/index.md', import.meta.url), 'utf8');
   for (const f of DOC_FILES.filter((d) => d.startsWith('docs/') && d !== 'docs/index.md')) expect(index).toContain(`](${f.slice(5)})`);
+});
+
+// The API site: `npm run docs:check` builds it as `npm run docs` does and fails on any warning, so every fence language
+// of the pages must be one typedoc highlights (an unknown one is a warning), and the architecture picture is an SVG
+// file of docs/ (typedoc copies images a page links to), not a diagram language the site cannot draw.
+describe('the API site', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const typedoc = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8')) as { highlightLanguages: string[] };
+
+  it('docs:check renders the site (no --emit none) with warnings as errors', () => {
+    const check = pkg.scripts['docs:check'] ?? '';
+    expect(check).toMatch(/^typedoc /);
+    expect(check).toContain('--treatWarningsAsErrors');
+    expect(check).not.toMatch(/--emit\s+none/);
+    expect(check).toMatch(/--out \S+/);
+    expect(check).not.toMatch(/--out docs\/api\b/); // a scratch folder: the check leaves the real site alone
+  });
+
+  it('every fence language of README.md and docs/*.md is highlighted by typedoc', () => {
+    // Shiki's aliases of the languages typedoc loads, and the plain-text names it never highlights.
+    const ALIASES: Readonly<Record<string, string>> = { sh: 'bash', shell: 'bash', js: 'javascript', ts: 'typescript', yml: 'yaml' };
+    const PLAIN = new Set(['', 'text', 'txt', 'plaintext']);
+    const used = new Set(all.map((b) => b.info.split(/\s+/)[0] ?? ''));
+    const missing = [...used].filter((l) => !PLAIN.has(l) && !typedoc.highlightLanguages.includes(ALIASES[l] ?? l));
+    expect(missing).toEqual([]);
+    expect(used.has('mermaid')).toBe(false);
+  });
+
+  it('docs/architecture.md shows docs/architecture.svg, whose every file and stage function exists', () => {
+    const page = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    expect(page).toMatch(/^!\[[^\]]+\]\(architecture\.svg\)$/m);
+    const svg = readFileSync(join(ROOT, 'docs/architecture.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" [^>]*viewBox="0 0 \d+ \d+"/);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    // Each box is a name over a file; a named function (a stage, a loader) must be exported by the file under it.
+    const boxes = [...svg.matchAll(/<text [^>]*class="name">([^<]+)<\/text>\s*<text [^>]*class="file">([^<]+)<\/text>/g)].map((m) => ({
+      name: (m[1] ?? '').replace(/^\d+\. /, ''),
+      file: m[2] ?? '',
+    }));
+    expect(boxes.map((b) => b.name)).toEqual(expect.arrayContaining(['prepareNumber', 'convertNumber', 'classifyNumber', 'resolveExtension', 'loadDialPlan', 'validateRules', 'compileRules', 'DialPlan']));
+    for (const { name, file } of boxes.filter((b) => b.file.startsWith('src/'))) {
+      const path = join(ROOT, file);
+      expect(existsSync(path), `${file} (under ${name})`).toBe(true);
+      if (file.endsWith('.ts')) expect(readFileSync(path, 'utf8'), `${name} in ${file}`).toMatch(new RegExp(`export (function|interface|class|const) ${name}\\b`));
+    }
+    for (const file of svg.match(/src\/[\w/.-]+/g) ?? []) expect(existsSync(join(ROOT, file)), file).toBe(true);
+  });
 });
