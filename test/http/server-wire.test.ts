@@ -195,6 +195,32 @@ describe('408 closes the connection on every route', () => {
   });
 });
 
+describe("node's own refusals are ICWS errors too", () => {
+  /** Sends raw bytes; resolves to everything the server sent before it closed. */
+  function raw(bytes: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const sock = connect(port, '127.0.0.1', () => sock.write(bytes));
+      let got = '';
+      sock.on('data', (d) => (got += d.toString()));
+      sock.on('close', () => resolve(got));
+      sock.on('error', reject);
+      setTimeout(() => reject(new Error('not closed by the server')), 5000).unref();
+    });
+  }
+
+  it('431 for headers over the limit, 400 for bytes that are not HTTP, each closing the connection', async () => {
+    const big = await raw(`GET /icws/connection/version HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(big).toMatch(/^HTTP\/1\.1 431 /);
+    const garbage = await raw('nonsense\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+    for (const reply of [big, garbage]) {
+      expect(reply).toContain(`\r\nContent-Type: ${ICWS_CONTENT_TYPE}\r\n`);
+      expect(reply).toMatch(/\r\nConnection: close\r\n/);
+      expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4))).toEqual({ errorId: ICWS_ERROR_IDS.invalidRepresentation, message: expect.any(String) });
+    }
+  });
+});
+
 describe('routes', () => {
   it('answers version (from package.json) and features without a session, GET only', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
