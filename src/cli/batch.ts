@@ -154,7 +154,8 @@ export const batchCommand: Command = defineCommand({
         : { write: (c: string | Uint8Array) => io.stdout.write(typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8')) };
     let outFile: OutputFile | undefined;
     const outName = values.out ?? 'standard output';
-    if (values.out !== undefined) {
+    // Standard output by name is standard output itself: opening it again fails when it is a socket.
+    if (values.out !== undefined && !/^\/dev\/(stdout|fd\/1)$|^\/proc\/self\/fd\/1$/.test(resolve(io.cwd, values.out))) {
       try {
         outFile = openOutputFile(resolve(io.cwd, values.out));
       } catch (e) {
