@@ -5,9 +5,11 @@
  * `{national}` and `{international}` fields, so the plan stays short whatever the country's numbering shape.
  */
 import { createRequire } from 'node:module';
+import { EMERGENCY_NUMBERS } from './data/emergency.js';
 import { DialPlanError } from './errors.js';
 import type { InternationalInfo } from './international.js';
 import { describeInternational, loadPhoneLibrary } from './international.js';
+import { loadMetadata, nationalShapes, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
 
 /** Options of {@link generateStarterPlan}. */
 export interface StarterPlanOptions {
@@ -27,31 +29,6 @@ export interface CountryDialling {
   readonly nationalPrefix: string | undefined;
   /** The lengths a national (significant) number can have. */
   readonly nationalLengths: readonly number[];
-}
-
-interface NumberingPlan {
-  callingCode(): string;
-  IDDPrefix(): string;
-  defaultIDDPrefix(): string | undefined;
-  nationalPrefix(): string | undefined;
-  possibleLengths(): number[] | undefined;
-}
-interface MetadataLike {
-  selectNumberingPlan(country: string): void;
-  readonly numberingPlan: NumberingPlan;
-}
-
-let metadata: MetadataLike | undefined;
-let examples: Record<string, string> | undefined;
-
-function loadMetadata(): { metadata: MetadataLike; examples: Record<string, string> } {
-  if (!metadata || !examples) {
-    const require = createRequire(import.meta.url);
-    const core = require('libphonenumber-js/core') as { Metadata: new (json: unknown) => MetadataLike };
-    metadata = new core.Metadata(require('libphonenumber-js/metadata.max.json'));
-    examples = require('libphonenumber-js/examples.mobile.json') as Record<string, string>;
-  }
-  return { metadata, examples };
 }
 
 /**
@@ -100,17 +77,145 @@ export function describeDialling(country: string): CountryDialling {
   };
 }
 
-// Emergency numbers are not in libphonenumber-js's metadata (they are in the short-number metadata it leaves out), so
-// the well-known ones are listed here; other countries get no emergency entry rather than a guess.
-const NANP_EMERGENCY = ['911'];
-const EMERGENCY: Readonly<Record<string, readonly string[]>> = {
-  GB: ['999', '112'], IE: ['999', '112'], AU: ['000', '112'], NZ: ['111'], JP: ['110', '119'], CN: ['110', '119', '120'],
-  IN: ['112'], BR: ['190', '192', '193'], MX: ['911'], ZA: ['10111', '112'], RU: ['112'], CH: ['112', '117', '118', '144'],
-  NO: ['112', '110', '113'], IS: ['112'], ...Object.fromEntries(
-    ['AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE']
-      .map((c) => [c, ['112']]),
-  ),
-};
+// ---------------------------------------------------------------------------------------------------------------------
+// How a country's numbers are typed nationally, learned from libphonenumber-js itself. Valid numbers of every type are
+// drawn from the metadata (seeded by the country, so a plan is the same on every run); each is typed as formatNational()
+// prints it, as the bare national number and with the trunk prefix; libphonenumber-js says which E.164 number each typed
+// string is. Every (typed, E.164) pair is described as a template (strip the trunk prefix: `+44{2-}`; keep every digit:
+// `+55{1-}`; drop Argentina's mobile `15`: `+549{2-3}{6-}`), and the typed strings are split by length and leading
+// digits until each group has one template: each group becomes one input conversion.
+
+/** A learned input conversion: digits and `[...]` sets, then `X`s; and its output template. */
+interface Learned {
+  readonly pattern: string;
+  readonly output: string;
+}
+
+/** How many numbers of each type init learns from, each of a different length or first LEARN_LEADING digits. */
+const LEARN_PER_TYPE = 40;
+const LEARN_LEADING = 4;
+/** The deepest leading-digit split; a group still mixed there takes its most common template. */
+const MAX_DEPTH = 6;
+
+/** The template that turns the typed digits `t` into `+cc` and the national number `e`, or undefined. */
+function transformOf(t: string, e: string, cc: string): string | undefined {
+  // The candidate with the fewest literal digits wins: literals hold only for the leading digits they were learned on,
+  // while kept digits carry over to every number of the group.
+  let best: { template: string; literals: number } | undefined;
+  // Keep a tail of the typed digits, with up to four digits before it (a stripped trunk prefix, a restored area code).
+  for (let s = 0; s <= Math.min(6, t.length - 3); s++) {
+    const rest = t.slice(s);
+    const lead = e.length - rest.length;
+    if (lead < 0 || lead > 4 || !e.endsWith(rest)) continue;
+    if (!best || lead < best.literals) best = { template: `+${cc}${e.slice(0, lead)}{${s + 1}-}`, literals: lead };
+  }
+  // Keep two parts, dropping what lies between them (Argentina: 0 11 15 2345-6789 is +54 9 11 2345 6789).
+  for (let a = 0; a <= 3; a++) {
+    for (let b = a + 1; b <= a + 5 && b < t.length; b++) {
+      for (let c = b + 1; c <= b + 3 && c < t.length - 2; c++) {
+        const tail = t.slice(c);
+        const lead = e.length - tail.length - (b - a);
+        if (lead < 0 || lead > 2 || !e.endsWith(tail) || e.slice(lead, lead + b - a) !== t.slice(a, b)) continue;
+        if (!best || lead < best.literals) best = { template: `+${cc}${e.slice(0, lead)}{${a + 1}-${b}}{${c + 1}-}`, literals: lead };
+      }
+    }
+  }
+  return best?.template;
+}
+
+/** `[0-35]`-style set text for a list of digits (one digit alone is itself). */
+function digitSet(ds: readonly string[]): string {
+  if (ds.length === 1) return ds[0]!;
+  const sorted = [...ds].sort();
+  let out = '';
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1]!.charCodeAt(0) === sorted[j]!.charCodeAt(0) + 1) j++;
+    out += j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join('');
+    i = j + 1;
+  }
+  return `[${out}]`;
+}
+
+/** Splits typed strings of one length by leading digits until each group agrees on one template. */
+function splitGroup(head: string, depth: number, length: number, recs: readonly (readonly [string, string])[]): Learned[] {
+  const counts = new Map<string, number>();
+  for (const [, out] of recs) counts.set(out, (counts.get(out) ?? 0) + 1);
+  const tailX = (n: number): string => 'X'.repeat(length - n);
+  if (depth >= 1 && counts.size === 1) return [{ pattern: head + tailX(depth), output: recs[0]![1] }];
+  if (depth >= MAX_DEPTH || depth >= length) {
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    return [{ pattern: head + tailX(depth), output: best }];
+  }
+  const byDigit = new Map<string, (readonly [string, string])[]>();
+  for (const r of recs) {
+    const d = r[0][depth]!;
+    let list = byDigit.get(d);
+    if (!list) byDigit.set(d, (list = []));
+    list.push(r);
+  }
+  // Digits whose group is settled at once (one template) are merged into one `[...]` entry per template.
+  const settled = new Map<string, string[]>();
+  const out: Learned[] = [];
+  for (const [d, list] of [...byDigit].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const outs = new Set(list.map((r) => r[1]));
+    if (outs.size === 1) {
+      const o = list[0]![1];
+      let ds = settled.get(o);
+      if (!ds) settled.set(o, (ds = []));
+      ds.push(d);
+    } else out.push(...splitGroup(head + d, depth + 1, length, list));
+  }
+  for (const [o, ds] of settled) out.push({ pattern: head + digitSet(ds) + tailX(depth + 1), output: o });
+  return out;
+}
+
+const learnedByCountry = new Map<string, readonly Learned[]>();
+
+/** The learned national conversions of a country, shortest typed length first (worked out once per process). */
+function learnNationalDialling(country: string, cc: string): readonly Learned[] {
+  let learned = learnedByCountry.get(country);
+  if (!learned) learnedByCountry.set(country, (learned = learnFromSample(country, cc)));
+  return learned;
+}
+
+function learnFromSample(country: string, cc: string): readonly Learned[] {
+  const random = seededRandom([...country].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
+  const byLength = new Map<number, Map<string, string>>();
+  const lib = loadPhoneLibrary();
+  const { examples } = loadMetadata();
+  const example = lib.getExampleNumber(country, examples);
+  const sample = sampleNumbers(country, LEARN_PER_TYPE, random, { distinctLeading: LEARN_LEADING });
+  const numbers = [...(example ? [example.number] : []), ...sample.map((n) => n.e164)];
+  for (const e164 of numbers) {
+    for (const f of typedForms(e164, country, { nationalOnly: true })) {
+      if (!f.e164.startsWith(`+${cc}`)) continue;
+      const t = f.text.replace(/\D/g, '');
+      const output = transformOf(t, f.e164.slice(cc.length + 1), cc);
+      if (output === undefined) continue;
+      let m = byLength.get(t.length);
+      if (!m) byLength.set(t.length, (m = new Map()));
+      m.set(t, output);
+    }
+  }
+  return [...byLength]
+    .sort((a, b) => a[0] - b[0])
+    .flatMap(([length, m]) => splitGroup('', 0, length, [...m]));
+}
+
+/** The first digits a learned pattern takes (`[0-35]X...`: 0, 1, 2, 3, 5). */
+function firstDigits(pattern: string): readonly string[] {
+  if (pattern.startsWith('[')) {
+    const body = pattern.slice(1, pattern.indexOf(']'));
+    return [...'0123456789'].filter((d) => new RegExp(`[${body}]`).test(d));
+  }
+  return pattern[0] === 'X' || pattern === '' ? [...'0123456789'] : [pattern[0]!];
+}
+
+/** A regular expression for a learned pattern (digits, `[...]` and `X`), to tell which strings it takes. */
+function learnedRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/X/g, '\\d')}$`);
+}
 
 /** The classification a starter plan gives a number libphonenumber-js describes, dialled from `callingCode`. */
 function expectedClassification(info: InternationalInfo, callingCode: string): string {
@@ -142,7 +247,7 @@ const digits = (n: number): string => 'X'.repeat(n);
  * @throws DialPlanError with code `UNKNOWN_COUNTRY`, or `WRONG_TYPE` for an area code that is not digits
  * @example
  * ```ts
- * buildStarterRules({ country: 'GB', areaCode: '20' }).inputConversions[0].output; // '+Z'
+ * buildStarterRules({ country: 'GB', areaCode: '20' }).inputConversions[1].output; // '+Z' (after the emergency numbers)
  * ```
  */
 export function buildStarterRules(options: StarterPlanOptions): Record<string, unknown> & {
@@ -159,24 +264,63 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   const np = d.nationalPrefix;
   const idd = d.internationalPrefix;
 
-  // Input conversions: international dialling, national dialling (with the prefix, or the bare national number for
-  // countries without one), and local dialling within the area code. Bare numbers shorter than five digits are left to
-  // extensions and emergency numbers.
+  // Input conversions, first match wins: emergency numbers kept as dialled (before any other conversion can read them as
+  // a national or local number: ZA's 10111); international dialling; national dialling in every form libphonenumber-js
+  // reads (learned, see learnNationalDialling); and, with an area code, local dialling where no national form claims the
+  // same digits (a bare national number wins, as libphonenumber-js reads it).
   const conversions: { name: string; match: string[]; output: string }[] = [];
   const convertedLengths = new Set<number>();
-  const emergency = cc === '1' ? NANP_EMERGENCY : (EMERGENCY[d.country] ?? []);
-  // Emergency numbers are kept as dialled, before any other conversion can read them as a local number (ZA's 10111).
+  const emergency = EMERGENCY_NUMBERS[d.country] ?? [];
   if (emergency.length > 0) conversions.push({ name: 'Emergency numbers, kept as dialled', match: [...emergency], output: '{1-}' });
-  if (idd !== undefined) conversions.push({ name: `International dialling with ${idd}`, match: [`${idd}Z`], output: '+Z' });
-  if (np !== undefined) {
-    const match = d.nationalLengths.map((n) => np + digits(n));
-    match.forEach((m) => convertedLengths.add(m.length));
-    conversions.push({ name: `National dialling with ${np}`, match, output: `+${cc}{${np.length + 1}-}` });
-  } else {
-    const match = d.nationalLengths.filter((n) => n >= 5).map(digits);
-    match.forEach((m) => convertedLengths.add(m.length));
-    if (match.length > 0) conversions.push({ name: 'National number', match, output: `+${cc}{1-}` });
+  // A calling code never starts with 0: India's toll-free 000 800 ... is national dialling, not 00 and a calling code.
+  if (idd !== undefined) conversions.push({ name: `International dialling with ${idd}`, match: [`${idd}YZ`], output: '+YZ' });
+  // A learned conversion that the international one takes whole is left out (lint would call it unreachable).
+  const learned = learnNationalDialling(d.country, cc).filter(
+    (l) => idd === undefined || !l.pattern.startsWith(idd) || firstDigits(l.pattern.slice(idd.length)).includes('0'),
+  );
+  const byOutput = new Map<string, string[]>();
+  for (const l of learned) {
+    convertedLengths.add(l.pattern.replace(/\[[^\]]*\]/g, 'X').length);
+    let list = byOutput.get(l.output);
+    if (!list) byOutput.set(l.output, (list = []));
+    list.push(l.pattern);
   }
+  for (const [output, match] of byOutput) conversions.push({ name: nationalConversionName(output, cc, np), match, output });
+  // Fallbacks for shapes the sample did not show: the national prefix and a national number, or bare digits of five or
+  // more whose length and first digit a valid national number can have (by the metadata's general pattern). They take
+  // only first digits that no learned conversion takes, so they shadow nothing.
+  const taken = new Map<number, Set<string>>();
+  const take = (length: number, first: readonly string[]): void => {
+    let set = taken.get(length);
+    if (!set) taken.set(length, (set = new Set()));
+    for (const f of first) set.add(f);
+  };
+  for (const l of learned) take(l.pattern.replace(/\[[^\]]*\]/g, 'X').length, firstDigits(l.pattern));
+  const fallback: Learned[] = [];
+  for (const n of d.nationalLengths) {
+    if (np === undefined || taken.get(np.length + n)?.has(np[0]!)) continue;
+    fallback.push({ pattern: np + digits(n), output: `+${cc}{${np.length + 1}-}` });
+    take(np.length + n, [np[0]!]);
+  }
+  const shapes = nationalShapes(d.country);
+  for (const n of d.nationalLengths.filter((n) => n >= 5)) {
+    const free = [...(shapes.get(n) ?? [])].filter((f) => f !== '0' && f !== np?.[0] && !taken.get(n)?.has(f));
+    if (free.length === 0) continue;
+    fallback.push({ pattern: digitSet(free) + digits(n - 1), output: `+${cc}{1-}` });
+    take(n, free);
+  }
+  const trunkFallback = fallback.filter((f) => f.output !== `+${cc}{1-}`);
+  const bareFallback = fallback.filter((f) => f.output === `+${cc}{1-}`);
+  if (trunkFallback.length > 0) conversions.push({ name: `National dialling with ${np}, other numbers`, match: trunkFallback.map((f) => f.pattern), output: trunkFallback[0]!.output });
+  if (bareFallback.length > 0) conversions.push({ name: 'National number dialled as it is, other numbers', match: bareFallback.map((f) => f.pattern), output: `+${cc}{1-}` });
+  for (const [length] of taken) convertedLengths.add(length);
+  const nationalRes = [...learned, ...fallback].map((l) => ({ re: learnedRegExp(l.pattern), output: l.output }));
+  /** What the national conversions make of typed digits (undefined: none takes them). */
+  const convertNational = (t: string): string | undefined => {
+    const hit = nationalRes.find((l) => l.re.test(t));
+    return hit ? hit.output.replace(/\{(\d+)(?:-(\d*))?\}/g, (_, a: string, b: string | undefined) => t.slice(Number(a) - 1, b === undefined ? Number(a) : b === '' ? undefined : Number(b))) : undefined;
+  };
+  // Local dialling within the area code, for the digits that no national conversion takes.
   const localLengths =
     areaCode !== undefined && np !== undefined ? d.nationalLengths.map((n) => n - areaCode.length).filter((n) => n >= 5) : [];
   if (areaCode !== undefined && localLengths.length > 0) {
@@ -187,9 +331,11 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   // Four-digit extensions, unless some other dialled form has four digits too (then only /1234 reaches an extension).
   const shortExtensions = !convertedLengths.has(4) && !emergency.some((e) => e.length === 4) && (idd === undefined || !/^[1-9]/.test(idd));
 
+  // `X?` rather than `Z` after the calling code: `Z` would take an extension into the match, and the `{national}` field
+  // would drop it; with `X?` the extension is carried and appended to the display text and edit base.
   const national = (classification: string, types: string[] | undefined): Record<string, unknown> => ({
     name: types ? classification : 'Other national number',
-    match: `+${cc}Z`,
+    match: `+${cc}X?`,
     classification,
     when: types ? { valid: true, numberType: types } : { valid: true },
     display: '({classification}) {national}',
@@ -212,7 +358,7 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     },
     {
       name: 'International',
-      match: '+Z',
+      match: '+X?',
       classification: 'International',
       when: { valid: true },
       display: '({classification}) {international}',
@@ -239,26 +385,42 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     const expect = expectFor(e164);
     if (expect) tests.push({ input, expect });
   };
+  const lib = loadPhoneLibrary();
   const { examples: ex } = loadMetadata();
-  const example = loadPhoneLibrary().getExampleNumber(d.country, ex);
+  const example = lib.getExampleNumber(d.country, ex);
   if (example) {
-    add(example.number, example.number);
-    // National dialling, unless it reads as international dialling (a prefix such as 0 before a number starting 0).
-    const nationalForm = np !== undefined ? np + example.nationalNumber : example.nationalNumber.length >= 5 ? example.nationalNumber : undefined;
-    if (nationalForm !== undefined && (idd === undefined || !nationalForm.startsWith(idd)) && d.nationalLengths.includes(example.nationalNumber.length)) {
-      add(nationalForm, example.number);
+    // The example number typed in every form libphonenumber-js reads back, where the plan's conversions read it the same.
+    for (const f of typedForms(example.number, d.country)) {
+      const t = f.text.replace(/\D/g, '');
+      const ours = f.text.startsWith('+') ? f.e164 : (idd !== undefined && t.startsWith(idd)) || emergency.includes(t) ? undefined : convertNational(t);
+      if (ours === f.e164) add(f.text, f.e164);
     }
     if (idd !== undefined) add(idd + example.number.slice(1), example.number);
+    // With an extension, which stays visible in the display text and the edit base.
+    const withExt = expectFor(example.number);
+    if (withExt && withExt['displayText'] !== undefined) {
+      const info = describeInternational(example.number)!;
+      tests.push({
+        input: `${example.number} ext. 12`,
+        expect: { ...withExt, normalizedText: `${example.number}^12`, displayText: `${String(withExt['displayText'])}^12`, editBase: `${info.national}^12`, extension: '12' },
+      });
+    }
   }
-  const abroad = loadPhoneLibrary().getExampleNumber(cc === '44' ? 'US' : 'GB', ex);
+  const abroad = lib.getExampleNumber(cc === '44' ? 'US' : 'GB', ex);
   if (abroad) {
     add(abroad.number, abroad.number);
     if (idd !== undefined) add(idd + abroad.number.slice(1), abroad.number);
   }
   add(`+${cc}1`, `+${cc}1`);
   if (areaCode !== undefined && localLengths.length > 0) {
-    const local = '2345678901234'.slice(0, Math.max(...localLengths));
-    add(local, `+${cc}${areaCode}${local}`);
+    // A local number that no national form claims (those win, as libphonenumber-js reads them).
+    for (const n of localLengths) {
+      const local = ['2345678901234', '7345678901234', '5345678901234'].map((s) => s.slice(0, n)).find((s) => convertNational(s) === undefined && !emergency.includes(s));
+      if (local !== undefined) {
+        add(local, `+${cc}${areaCode}${local}`);
+        break;
+      }
+    }
   }
   for (const e of emergency) tests.push({ input: e, expect: { normalizedText: e, defaultClassification: 'Emergency' } });
   tests.push({ input: '/123', expect: { normalizedText: '/123', displayText: '123', defaultClassification: 'Intercom', internal: true } });
@@ -269,7 +431,7 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     description:
       `Starter plan for ${d.country} (+${cc}) generated by dialplan init from libphonenumber-js "max" metadata: ` +
       `${idd !== undefined ? `international dialling with ${idd}, ` : ''}${np !== undefined ? `national prefix ${np}, ` : 'no national prefix, '}` +
-      `national numbers of ${d.nationalLengths.join(', ')} digits.`,
+      `national numbers of ${d.nationalLengths.join(', ')} digits; emergency numbers from libphonenumber's short-number metadata.`,
     classifications: [
       { name: 'Emergency' },
       { name: 'Intercom', internal: true },
@@ -288,6 +450,13 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   };
 }
 
+/** A readable name for a learned national conversion. */
+function nationalConversionName(output: string, cc: string, np: string | undefined): string {
+  if (output === `+${cc}{1-}`) return 'National number, dialled as it is';
+  if (np !== undefined && output === `+${cc}{${np.length + 1}-}`) return `National dialling with ${np}`;
+  return `National dialling, read as libphonenumber-js reads it (${output})`;
+}
+
 /**
  * Writes a starter plan for a country as YAML text, ready to save next to `dialplan.schema.json`.
  *
@@ -303,7 +472,7 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
 export function generateStarterPlan(options: StarterPlanOptions): string {
   const rules = buildStarterRules(options);
   return (
-    '# yaml-language-server: $schema=./dialplan.schema.json\n' +
+    '# yaml-language-server: $schema=./node_modules/dialplan/rules/dialplan.schema.json\n' +
     '#\n' +
     '# Generated by `dialplan init` from libphonenumber-js "max" metadata. Review it: emergency numbers, extensions and\n' +
     '# local dialling are guesses that your site may need to change. `dialplan test` runs the tests at the end.\n' +

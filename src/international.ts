@@ -57,7 +57,7 @@ interface PhoneNumberLike {
 
 /** The subset of the library's API that the project uses. */
 export interface PhoneLibrary {
-  parsePhoneNumberFromString(text: string): PhoneNumberLike | undefined;
+  parsePhoneNumberFromString(text: string, defaultCountry?: string): PhoneNumberLike | undefined;
   getCountries(): string[];
   getCountryCallingCode(country: string): string;
   getExampleNumber(country: string, examples: Record<string, string>): PhoneNumberLike | undefined;
