@@ -115,7 +115,7 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
 
   // `+44 (0)20 7946 0958`: the national trunk prefix, written in parentheses after the country code, is not dialed from
   // abroad. Only text with a `(` can hold one, so the common case skips the regular expression.
-  if (seen & PAREN) {
+  if (seen & PAREN && mayStartWithPlus(text)) {
     const trunk = TRUNK_PREFIX.exec(text);
     if (trunk && decimalDigitValue(trunk[2] as string) === 0) {
       const at = trunk.index + (trunk[1] as string).length;
@@ -189,6 +189,19 @@ function scan(text: string): number {
     else if (c === 40) seen |= PAREN;
   }
   return seen;
+}
+
+/**
+ * Whether the text can start with `+` after white space: false at the first other printable ASCII character, so that
+ * `(317) 555-1234` skips the trunk-prefix expression. Other characters are stepped over; the expression decides.
+ */
+function mayStartWithPlus(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 43) return true;
+    if (c > 32 && c < 127) return false;
+  }
+  return false;
 }
 
 function ok(text: string, sip: boolean): PreparedNumber {
