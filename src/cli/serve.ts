@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { formatProblem } from '../errors.js';
 import type { Problem } from '../errors.js';
-import { safeLoadDefaultDialPlan } from '../files.js';
+import { DEFAULT_RULES_PATH, safeLoadDefaultDialPlan } from '../files.js';
 import type { LoadResult } from '../load.js';
 import { addUser, readUsersFile } from '../http/passwords.js';
 import type { WorkerLoad } from '../http/reload.js';
@@ -95,15 +95,28 @@ export const serveCommand: Command = defineCommand({
     readUsersFile(usersPath); // fail now, not at the first login, when the file is not a users file
 
     const rulesName = values.rules ?? 'the default plan';
+    // Every reload goes through the worker, the bundled plan's too (its file can be edited where it is installed).
     const load = (maxCompileMs?: number): WorkerLoad =>
-      values.rules === undefined
-        ? { result: Promise.resolve(safeLoadDefaultDialPlan()), cancel: () => {} }
-        : loadDialPlanFileInWorker(resolve(io.cwd, values.rules), {
-            file: values.rules,
-            ...LOAD_BUDGET,
-            ...(maxCompileMs !== undefined ? { maxCompileMs } : {}),
-          });
-    const first = await load().result;
+      loadDialPlanFileInWorker(values.rules === undefined ? DEFAULT_RULES_PATH : resolve(io.cwd, values.rules), {
+        file: values.rules ?? 'rules/default.yaml',
+        ...LOAD_BUDGET,
+        ...(maxCompileMs !== undefined ? { maxCompileMs } : {}),
+      });
+    // At start-up the bundled plan comes from its build-time snapshot, at once; a --rules file from the worker, during
+    // which SIGINT/SIGTERM already stop the command (exit 0, as at any other moment).
+    const starting: WorkerLoad =
+      values.rules === undefined ? { result: Promise.resolve(safeLoadDefaultDialPlan()), cancel: () => {} } : load();
+    let stoppedEarly = false;
+    const stopEarly = (): void => {
+      stoppedEarly = true;
+      starting.cancel();
+    };
+    process.once('SIGINT', stopEarly);
+    process.once('SIGTERM', stopEarly);
+    const first = await starting.result;
+    process.off('SIGINT', stopEarly);
+    process.off('SIGTERM', stopEarly);
+    if (stoppedEarly) return EXIT.ok;
     if (!first.ok) {
       io.stderr.write(describeFailure(rulesName, first.problems));
       return EXIT.usage;

@@ -98,6 +98,9 @@ export function loadDialPlanFileInWorker(path: string, options: WorkerLoadOption
       stdout: true,
       stderr: true,
     });
+    // Whatever the worker prints (a library warning, say) is not the server's output: read and dropped.
+    worker.stdout.resume();
+    worker.stderr.resume();
     timer = setTimeout(() => settle(failure(`Loading took longer than ${timeoutMs} ms and was stopped.`)), timeoutMs);
     worker.on('message', (reply: ReloadWorkerReply) => {
       if (!reply.ok) return settle({ ok: false, problems: reply.problems });

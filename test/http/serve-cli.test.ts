@@ -162,6 +162,25 @@ describe('dialplan serve: start-up refusals and reloads of huge files', () => {
     expect(r.stderr).toMatch(/cannot load .*bomb\.yaml/);
   });
 
+  it('honours SIGTERM while a huge --rules file is still loading at start-up (exit 0)', async () => {
+    const huge = join(dir, 'huge-start.yaml');
+    writeFileSync(huge, bigPlan(150_000));
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rules', huge, '--sessions', users]);
+    let err = '';
+    server.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(err).not.toMatch(/listening on/);
+      const stopAt = Date.now();
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(Date.now() - stopAt).toBeLessThan(3000);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 30_000);
+
   it('answers requests while a huge file reloads, and honours SIGTERM in the middle of the reload', async () => {
     const huge = join(dir, 'huge.yaml');
     copyFileSync(DEFAULT_RULES_PATH, huge);
