@@ -52,6 +52,11 @@ export const WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/ICWS/connection"';
  * The media type of every response body, spelled as the Interaction Center server sends it. The official ICWS
  * JavaScript SDK parses a response body only when its media type (before `;`, lower-cased) is
  * `application/vnd.inin.icws+json`: with plain `application/json` its callbacks receive no data.
+ *
+ * @example
+ * ```ts
+ * res.setHeader('Content-Type', ICWS_CONTENT_TYPE); // a route of your own next to the handler
+ * ```
  */
 export const ICWS_CONTENT_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8';
 
