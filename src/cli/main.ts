@@ -109,6 +109,8 @@ if (isMain()) {
     process.stderr.write(`dialplan: cannot write standard output: ${e.code ?? e.message}\n`);
     process.exit(EXIT.failed);
   });
+  // A closed standard error (`dialplan ... 2>&1 | head -1`) drops the messages; the exit code stays the command's.
+  process.stderr.on('error', () => {});
   runCli(process.argv.slice(2), nodeIo()).then((code) => {
     process.exitCode = code;
   });
