@@ -307,8 +307,15 @@ class HybridMatcher implements AutomatonMatcher {
     this.k = alphabet.size;
     const sets = new ClassSets(this.k, classOf);
 
+    // Where each entry's patterns start in the flat per-pattern arrays.
+    this.patternBase = new Int32Array(entries.length);
+    let total = 0;
+    for (let e = 0; e < entries.length; e++) {
+      this.patternBase[e] = total;
+      total += (entries[e] as MatchableEntry).patterns.length;
+    }
     // Which patterns the trie takes; the DFA takes the others.
-    const inDfa: Uint8Array[] = entries.map((e) => new Uint8Array(e.patterns.length).fill(1));
+    const inDfa = new Uint8Array(total).fill(1);
     const shapes: TriePattern[] = [];
     if (options.trie !== false) {
       entries.forEach((entry, e) =>
@@ -318,32 +325,28 @@ class HybridMatcher implements AutomatonMatcher {
         }),
       );
     }
-    let trie: LiteralTrie | null = null;
-    if (shapes.length > 0) {
-      trie = new LiteralTrie(
-        shapes,
-        this.k,
-        (s) => ((inDfa[s.entry] as Uint8Array)[s.pattern] = 0),
-        options.maxTriePatternsPerNode ?? DEFAULT_MAX_TRIE_PER_NODE,
-      );
-    }
-    this.dfa = new LazyDfa(entries, inDfa, sets, this.k, options);
+    const base = this.patternBase;
+    const trie =
+      shapes.length === 0
+        ? null
+        : new LiteralTrie(shapes, this.k, (s) => (inDfa[(base[s.entry] as number) + s.pattern] = 0), options.maxTriePatternsPerNode ?? DEFAULT_MAX_TRIE_PER_NODE);
+    this.dfa = new LazyDfa(entries, (e, p) => inDfa[(base[e] as number) + p] === 1, sets, this.k, options);
     // The trie reads class sets from the table as it is once every pattern has been seen.
     this.trie = trie === null ? null : trie.useSets(sets.table());
 
-    this.patternBase = new Int32Array(entries.length);
-    const at: number[] = [];
+    this.spanAt = new Int32Array(total);
     const data: number[] = [];
-    for (let e = 0; e < entries.length; e++) {
-      this.patternBase[e] = at.length;
-      for (const pattern of (entries[e] as MatchableEntry).patterns) {
+    let i = 0;
+    for (const entry of entries) {
+      for (const pattern of entry.patterns) {
         const spans = captureSpans(pattern);
-        at.push(spans === null ? -1 : data.length);
+        this.spanAt[i++] = spans === null ? -1 : data.length;
+        if (spans === null) continue;
         // The number of groups, then their spans.
-        if (spans !== null) data.push(spans.length / 2 - 1, ...spans.subarray(2));
+        data.push(spans.length / 2 - 1);
+        for (let j = 2; j < spans.length; j++) data.push(spans[j] as number);
       }
     }
-    this.spanAt = Int32Array.from(at);
     this.spanData = Int32Array.from(data);
   }
 
@@ -516,7 +519,13 @@ class LazyDfa {
   private simulateLeft = 0;
   private simulatePeriod = SIMULATE_QUERIES;
 
-  constructor(entries: readonly MatchableEntry[], inDfa: readonly Uint8Array[], classSets: ClassSets, k: number, options: AutomatonOptions) {
+  constructor(
+    entries: readonly MatchableEntry[],
+    inDfa: (entry: number, pattern: number) => boolean,
+    classSets: ClassSets,
+    k: number,
+    options: AutomatonOptions,
+  ) {
     // Room for the dead and start states and, after a flush, the state a query was in and the one it goes to.
     this.maxStates = Math.max(options.maxStates ?? DEFAULT_MAX_STATES, 4);
     this.maxStoredNodes = options.maxStoredNodes ?? DEFAULT_MAX_STORED_NODES;
@@ -573,7 +582,7 @@ class LazyDfa {
     let patterns = 0;
     entries.forEach((entry, e) => {
       entry.patterns.forEach((pattern, p) => {
-        if ((inDfa[e] as Uint8Array)[p] !== 1 || !canMatch(pattern)) return;
+        if (!inDfa(e, p) || !canMatch(pattern)) return;
         patterns++;
         let at = root;
         for (const t of pattern.tokens) {

@@ -8,9 +8,9 @@ import { compileFiller, compileTemplateTable } from './automaton-fill.js';
 import type { Problem } from './errors.js';
 import type { CompiledPattern, RefValue, TableMatch } from './match.js';
 import { compilePattern, findFirstMatch } from './match.js';
-import type { ParsedPattern } from './pattern.js';
+import type { ParsedPattern, SyntaxIssue } from './pattern.js';
 import { parsePattern } from './pattern.js';
-import type { ParsedTemplate } from './template.js';
+import type { ParsedTemplate, TemplateToken } from './template.js';
 import { parseTemplate } from './template.js';
 import { isInternationalField } from './international.js';
 import { acceptWhen } from './when.js';
@@ -90,6 +90,14 @@ export interface CompiledPlan {
   readonly unmatched: { readonly classifications: readonly string[]; readonly internal: boolean; readonly dialCapable: boolean };
 }
 
+const NO_ISSUES: readonly SyntaxIssue[] = Object.freeze([]);
+
+/**
+ * A literal token whose text is one flat string. Text built character by character is a chain of V8 cons strings (one
+ * object per character past the 13th); a plan that keeps 100 000 templates would keep all those links.
+ */
+const flattenLiteral = (t: TemplateToken): TemplateToken => (t.kind === 'literal' && t.text.length > 12 ? { kind: 'literal', text: Array.from(t.text).join('') } : t);
+
 /** Builds a matcher for a table; the compiled automaton ({@link automatonMatcher}) unless another is plugged in. */
 export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
 
@@ -124,7 +132,9 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
   const varNames = new Set(Object.values(rules.locations).flatMap((vars) => Object.keys(vars)));
   const known = (name: string): boolean => name in rules.sets || varNames.has(name);
 
-  // Parse every pattern and template once; they do not depend on the location.
+  // Parse every pattern and template once; they do not depend on the location. Parsed templates are immutable, so entries
+  // that repeat one (the same display template in every entry of a plan) share it.
+  const templateCache = new Map<string, ParsedTemplate>();
   const parsedPatterns = (match: readonly string[], path: Path): ParsedPattern[] =>
     match.map((src, i) => {
       const parsed = parsePattern(src);
@@ -139,7 +149,13 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     });
   const template = (src: string | undefined, path: Path): ParsedTemplate | undefined => {
     if (src === undefined) return undefined;
-    const parsed = parseTemplate(src);
+    let parsed = templateCache.get(src);
+    if (parsed === undefined) {
+      const full = parseTemplate(src);
+      // Entries keep their parsed templates: copy the token list to its length and share an empty problem list.
+      parsed = full.issues.length > 0 ? full : { ...full, tokens: full.tokens.map(flattenLiteral), issues: NO_ISSUES };
+      templateCache.set(src, parsed);
+    }
     for (const issue of parsed.issues) sink.add(issue.code, issue.message, path, { offset: issue.offset });
     return parsed;
   };
@@ -210,12 +226,22 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       const context = { classification: '', vars };
       return { rule: c.rule, path: c.path, patterns, output, outputFillers: patterns.map((p) => compileFiller(output, p, context)) };
     });
+    // Entries with the same classification list share one array.
+    const classificationLists = new Map<string, readonly string[]>();
+    const classificationsOf = (rule: DialPlanEntryRule): readonly string[] => {
+      const list = [...new Set([rule.classification, ...rule.classifications])];
+      const key = list.join('\u0000');
+      const known = classificationLists.get(key);
+      if (known !== undefined) return known;
+      classificationLists.set(key, list);
+      return list;
+    };
     const ents: CompiledDialPlanEntry[] = entries.map((e) => ({
       rule: e.rule,
       path: e.path,
       patterns: compileAll(e.parsed, e.path, e.templates),
       ...e.templates,
-      classifications: [...new Set([e.rule.classification, ...e.rule.classifications])],
+      classifications: classificationsOf(e.rule),
       internal: internalOf.get(e.rule.classification) ?? false,
       defaultClassification: e.rule.classification,
       dialCapable: e.rule.dialCapable,

@@ -59,46 +59,55 @@ export class LiteralTrie {
    */
   constructor(patterns: readonly TriePattern[], classes: number, accepted: (p: TriePattern) => void, maxPerNode: number) {
     this.classes = classes;
-    // Sort the prefixes (as strings of class ids, ties in table order) so that the trie is built in one pass, each new
-    // prefix sharing its longest common prefix with the one before.
-    const keys = patterns.map((p) => String.fromCharCode(...p.prefix));
-    const order = patterns.map((_, i) => i);
-    order.sort((a, b) => {
-      const ka = keys[a] as string;
-      const kb = keys[b] as string;
-      return ka < kb ? -1 : ka > kb ? 1 : a - b;
-    });
-    const edgeParent: number[] = [];
-    const edgeClass: number[] = [];
-    const edgeChild: number[] = [];
+    // One insertion per prefix character. A node's children are a linked list (first child, next sibling) in growable
+    // typed arrays: no per-node object and no hashing, and a list is at most as long as the number of classes.
+    let capacity = 1024;
+    let firstChild = new Int32Array(capacity).fill(-1);
+    let nextSibling = new Int32Array(capacity).fill(-1);
+    let nodeClass = new Uint16Array(capacity);
+    let parent = new Int32Array(capacity);
     const recordNode: number[] = [];
     const kept: TriePattern[] = [];
-    const perNode = new Map<number, number>();
-    const path: number[] = [0];
+    let perNode = new Uint8Array(capacity);
     let nodes = 1;
-    let previous = '';
-    for (const i of order) {
-      const key = keys[i] as string;
-      const p = patterns[i] as TriePattern;
-      let common = 0;
-      while (common < key.length && common < previous.length && key.charCodeAt(common) === previous.charCodeAt(common)) common++;
-      path.length = common + 1;
-      for (let d = common; d < key.length; d++) {
-        const child = nodes++;
-        edgeParent.push(path[d] as number);
-        edgeClass.push(key.charCodeAt(d));
-        edgeChild.push(child);
-        path.push(child);
+    const grow = (): void => {
+      capacity *= 2;
+      const widen = <T extends Int32Array | Uint16Array | Uint8Array>(a: T, fill: number): T => {
+        const b = new (a.constructor as new (n: number) => T)(capacity);
+        b.fill(fill);
+        b.set(a);
+        return b;
+      };
+      firstChild = widen(firstChild, -1);
+      nextSibling = widen(nextSibling, -1);
+      nodeClass = widen(nodeClass, 0);
+      parent = widen(parent, 0);
+      perNode = widen(perNode, 0);
+    };
+    for (const p of patterns) {
+      let node = 0;
+      for (const c of p.prefix) {
+        let next = firstChild[node] as number;
+        while (next >= 0 && nodeClass[next] !== c) next = nextSibling[next] as number;
+        if (next < 0) {
+          if (nodes === capacity) grow();
+          next = nodes++;
+          nodeClass[next] = c;
+          parent[next] = node;
+          nextSibling[next] = firstChild[node] as number;
+          firstChild[node] = next;
+        }
+        node = next;
       }
-      previous = key;
-      const node = path[key.length] as number;
-      const count = perNode.get(node) ?? 0;
-      if (count >= maxPerNode) continue;
-      perNode.set(node, count + 1);
+      if ((perNode[node] as number) >= Math.min(maxPerNode, 255)) continue;
+      perNode[node] = (perNode[node] as number) + 1;
       recordNode.push(node);
       kept.push(p);
       accepted(p);
     }
+    const edgeParent = Array.from(parent.subarray(1, nodes));
+    const edgeClass = Array.from(nodeClass.subarray(1, nodes));
+    const edgeChild = Array.from({ length: nodes - 1 }, (_, i) => i + 1);
     this.nodes = nodes;
     this.patterns = kept.length;
     // Children and records grouped by node (a counting sort), each group in creation order: children by class, records

@@ -57,82 +57,131 @@ export function compilePattern(
   tokens: readonly PatternToken[],
   resolve: (name: string) => RefValue | undefined,
 ): CompiledPattern {
-  let re = '';
   let group = 0;
   let fixed: number | undefined = 0;
   const positional: WildcardKind[] = [];
   const positionalSources: string[] = [];
   const positionalGroups: number[] = [];
-  const setGroups = new Map<string, number>();
+  let setGroups: Map<string, number> | undefined;
   let zGroup = 0;
-  const refs = new Map<string, RefValue | undefined>();
+  let refs: Map<string, RefValue | undefined> | undefined;
   const add = (n: number | undefined): void => {
     fixed = fixed === undefined || n === undefined ? undefined : fixed + n;
   };
   for (const t of tokens) {
     switch (t.kind) {
       case 'literal':
-        re += escapeRegex(t.text);
         add(t.text.length);
         break;
-      case 'wildcard': {
+      case 'wildcard':
         group++;
         positional.push(t.wildcard);
         positionalSources.push(t.wildcard);
         positionalGroups.push(group);
-        if (t.wildcard === 'Z') {
-          zGroup = group;
-          re += '([^]*)';
-          add(undefined);
-        } else if (t.wildcard === '?') {
-          re += '([0-9*#,]*)';
-          add(undefined);
-        } else {
-          re += t.wildcard === 'X' ? '([0-9])' : t.wildcard === 'Y' ? '([1-9])' : '([2-9])';
-          add(1);
-        }
+        if (t.wildcard === 'Z') zGroup = group;
+        add(t.wildcard === 'Z' || t.wildcard === '?' ? undefined : 1);
         break;
-      }
       case 'class':
         group++;
         positional.push('[');
         positionalSources.push(t.source);
         positionalGroups.push(group);
-        re += t.chars === '' ? '([])' : `([${escapeClass(t.chars)}])`;
         add(1);
         break;
       case 'ref': {
         const value = resolve(t.name);
-        refs.set(t.name, value);
+        (refs ??= new Map()).set(t.name, value);
         if (value === undefined) {
-          re += '(?!)';
+          // Matches nothing.
         } else if (value.kind === 'var') {
-          re += escapeRegex(value.value);
           add(value.value.length);
         } else {
           group++;
-          if (!setGroups.has(t.name)) setGroups.set(t.name, group);
-          const values = [...value.values].sort((a, b) => b.length - a.length);
-          re += values.length === 0 ? '(?!)' : `(${values.map(escapeRegex).join('|')})`;
-          const lengths = new Set(values.map((v) => v.length));
-          add(lengths.size === 1 ? values[0]?.length : undefined);
+          if (!(setGroups ??= new Map()).has(t.name)) setGroups.set(t.name, group);
+          const lengths = new Set(value.values.map((v) => v.length));
+          add(lengths.size === 1 ? value.values[0]?.length : undefined);
         }
         break;
       }
     }
   }
-  return {
+  // A plan of 100 000 exact numbers holds 100 000 patterns: the arrays of one with no wildcard are shared, and the others
+  // are copied to their length (an array grown by push keeps room for more).
+  return new Pattern(
     source,
-    tokens,
-    regex: new RegExp(`^(?:${re})$`, 'is'),
-    positional,
-    positionalSources,
-    positionalGroups,
-    setGroups,
+    tokens.slice(),
+    positional.length === 0 ? NO_WILDCARDS : positional,
+    positional.length === 0 ? NO_SOURCES : positionalSources,
+    positional.length === 0 ? NO_NUMBERS : positionalGroups,
+    setGroups ?? NO_GROUPS,
     zGroup,
-    fixedLength: fixed,
-    refs,
-  };
+    fixed,
+    refs ?? NO_REFS,
+  );
+}
+
+const NO_GROUPS: ReadonlyMap<string, number> = new Map();
+const NO_WILDCARDS: readonly WildcardKind[] = Object.freeze([]);
+const NO_SOURCES: readonly string[] = Object.freeze([]);
+const NO_NUMBERS: readonly number[] = Object.freeze([]);
+const NO_SPANS = new Int32Array(2);
+const NO_REFS: ReadonlyMap<string, RefValue | undefined> = new Map();
+
+/**
+ * A compiled pattern. Its regular expression is built when first read: the engine's matchers never read it (only the
+ * reference matcher and tools do), and a plan of 100 000 entries would otherwise hold 100 000 of them.
+ */
+class Pattern implements CompiledPattern {
+  private re: RegExp | undefined;
+  /** The capture spans, once {@link captureSpans} has worked them out (null: the pattern has no layout). */
+  spans: Int32Array | null | undefined;
+
+  constructor(
+    readonly source: string,
+    readonly tokens: readonly PatternToken[],
+    readonly positional: readonly WildcardKind[],
+    readonly positionalSources: readonly string[],
+    readonly positionalGroups: readonly number[],
+    readonly setGroups: ReadonlyMap<string, number>,
+    readonly zGroup: number,
+    readonly fixedLength: number | undefined,
+    readonly refs: ReadonlyMap<string, RefValue | undefined>,
+  ) {}
+
+  get regex(): RegExp {
+    return (this.re ??= new RegExp(`^(?:${regexSource(this.tokens, this.refs)})$`, 'is'));
+  }
+}
+
+/** The body of a pattern's anchored regular expression; named-set alternatives longest first. */
+function regexSource(tokens: readonly PatternToken[], refs: ReadonlyMap<string, RefValue | undefined>): string {
+  let re = '';
+  for (const t of tokens) {
+    switch (t.kind) {
+      case 'literal':
+        re += escapeRegex(t.text);
+        break;
+      case 'wildcard':
+        re += t.wildcard === 'Z' ? '([^]*)' : t.wildcard === '?' ? '([0-9*#,]*)' : t.wildcard === 'X' ? '([0-9])' : t.wildcard === 'Y' ? '([1-9])' : '([2-9])';
+        break;
+      case 'class':
+        re += t.chars === '' ? '([])' : `([${escapeClass(t.chars)}])`;
+        break;
+      case 'ref': {
+        const value = refs.get(t.name);
+        if (value === undefined) {
+          re += '(?!)';
+        } else if (value.kind === 'var') {
+          re += escapeRegex(value.value);
+        } else {
+          const values = [...value.values].sort((a, b) => b.length - a.length);
+          re += values.length === 0 ? '(?!)' : `(${values.map(escapeRegex).join('|')})`;
+        }
+        break;
+      }
+    }
+  }
+  return re;
 }
 
 /** An entry of a compiled table: its patterns, in the order written. */
@@ -307,9 +356,17 @@ function layoutOf(pattern: CompiledPattern): PatternLayout | null {
  * ```
  */
 export function captureSpans(pattern: CompiledPattern): Int32Array | null {
+  // Worked out once per compiled pattern: the matcher and every template of the entry ask for it.
+  if (pattern instanceof Pattern) return pattern.spans === undefined ? (pattern.spans = spansOf(pattern)) : pattern.spans;
+  return spansOf(pattern);
+}
+
+function spansOf(pattern: CompiledPattern): Int32Array | null {
   const layout = layoutOf(pattern);
   if (layout === null) return null;
   const { lengths, captured, groupCount } = layout;
+  // A pattern without groups (an exact number) has nothing to cut: all of them share one empty layout.
+  if (groupCount === 0) return NO_SPANS;
   const spans = new Int32Array(2 * (groupCount + 1));
   // Before the token of variable length, positions count from the start; from it on, ends count from the end. `after`
   // is the fixed length still to come after the current token.
