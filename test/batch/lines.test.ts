@@ -1,7 +1,7 @@
 // The line splitter: line ends, empty lines, chunk boundaries, and a line too long to keep.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLineSplitter, MAX_RECORD_CHARS } from '../../src/batch/lines.js';
+import { createLineSplitter, KEPT_CHARS, MAX_RECORD_CHARS } from '../../src/batch/lines.js';
 
 function split(pieces: readonly string[]): string[] {
   const s = createLineSplitter();
@@ -40,5 +40,20 @@ describe('createLineSplitter', () => {
     expect(lines[1]?.length).toBeGreaterThan(256);
     expect(lines[1]?.length).toBeLessThan(1024);
     expect(lines[2]).toBe('2');
+  });
+});
+
+describe('createLineSplitter: where a long line is cut', () => {
+  it('cuts a line over MAX_RECORD_CHARS to KEPT_CHARS whether it comes whole or in pieces, and keeps one at the limit', () => {
+    const over = '5'.repeat(MAX_RECORD_CHARS + 1);
+    const at = '6'.repeat(MAX_RECORD_CHARS);
+    const text = `1\n${over}\r\n${at}\r\n2`;
+    const whole = split([text]);
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += 65536) pieces.push(text.slice(i, i + 65536));
+    expect(split(pieces)).toEqual(whole);
+    expect(whole.map((l) => l.length)).toEqual([1, KEPT_CHARS, MAX_RECORD_CHARS, 1]);
+    // Over the limit at the very end of the input, without a line end.
+    expect(split([over]).map((l) => l.length)).toEqual([KEPT_CHARS]);
   });
 });

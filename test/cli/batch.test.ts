@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { quoteCsvCell } from '../../src/batch/csv.js';
 import { runCli } from '../../src/cli/main.js';
 import { loadDefaultDialPlan } from '../../src/files.js';
 
@@ -112,7 +113,7 @@ describe('dialplan batch', () => {
       [file('a.csv', 'id,phone\n1,6929\n'), '--column', 'fax'],
     ]) {
       const r = run(args);
-      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.status, args.join(' ') + r.stderr).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/dialplan/);
       expect(r.stderr, args.join(' ')).not.toMatch(/\n\s+at /);
     }
@@ -130,6 +131,62 @@ describe('dialplan batch', () => {
     const code = await closed;
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/Error|\n\s+at /);
+  });
+
+  it('bytes that are not UTF-8 make an INVALID_ENCODING row, in lines and CSV, plain and gzip, never a repaired number', () => {
+    const lines = Buffer.concat([Buffer.from('6929\n555'), Buffer.from([0xff]), Buffer.from('1234\n317 555 1234\n')]);
+    const csv = Buffer.concat([Buffer.from('id,name,phone\n1,ok,6929\n2,Jos'), Buffer.from([0xe9]), Buffer.from(',911\n3,x,555'), Buffer.from([0xc3, 0x28]), Buffer.from('1234\n')]);
+    for (const [name, content, args] of [
+      ['bad.txt', lines, []],
+      ['bad.txt.gz', gzipSync(lines), []],
+      ['bad.csv', csv, ['--column', 'phone']],
+      ['bad.csv.gz', gzipSync(csv), ['--column', 'phone']],
+    ] as const) {
+      const r = run([file(name, content), ...args]);
+      expect(r.status, name).toBe(0);
+      const rows = ndjson(r.stdout);
+      expect(rows, name).toHaveLength(3);
+      const codes = rows.map((o) => (o['error'] as { code: string } | undefined)?.code);
+      expect(codes, name).toEqual(name.includes('csv') ? [undefined, 'INVALID_ENCODING', 'INVALID_ENCODING'] : [undefined, 'INVALID_ENCODING', undefined]);
+      expect(r.stderr, name).toContain('INVALID_ENCODING');
+    }
+    const row = ndjson(run([file('bad2.txt', lines)]).stdout)[1];
+    expect(row).toEqual({
+      row: 2,
+      rawText: '555\ufffd1234',
+      error: { code: 'INVALID_ENCODING', message: 'The line is not valid UTF-8: byte 0xFF at character 4.' },
+    });
+    const csvRow = ndjson(run([file('bad2.csv', csv), '--column', 'phone']).stdout)[1];
+    expect(csvRow).toMatchObject({ row: 2, columns: { id: '2', name: 'Jos\ufffd' }, rawText: '911', error: { code: 'INVALID_ENCODING' } });
+  });
+
+  it('CSV separators: ; tab and | detected from the header line, or given with --delimiter; output stays comma-separated', () => {
+    const rows = [
+      ['id', 'name', 'phone'],
+      ['1', 'Doe, J.', '317 555 1234'],
+      ['2', 'Roe', '6929'],
+    ];
+    const comma = run([file('sep-comma.csv', rows.map((r) => r.map(quoteCsvCell).join(',')).join('\n') + '\n'), '--column', 'phone', '--format', 'csv']);
+    expect(comma.status).toBe(0);
+    for (const [sep, word] of [[';', ';'], ['\t', 'tab'], ['|', '|']] as const) {
+      const text = rows.map((r) => r.join(sep)).join('\r\n') + '\r\n';
+      const detected = run([file(`sep-${word}.csv`, text), '--column', 'phone', '--format', 'csv']);
+      expect(detected.stdout, word).toBe(comma.stdout);
+      const given = run([file(`sep-${word}.txt`, text), '--in', 'csv', '--delimiter', word, '--column', 'phone', '--format', 'csv']);
+      expect(given.stdout, word).toBe(comma.stdout);
+    }
+    expect(run([file('sep-tab2.csv', 'id\tphone\n1\t6929\n'), '--delimiter', '\\t', '--column', 'phone']).status).toBe(0);
+    expect(run([file('sep-bad.csv', 'id,phone\n'), '--delimiter', ':']).status).toBe(2);
+    expect(run([file('sep-lines.txt', '6929\n'), '--delimiter', ';']).status).toBe(2);
+  });
+
+  it('a CSV record over 1 MiB is exactly one MALFORMED_CSV row; the rows after it keep their numbers', () => {
+    const long = '3'.repeat((1 << 20) + 10);
+    const r = run([file('long.csv', `id,phone\n1,6929\n2,${long}\n3,"${long}"\n4,911\n`), '--column', 'phone', '--fields', 'normalizedText']);
+    const rows = ndjson(r.stdout);
+    expect(rows.map((o) => o['row'])).toEqual([1, 2, 3, 4]);
+    expect(rows.map((o) => (o['error'] as { code: string } | undefined)?.code)).toEqual([undefined, 'MALFORMED_CSV', 'MALFORMED_CSV', undefined]);
+    expect(rows[3]).toMatchObject({ columns: { id: '4' }, normalizedText: '911' });
   });
 
   it('draws a progress line on a terminal and clears it before the summary', async () => {
