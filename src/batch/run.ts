@@ -271,7 +271,11 @@ function outputWriter(out: BatchOutput): {
   const destroyed = (): boolean => (out as { destroyed?: boolean }).destroyed === true;
   const check = (): void => {
     if (error !== undefined) throw error;
-    if (stream && destroyed()) throw (error = Object.assign(new Error('the output was closed'), { code: 'ERR_STREAM_DESTROYED' }));
+    if (stream && destroyed()) {
+      // A stream destroyed by its own failure says which; one destroyed without an error was closed.
+      const errored = (out as { errored?: unknown }).errored;
+      throw (error = errored instanceof Error ? errored : Object.assign(new Error('the output was closed'), { code: 'ERR_STREAM_DESTROYED' }));
+    }
   };
   return {
     async write(chunk, rows) {

@@ -1,11 +1,12 @@
 // runBatch over in-memory input: every input row gives exactly one output row, in order, equal to plan.query on it
 // (fast-check, lines and CSV), with workers too; gzip input; summary counts.
+import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quoteCsvCell } from '../../src/batch/csv.js';
 import type { BatchRunOptions } from '../../src/batch/run.js';
-import { runBatch } from '../../src/batch/run.js';
+import { BatchRunError, runBatch } from '../../src/batch/run.js';
 import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../src/files.js';
 import { DETAIL_FIELDS } from '../../src/types.js';
 
@@ -120,5 +121,39 @@ describe('runBatch', () => {
     await expect(batch(['id,phone\n1,6929\n'], { inputFormat: 'csv', column: 'fax' })).rejects.toMatchObject({ code: 'UNKNOWN_COLUMN' });
     const { rows } = await batch(['id,phone\n1,6929\n'], { inputFormat: 'csv', column: '2' });
     expect(JSON.parse(rows[0] ?? '')).toMatchObject({ row: 1, columns: { id: '1' }, normalizedText: '/6929' });
+  });
+
+  it('a worker that cannot load its plan ends the run with a worker failure, never a wait', async () => {
+    const started = Date.now();
+    const chunks = ['6929\n'.repeat(5000), '911\n'.repeat(5000)];
+    const failure = await batch(chunks, { workers: 2, rulesText: 'name: [\n' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(BatchRunError);
+    expect(failure).toMatchObject({ reason: 'worker', message: expect.stringContaining('cannot load') });
+    expect(Date.now() - started).toBeLessThan(10000);
+  });
+
+  it('an output that fails a write ends the run with an output failure and what was written', async () => {
+    for (const workers of [1, 2]) {
+      const fails = new Writable({
+        highWaterMark: 1,
+        write(_chunk, _enc, cb) {
+          setImmediate(() => cb(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+        },
+      });
+      fails.on('error', () => {});
+      const failure = await batch(['6929\n'.repeat(20000)], { workers, output: fails }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure).toMatchObject({ reason: 'output', message: 'no space left on device (ENOSPC)', summary: { rowsWritten: 0 } });
+    }
+  });
+
+  it('numbers rows from --row-offset + 1 and leaves out the CSV header from an offset on', async () => {
+    const { rows } = await batch(['phone\n6929\n911\n'], { inputFormat: 'csv', format: 'csv', rowOffset: 41 });
+    expect(rows.map((r) => r.split(',')[0])).toEqual(['42', '43']);
   });
 });
