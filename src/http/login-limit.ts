@@ -19,6 +19,11 @@ export interface LoginLimiterOptions {
 /** Whether an attempt may go on, or how long to wait. */
 export type LoginVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
+/** An attempt let through by {@link LoginLimiter.attempt}: report its outcome once the password was checked. */
+export type LoginAttempt =
+  | { readonly allowed: true; readonly done: (succeeded: boolean) => void }
+  | { readonly allowed: false; readonly retryAfterSeconds: number };
+
 /** The failed-login record of one server. */
 export interface LoginLimiter {
   /**
@@ -28,6 +33,16 @@ export interface LoginLimiter {
    * @param address - the client address
    */
   check(userID: string, address: string): LoginVerdict;
+  /**
+   * Lets a login attempt be checked, counting the attempts still being checked: while `maxFailures` failures and
+   * attempts in flight together fill the window of a user name or an address, a further attempt waits for one of them
+   * to end, so parallel attempts cannot slip past the limit. Once the limit is reached by failures, it is refused.
+   * Successful attempts never wait for anything but attempts in flight with the same key.
+   *
+   * @param userID - the user name of the attempt
+   * @param address - the client address
+   */
+  attempt(userID: string, address: string): Promise<LoginAttempt>;
   /**
    * Records a failed login (wrong user name or password).
    *
@@ -77,8 +92,48 @@ export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimi
   };
 
   const keys = (userID: string, address: string): readonly string[] => [`u:${userID}`, `a:${address}`];
+  // Attempts being checked (their password hash is being computed), and attempts waiting for one of them to end.
+  const inFlight = new Map<string, number>();
+  const waiting = new Map<string, (() => void)[]>();
+  const wait = (key: string): Promise<void> =>
+    new Promise((resolve) => {
+      const list = waiting.get(key) ?? [];
+      list.push(resolve);
+      waiting.set(key, list);
+    });
+  const release = (key: string): void => {
+    const n = (inFlight.get(key) ?? 1) - 1;
+    if (n > 0) inFlight.set(key, n);
+    else inFlight.delete(key);
+    // Every waiter looks again: one may now be refused (the limit reached by failures), another may go on.
+    const list = waiting.get(key);
+    waiting.delete(key);
+    for (const wake of list ?? []) wake();
+  };
 
-  return {
+  const limiter: LoginLimiter = {
+    async attempt(userID, address) {
+      const ks = keys(userID, address);
+      for (;;) {
+        const verdict = limiter.check(userID, address);
+        if (!verdict.allowed) return verdict;
+        const t = now();
+        const full = ks.find((k) => recent(k, t).length + (inFlight.get(k) ?? 0) >= max);
+        if (full === undefined) break;
+        await wait(full);
+      }
+      for (const k of ks) inFlight.set(k, (inFlight.get(k) ?? 0) + 1);
+      let reported = false;
+      return {
+        allowed: true,
+        done: (succeeded: boolean) => {
+          if (reported) return;
+          reported = true;
+          if (!succeeded) limiter.fail(userID, address);
+          for (const k of ks) release(k);
+        },
+      };
+    },
     check(userID, address) {
       const t = now();
       let wait = 0;
@@ -106,4 +161,5 @@ export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimi
       return failures.size;
     },
   };
+  return limiter;
 }

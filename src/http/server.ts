@@ -14,7 +14,7 @@ import type { QueryDetailsHandler } from './handler.js';
 import { CSRF_HEADER, createQueryDetailsHandler, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './handler.js';
 import type { LoginLimiter } from './login-limit.js';
 import { createLoginLimiter } from './login-limit.js';
-import type { UsersFile } from './passwords.js';
+import type { UserRecord, UsersFile } from './passwords.js';
 import { hashPassword, userRecord, verifyPassword } from './passwords.js';
 import { ICWS_CONTENT_TYPE, ICWS_ERROR_IDS, sendError, sendJson } from './respond.js';
 import type { SessionStore } from './sessions.js';
@@ -129,17 +129,23 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       return sendError(res, 400, ICWS_ERROR_IDS.invalidParameter, 'userID and password must be strings.');
     }
     const address = req.socket.remoteAddress ?? 'unknown';
-    const verdict = logins.check(userID, address);
-    if (!verdict.allowed) {
+    const attempt = await logins.attempt(userID, address);
+    if (!attempt.allowed) {
       return sendError(res, 429, ICWS_ERROR_IDS.tooManyRequests, 'Too many failed logins; try again later.', {
-        'Retry-After': String(verdict.retryAfterSeconds),
+        'Retry-After': String(attempt.retryAfterSeconds),
       });
     }
-    const entry = users().get(userID);
-    const stored = entry === undefined ? undefined : userRecord(entry);
-    const ok = await verifyPassword(password, stored?.hash ?? (await dummyHash));
+    let ok = false;
+    let stored: UserRecord | undefined;
+    try {
+      const entry = users().get(userID);
+      stored = entry === undefined ? undefined : userRecord(entry);
+      ok = (await verifyPassword(password, stored?.hash ?? (await dummyHash))) && stored !== undefined;
+    } finally {
+      // Always reported, even if the check threw: attempts waiting behind this one must not wait for ever.
+      attempt.done(ok);
+    }
     if (!ok || stored === undefined) {
-      logins.fail(userID, address);
       return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
     }
     const s = sessions.create(userID);

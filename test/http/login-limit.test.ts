@@ -53,4 +53,40 @@ describe('createLoginLimiter', () => {
     t += 60_000;
     expect(limiter.size).toBe(0);
   });
+
+  it('lets no more attempts in flight than the limit allows, so parallel attempts cannot slip past it', async () => {
+    const limiter = createLoginLimiter({ now: () => 0 });
+    const attempts = await Promise.race([
+      Promise.all(Array.from({ length: 5 }, () => limiter.attempt('alice', '192.0.2.9'))),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the first five waited')), 1000)),
+    ]);
+    expect(attempts.every((a) => a.allowed)).toBe(true);
+    // A sixth waits while five are being checked...
+    let sixth: Awaited<ReturnType<typeof limiter.attempt>> | undefined;
+    const pending = limiter.attempt('alice', '192.0.2.10').then((a) => (sixth = a));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sixth).toBeUndefined();
+    // ... and is refused once all five failed.
+    for (const a of attempts) if (a.allowed) a.done(false);
+    await pending;
+    expect(sixth).toEqual({ allowed: false, retryAfterSeconds: 60 });
+  });
+
+  it('lets waiting attempts go on when the attempts in flight succeed', async () => {
+    const limiter = createLoginLimiter({ now: () => 0 });
+    const first = await Promise.all(Array.from({ length: 5 }, () => limiter.attempt('bob', '192.0.2.11')));
+    // Twenty more, each reporting success as soon as it is let in: all get their turn as earlier ones end.
+    const later = Promise.all(
+      Array.from({ length: 20 }, () =>
+        limiter.attempt('bob', '192.0.2.11').then((a) => {
+          if (a.allowed) a.done(true);
+          return a.allowed;
+        }),
+      ),
+    );
+    for (const a of first) if (a.allowed) a.done(true);
+    const outcomes = await Promise.race([later, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waiters stuck')), 2000))]);
+    expect(outcomes).toEqual(Array(20).fill(true));
+    expect(limiter.check('bob', '192.0.2.11')).toEqual({ allowed: true });
+  });
 });

@@ -96,6 +96,23 @@ describe('login throttling', () => {
   });
 });
 
+describe('login throttling under parallel attempts', () => {
+  it('20 wrong passwords at once: at most 5 are checked (401), the rest are 429', async () => {
+    t += 300_000;
+    const replies = await Promise.all(Array.from({ length: 20 }, () => loginFrom('127.0.4.1', 'mallory', 'guess')));
+    const statuses = replies.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    t += 120_000;
+  });
+
+  it('20 right passwords at once: every one is a 201', async () => {
+    t += 300_000;
+    const replies = await Promise.all(Array.from({ length: 20 }, () => loginFrom('127.0.4.2', 'alice', 'pw-a')));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(201));
+  });
+});
+
 describe('login', () => {
   it('answers 201 with the full ICWS connection answer, SDK request keys accepted', async () => {
     const r = await post(
