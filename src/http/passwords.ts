@@ -90,7 +90,8 @@ export function userRecord(entry: UserRecord | string): UserRecord {
  *
  * @param path - the file
  * @returns the users
- * @throws DialPlanError `FILE_NOT_FOUND` never; `WRONG_TYPE` when the file is not in the users format
+ * @throws DialPlanError `FILE_NOT_FOUND` when the file exists but cannot be read (a directory, no permission);
+ *   `WRONG_TYPE` when the file is not in the users format
  * @example
  * ```ts
  * const users = readUsersFile('users.json');
@@ -101,8 +102,10 @@ export function readUsersFile(path: string): UsersFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return new Map();
+    // A directory, a file without read permission, ...: input that cannot be read, with a message, not a stack.
+    throw new DialPlanError('FILE_NOT_FOUND', `${path}: cannot read the users file (${code ?? String(e)}).`);
   }
   let doc: unknown;
   try {

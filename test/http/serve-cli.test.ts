@@ -140,6 +140,13 @@ describe('dialplan serve: start-up refusals and reloads of huge files', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('exits 2 with a message, not a stack trace, when the users file cannot be read (a directory)', () => {
+    const r = spawnSync(process.execPath, [CLI, 'serve', '--port', '0', '--sessions', dir], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('cannot read the users file (EISDIR)');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('exits 2 with a one-line message when the port is in use', async () => {
     const { createServer } = await import('node:net');
     const taken = createServer();
