@@ -102,22 +102,40 @@ export const serveCommand: Command = defineCommand({
         ...LOAD_BUDGET,
         ...(maxCompileMs !== undefined ? { maxCompileMs } : {}),
       });
-    // At start-up the bundled plan comes from its build-time snapshot, at once; a --rules file from the worker, during
-    // which SIGINT/SIGTERM already stop the command (exit 0, as at any other moment).
-    const starting: WorkerLoad =
-      values.rules === undefined ? { result: Promise.resolve(safeLoadDefaultDialPlan()), cancel: () => {} } : load();
-    let stoppedEarly = false;
-    const stopEarly = (): void => {
-      stoppedEarly = true;
-      starting.cancel();
+    // Signals are handled from here on, whatever the phase: SIGINT/SIGTERM stop the command at any moment (exit 0),
+    // SIGHUP never ends it (before the server listens, it asks for a reload once it does).
+    // An object, not a variable: the phase changes in signal handlers, which flow analysis cannot see.
+    const state: { phase: 'starting' | 'serving' | 'stopping' } = { phase: 'starting' };
+    let hupWhileStarting = false;
+    let starting: WorkerLoad | undefined;
+    let stop = (): void => {
+      state.phase = 'stopping';
+      starting?.cancel();
     };
-    process.once('SIGINT', stopEarly);
-    process.once('SIGTERM', stopEarly);
+    let reload = (): void => {
+      hupWhileStarting = true;
+    };
+    const onTerm = (): void => stop();
+    const onHup = (): void => reload();
+    const unhook = (): void => {
+      process.off('SIGHUP', onHup);
+      process.off('SIGINT', onTerm);
+      process.off('SIGTERM', onTerm);
+    };
+    process.on('SIGHUP', onHup);
+    process.on('SIGINT', onTerm);
+    process.on('SIGTERM', onTerm);
+
+    // At start-up the bundled plan comes from its build-time snapshot, at once; a --rules file from the worker.
+    starting = values.rules === undefined ? { result: Promise.resolve(safeLoadDefaultDialPlan()), cancel: () => {} } : load();
     const first = await starting.result;
-    process.off('SIGINT', stopEarly);
-    process.off('SIGTERM', stopEarly);
-    if (stoppedEarly) return EXIT.ok;
+    starting = undefined;
+    if (state.phase === 'stopping') {
+      unhook();
+      return EXIT.ok;
+    }
     if (!first.ok) {
+      unhook();
       io.stderr.write(describeFailure(rulesName, first.problems));
       return EXIT.usage;
     }
@@ -133,9 +151,11 @@ export const serveCommand: Command = defineCommand({
     // One reload at a time; a SIGHUP during a reload asks for one more when it ends (the file may have changed again).
     let reloading: WorkerLoad | undefined;
     let again = false;
-    let stopping = false;
-    const reload = (): void => {
-      if (stopping) return;
+    const startReload = (): void => {
+      if (state.phase !== 'serving') {
+        if (state.phase === 'starting') hupWhileStarting = true;
+        return;
+      }
       if (reloading) {
         again = true;
         log('reload already under way; reloading again when it ends');
@@ -146,7 +166,7 @@ export const serveCommand: Command = defineCommand({
       log(`reloading ${rulesName}`);
       void current.result.then((r: LoadResult) => {
         reloading = undefined;
-        if (stopping) return;
+        if (state.phase === 'stopping') return;
         if (r.ok) {
           handler.setPlan(r.plan);
           log(`reloaded ${rulesName} (plan "${r.plan.name}")`);
@@ -155,25 +175,25 @@ export const serveCommand: Command = defineCommand({
         }
         if (again) {
           again = false;
-          reload();
+          startReload();
         }
       });
     };
+    reload = startReload;
 
     return new Promise<number>((done) => {
-      let listening = false;
       server.on('error', (e: NodeJS.ErrnoException) => {
-        if (listening) return void log(`server error: ${e.code ?? e.message}`);
+        if (state.phase === 'serving') return void log(`server error: ${e.code ?? e.message}`);
+        if (state.phase === 'stopping') return;
         // The address given cannot be used: input that cannot be used, like a file that cannot be read (exit 2).
+        unhook();
         io.stderr.write(`dialplan serve: cannot listen on ${host}:${port}: ${listenReason(e)}\n`);
         done(EXIT.usage);
       });
-      const stop = (): void => {
-        if (stopping) return;
-        stopping = true;
-        process.off('SIGHUP', reload);
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+      stop = (): void => {
+        if (state.phase === 'stopping') return;
+        state.phase = 'stopping';
+        unhook();
         // A reload under way is abandoned: its worker is terminated at once.
         reloading?.cancel();
         log('stopping');
@@ -185,12 +205,12 @@ export const serveCommand: Command = defineCommand({
         server.closeIdleConnections();
       };
       server.listen(port, host, () => {
-        listening = true;
+        // Stopped while binding: close() found nothing to close then; close now.
+        if (state.phase === 'stopping') return void server.close();
+        state.phase = 'serving';
         const a = server.address() as AddressInfo;
         log(`listening on http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
-        process.on('SIGHUP', reload);
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
+        if (hupWhileStarting) startReload();
       });
     });
   },

@@ -188,6 +188,26 @@ describe('dialplan serve: start-up refusals and reloads of huge files', () => {
     }
   }, 30_000);
 
+  it('survives a SIGHUP while --rules is still loading at start-up, and reloads once listening', async () => {
+    const slow = join(dir, 'slow-start.yaml');
+    writeFileSync(slow, bigPlan(15_000));
+    const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--rules', slow, '--sessions', users]);
+    let err = '';
+    server.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((r) => server.on('exit', (code) => r(code)));
+    try {
+      await new Promise((r) => setTimeout(r, 700));
+      expect(err).not.toMatch(/listening on/);
+      server.kill('SIGHUP');
+      for (let i = 0; i < 600 && !/reloaded|reload failed/.test(err); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(err).toMatch(/listening on[\s\S]*reloading/);
+      server.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      server.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('answers requests while a huge file reloads, and honours SIGTERM in the middle of the reload', async () => {
     const huge = join(dir, 'huge.yaml');
     copyFileSync(DEFAULT_RULES_PATH, huge);
