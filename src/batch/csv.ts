@@ -23,7 +23,14 @@ export interface CsvReader {
   end(): CsvRecord[];
 }
 
-/** The field separators `--delimiter` accepts, and the order in which a tie is broken when detecting one. */
+/**
+ * The field separators `--delimiter` accepts, and the order in which a tie is broken when detecting one.
+ *
+ * @example
+ * ```ts
+ * CSV_DELIMITERS; // [',', ';', '\t', '|']
+ * ```
+ */
 export const CSV_DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
 
 /** Options of {@link createCsvReader}. */
