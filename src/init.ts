@@ -94,6 +94,12 @@ interface Learned {
 /** How many numbers of each type init learns from, each of a different length or first LEARN_LEADING digits. */
 const LEARN_PER_TYPE = 40;
 const LEARN_LEADING = 4;
+/**
+ * Countries whose national format rewrites the number (a national prefix transform rule: Argentina's `0 11 15 ...` for
+ * `+54 9 11 ...`) learn from more numbers: the rewrite depends on area codes of two to four digits.
+ */
+const LEARN_PER_TYPE_REWRITTEN = 300;
+const LEARN_LEADING_REWRITTEN = 5;
 /** The deepest leading-digit split; a group still mixed there takes its most common template. */
 const MAX_DEPTH = 6;
 
@@ -166,6 +172,17 @@ function splitGroup(head: string, depth: number, length: number, recs: readonly 
       ds.push(d);
     } else out.push(...splitGroup(head + d, depth + 1, length, list));
   }
+  // Below a sampled first digit, digits the sample did not show take the group's most common template (Korea's 04x area
+  // codes read like its 02x and 03x ones); first digits the sample did not show are left to the fallbacks.
+  if (depth >= 1) {
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    const unseen = [...'0123456789'].filter((d) => !byDigit.has(d));
+    if (unseen.length > 0) {
+      let ds = settled.get(best);
+      if (!ds) settled.set(best, (ds = []));
+      ds.push(...unseen);
+    }
+  }
   for (const [o, ds] of settled) out.push({ pattern: head + digitSet(ds) + tailX(depth + 1), output: o });
   return out;
 }
@@ -185,7 +202,12 @@ function learnFromSample(country: string, cc: string): readonly Learned[] {
   const lib = loadPhoneLibrary();
   const { examples } = loadMetadata();
   const example = lib.getExampleNumber(country, examples);
-  const sample = sampleNumbers(country, LEARN_PER_TYPE, random, { distinctLeading: LEARN_LEADING });
+  const { metadata: m } = loadMetadata();
+  m.selectNumberingPlan(country);
+  const rewritten = typeof m.numberingPlan.nationalPrefixTransformRule() === 'string' && cc !== '1';
+  const sample = rewritten
+    ? sampleNumbers(country, LEARN_PER_TYPE_REWRITTEN, random, { distinctLeading: LEARN_LEADING_REWRITTEN })
+    : sampleNumbers(country, LEARN_PER_TYPE, random, { distinctLeading: LEARN_LEADING });
   const numbers = [...(example ? [example.number] : []), ...sample.map((n) => n.e164)];
   for (const e164 of numbers) {
     for (const f of typedForms(e164, country, { nationalOnly: true })) {
@@ -303,7 +325,8 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     take(np.length + n, [np[0]!]);
   }
   const shapes = nationalShapes(d.country);
-  for (const n of d.nationalLengths.filter((n) => n >= 5)) {
+  // Bare numbers of four digits or fewer are extensions, unless the country has learned national numbers of that length.
+  for (const n of d.nationalLengths.filter((n) => n >= 5 || taken.has(n))) {
     const free = [...(shapes.get(n) ?? [])].filter((f) => f !== '0' && f !== np?.[0] && !taken.get(n)?.has(f));
     if (free.length === 0) continue;
     fallback.push({ pattern: digitSet(free) + digits(n - 1), output: `+${cc}{1-}` });

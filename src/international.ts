@@ -94,7 +94,8 @@ export function isPhoneLibraryLoaded(): boolean {
   return library !== undefined;
 }
 
-const E164 = /^\+\d{1,17}$/;
+// libphonenumber-js reads numbers longer than E.164's 15 digits as valid (Japan's 00 toll-free numbers), so up to 20.
+const E164 = /^\+\d{1,20}$/;
 
 // A one-entry memo: the four templates and the `when:` check of one query all ask about the same matched string, so it is
 // parsed once per query rather than once per field (and a repeated number is not parsed again).

@@ -153,6 +153,7 @@ interface NumberingPlanLike {
   nationalPrefix(): string | undefined;
   possibleLengths(): number[] | undefined;
   nationalNumberPattern(): string;
+  nationalPrefixTransformRule(): string | undefined;
   type(type: string): TypeLike | undefined;
 }
 /** The parts of libphonenumber-js's Metadata class used here. */
@@ -349,7 +350,7 @@ export type TypedForm = 'e164' | 'international' | 'national' | 'digits' | 'trun
  * (`+442079460958`), `international` (`+44 20 7946 0958`), `national` (as `formatNational()` prints it:
  * `020 7946 0958`, BR `(11) 96123-4567`, AR `011 15-2345-6789`), `digits` (the bare national number, `2079460958`)
  * and `trunk` (the national prefix and the national number, `12015550123` in the US) when that differs from the others.
- * A form that libphonenumber-js does not read back as a valid number is left out (it cannot be the reference).
+ * A form that libphonenumber-js does not read back as the same valid number is left out (it cannot be the reference).
  *
  * @param e164 - the number
  * @param country - the region it is typed in (its own)
@@ -389,7 +390,8 @@ export function typedForms(
     } catch {
       back = undefined;
     }
-    if (back?.isValid()) out.push({ form, text, e164: back.number });
+    // A form libphonenumber-js reads as another number (Israel's 015 ... is an international prefix) is no form of it.
+    if (back?.isValid() && back.number === n.number) out.push({ form, text, e164: back.number });
   }
   return out;
 }
