@@ -86,7 +86,8 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
 /** The problem of a file that is not UTF-8: where its first invalid byte is, counting columns as the YAML parser does. */
 function notUtf8(bytes: Buffer, file: string): Problem {
   const bad = firstInvalidUtf8(bytes);
-  const lineStart = bytes.lastIndexOf(0x0a, bad - 1) + 1;
+  // (lastIndexOf counts a negative start from the end.)
+  const lineStart = bad === 0 ? 0 : bytes.lastIndexOf(0x0a, bad - 1) + 1;
   let line = 1;
   for (let i = bytes.indexOf(0x0a); i >= 0 && i < lineStart; i = bytes.indexOf(0x0a, i + 1)) line++;
   let lineEnd = bytes.indexOf(0x0a, bad);
