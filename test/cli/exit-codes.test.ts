@@ -157,6 +157,9 @@ const CASES: readonly Case[] = [
   { args: ['batch', '--fields', 'nope', numbers], code: 2, doc: '`--fields` value' },
   { args: ['batch', contacts, '--column', 'nope'], code: 2, doc: 'an unknown `--column`' },
   { args: ['batch', numbers, '--out', noDir], code: 2, doc: 'an `--out` file that cannot be created' },
+  { args: ['batch', '--workers', '0', numbers], code: 2, doc: 'a bad `--workers`' },
+  { args: ['batch', numbers, '--out', numbers], code: 2, doc: '`--out` naming the input file' },
+  ...(HAS_DEV_FULL ? [{ args: ['batch', numbers], code: 1, doc: 'the output could not be written (a full disk', fullStdout: true }] satisfies Case[] : []),
 
   { args: ['serve', '--sessions', users, '--add-user', 'alice'], code: 0, doc: '`--add-user` saved the user', env: { DIALPLAN_PASSWORD: 'pw' } },
   { args: ['serve', '--sessions', users, '--add-user', 'bob'], code: 0, doc: '`--add-user` saved the user', input: 'pw\n' },
