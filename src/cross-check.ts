@@ -100,9 +100,10 @@ export const CLASSIFICATION_TYPES: Readonly<Record<string, readonly string[]>> =
 };
 
 /**
- * Classifications that stand for "a valid number of the plan's own country" without a type: they agree with any valid
- * number of the plan's calling code whose type no other classification of the plan claims (the default plan's Long
- * Distance takes FIXED_LINE_OR_MOBILE and PERSONAL_NUMBER, not TOLL_FREE, which its Toll Free claims).
+ * Classifications that stand for "an ordinary call to a valid number of the plan's own country" without a type: they
+ * agree with any valid number of the plan's calling code that is neither toll free nor premium rate and whose type no
+ * other classification of the plan claims (the default plan's Long Distance takes FIXED_LINE_OR_MOBILE and
+ * PERSONAL_NUMBER; an init plan's National takes SHARED_COST, VOIP, UAN, ..., not MOBILE, which its Mobile claims).
  */
 export const GENERIC_CLASSIFICATIONS: readonly string[] = ['Local', 'Long Distance', 'National'];
 
@@ -193,7 +194,7 @@ export function crossCheckAgreement(plan: DialPlan, options: CrossCheckOptions =
     if (info.callingCode !== cc) return classification === 'International';
     const types = CLASSIFICATION_TYPES[classification];
     if (types) return types.includes(info.type);
-    return GENERIC_CLASSIFICATIONS.includes(classification) && !claimed.has(info.type);
+    return GENERIC_CLASSIFICATIONS.includes(classification) && !claimed.has(info.type) && SUSPECT_TYPES[info.type] === undefined;
   };
 
   const rows = new Map<string, { tried: number; agreeing: number; disagreements: CrossCheckDisagreement[] }>();

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { crossCheckAgreement, failingRows, formatAgreementTable } from '../../src/cross-check.js';
 import { crossCheckDialPlan, loadDialPlan } from '../../src/index.js';
+import { generateStarterPlan } from '../../src/init.js';
 
 // A careless UK plan: everything +44 is "Local", everything else "Long Distance".
 const CARELESS = `name: careless
@@ -48,14 +50,91 @@ describe('cross-check with libphonenumber-js', () => {
 
   const dir = mkdtempSync(join(tmpdir(), 'dialplan-xc-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  it('dialplan lint --cross-check prints the warnings, exit 0', () => {
+  const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+
+  it('dialplan lint --cross-check prints the warnings and the agreement table, exit 1 below --min-agreement', () => {
     const file = join(dir, 'careless.yaml');
     writeFileSync(file, CARELESS);
-    const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-    const r = spawnSync(process.execPath, [cli, 'lint', '--cross-check', file], { encoding: 'utf8' });
-    expect(r.status).toBe(0);
+    const r = run('lint', '--cross-check', '--country', 'GB', file);
     expect(r.stdout.match(/CROSS_CHECK_MISMATCH/g)).toHaveLength(3);
-    const plain = spawnSync(process.execPath, [cli, 'lint', file], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/Cross-check with libphonenumber-js: country GB \(\+44\), 25 numbers per type, seed 1, minimum agreement 99%/);
+    // Calling every +44 number Local agrees only on ordinary numbers: premium rate and toll free ones disagree.
+    expect(r.stdout).toMatch(/^ {2}Local +\d+ +\d+ +\d+\.\d {2}below minimum$/m);
+    expect(r.stdout).toMatch(/Local: "[^"]+": \+44\d+ Local \| \+44\d+ (PREMIUM_RATE|TOLL_FREE|SHARED_COST)/);
+    expect(r.status).toBe(1);
+    // The same plan passes a threshold of 0; without --cross-check there is no table and no warning.
+    expect(run('lint', '--cross-check', '--country', 'GB', '--min-agreement', '0', file).status).toBe(0);
+    const plain = run('lint', file);
     expect(plain.stdout).not.toContain('CROSS_CHECK_MISMATCH');
+    expect(plain.stdout).not.toContain('Cross-check');
+    expect(plain.status).toBe(0);
+  });
+
+  it('--json carries the table; bad cross-check options exit 2', () => {
+    const file = join(dir, 'careless-json.yaml');
+    writeFileSync(file, CARELESS);
+    const r = run('lint', '--json', '--cross-check', '--sample', '5', '--seed', '3', file);
+    const doc = JSON.parse(r.stdout) as { crossCheck: { country: string; sample: number; seed: number; minAgreement: number; failing: string[]; rows: { classification: string; tried: number; agreeing: number }[] } };
+    expect(doc.crossCheck).toMatchObject({ country: 'GB', sample: 5, seed: 3, minAgreement: 99 });
+    // Local takes premium rate and toll free numbers; Long Distance is what this plan calls numbers abroad.
+    expect(doc.crossCheck.failing).toEqual(expect.arrayContaining(['Local', 'Long Distance']));
+    expect(doc.crossCheck.rows.find((row) => row.classification === 'Long Distance')?.tried).toBeGreaterThan(100);
+    expect(r.status).toBe(1);
+    for (const args of [['--sample', '3'], ['--cross-check', '--country', 'XX'], ['--cross-check', '--sample', '0'], ['--cross-check', '--seed', '-1'], ['--cross-check', '--min-agreement', '101'], ['--cross-check', '--min-agreement', 'most']]) {
+      const bad = run('lint', ...args, file);
+      expect([args, bad.status]).toEqual([args, 2]);
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});
+
+describe('the agreement table (crossCheckAgreement)', () => {
+  const rate = (r: { tried: number; agreeing: number }) => (100 * r.agreeing) / r.tried;
+
+  it('the bundled default plan agrees: 1-900 numbers are Premium Rate, 8XX Toll Free, the rest Long Distance, abroad International', () => {
+    const plan = loadDialPlan(readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
+    const report = crossCheckAgreement(plan);
+    expect(report.country).toBe('US');
+    const names = report.rows.map((r) => r.classification);
+    expect(names).toEqual(expect.arrayContaining(['Toll Free', 'Premium Rate', 'Long Distance', 'International']));
+    for (const r of report.rows) expect([r.classification, rate(r)]).toEqual([r.classification, 100]);
+    expect(report.rows.find((r) => r.classification === 'Premium Rate')!.tried).toBeGreaterThanOrEqual(100);
+    expect(failingRows(report)).toEqual([]);
+  });
+
+  it('plans from init agree on every classification, in countries of every numbering shape', () => {
+    for (const country of ['US', 'GB', 'DE', 'FR', 'IT', 'IN', 'BR', 'AR', 'CO', 'MX', 'JP', 'KR', 'AU', 'ZA', 'RU', 'CN']) {
+      const report = crossCheckAgreement(loadDialPlan(generateStarterPlan({ country })), { sample: 20 });
+      expect(report.country).toBe(country);
+      expect(report.rows.map((r) => r.classification)).toEqual(expect.arrayContaining(['Toll Free', 'International', 'Invalid']));
+      expect(report.rows.some((r) => r.classification === 'Mobile' || r.classification === 'Fixed Line')).toBe(true);
+      expect([country, failingRows(report).map((r) => `${r.classification} ${r.agreeing}/${r.tried} ${JSON.stringify(r.disagreements)}`)]).toEqual([country, []]);
+      expect(report.emergencyMissed).toEqual([]);
+    }
+  });
+
+  it('catches a plan that swaps mobile and fixed line, with what each side said', () => {
+    const text = generateStarterPlan({ country: 'GB' })
+      .replace('numberType:\n        - MOBILE\n', 'numberType:\n        - FIXED_LINE\n')
+      .replace('numberType:\n        - FIXED_LINE\n        - FIXED_LINE_OR_MOBILE', 'numberType:\n        - MOBILE\n        - FIXED_LINE_OR_MOBILE');
+    const report = crossCheckAgreement(loadDialPlan(text), { country: 'GB', sample: 10 });
+    const mobile = report.rows.find((r) => r.classification === 'Mobile')!;
+    expect(rate(mobile)).toBe(0);
+    // The plan's Mobile entry now takes fixed lines: the row says so, with both sides' words.
+    expect(mobile.disagreements[0]!.plan).toMatch(/^\+44\d+ Mobile$/);
+    expect(mobile.disagreements[0]!.library).toMatch(/^\+44\d+ FIXED_LINE$/);
+    expect(report.rows.find((r) => r.classification === 'Fixed Line')!.disagreements[0]!.library).toMatch(/^\+44\d+ MOBILE$/);
+    expect(failingRows(report).map((r) => r.classification).sort()).toEqual(['Fixed Line', 'Mobile']);
+    expect(formatAgreementTable(report)).toMatch(/Fixed Line +\d+ +0 +0\.0 {2}below minimum/);
+  });
+
+  it('the same seed tries the same numbers; another seed others', () => {
+    const plan = loadDialPlan(CARELESS.replace(/tests:[\s\S]*$/, ''));
+    const a = crossCheckAgreement(plan, { country: 'GB', seed: 5, sample: 10 });
+    const b = crossCheckAgreement(plan, { country: 'GB', seed: 5, sample: 10 });
+    const c = crossCheckAgreement(plan, { country: 'GB', seed: 6, sample: 10 });
+    expect(b).toEqual(a);
+    expect(c.rows.flatMap((r) => r.disagreements.map((d) => d.input))).not.toEqual(a.rows.flatMap((r) => r.disagreements.map((d) => d.input)));
   });
 });
