@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Problem } from './errors.js';
 import { DialPlanError, invalidPlanError } from './errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { DEFAULT_MAX_FILE_BYTES, fileTooLarge, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
+import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 import type { DialPlan } from './plan.js';
 
 /**
@@ -33,10 +33,10 @@ export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../rules/defaul
  * ```
  */
 export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): LoadResult {
-  const file = options.file ?? path;
+  const file = typeof options?.file === 'string' ? options.file : path;
   let text: string;
   try {
-    const read = readRuleFile(path, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, file);
+    const read = readRuleFile(path, maxFileBytes(options), file);
     if (typeof read !== 'string') return { ok: false, problems: [read] };
     text = read;
   } catch (e) {
@@ -46,7 +46,7 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
       problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${reason}.`, path: [], file: path }],
     };
   }
-  return safeLoadDialPlan(text, { file: path, ...options });
+  return safeLoadDialPlan(text, { file: path, ...(options ?? {}) });
 }
 
 const CHUNK = 1 << 16;

@@ -84,21 +84,21 @@ interface NodeInfo {
  * ```
  */
 export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): LoadResult {
-  const withFile = options.file !== undefined ? { file: options.file } : {};
+  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
   try {
-    return loadText(yamlText, options);
+    return loadText(yamlText, options ?? {});
   } catch (e) {
     return failed([unexpected(e, { ...withFile, line: 1, column: 1 })]);
   }
 }
 
 function loadText(yamlText: string, options: LoadOptions): LoadResult {
-  const withFile = options.file !== undefined ? { file: options.file } : {};
+  const withFile = typeof options.file === 'string' ? { file: options.file } : {};
   if (typeof yamlText !== 'string') {
     const message = `The rule file's text must be a string, not ${yamlText === null ? 'null' : typeof yamlText}.`;
     return failed([{ code: 'WRONG_TYPE', severity: 'error', message, path: [], ...withFile, line: 1, column: 1 }]);
   }
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const max = maxFileBytes(options);
   // A UTF-16 unit is one to three bytes of UTF-8: count the bytes only when the length alone does not decide.
   const bytes = yamlText.length * 3 <= max ? 0 : utf8Length(yamlText);
   if (bytes > max) return failed([fileTooLarge(bytes, max, withFile)]);
@@ -238,9 +238,9 @@ export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialP
  * ```
  */
 export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
-  const withFile = options.file !== undefined ? { file: options.file } : {};
+  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
   try {
-    return finish(compileRules(rules, options.matcher), () => withFile);
+    return finish(compileRules(rules, options?.matcher), () => withFile);
   } catch (e) {
     // A getter that throws, a Proxy: objects built in code can fail in ways a parsed file cannot.
     return failed([unexpected(e, withFile)]);
@@ -323,6 +323,18 @@ export function fileTooLarge(bytes: number, max: number, where: { readonly file?
     line: 1,
     column: 1,
   };
+}
+
+/**
+ * The size limit of the options: {@link DEFAULT_MAX_FILE_BYTES} unless a number of bytes is given.
+ * @internal
+ *
+ * @param options - loader options
+ * @returns the largest rule file accepted, in bytes
+ */
+export function maxFileBytes(options: LoadOptions | undefined): number {
+  const max = options?.maxFileBytes;
+  return typeof max === 'number' && max >= 0 ? max : DEFAULT_MAX_FILE_BYTES;
 }
 
 /** The length of a string in UTF-8 bytes (a lone surrogate is written as U+FFFD, three bytes). */

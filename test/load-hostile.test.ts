@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoadResult, Problem } from '../src/index.js';
+import type { LoadOptions, LoadResult, Problem } from '../src/index.js';
 import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-hostile-'));
@@ -337,5 +337,14 @@ describe('the safe loaders never throw', () => {
     const r = safeCompileDialPlan(throwing);
     expect(r.ok ? [] : r.problems.map((p) => [p.code, p.message])).toEqual([['INVALID_PLAN', 'The plan could not be loaded (RangeError: boom).']]);
     expect(codes(safeLoadDialPlan(undefined as unknown as string))).toEqual(['WRONG_TYPE 1:1']);
+    // Options from untyped code: null, or a limit that is not a number of bytes (the default applies).
+    const text = `${HEAD}dialPlan: [{ name: a, match: Z, classification: A }]\n`;
+    const path = writeTemp(text);
+    for (const options of [null, { maxFileBytes: Number.NaN }, { maxFileBytes: '1' }, { file: 42 }] as unknown as LoadOptions[]) {
+      expect(safeLoadDialPlan(text, options).ok).toBe(true);
+      expect(safeLoadDialPlanFile(path, options).ok).toBe(true);
+      expect(safeCompileDialPlan({ name: 't', classifications: ['A'], dialPlan: [] }, options).ok).toBe(true);
+    }
+    expect(codes(safeLoadDialPlanFile(undefined as unknown as string)).map((c) => c.split(' ')[0])).toEqual(['FILE_NOT_FOUND']);
   });
 });
