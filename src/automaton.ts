@@ -83,6 +83,16 @@ const MAX_THRASHES = 3;
 /** Queries simulated after the cache first thrashes; doubled each time it thrashes again, up to the maximum. */
 const SIMULATE_QUERIES = 1024;
 const MAX_SIMULATE_QUERIES = 1 << 20;
+/**
+ * The largest state the cache stores, in NFA nodes. Building a state costs its size (closure, sort, key), and a plan whose
+ * states are this large (hundreds of overlapping `?` patterns) gets a new state on almost every character: such steps are
+ * simulated instead, which costs the same size without the keying and storing.
+ */
+const MAX_CACHED_SET = 512;
+/** The most NFA nodes one query may put into new cached states; past it the query goes on uncached. */
+const MAX_BUILT_PER_QUERY = 8192;
+/** What {@link LazyDfa} `step` answers for a state larger than {@link MAX_CACHED_SET}. */
+const TOO_LARGE = -1;
 /** Bound of the cache of classes of non-ASCII characters. */
 const MAX_WIDE_CACHE = 4096;
 
@@ -490,7 +500,8 @@ class LazyDfa {
   /** MATCH: entry and pattern. */
   private readonly matchEntry: Int32Array;
   private readonly matchPattern: Int32Array;
-  private readonly root: number;
+  /** The root as a seed list, typed like every other seed list so that closureInto sees one array type. */
+  private readonly rootSeed: Int32Array;
   readonly patterns: number;
   // Scratch space for building states; never shrinks, so building allocates only the state it keeps.
   private readonly stamp: Int32Array;
@@ -506,16 +517,27 @@ class LazyDfa {
    */
   private trans: Int32Array | Uint16Array = new Int32Array(0);
   private readonly narrow: boolean;
-  private stateSets: Int32Array[] = [];
+  /**
+   * The node sets of all cached states, end to end in one pool (state `s` holds `pool[setStart[s] .. setStart[s] +
+   * setLength[s])`), found again by hash: a state costs no object of its own and no string key, so a cache that fills
+   * and flushes leaves almost nothing for the garbage collector.
+   */
+  private pool = new Int32Array(0);
+  private setStart: number[] = [];
+  private setLength: number[] = [];
+  /** First state of each hash, and the next state with the same hash. */
+  private byHash = new Map<number, number>();
+  private sameHash: number[] = [];
   /** Per state: (entry, pattern) pairs by increasing entry, the first accepting pattern of each entry; null when none. */
   private acc: (Int32Array | null)[] = [];
-  private ids = new Map<string, number>();
   private stateCount = 0;
   private storedNodes = 0;
   private charsSinceFlush = 0;
   private flushes = 0;
   private thrashes = 0;
   private simulated = 0;
+  /** NFA nodes put into new states by the current query. */
+  private built = 0;
   private simulateLeft = 0;
   private simulatePeriod = SIMULATE_QUERIES;
 
@@ -630,7 +652,7 @@ class LazyDfa {
       });
     });
     this.patterns = patterns;
-    this.root = root;
+    this.rootSeed = Int32Array.of(root);
     const n = kind.length;
     this.kind = Uint8Array.from(kind);
     this.set = Int32Array.from(set);
@@ -669,7 +691,7 @@ class LazyDfa {
       flushes: this.flushes,
       simulated: this.simulated,
       simulating: this.simulateLeft > 0,
-      cacheBytes: this.trans.byteLength + this.storedNodes * 8,
+      cacheBytes: this.trans.byteLength + this.pool.byteLength,
       dfaPatterns: this.patterns,
     };
   }
@@ -691,12 +713,22 @@ class LazyDfa {
     const k = this.k;
     let trans = this.trans;
     let s = START;
+    this.built = 0;
     for (let i = 0; i < n; i++) {
       if (i === sep) this.noteBase(s);
       const c = cls[i] as number;
       let t = trans[s * w + c] as number;
       if (t === UNKNOWN) {
         t = this.step(s, c);
+        if (t === TOO_LARGE) {
+          // A state this large would cost more to store and key than to step through: this query goes on uncached.
+          const length = this.setLength[s] as number;
+          const start = this.setStart[s] as number;
+          this.current.set(this.pool.subarray(start, start + length));
+          this.charsSinceFlush += n;
+          this.simulateFrom(cls, i, n, sep, length);
+          return;
+        }
         trans = this.trans;
       }
       s = t;
@@ -726,19 +758,32 @@ class LazyDfa {
    * the number of live nodes, which only entries still able to match contribute to.
    */
   private simulate(cls: Uint16Array, n: number, sep: number): void {
+    this.simulateFrom(cls, 0, n, sep, this.closureInto(this.current, this.rootSeed, 1));
+  }
+
+  /** Goes on from character `from` with the live nodes `current[0..count)`. */
+  private simulateFrom(cls: Uint16Array, from: number, n: number, sep: number, live: number): void {
     const current = this.current;
-    let count = this.closureInto(current, [this.root], 1);
-    for (let i = 0; i < n && count > 0; i++) {
+    const seeds = this.seeds;
+    const kind = this.kind;
+    const single = this.single;
+    const set = this.set;
+    const sets = this.sets;
+    const next = this.next;
+    const k = this.k;
+    let count = live;
+    for (let i = from; i < n && count > 0; i++) {
       if (i === sep) {
         const acc = this.accepting(current, count);
         if (acc !== null) (this.baseAccepting = acc), (this.baseEntry = (acc[0] as number) + 1), (this.basePattern = acc[1] as number);
       }
-      const seeds = this.seeds;
       let ns = 0;
       const c = cls[i] as number;
       for (let j = 0; j < count; j++) {
         const node = current[j] as number;
-        if (this.kind[node] === CHAR && this.accepts(node, c)) seeds[ns++] = this.next[node] as number;
+        if (kind[node] !== CHAR) continue;
+        const one = single[node] as number;
+        if (one === c || (one < 0 && sets[(set[node] as number) * k + c] === 1)) seeds[ns++] = next[node] as number;
       }
       count = this.closureInto(current, seeds, ns);
     }
@@ -764,21 +809,23 @@ class LazyDfa {
   // ---- The DFA cache.
 
   private reset(): void {
-    this.ids = new Map();
-    this.stateSets = [new Int32Array(0)];
+    this.byHash = new Map();
+    this.sameHash = [];
+    this.setStart = [0];
+    this.setLength = [0];
     this.acc = [null];
     this.trans = this.table(Math.min(this.maxStates + 1, 64) * this.w);
     this.stateCount = 1;
     this.storedNodes = 0;
     this.charsSinceFlush = 0;
-    const dead = this.intern(new Int32Array(0));
+    const dead = this.intern(this.found, 0);
     // The dead state leads to itself on every class.
     this.trans.fill(DEAD, dead * this.w, dead * this.w + this.k);
-    this.intern(this.closure([this.root], 1));
+    this.intern(this.found, this.closure(this.rootSeed, 1));
   }
 
   /** Writes into `out` the CHAR and MATCH nodes reachable without reading from `seeds[0..count)`; returns their number. */
-  private closureInto(out: Int32Array, seeds: ArrayLike<number>, count: number): number {
+  private closureInto(out: Int32Array, seeds: Int32Array, count: number): number {
     const stamp = this.stamp;
     const stack = this.stack;
     const epsStart = this.epsStart;
@@ -811,54 +858,96 @@ class LazyDfa {
     return nf;
   }
 
-  /** The sorted set of CHAR and MATCH nodes reachable without reading from `seeds[0..count)`. */
-  private closure(seeds: ArrayLike<number>, count: number): Int32Array {
+  /** The closure of `seeds[0..count)` sorted into `found[0..n)`; returns n. */
+  private closure(seeds: Int32Array, count: number): number {
     const nf = this.closureInto(this.found, seeds, count);
-    return this.found.slice(0, nf).sort();
+    this.found.subarray(0, nf).sort();
+    return nf;
   }
 
-  /** Builds the transition of state `s` on class `cls`; when the cache is full it is flushed and `s` built anew first. */
+  /**
+   * Builds the transition of state `s` on class `cls`; when the cache is full it is flushed and `s` built anew first.
+   * {@link TOO_LARGE} when the state it leads to is too large to be worth caching, or this query has built enough.
+   */
   private step(s: number, cls: number): number {
-    let set = this.stateSets[s] as Int32Array;
+    const pool = this.pool;
+    const from = this.setStart[s] as number;
+    const to = from + (this.setLength[s] as number);
     const seeds = this.seeds;
     let ns = 0;
-    for (let i = 0; i < set.length; i++) {
-      const node = set[i] as number;
+    for (let i = from; i < to; i++) {
+      const node = pool[i] as number;
       if (this.kind[node] === CHAR && this.accepts(node, cls)) seeds[ns++] = this.next[node] as number;
     }
-    const target = this.closure(seeds, ns);
-    if (target.length === 0) {
+    if (ns > MAX_CACHED_SET || this.built > MAX_BUILT_PER_QUERY) return TOO_LARGE;
+    const nf = this.closure(seeds, ns);
+    if (nf > MAX_CACHED_SET) return TOO_LARGE;
+    this.built += nf;
+    if (nf === 0) {
       this.trans[s * this.w + cls] = DEAD;
       return DEAD;
     }
-    const key = keyOf(target);
-    let t = this.ids.get(key);
-    if (t === undefined) {
-      if (this.stateCount >= this.maxStates + 1 || this.storedNodes + target.length + set.length > this.maxStoredNodes) {
+    const found = this.found;
+    const hash = hashOf(found, nf);
+    let t = this.lookup(found, nf, hash);
+    if (t < 0) {
+      if (this.stateCount >= this.maxStates + 1 || this.storedNodes + nf + (to - from) > this.maxStoredNodes) {
         // Flush, then carry on from where the query is: the current state comes back under a new id.
+        // reset() reuses `found`: the target waits in `seeds`, which are spent by now.
+        const current = this.current;
+        current.set(pool.subarray(from, to));
+        this.seeds.set(found.subarray(0, nf));
         this.flush();
-        s = this.intern(set);
-        set = new Int32Array(0);
+        s = this.intern(current, to - from);
+        t = this.intern(this.seeds, nf, hash);
+      } else {
+        t = this.intern(found, nf, hash);
       }
-      t = this.ids.get(key) ?? this.intern(target, key);
     }
     this.trans[s * this.w + cls] = t;
     return t;
   }
 
-  private intern(set: Int32Array, key: string = keyOf(set)): number {
-    const existing = this.ids.get(key);
-    if (existing !== undefined) return existing;
+  /** The cached state holding exactly `set[0..n)`, or -1. */
+  private lookup(set: Int32Array, n: number, hash: number): number {
+    const pool = this.pool;
+    for (let id = this.byHash.get(hash) ?? -1; id >= 0; id = this.sameHash[id] as number) {
+      if (this.setLength[id] !== n) continue;
+      const start = this.setStart[id] as number;
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (pool[start + i] !== set[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return id;
+    }
+    return -1;
+  }
+
+  /** The id of the state holding `set[0..n)` (sorted), cached now if it was not. */
+  private intern(set: Int32Array, n: number, hash: number = hashOf(set, n)): number {
+    const existing = this.lookup(set, n, hash);
+    if (existing >= 0) return existing;
     const id = this.stateCount++;
     if ((id + 1) * this.w > this.trans.length) {
       const grown = this.table(Math.min(Math.max(this.trans.length * 2, (id + 1) * this.w), (this.maxStates + 1) * this.w));
       grown.set(this.trans);
       this.trans = grown;
     }
-    this.ids.set(key, id);
-    this.stateSets[id] = set;
-    this.storedNodes += set.length;
-    const acc = this.accepting(set, set.length);
+    if (this.storedNodes + n > this.pool.length) {
+      const grown = new Int32Array(Math.min(Math.max(this.pool.length * 2, this.storedNodes + n, 1024), Math.max(this.maxStoredNodes, this.storedNodes + n)));
+      grown.set(this.pool.subarray(0, this.storedNodes));
+      this.pool = grown;
+    }
+    this.pool.set(set.subarray(0, n), this.storedNodes);
+    this.setStart[id] = this.storedNodes;
+    this.setLength[id] = n;
+    this.storedNodes += n;
+    this.sameHash[id] = this.byHash.get(hash) ?? -1;
+    this.byHash.set(hash, id);
+    const acc = this.accepting(set, n);
     this.acc[id] = acc;
     if (acc !== null) {
       this.trans[id * this.w + this.k] = (acc[0] as number) + 1;
@@ -921,14 +1010,11 @@ function cutGroups(data: Int32Array, at: number, matched: string): string[] {
   return groups;
 }
 
-/** A string key for a sorted node set: two UTF-16 units per id. */
-function keyOf(set: Int32Array): string {
-  let key = '';
-  for (let i = 0; i < set.length; i++) {
-    const id = set[i] as number;
-    key += String.fromCharCode(id & 0xffff, id >>> 16);
-  }
-  return key;
+/** A 32-bit hash of a sorted node set (FNV-1a over the ids). */
+function hashOf(set: Int32Array, n: number): number {
+  let h = 0x811c9dc5 ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ (set[i] as number), 0x01000193);
+  return h | 0;
 }
 
 /** (entry, pattern) pairs sorted by entry then pattern, keeping the first pattern of each entry. */
