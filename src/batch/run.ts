@@ -288,13 +288,18 @@ function outputWriter(out: BatchOutput): {
           confirmed += rows;
           return;
         }
-        last = new Promise<void>((resolve) => {
+        let written!: () => void;
+        last = new Promise<void>((resolve) => (written = resolve));
+        try {
           accepted = out.write(chunk, (e) => {
             if (e) onError(e);
             else confirmed += rows;
-            resolve();
+            written();
           });
-        });
+        } catch (e) {
+          written();
+          throw e;
+        }
       } catch (e) {
         onError(e);
       }
@@ -314,8 +319,20 @@ function outputWriter(out: BatchOutput): {
       check();
     },
     async flushed() {
-      // The callback of the last write comes once every earlier chunk is written (or failed).
-      if (stream && error === undefined && !destroyed()) await last;
+      // The callback of the last write comes once every earlier chunk is written (or failed); an error or a close
+      // that comes instead also ends the wait.
+      if (stream && error === undefined && !destroyed()) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            out.removeListener?.('close', done);
+            out.removeListener?.('error', done);
+            resolve();
+          };
+          out.once?.('close', done);
+          out.once?.('error', done);
+          void last.then(done);
+        });
+      }
       check();
     },
     confirmed: () => confirmed,
