@@ -146,10 +146,11 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const openSink = async (layout: BatchLayout): Promise<BatchSink> => {
     if (o.header ?? rowOffset === 0) await out.write(formatHeader(layout), 0);
     const onBatch = async (p: ProcessedBatch): Promise<void> => {
-      mergeCounts(counts, p.counts);
       const rows = p.counts.ok + p.counts.failed;
-      rowsWritten += rows;
       await out.write(p.bytes, rows);
+      // Counted once the output took the rows: the summary of a failed run tells what was written, not what was read.
+      mergeCounts(counts, p.counts);
+      rowsWritten += rows;
     };
     return o.workers > 1
       ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, rulesText: o.rulesText, location: o.location, layout }, onBatch)
