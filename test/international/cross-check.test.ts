@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { crossCheckAgreement, failingRows, formatAgreementTable } from '../../src/cross-check.js';
 import { crossCheckDialPlan, loadDialPlan } from '../../src/index.js';
 import { generateStarterPlan } from '../../src/init.js';
+import { consoleSteps, readBlocks } from '../doc-blocks.js';
 
 // A careless UK plan: everything +44 is "Local", everything else "Long Distance".
 const CARELESS = `name: careless
@@ -69,6 +70,19 @@ describe('cross-check with libphonenumber-js', () => {
     expect(plain.stdout).not.toContain('CROSS_CHECK_MISMATCH');
     expect(plain.stdout).not.toContain('Cross-check');
     expect(plain.status).toBe(0);
+  });
+
+  it('the example of docs/rules.md prints what the page shows', () => {
+    const blocks = readBlocks('docs/rules.md');
+    const i = blocks.findIndex((b) => b.info === 'text' && b.body.startsWith('$ dialplan lint --cross-check'));
+    expect(i).toBeGreaterThan(0);
+    const plan = blocks[i - 1]!;
+    expect(plan.info).toBe('yaml');
+    const [step] = consoleSteps(blocks[i]!);
+    writeFileSync(join(dir, 'careless.yaml'), plan.body);
+    const r = spawnSync(process.execPath, [cli, ...step!.args], { encoding: 'utf8', cwd: dir });
+    expect(r.stdout).toBe(step!.output);
+    expect(r.status).toBe(step!.exit);
   });
 
   it('--json carries the table; bad cross-check options exit 2', () => {
