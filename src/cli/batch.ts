@@ -266,7 +266,13 @@ function loadBatchRules(file: string | undefined, io: CliIo): { readonly plan: D
   }
   if (bytes === undefined || bytes.length > 16 * 1024 * 1024 || !isUtf8(bytes)) {
     const plan = loadRulesOption(file, io);
-    return plan && { plan, text: readFileSync(resolve(io.cwd, file), 'utf8') };
+    if (!plan) return undefined;
+    // Loaded by the shared loader (a limit raised, say): its text is read once more for the workers.
+    try {
+      return { plan, text: readFileSync(resolve(io.cwd, file), 'utf8') };
+    } catch {
+      return { plan, text: undefined };
+    }
   }
   const text = bytes.toString('utf8');
   const r = safeLoadDialPlan(text, { file });
