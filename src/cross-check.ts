@@ -109,7 +109,10 @@ export const GENERIC_CLASSIFICATIONS: readonly string[] = ['Local', 'Long Distan
 
 /** Options of {@link crossCheckAgreement}. */
 export interface CrossCheckOptions {
-  /** The plan's country (ISO code); by default the country whose example numbers, typed nationally, the plan reads best. */
+  /**
+   * The plan's country (ISO code); by default the country whose example numbers, typed nationally, the plan reads best
+   * (the main region of a calling code first; US when it reads none).
+   */
   readonly country?: string;
   /** How many numbers of each number type to draw (default 25). */
   readonly sample?: number;
@@ -278,7 +281,8 @@ function inferCountry(plan: DialPlan, queryOptions: { location?: string }): stri
     const main = json.country_calling_codes[n.countryCallingCode]?.[0] === country;
     if (score > best.score || (score === best.score && main && !best.main)) best = { country, score, main };
   }
-  return best.country;
+  // A plan that reads no country's numbers (a SIP-only plan) is checked as a US plan, like the bundled default plan.
+  return best.score > 0 ? best.country : 'US';
 }
 
 /**

@@ -6,7 +6,7 @@ import { runInlineTests } from '../../src/inline-tests.js';
 import { buildStarterRules, describeDialling, generateStarterPlan, listCountries } from '../../src/init.js';
 
 describe('dialplan init: starter plans from the metadata', () => {
-  it('for EVERY country of the metadata, the plan loads and its inline tests pass', () => {
+  it('for EVERY country of the metadata, the plan loads and its inline tests pass', { timeout: 180_000 }, () => {
     const countries = listCountries();
     expect(countries.length).toBeGreaterThan(200);
     const failed: string[] = [];
@@ -28,7 +28,7 @@ describe('dialplan init: starter plans from the metadata', () => {
     expect(failed).toEqual([]);
   });
 
-  it('with an area code, for every country with a national prefix, the plan loads, passes its tests and lints clean', () => {
+  it('with an area code, for every country with a national prefix, the plan loads, passes its tests and lints clean', { timeout: 180_000 }, () => {
     const failed: string[] = [];
     for (const country of listCountries().filter((c) => describeDialling(c).nationalPrefix !== undefined)) {
       const r = safeLoadDialPlan(generateStarterPlan({ country, areaCode: '2' }), { file: `${country}.yaml` });
