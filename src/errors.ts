@@ -38,6 +38,7 @@ export type ErrorCode =
   | 'BAD_EXTENSION'
   | 'INVALID_PLAN'
   | 'FILE_NOT_FOUND'
+  | 'COMPILED_PLAN_INVALID'
   // Hostile rule files: over a limit, an alias that never ends (bytes that are not UTF-8 are INVALID_ENCODING).
   | 'TOO_LARGE'
   | 'RECURSIVE_ALIAS'

@@ -1,6 +1,7 @@
 /**
  * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
  */
+import { isCompiledPlanText, safeLoadCompiledPlan } from './compiled-plan.js';
 import { createRequire } from 'node:module';
 import type { CST, Node, Range, Scalar } from 'yaml';
 import type { Locate, MatcherFactory } from './compile.js';
@@ -102,6 +103,8 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
   // A UTF-16 unit is one to three bytes of UTF-8: count the bytes only when the length alone does not decide.
   const bytes = yamlText.length * 3 <= max ? 0 : utf8Length(yamlText);
   if (bytes > max) return failed([fileTooLarge(bytes, max, withFile)]);
+  // A precompiled plan (dialplan compile) is JSON made by this library: no YAML to parse.
+  if (isCompiledPlanText(yamlText)) return safeLoadCompiledPlan(yamlText, options);
 
   const parsed = parseYaml(yamlText);
   const lines = yamlText.split(/\r?\n|\r/);
@@ -124,9 +127,15 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
   if (doc.errors.length > 0) {
     // The parser's own "at line L, column C" is dropped: the problem carries the position. A file of junk can hold tens
     // of thousands of errors; the first ones say all there is to say.
+    // Finding where an unclosed node opens walks the document: for the first few errors only, so that junk with a
+    // hundred unclosed quotes in a large file does not walk it a hundred times.
     return failed(
-      doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e) =>
-        problem('YAML_SYNTAX', (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''), openingOf(doc, e.code, e.pos[0])),
+      doc.errors.slice(0, MAX_SYNTAX_PROBLEMS).map((e, i) =>
+        problem(
+          'YAML_SYNTAX',
+          (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ''),
+          i < 10 ? openingOf(doc, e.code, e.pos[0]) : e.pos[0],
+        ),
       ),
     );
   }
@@ -191,11 +200,13 @@ export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapsh
  *
  * @param snapshot - from {@link snapshotRuleFile}
  * @param options - loader options
+ * @param reparse - whether a snapshot with problems is loaded again from its source (false: its problems are reported,
+ *   placed by the snapshot's positions)
  * @returns the plan, or every problem
  */
-export function loadRuleFileSnapshot(snapshot: RuleFileSnapshot, options: LoadOptions = {}): LoadResult {
+export function loadRuleFileSnapshot(snapshot: RuleFileSnapshot, options: LoadOptions = {}, reparse = true): LoadResult {
   const outcome = compileRules(snapshot.value, options.matcher);
-  if (outcome.problems.length > 0) return safeLoadDialPlan(snapshot.source, { file: snapshot.file, ...options });
+  if (outcome.problems.length > 0 && reparse) return safeLoadDialPlan(snapshot.source, { file: snapshot.file, ...options });
   const lines = snapshot.source.split(/\r?\n|\r/);
   const locate: Locate = (p) => {
     for (let len = p.path.length; len >= 0; len--) {

@@ -19,6 +19,7 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
   serve: { load: async () => (await import('./serve.js')).serveCommand, summary: 'serve the ICWS query-details endpoint over HTTP' },
   batch: { load: async () => (await import('./batch.js')).batchCommand, summary: 'resolve every number of a file (lines or CSV, gzip) to NDJSON or CSV' },
   init: { load: async () => (await import('./init.js')).initCommand, summary: 'write a starter plan for a country from libphonenumber-js metadata' },
+  compile: { load: async () => (await import('./compile.js')).compileCommand, summary: 'check a rule file and write it precompiled (JSON that loads without YAML)' },
 };
 
 /** The top-level help. */
