@@ -166,20 +166,28 @@ export interface TemplatedEntry {
  * Every entry's templates compiled for each of its patterns, for a whole table, in ONE array. A query of a plan with
  * thousands of entries rarely finds its entry's data in cache; keeping all templates in one array (and, since V8 moves
  * what an array holds next to it as it ages, their strings near each other) saves it several trips to memory.
+ *
+ * An entry's templates are compiled the first time one of them is filled: a plan of 100 000 entries loads without
+ * compiling 400 000 templates, most of which a given server never fills. The table grows as entries are reached; what an
+ * entry fills never changes.
  */
 export interface TemplateTable {
-  /** Per entry, the index in `at` of its first pattern. */
+  /** Per entry, the index in `at` of its first pattern, or -1 while its templates are not compiled yet. */
   readonly first: Int32Array;
-  /** Per pattern of every entry, where its section offsets start in `steps`. */
-  readonly at: Int32Array;
+  /** Per pattern of every compiled entry, where its section offsets start in `steps`. */
+  readonly at: number[];
   /** Section offsets (-1: no such template) and the steps of each section, each ending with an end step. */
-  readonly steps: readonly (number | string)[];
+  readonly steps: (number | string)[];
+  /** What an entry's templates are compiled from. */
+  readonly entry: (index: number) => TemplatedEntry;
 }
 
 /**
- * Compiles the templates of a table's entries into one {@link TemplateTable}.
+ * Makes the {@link TemplateTable} of a table's entries; each entry's templates are compiled when first filled.
  *
- * @param entries - each entry's patterns, templates in section order, and fill context
+ * @param entries - each entry's patterns, templates in section order, and fill context; or their count and a function
+ *   that gives the one at an index (so that a large table keeps no object per entry for this)
+ * @param entryAt - with a count, the entry at an index
  * @returns the table, read by {@link fillSection}
  * @example
  * ```ts
@@ -187,24 +195,30 @@ export interface TemplateTable {
  * fillSection(table, 0, 0, 1, { matched: '317', groups: ['317', '3', '1', '7'] }); // '(Local) 317'
  * ```
  */
-export function compileTemplateTable(entries: readonly TemplatedEntry[]): TemplateTable {
-  const first = new Int32Array(entries.length);
-  const at: number[] = [];
-  const steps: (number | string)[] = [];
-  entries.forEach((entry, e) => {
-    first[e] = at.length;
-    for (const pattern of entry.patterns) {
-      const header = steps.length;
-      at.push(header);
-      for (let s = 0; s < entry.templates.length; s++) steps.push(-1);
-      entry.templates.forEach((template, section) => {
-        if (template === undefined) return;
-        steps[header + section] = steps.length;
-        steps.push(...compileFiller(template, pattern, entry.context), END);
-      });
-    }
-  });
-  return { first, at: Int32Array.from(at), steps };
+export function compileTemplateTable(entries: readonly TemplatedEntry[] | number, entryAt?: (index: number) => TemplatedEntry): TemplateTable {
+  const count = typeof entries === 'number' ? entries : entries.length;
+  const entry = typeof entries === 'number' ? (entryAt as (index: number) => TemplatedEntry) : (e: number) => entries[e] as TemplatedEntry;
+  return { first: new Int32Array(count).fill(-1), at: [], steps: [], entry };
+}
+
+/** Compiles the templates of entry `e` into the table; returns the index in `at` of its first pattern. */
+function compileEntry(table: TemplateTable, e: number): number {
+  const entry = table.entry(e);
+  const { at, steps } = table;
+  const first = at.length;
+  table.first[e] = first;
+  for (const pattern of entry.patterns) {
+    const header = steps.length;
+    at.push(header);
+    for (let s = 0; s < entry.templates.length; s++) steps.push(-1);
+    entry.templates.forEach((template, section) => {
+      if (template === undefined) return;
+      steps[header + section] = steps.length;
+      for (const step of compileFiller(template, pattern, entry.context)) steps.push(step);
+      steps.push(END);
+    });
+  }
+  return first;
 }
 
 /**
@@ -228,7 +242,9 @@ export function fillSection(
   section: number,
   match: Captures,
 ): string | undefined {
+  let first = table.first[entry] as number;
+  if (first < 0) first = compileEntry(table, entry);
   const steps = table.steps;
-  const start = steps[(table.at[(table.first[entry] as number) + pattern] as number) + section] as number;
+  const start = steps[(table.at[first + pattern] as number) + section] as number;
   return start < 0 ? undefined : runSteps(steps, start, match);
 }

@@ -246,13 +246,11 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       defaultClassification: e.rule.classification,
       dialCapable: e.rule.dialCapable,
     }));
-    const entryTemplates = compileTemplateTable(
-      ents.map((e) => ({
-        patterns: e.patterns,
-        templates: [e.normalized, e.display, e.editBase, e.dialString],
-        context: { classification: e.rule.classification, vars },
-      })),
-    );
+    // Compiled entry by entry when first filled; the entries themselves say what to compile, so nothing per entry is kept.
+    const entryTemplates = compileTemplateTable(ents.length, (i) => {
+      const e = ents[i] as CompiledDialPlanEntry;
+      return { patterns: e.patterns, templates: [e.normalized, e.display, e.editBase, e.dialString], context: { classification: e.rule.classification, vars } };
+    });
     tables.set(location, {
       location: location === '' ? undefined : location,
       vars,

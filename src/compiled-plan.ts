@@ -8,7 +8,7 @@
  */
 import type { Problem } from './errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
+import { excerpt, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 
 /** The value of the `format` key of a precompiled plan. */
 export const COMPILED_PLAN_FORMAT = 'dialplan-compiled-plan';
@@ -84,7 +84,9 @@ export function safeLoadCompiledPlan(text: string, options: LoadOptions = {}): L
   const where = typeof options.file === 'string' ? { file: options.file } : {};
   const invalid = (message: string): LoadResult => ({
     ok: false,
-    problems: [{ code: 'COMPILED_PLAN_INVALID', severity: 'error', message, path: [], ...where, line: 1, column: 1 }],
+    problems: [
+      { code: 'COMPILED_PLAN_INVALID', severity: 'error', message, path: [], ...where, line: 1, column: 1, excerpt: excerpt(text.slice(0, 200).split(/\r?\n|\r/)[0] ?? '', 1, 1) },
+    ],
   });
   let parsed: unknown;
   try {

@@ -582,7 +582,8 @@ function innerOffset(node: Scalar, start: number, offset: number, text: string):
   return text.startsWith(value, start + quoted) ? quoted + offset : 0;
 }
 
-function excerpt(line: string, lineNo: number, col: number): string {
+/** The offending line with a caret under the column, as problems show it. */
+export function excerpt(line: string, lineNo: number, col: number): string {
   const gutter = String(lineNo).length;
   const shown = line.length > 120 ? line.slice(0, 120) + '…' : line;
   return `${String(lineNo).padStart(gutter + 2)} | ${shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(Math.max(col - 1, 0))}^`;
