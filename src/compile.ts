@@ -3,14 +3,14 @@
  * templates parsed and checked against every pattern of their entry, the directory indexed by extension.
  */
 import { automatonMatcher } from './automaton.js';
-import type { Filler, TemplateTable } from './automaton-fill.js';
+import type { Filler, TemplatedEntry, TemplateTable } from './automaton-fill.js';
 import { compileFiller, compileTemplateTable } from './automaton-fill.js';
 import type { Problem } from './errors.js';
 import type { CompiledPattern, RefValue, TableMatch } from './match.js';
 import { compilePattern, findFirstMatch } from './match.js';
-import type { ParsedPattern, SyntaxIssue } from './pattern.js';
+import type { ParsedPattern } from './pattern.js';
 import { parsePattern } from './pattern.js';
-import type { ParsedTemplate, TemplateToken } from './template.js';
+import type { ParsedTemplate } from './template.js';
 import { parseTemplate } from './template.js';
 import { isInternationalField } from './international.js';
 import { acceptWhen } from './when.js';
@@ -90,13 +90,6 @@ export interface CompiledPlan {
   readonly unmatched: { readonly classifications: readonly string[]; readonly internal: boolean; readonly dialCapable: boolean };
 }
 
-const NO_ISSUES: readonly SyntaxIssue[] = Object.freeze([]);
-
-/**
- * A literal token whose text is one flat string. Text built character by character is a chain of V8 cons strings (one
- * object per character past the 13th); a plan that keeps 100 000 templates would keep all those links.
- */
-const flattenLiteral = (t: TemplateToken): TemplateToken => (t.kind === 'literal' && t.text.length > 12 ? { kind: 'literal', text: Array.from(t.text).join('') } : t);
 
 /** Builds a matcher for a table; the compiled automaton ({@link automatonMatcher}) unless another is plugged in. */
 export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
@@ -150,12 +143,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
   const template = (src: string | undefined, path: Path): ParsedTemplate | undefined => {
     if (src === undefined) return undefined;
     let parsed = templateCache.get(src);
-    if (parsed === undefined) {
-      const full = parseTemplate(src);
-      // Entries keep their parsed templates: copy the token list to its length and share an empty problem list.
-      parsed = full.issues.length > 0 ? full : { ...full, tokens: full.tokens.map(flattenLiteral), issues: NO_ISSUES };
-      templateCache.set(src, parsed);
-    }
+    if (parsed === undefined) templateCache.set(src, (parsed = parseTemplate(src)));
     for (const issue of parsed.issues) sink.add(issue.code, issue.message, path, { offset: issue.offset });
     return parsed;
   };
@@ -236,21 +224,12 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       classificationLists.set(key, list);
       return list;
     };
-    const ents: CompiledDialPlanEntry[] = entries.map((e) => ({
-      rule: e.rule,
-      path: e.path,
-      patterns: compileAll(e.parsed, e.path, e.templates),
-      ...e.templates,
-      classifications: classificationsOf(e.rule),
-      internal: internalOf.get(e.rule.classification) ?? false,
-      defaultClassification: e.rule.classification,
-      dialCapable: e.rule.dialCapable,
-    }));
+    const ents: CompiledDialPlanEntry[] = entries.map(
+      (e) =>
+        new DialPlanEntry(e.rule, e.path, compileAll(e.parsed, e.path, e.templates), classificationsOf(e.rule), internalOf.get(e.rule.classification) ?? false),
+    );
     // Compiled entry by entry when first filled; the entries themselves say what to compile, so nothing per entry is kept.
-    const entryTemplates = compileTemplateTable(ents.length, (i) => {
-      const e = ents[i] as CompiledDialPlanEntry;
-      return { patterns: e.patterns, templates: [e.normalized, e.display, e.editBase, e.dialString], context: { classification: e.rule.classification, vars } };
-    });
+    const entryTemplates = compileTemplateTable(ents.length, templatesOf(ents, vars));
     tables.set(location, {
       location: location === '' ? undefined : location,
       vars,
@@ -289,6 +268,61 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       },
     },
   };
+}
+
+/**
+ * What the template table compiles an entry from. A function of its own, so that the closure the plan keeps holds the
+ * entries and variables only, not the scope of compileRules (whose parsed templates and caches must be let go).
+ */
+function templatesOf(ents: readonly CompiledDialPlanEntry[], vars: Readonly<Record<string, string>>): (index: number) => TemplatedEntry {
+  return (i) => {
+    const e = ents[i] as CompiledDialPlanEntry;
+    return { patterns: e.patterns, templates: [e.normalized, e.display, e.editBase, e.dialString], context: { classification: e.rule.classification, vars } };
+  };
+}
+
+/**
+ * A dial-plan entry as the pipeline and the tools see it. Its templates were parsed and checked while compiling; the
+ * parsed forms are not kept but parsed again when first asked for (to compile the entry's fillers, or by explain and
+ * lint), so that a plan of 100 000 entries does not hold 400 000 parsed templates most of which nothing reads.
+ */
+class DialPlanEntry implements CompiledDialPlanEntry {
+  readonly defaultClassification: string;
+  readonly dialCapable: boolean;
+  private parsed: (ParsedTemplate | undefined)[] | undefined;
+
+  constructor(
+    readonly rule: DialPlanEntryRule,
+    readonly path: Path,
+    readonly patterns: readonly CompiledPattern[],
+    readonly classifications: readonly string[],
+    readonly internal: boolean,
+  ) {
+    this.defaultClassification = rule.classification;
+    this.dialCapable = rule.dialCapable;
+  }
+
+  get normalized(): ParsedTemplate | undefined {
+    return this.template(0, this.rule.normalized);
+  }
+
+  get display(): ParsedTemplate | undefined {
+    return this.template(1, this.rule.display);
+  }
+
+  get editBase(): ParsedTemplate | undefined {
+    return this.template(2, this.rule.editBase);
+  }
+
+  get dialString(): ParsedTemplate | undefined {
+    return this.template(3, this.rule.dialString);
+  }
+
+  private template(section: number, source: string | undefined): ParsedTemplate | undefined {
+    if (source === undefined) return undefined;
+    const parsed = (this.parsed ??= []);
+    return (parsed[section] ??= parseTemplate(source));
+  }
 }
 
 const describe = (kinds: readonly string[]): string => (kinds.length === 0 ? 'none' : kinds.join(' '));

@@ -61,36 +61,26 @@ export class LiteralTrie {
     this.classes = classes;
     // One insertion per prefix character. A node's children are a linked list (first child, next sibling) in growable
     // typed arrays: no per-node object and no hashing, and a list is at most as long as the number of classes.
-    let capacity = 1024;
-    let firstChild = new Int32Array(capacity).fill(-1);
-    let nextSibling = new Int32Array(capacity).fill(-1);
-    let nodeClass = new Uint16Array(capacity);
-    let parent = new Int32Array(capacity);
+    // At most one node per prefix character: allocated once, so the insertion loop reads plain local arrays.
+    let capacity = 1;
+    for (const p of patterns) capacity += p.prefix.length;
+    const firstChild = new Int32Array(capacity).fill(-1);
+    const nextSibling = new Int32Array(capacity).fill(-1);
+    const nodeClass = new Uint16Array(capacity);
+    const parent = new Int32Array(capacity);
+    const perNode = new Uint8Array(capacity);
     const recordNode: number[] = [];
     const kept: TriePattern[] = [];
-    let perNode = new Uint8Array(capacity);
+    const most = Math.min(maxPerNode, 255);
     let nodes = 1;
-    const grow = (): void => {
-      capacity *= 2;
-      const widen = <T extends Int32Array | Uint16Array | Uint8Array>(a: T, fill: number): T => {
-        const b = new (a.constructor as new (n: number) => T)(capacity);
-        b.fill(fill);
-        b.set(a);
-        return b;
-      };
-      firstChild = widen(firstChild, -1);
-      nextSibling = widen(nextSibling, -1);
-      nodeClass = widen(nodeClass, 0);
-      parent = widen(parent, 0);
-      perNode = widen(perNode, 0);
-    };
     for (const p of patterns) {
       let node = 0;
-      for (const c of p.prefix) {
+      const prefix = p.prefix;
+      for (let d = 0; d < prefix.length; d++) {
+        const c = prefix[d] as number;
         let next = firstChild[node] as number;
         while (next >= 0 && nodeClass[next] !== c) next = nextSibling[next] as number;
         if (next < 0) {
-          if (nodes === capacity) grow();
           next = nodes++;
           nodeClass[next] = c;
           parent[next] = node;
@@ -99,51 +89,60 @@ export class LiteralTrie {
         }
         node = next;
       }
-      if ((perNode[node] as number) >= Math.min(maxPerNode, 255)) continue;
+      if ((perNode[node] as number) >= most) continue;
       perNode[node] = (perNode[node] as number) + 1;
       recordNode.push(node);
       kept.push(p);
       accepted(p);
     }
-    const edgeParent = Array.from(parent.subarray(1, nodes));
-    const edgeClass = Array.from(nodeClass.subarray(1, nodes));
-    const edgeChild = Array.from({ length: nodes - 1 }, (_, i) => i + 1);
     this.nodes = nodes;
     this.patterns = kept.length;
-    // Children and records grouped by node (a counting sort), each group in creation order: children by class, records
-    // by table order.
-    const group = (owners: readonly number[]): { start: Int32Array; order: Int32Array } => {
+    // Children and records grouped by node (a counting sort over typed arrays), each group in creation order.
+    const group = (owners: Int32Array): { start: Int32Array; order: Int32Array } => {
       const start = new Int32Array(nodes + 1);
-      for (const o of owners) start[o + 1] = (start[o + 1] as number) + 1;
+      for (let i = 0; i < owners.length; i++) {
+        const at = (owners[i] as number) + 1;
+        start[at] = (start[at] as number) + 1;
+      }
       for (let v = 0; v < nodes; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
       const fill = start.slice(0, nodes);
       const out = new Int32Array(owners.length);
-      owners.forEach((o, i) => {
+      for (let i = 0; i < owners.length; i++) {
+        const o = owners[i] as number;
         out[fill[o] as number] = i;
         fill[o] = (fill[o] as number) + 1;
-      });
+      }
       return { start, order: out };
     };
-    const children = group(edgeParent);
+    // Node v > 0 is the child end of edge v - 1.
+    const children = group(parent.subarray(1, nodes));
     this.childStart = children.start;
-    this.edgeClass = Uint16Array.from(children.order, (i) => edgeClass[i] as number);
-    this.edgeTo = Int32Array.from(children.order, (i) => edgeChild[i] as number);
-    const records = group(recordNode);
+    this.edgeClass = new Uint16Array(nodes - 1);
+    this.edgeTo = new Int32Array(nodes - 1);
+    for (let i = 0; i < nodes - 1; i++) {
+      const edge = children.order[i] as number;
+      this.edgeClass[i] = nodeClass[edge + 1] as number;
+      this.edgeTo[i] = edge + 1;
+    }
+    const records = group(Int32Array.from(recordNode));
     this.recordStart = records.start;
-    const at = (i: number): TriePattern => kept[i] as TriePattern;
-    this.recordEntry = Int32Array.from(records.order, (i) => at(i).entry);
-    this.recordPattern = Int32Array.from(records.order, (i) => at(i).pattern);
-    this.recordLength = Int32Array.from(records.order, (i) => at(i).tail.length);
+    const count = kept.length;
+    this.recordEntry = new Int32Array(count);
+    this.recordPattern = new Int32Array(count);
+    this.recordLength = new Int32Array(count);
+    this.recordTail = new Int32Array(count);
     let tailLength = 0;
     for (const p of kept) tailLength += p.tail.length;
     this.tails = new Int32Array(tailLength);
-    this.recordTail = new Int32Array(kept.length);
     let offset = 0;
-    records.order.forEach((i, r) => {
+    for (let r = 0; r < count; r++) {
+      const p = kept[records.order[r] as number] as TriePattern;
+      this.recordEntry[r] = p.entry;
+      this.recordPattern[r] = p.pattern;
+      this.recordLength[r] = p.tail.length;
       this.recordTail[r] = offset;
-      this.tails.set(at(i).tail, offset);
-      offset += at(i).tail.length;
-    });
+      for (let i = 0; i < p.tail.length; i++) this.tails[offset++] = p.tail[i] as number;
+    }
   }
 
   /**
