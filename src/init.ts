@@ -92,13 +92,13 @@ interface Learned {
 }
 
 /** How many numbers of each type init learns from, each of a different length or first LEARN_LEADING digits. */
-const LEARN_PER_TYPE = 40;
+const LEARN_PER_TYPE = 80;
 const LEARN_LEADING = 4;
 /**
- * Countries whose national format rewrites the number (a national prefix transform rule: Argentina's `0 11 15 ...` for
- * `+54 9 11 ...`) learn from more numbers: the rewrite depends on area codes of two to four digits.
+ * Countries whose national format rewrites the number (Argentina's `0 11 15 ...` for `+54 9 11 ...`) learn from more
+ * numbers: the rewrite depends on area codes of two to four digits.
  */
-const LEARN_PER_TYPE_REWRITTEN = 300;
+const LEARN_PER_TYPE_REWRITTEN = 800;
 const LEARN_LEADING_REWRITTEN = 5;
 /** The deepest leading-digit split; a group still mixed there takes its most common template. */
 const MAX_DEPTH = 6;
@@ -175,7 +175,16 @@ function splitGroup(head: string, depth: number, length: number, recs: readonly 
   // Below a sampled first digit, digits the sample did not show take the group's most common template (Korea's 04x area
   // codes read like its 02x and 03x ones); first digits the sample did not show are left to the fallbacks.
   if (depth >= 1) {
-    const best = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    // Each sampled digit votes once, with its own most common template: digits read like most of their siblings (KR's
+    // carrier codes 081..088 are many typed strings, but one digit among the area codes' 01..06).
+    const votes = new Map<string, number>();
+    for (const list of byDigit.values()) {
+      const inGroup = new Map<string, number>();
+      for (const [, o] of list) inGroup.set(o, (inGroup.get(o) ?? 0) + 1);
+      const top = [...inGroup].sort((a, b) => b[1] - a[1])[0]![0];
+      votes.set(top, (votes.get(top) ?? 0) + 1);
+    }
+    const best = [...votes].sort((a, b) => b[1] - a[1])[0]![0];
     const unseen = [...'0123456789'].filter((d) => !byDigit.has(d));
     if (unseen.length > 0) {
       let ds = settled.get(best);
@@ -202,15 +211,17 @@ function learnFromSample(country: string, cc: string): readonly Learned[] {
   const lib = loadPhoneLibrary();
   const { examples } = loadMetadata();
   const example = lib.getExampleNumber(country, examples);
-  const { metadata: m } = loadMetadata();
-  m.selectNumberingPlan(country);
-  const rewritten = typeof m.numberingPlan.nationalPrefixTransformRule() === 'string' && cc !== '1';
+  // The national format rewrites the number when its digits are neither the national number nor the national prefix
+  // and it (Argentina's example mobile: 011 15-2345-6789 for 9 11 2345-6789).
+  const np = describeDialling(country).nationalPrefix ?? '';
+  const nationalDigits = example?.formatNational().replace(/\D/g, '');
+  const rewritten = example !== undefined && nationalDigits !== example.nationalNumber && nationalDigits !== np + example.nationalNumber;
   const sample = rewritten
     ? sampleNumbers(country, LEARN_PER_TYPE_REWRITTEN, random, { distinctLeading: LEARN_LEADING_REWRITTEN })
     : sampleNumbers(country, LEARN_PER_TYPE, random, { distinctLeading: LEARN_LEADING });
   const numbers = [...(example ? [example.number] : []), ...sample.map((n) => n.e164)];
   for (const e164 of numbers) {
-    for (const f of typedForms(e164, country, { nationalOnly: true })) {
+    for (const f of typedForms(e164, country, { nationalOnly: true, carriers: Infinity })) {
       if (!f.e164.startsWith(`+${cc}`)) continue;
       const t = f.text.replace(/\D/g, '');
       const output = transformOf(t, f.e164.slice(cc.length + 1), cc);

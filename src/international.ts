@@ -48,6 +48,7 @@ interface PhoneNumberLike {
   readonly countryCallingCode: string;
   readonly nationalNumber: string;
   readonly country?: string | undefined;
+  readonly carrierCode?: string | undefined;
   formatInternational(): string;
   formatNational(): string;
   getURI(): string;

@@ -154,6 +154,7 @@ interface NumberingPlanLike {
   possibleLengths(): number[] | undefined;
   nationalNumberPattern(): string;
   nationalPrefixTransformRule(): string | undefined;
+  nationalPrefixForParsing(): string | undefined;
   type(type: string): TypeLike | undefined;
 }
 /** The parts of libphonenumber-js's Metadata class used here. */
@@ -325,7 +326,8 @@ export function sampleNumbers(
     const k = options.distinctLeading;
     // Random walks miss the possible lengths often (a `\d{6,7}` gives either), so many more are drawn than kept; a walk
     // costs a microsecond, the library's parse of a kept one ten times that.
-    for (let tries = 0; tries < perType * 30 && seen.size < perType; tries++) {
+    // A wide sample stops once 200 draws in a row bring no new shape: the type has no more to show.
+    for (let tries = 0, stale = 0; tries < perType * 30 && seen.size < perType && (k === undefined || stale < 200); tries++, stale++) {
       const nsn = walk(tree, random);
       const key = k === undefined ? nsn : `${nsn.length}:${nsn.slice(0, k)}`;
       if (seen.has(key) || !lengths.includes(nsn.length)) continue;
@@ -336,25 +338,68 @@ export function sampleNumbers(
         if (t !== type && !(t === 'FIXED_LINE_OR_MOBILE' && (type === 'FIXED_LINE' || type === 'MOBILE'))) continue;
       }
       seen.add(key);
+      stale = 0;
       out.push({ country, type, e164: n.number, nationalNumber: n.nationalNumber });
     }
   }
   return out;
 }
 
+const carriersByCountry = new Map<string, readonly string[]>();
+
+/**
+ * The carrier selection codes a country's numbers can be dialled with after the national prefix (BR `0 21 ...`, CO
+ * `0 456 ...`), as libphonenumber-js reads them: every code of one to three digits with which it reads the country's
+ * example number back, telling the code apart. Only countries whose metadata's national prefix for parsing captures
+ * something are tried (about twenty); worked out once per process.
+ *
+ * @param country - ISO region code
+ * @returns the codes, shortest first
+ * @example
+ * ```ts
+ * carrierCodes('BR').includes('21'); // true
+ * carrierCodes('GB');                // []
+ * ```
+ */
+export function carrierCodes(country: string): readonly string[] {
+  const known = carriersByCountry.get(country);
+  if (known) return known;
+  const codes: string[] = [];
+  const { metadata: m, examples } = loadMetadata();
+  m.selectNumberingPlan(country);
+  const np = m.numberingPlan.nationalPrefix();
+  const npp = m.numberingPlan.nationalPrefixForParsing();
+  const lib = loadPhoneLibrary();
+  const example = lib.getExampleNumber(country, examples);
+  if (example && typeof np === 'string' && /^\d+$/.test(np) && typeof npp === 'string' && /\((?!\?)/.test(npp)) {
+    for (let length = 1; length <= 3; length++) {
+      for (let i = 0; i < 10 ** length; i++) {
+        const c = String(i).padStart(length, '0');
+        const n = lib.parsePhoneNumberFromString(np + c + example.nationalNumber, country);
+        if (n?.number === example.number && n.carrierCode === c) codes.push(c);
+      }
+    }
+  }
+  carriersByCountry.set(country, codes);
+  return codes;
+}
+
 /** How a number was typed: see {@link typedForms}. */
-export type TypedForm = 'e164' | 'international' | 'national' | 'digits' | 'trunk';
+export type TypedForm = 'e164' | 'international' | 'national' | 'digits' | 'trunk' | 'carrier';
 
 /**
  * The forms in which people type a number, each with what libphonenumber-js makes of it when told the country: `e164`
  * (`+442079460958`), `international` (`+44 20 7946 0958`), `national` (as `formatNational()` prints it:
  * `020 7946 0958`, BR `(11) 96123-4567`, AR `011 15-2345-6789`), `digits` (the bare national number, `2079460958`)
- * and `trunk` (the national prefix and the national number, `12015550123` in the US) when that differs from the others.
+ * `trunk` (the national prefix and the national number, `12015550123` in the US) when that differs from the others, and
+ * `carrier` (the national prefix, a carrier selection code and the national number: BR `0 21 11 96123-4567`) in countries
+ * whose metadata reads carrier codes ({@link carrierCodes}).
  * A form that libphonenumber-js does not read back as the same valid number is left out (it cannot be the reference).
  *
  * @param e164 - the number
  * @param country - the region it is typed in (its own)
- * @param options - `nationalOnly: true` leaves out the `e164` and `international` forms
+ * @param options - `nationalOnly: true` leaves out the `e164` and `international` forms; `carriers` is how many carrier
+ *   codes to type the number with (default 2: the country's first and last)
  * @returns each form, its text and libphonenumber-js's E.164 for it
  * @example
  * ```ts
@@ -364,7 +409,7 @@ export type TypedForm = 'e164' | 'international' | 'national' | 'digits' | 'trun
 export function typedForms(
   e164: string,
   country: string,
-  options: { readonly nationalOnly?: boolean } = {},
+  options: { readonly nationalOnly?: boolean; readonly carriers?: number } = {},
 ): readonly { readonly form: TypedForm; readonly text: string; readonly e164: string }[] {
   const lib = loadPhoneLibrary();
   const n = lib.parsePhoneNumberFromString(e164);
@@ -377,7 +422,13 @@ export function typedForms(
     ['national', n.formatNational()],
     ['digits', n.nationalNumber],
   ];
-  if (typeof np === 'string' && /^\d+$/.test(np)) candidates.push(['trunk', np + n.nationalNumber]);
+  if (typeof np === 'string' && /^\d+$/.test(np)) {
+    candidates.push(['trunk', np + n.nationalNumber]);
+    const codes = carrierCodes(country);
+    const max = options.carriers ?? 2;
+    const chosen = codes.length <= max ? codes : max <= 1 ? codes.slice(0, max) : [...codes.slice(0, max - 1), codes[codes.length - 1]!];
+    for (const c of chosen) candidates.push(['carrier', `${np} ${c} ${n.nationalNumber}`]);
+  }
   const out: { form: TypedForm; text: string; e164: string }[] = [];
   const seen = new Set<string>();
   for (const [form, text] of candidates) {
