@@ -454,7 +454,9 @@ function list<T>(m: Obj, key: string, path: Path, sink: ProblemSink, item: (v: u
     const p = [...path, key, i];
     const r = item(x, p);
     if (r !== undefined) {
-      if (typeof r === 'object' && r !== null) sourcePaths.set(r, p);
+      // Only an item that moved (an invalid one before it was dropped) needs its path remembered: pathOf's fallback, the
+      // item's own index, is right for the others, and a plan of 100 000 entries then holds no 100 000 weak references.
+      if (typeof r === 'object' && r !== null && i !== out.length) sourcePaths.set(r, p);
       out.push(r);
     }
   });
