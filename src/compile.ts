@@ -127,7 +127,6 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
 
   // Parse every pattern and template once; they do not depend on the location. Parsed templates are immutable, so entries
   // that repeat one (the same display template in every entry of a plan) share it.
-  const templateCache = new Map<string, ParsedTemplate>();
   const parsedPatterns = (match: readonly string[], path: Path): ParsedPattern[] =>
     match.map((src, i) => {
       const parsed = parsePattern(src);
@@ -142,8 +141,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     });
   const template = (src: string | undefined, path: Path): ParsedTemplate | undefined => {
     if (src === undefined) return undefined;
-    let parsed = templateCache.get(src);
-    if (parsed === undefined) templateCache.set(src, (parsed = parseTemplate(src)));
+    const parsed = parseTemplate(src);
     for (const issue of parsed.issues) sink.add(issue.code, issue.message, path, { offset: issue.offset });
     return parsed;
   };
