@@ -1,11 +1,11 @@
 /**
  * Explain: the trace of one number through the pipeline, for authors asking "why did this number come out like that?".
- * It replays the stages with the reference matcher (`findFirstMatch`, which defines what a table means) and takes the final
- * details from the real query, so the trace can never report details the engine would not return.
+ * It replays the stages with the plan's own matchers (proved equal to `findFirstMatch`, which defines what a table means,
+ * and linear in the number whatever the plan) and takes the final details from the real query, so the trace can never
+ * report details the engine would not return.
  */
-import type { CompiledPlan } from './compile.js';
+import type { CompiledPlan, TableMatcher } from './compile.js';
 import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
-import { extensionStart, matchEntry } from './match.js';
 import type { PrepareStep } from './prepare.js';
 import { prepareNumber } from './prepare.js';
 import { queryNumber, selectTables } from './query.js';
@@ -132,14 +132,14 @@ export function explainNumber(
   if (!prepared.ok) return { ...base, location, error: prepared.error };
   const prepare = { steps, text: prepared.text, sip: prepared.sip };
 
-  const conversion = explainTable('inputConversions', tables.conversions, prepared.text, !prepared.sip, positionOf, (m, pattern) => {
+  const conversion = explainTable('inputConversions', tables.conversions, tables.conversionMatcher, prepared.text, !prepared.sip, positionOf, (m, pattern) => {
     const conv = tables.conversions[m.entry];
     if (!conv) return [];
     const value = fillTemplate(conv.output, pattern, m.matched, m.groups, { classification: '', vars: tables.vars }) + m.suffix;
     return [{ field: 'output', template: conv.rule.output, value }];
   });
   const converted = conversion.output;
-  const dialPlan = explainTable('dialPlan', tables.entries, converted, !prepared.sip, positionOf, (m, pattern) => {
+  const dialPlan = explainTable('dialPlan', tables.entries, tables.entryMatcher, converted, !prepared.sip, positionOf, (m, pattern) => {
     const entry = tables.entries[m.entry];
     if (!entry) return [];
     const ctx = { classification: entry.rule.classification, vars: tables.vars };
@@ -176,39 +176,35 @@ export function explainNumber(
 function explainTable(
   table: 'inputConversions' | 'dialPlan',
   entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path })[],
+  matcher: TableMatcher,
   text: string,
   carryExtension: boolean,
   positionOf: (path: Path) => SourcePosition,
   templates: (m: TableMatch, pattern: CompiledPattern) => ExplainedTemplate[],
   accept?: (m: TableMatch) => boolean,
 ): ExplainedTable {
-  // The same split as findFirstMatch: the number, and its base when it has an extension to carry.
-  const sep = carryExtension ? extensionStart(text) : -1;
-  const base = sep > 0 ? text.slice(0, sep) : '';
-  const suffix = sep > 0 ? text.slice(sep) : '';
+  // The table's own matcher (proved equal to findFirstMatch) finds the entry, in time linear in the number whatever the
+  // plan: every entry before it did not match (or its `when:` rejected the match, which is the same to classifyNumber).
+  const m = matcher.find(text, carryExtension, accept);
   const considered: ExplainedEntry[] = [];
-  for (let i = 0; i < entries.length; i++) {
+  const winner = m === undefined ? entries.length : m.entry;
+  const info = (i: number, e: (typeof entries)[number]) => ({ index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match });
+  for (let i = 0; i < winner; i++) {
     const e = entries[i];
-    if (!e) continue;
-    const info = { index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match };
-    const m = matchEntry(e, i, text, base, suffix);
-    const pattern = m ? e.patterns[m.pattern] : undefined;
-    // An entry whose `when:` rejects the match does not match, as in classifyNumber.
-    if (!m || !pattern || (accept !== undefined && !accept(m))) {
-      considered.push({ ...info, matched: false });
-      continue;
-    }
-    considered.push({
-      ...info,
-      matched: true,
-      match: { pattern: pattern.source, matchedText: m.matched, carriedExtension: m.suffix, captures: capturesOf(pattern, m) },
-    });
-    const filled = templates(m, pattern);
-    // The first template is what the table produces: the conversion's output, or the entry's normalized text.
-    const output = filled[0]?.value ?? text;
-    return { table, input: text, considered, fellThrough: false, templates: filled, output };
+    if (e) considered.push({ ...info(i, e), matched: false });
   }
-  return { table, input: text, considered, fellThrough: true, templates: [], output: text };
+  const e = m === undefined ? undefined : entries[m.entry];
+  const pattern = m === undefined || e === undefined ? undefined : e.patterns[m.pattern];
+  if (m === undefined || e === undefined || pattern === undefined) return { table, input: text, considered, fellThrough: true, templates: [], output: text };
+  considered.push({
+    ...info(m.entry, e),
+    matched: true,
+    match: { pattern: pattern.source, matchedText: m.matched, carriedExtension: m.suffix, captures: capturesOf(pattern, m) },
+  });
+  const filled = templates(m, pattern);
+  // The first template is what the table produces: the conversion's output, or the entry's normalized text.
+  const output = filled[0]?.value ?? text;
+  return { table, input: text, considered, fellThrough: false, templates: filled, output };
 }
 
 function capturesOf(pattern: CompiledPattern, m: TableMatch): Capture[] {
