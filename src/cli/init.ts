@@ -14,14 +14,15 @@ export const INIT_HELP = `Usage: dialplan init --country CC [--area-code N] [--o
 Writes a starter rule file for the country CC (an ISO 3166 code such as GB), built from the
 libphonenumber-js "max" metadata. Its input conversions turn international dialling and every form
 of national dialling that libphonenumber-js reads (the national format it prints, bare national
-digits, with the trunk prefix; NANP numbers with and without the leading 1; BR's (11) 96123-4567,
-AR's 011 15-2345-6789) into E.164, and with --area-code also local dialling where the digits are no
-national number. Its entries classify the country's emergency numbers (from libphonenumber's
-short-number metadata), extensions, toll free, premium rate, mobile, fixed line, other national,
-international and invalid numbers, shown in the country's national format with any extension; and
-inline tests come from the metadata's example numbers. Prints the plan, or writes it to FILE with
---out. Exit code 0 when the plan was written, 1 when writing it failed (a full disk), 2 for bad
-arguments, an unknown country or an --out FILE that cannot be created.
+digits, with the trunk prefix or a carrier code; NANP numbers with and without the leading 1; BR's
+(11) 96123-4567 and 0 21 11 96123-4567, AR's 011 15-2345-6789) into E.164, and with --area-code
+also local dialling where the digits are no national number. Its entries classify the country's
+emergency numbers (from libphonenumber's short-number metadata), extensions, toll free, premium
+rate, mobile, fixed line, other national, international and invalid numbers, shown in the
+country's national format with any extension; and inline tests come from the metadata's example
+numbers. Prints the plan, or writes it to FILE with --out. Exit code 0 when the plan was written, 1
+when writing it failed (a full disk), 2 for bad arguments, an unknown country or an --out FILE
+that cannot be created.
 `;
 
 /** Runs `dialplan init`. */

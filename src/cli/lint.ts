@@ -29,9 +29,9 @@ the plan calls one of its test inputs Local or Long Distance that libphonenumber
 rate, toll free or invalid, and prints an agreement table. The table tries valid numbers of every
 number type the metadata describes for the plan's country (fixed line, mobile, toll free, premium
 rate, shared cost, VoIP, personal, pager, UAN, voicemail), typed as E.164, in international format,
-in national format as libphonenumber-js prints it, as bare national digits and with the trunk
-prefix; other countries' numbers; and, when the plan has an Invalid classification, invalid
-numbers. A number agrees when the plan's normalized text is libphonenumber-js's E.164 and its
+in national format as libphonenumber-js prints it, as bare national digits, with the trunk prefix
+and with a carrier code (BR, CO); other countries' numbers; and, when the plan has an Invalid
+classification, invalid numbers. A number agrees when the plan's normalized text is libphonenumber-js's E.164 and its
 classification stands for libphonenumber-js's number type (docs/rules.md has the mapping). For each
 classification the table shows the numbers tried, the agreeing ones and the first disagreements;
 the exit code is 1 when one agrees on less than P percent.
