@@ -44,7 +44,10 @@ export interface AutomatonStats {
   readonly states: number;
   /** Times the cache was full and was emptied. */
   readonly flushes: number;
-  /** Queries answered by simulating the automaton without its cache, because the cache kept filling up. */
+  /**
+   * Queries answered (wholly or from some character on) by simulating the automaton without its cache: because the cache
+   * kept filling up, or a state was too large to be worth caching.
+   */
   readonly simulated: number;
   /** Whether queries are simulated now (the cache thrashed); caching is tried again after a while. */
   readonly simulating: boolean;
@@ -726,6 +729,7 @@ class LazyDfa {
           const start = this.setStart[s] as number;
           this.current.set(this.pool.subarray(start, start + length));
           this.charsSinceFlush += n;
+          this.simulated++;
           this.simulateFrom(cls, i, n, sep, length);
           return;
         }
