@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const DOC = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
 const LINT_FIXTURES = fileURLToPath(new URL('../fixtures/lint/', import.meta.url));
+const MIGRATION = fileURLToPath(new URL('../fixtures/migration/', import.meta.url));
 // Commands whose rows are another change's business (the lead adds `compile` with its own row).
 const NOT_YET_IN_TABLE = new Set<string>([]);
 
@@ -140,6 +141,18 @@ const CASES: readonly Case[] = [
   { args: ['compile', good, failing], code: 2, doc: 'more than one FILE' },
   { args: ['compile', missing], code: 2, doc: 'a FILE that does not exist' },
   { args: ['compile', bad], code: 2, doc: 'does not load' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json')], code: 0, doc: 'the plan was printed or written, every rule converted' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-rules.csv'), '--out', join(dir, 'teams.yaml'), '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-unsupported.json')], code: 1, doc: 'some rule could not be converted' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-unsupported.json'), '--verify'], code: 1, doc: 'some number disagrees with `--verify`' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json'), '--out', noDir], code: 1, doc: 'writing the `--out` file failed' },
+  { args: ['import', join(MIGRATION, 'teams-tenant.json')], code: 2, doc: 'no `--from`' },
+  { args: ['import', '--from', 'xml', join(MIGRATION, 'teams-tenant.json')], code: 2, doc: 'an unknown `--from` format' },
+  { args: ['import', '--from', 'teams'], code: 2, doc: 'no FILE' },
+  { args: ['import', '--from', 'teams', missing], code: 2, doc: 'a FILE that does not exist' },
+  { args: ['import', '--from', 'teams', file('broken.json', '[{"Pattern": "^1$",')], code: 2, doc: 'cannot be read as the format' },
+  { args: ['import', '--from', 'teams', notUtf8], code: 2, doc: 'cannot be read as the format' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json'), '--sample', '0'], code: 2, doc: 'a bad `--seed` or `--sample`' },
   { args: ['init', '--country', 'GB'], code: 0, doc: 'the plan was printed or written' },
   { args: ['init', '--country', 'DE', '--out', join(dir, 'de.yaml')], code: 0, doc: 'the plan was printed or written' },
   ...(HAS_DEV_FULL ? [{ args: ['init', '--country', 'GB', '--out', '/dev/full'], code: 1, doc: 'writing the `--out` file failed' }] satisfies Case[] : []),

@@ -1,0 +1,126 @@
+/**
+ * `dialplan import --from FORMAT FILE [--out plan.yaml] [--verify]`: another system's rules as a dial plan, each entry
+ * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { IMPORT_FORMATS, verifyImport } from '../migrate/formats.js';
+import type { MigrationIssue } from '../migrate/imported-plan.js';
+import { formatVerifyReport } from '../migrate/verify.js';
+import type { Command } from './io.js';
+import { defineCommand, EXIT, UsageError } from './io.js';
+
+/** Help text of `dialplan import`. */
+export const IMPORT_HELP = `Usage: dialplan import --from FORMAT FILE [--out plan.yaml] [--verify [--seed N] [--sample N]]
+
+Reads another system's rules from FILE and writes a dial plan (YAML, each entry commented with where
+it came from in FILE). Everything that cannot be expressed as a dial plan (look-arounds,
+back-references, lazy quantifiers, alternation that cannot be split...) is reported on standard
+error with its position (file:line:column, the JSON path or CSV record and the index in the
+pattern), never dropped silently. See docs/migration.md.
+
+Formats:
+  teams          Microsoft Teams tenant dial plans (Get-CsTenantDialPlan | ConvertTo-Json -Depth 5,
+                 or Export-Csv of the normalization rules); one location per dial plan
+
+Options:
+  -o, --out FILE   write the plan to FILE (default: standard output)
+      --verify     evaluate the source's rules as the source system does and the plan as dialplan
+                   does on numbers generated from the source's patterns (and near misses), and print
+                   the agreement and the first disagreements
+      --seed N     seed of the generated numbers (default 1)
+      --sample N   numbers drawn per rule, 1 to 1000 (default 25)
+
+Exit code 0 when every rule was converted (and, with --verify, every number agrees); 1 when some rule
+could not be converted, some number disagrees or the --out file could not be written; 2 for bad
+arguments or a FILE that does not exist or cannot be read as the FORMAT.
+`;
+
+const positiveInt = (v: string | undefined, name: string, fallback: number, max: number): number => {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > max) throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${v}".`);
+  return Number(v);
+};
+
+/**
+ * Prints migration issues, one line each: `where: severity message`.
+ *
+ * @param issues - the issues
+ * @param write - where to print
+ */
+export function printIssues(issues: readonly MigrationIssue[], write: (s: string) => unknown): void {
+  for (const i of issues) write(`${i.where}: ${i.severity} ${i.message}\n`);
+}
+
+/**
+ * Writes text to a file through a temporary file renamed into place; false (after a message) when it fails.
+ *
+ * @param cwd - the working folder
+ * @param file - the target
+ * @param text - the content
+ * @param stderr - where the message goes
+ * @returns whether it was written
+ */
+export function writeAtomically(cwd: string, file: string, text: string, stderr: (s: string) => unknown): boolean {
+  const target = resolve(cwd, file);
+  const temporary = join(dirname(target), `.${Date.now()}-${process.pid}.dialplan-migrate.tmp`);
+  try {
+    writeFileSync(temporary, text);
+    renameSync(temporary, target);
+    return true;
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    stderr(`dialplan: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return false;
+  }
+}
+
+/** Runs `dialplan import`. */
+export const importCommand: Command = defineCommand({
+  help: IMPORT_HELP,
+  options: {
+    from: { type: 'string', short: 'f' },
+    out: { type: 'string', short: 'o' },
+    verify: { type: 'boolean' },
+    seed: { type: 'string' },
+    sample: { type: 'string' },
+  },
+  run: async ({ values, positionals }, io) => {
+    if (values.from === undefined) throw new UsageError(`dialplan import needs --from FORMAT (${Object.keys(IMPORT_FORMATS).join(', ')}).`);
+    const format = IMPORT_FORMATS[values.from];
+    if (!format) throw new UsageError(`Unknown format "${values.from}" for --from: use one of ${Object.keys(IMPORT_FORMATS).join(', ')}.`);
+    if (positionals.length !== 1) throw new UsageError('dialplan import needs exactly one FILE.');
+    const seed = positiveInt(values.seed, '--seed', 1, 2 ** 31);
+    const perRule = positiveInt(values.sample, '--sample', 25, 1000);
+    const file = positionals[0] as string;
+    let text: string;
+    try {
+      const bytes = readFileSync(resolve(io.cwd, file));
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      io.stderr.write(`dialplan import: cannot read ${file}: ${code ?? 'it is not UTF-8 text'}\n`);
+      return EXIT.usage;
+    }
+    const run = format.run(text, file);
+    const { result } = run;
+    const unreadable = result.issues.some((i) => i.severity === 'error' && /not readable|has no Pattern/.test(i.message));
+    printIssues(result.issues, (s) => io.stderr.write(s));
+    if (unreadable) return EXIT.usage;
+    let code: number = result.issues.some((i) => i.severity === 'error') ? EXIT.failed : EXIT.ok;
+    if (values.verify === true) {
+      printIssues(run.reference.issues, (s) => io.stderr.write(s));
+      const v = verifyImport(run, { seed, perRule });
+      if (!v.ok) {
+        io.stderr.write(`dialplan import: the imported plan does not load (a bug of the converter):\n${v.problems.join('\n')}\n`);
+        return EXIT.failed;
+      }
+      io.stderr.write(formatVerifyReport(v.report, [format.name, 'plan']));
+      if (v.report.agreed < v.report.tried || run.reference.issues.length > 0) code = EXIT.failed;
+    }
+    if (values.out === undefined) io.stdout.write(result.yaml);
+    else if (!writeAtomically(io.cwd, values.out, result.yaml, (s) => io.stderr.write(s))) return EXIT.failed;
+    else io.stderr.write(`${file} → ${values.out}: ${result.plan.entries.filter((e) => e.notConverted === undefined).length} entries\n`);
+    return code;
+  },
+});

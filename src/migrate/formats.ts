@@ -1,0 +1,80 @@
+/**
+ * The formats `dialplan import` reads, each with its reference evaluator for `--verify`, and `verifyImport`, the proof
+ * that an imported plan does what the source did. No `node:` imports.
+ */
+import type { DialPlan } from '../plan.js';
+import { safeLoadDialPlan } from '../load.js';
+import { formatProblem } from '../errors.js';
+import type { ImportResult, MigrationIssue } from './imported-plan.js';
+import { importTeams, readTeamsDialPlans, teamsClassifications, teamsReference } from './teams.js';
+import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
+import { compareOutcomes, planOutcome } from './verify.js';
+
+/** A reference evaluator of a source system's matching, for `--verify`. */
+export interface ReferenceEvaluator {
+  /** What the source system does with a number (in a location of the imported plan). */
+  evaluate(n: VerifyNumber): Outcome;
+  /** Numbers drawn from the source's own patterns and near misses, seeded. */
+  numbers(seed: number, perRule: number): VerifyNumber[];
+  /** What the evaluator cannot evaluate, with positions. */
+  readonly issues: readonly MigrationIssue[];
+}
+
+/** What one import produced: the plan and its issues, and the source's reference evaluator. */
+export interface ImportRun {
+  readonly result: ImportResult;
+  readonly reference: ReferenceEvaluator;
+}
+
+/** A format `dialplan import --from` reads. */
+export interface ImportFormat {
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /**
+   * Reads and converts a file of the format.
+   *
+   * @param text - the file's text
+   * @param file - its name, for positions
+   * @returns the plan, its issues and the reference evaluator
+   */
+  run(text: string, file: string): ImportRun;
+}
+
+/** The formats of `dialplan import --from`, by name. */
+export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
+  teams: {
+    name: 'teams',
+    summary: 'Microsoft Teams tenant dial plans (ConvertTo-Json -Depth 5, or Export-Csv of the rules)',
+    run: (text, file) => {
+      const source = readTeamsDialPlans(text, file);
+      return { result: importTeams(source), reference: teamsReference(source, teamsClassifications(source)) };
+    },
+  },
+};
+
+/** The outcome of {@link verifyImport}. */
+export type VerifyImportResult =
+  | { readonly ok: true; readonly plan: DialPlan; readonly report: VerifyReport }
+  | { readonly ok: false; readonly problems: readonly string[] };
+
+/**
+ * Loads the imported plan and compares it with the source's reference evaluator on numbers drawn from the source's
+ * patterns.
+ *
+ * @param run - what the import produced
+ * @param options - the seed and the numbers drawn per rule
+ * @returns the report, or why the imported plan does not load (a bug of the converter)
+ * @example
+ * ```ts
+ * const r = verifyImport(IMPORT_FORMATS.teams.run(text, 'tenant.json'), { seed: 1, perRule: 25 });
+ * if (r.ok) console.log(r.report.agreement); // 100
+ * ```
+ */
+export function verifyImport(run: ImportRun, options: { readonly seed: number; readonly perRule: number }): VerifyImportResult {
+  const loaded = safeLoadDialPlan(run.result.yaml, { file: 'imported plan' });
+  if (!loaded.ok) return { ok: false, problems: loaded.problems.map(formatProblem) };
+  const plan = loaded.plan;
+  const numbers = run.reference.numbers(options.seed, options.perRule);
+  return { ok: true, plan, report: compareOutcomes(numbers, run.reference.evaluate, (n) => planOutcome(plan, n)) };
+}

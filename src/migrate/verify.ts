@@ -1,0 +1,281 @@
+/**
+ * The proof of a migration: numbers generated from the source's patterns themselves (seeded), each classified and
+ * translated by a reference evaluator of the source system and by the converted plan (or the other way round for an
+ * export), and the agreement counted. No `node:` imports.
+ */
+import type { DialPlan } from '../plan.js';
+import { prepareNumber } from '../prepare.js';
+import type { RegexNode } from './dotnet-regex.js';
+import { charSetHas } from './dotnet-regex.js';
+import { parsePattern } from '../pattern.js';
+
+/** What a system does with one number: the rule (classification) that took it and the number it becomes. */
+export interface Outcome {
+  readonly classification: string;
+  readonly normalized: string;
+}
+
+/** A number both sides were asked about, and in which location. */
+export interface VerifyNumber {
+  readonly number: string;
+  readonly location?: string;
+}
+
+/** One number on which the two sides differ. */
+export interface Disagreement extends VerifyNumber {
+  readonly expected: Outcome;
+  readonly actual: Outcome;
+}
+
+/** The agreement of two sides on generated numbers. */
+export interface VerifyReport {
+  readonly tried: number;
+  readonly agreed: number;
+  /** Percentage of the numbers tried on which both sides agree (100 when none was tried). */
+  readonly agreement: number;
+  /** The first disagreements (at most `maxDisagreements`). */
+  readonly disagreements: readonly Disagreement[];
+}
+
+/** A seeded pseudo-random generator (mulberry32): the same seed draws the same numbers. */
+export interface Rng {
+  /** A number in [0, 1). */
+  next(): number;
+  /** An integer in [0, n). */
+  int(n: number): number;
+}
+
+/**
+ * A seeded pseudo-random generator.
+ *
+ * @param seed - the seed
+ * @returns the generator
+ * @example
+ * ```ts
+ * createRng(1).int(10) === createRng(1).int(10); // true
+ * ```
+ */
+export function createRng(seed: number): Rng {
+  let a = seed >>> 0;
+  const next = (): number => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n) => Math.floor(next() * n) };
+}
+
+const pick = (rng: Rng, s: string): string => s[rng.int(s.length)] ?? '';
+
+/**
+ * A random string a .NET regex matches, over the characters of `domain` (loops take 0 to 12 more repetitions; a branch
+ * that cannot be drawn yields undefined).
+ *
+ * @param node - the regex tree
+ * @param rng - the generator
+ * @param domain - the characters numbers hold
+ * @returns a matching string, or undefined
+ * @example
+ * ```ts
+ * sampleRegex(parseDotnetRegex('^(\\d{4})$').root, createRng(1), '0123456789+')?.length; // 4
+ * ```
+ */
+export function sampleRegex(node: RegexNode, rng: Rng, domain: string): string | undefined {
+  switch (node.t) {
+    case 'set': {
+      const chars = [...domain].filter((c) => charSetHas(node.set, c)).join('');
+      return chars === '' ? undefined : pick(rng, chars);
+    }
+    case 'seq': {
+      let out = '';
+      for (const item of node.items) {
+        const s = sampleRegex(item, rng, domain);
+        if (s === undefined) return undefined;
+        out += s;
+      }
+      return out;
+    }
+    case 'alt':
+      return sampleRegex(node.options[rng.int(node.options.length)] as RegexNode, rng, domain);
+    case 'group':
+      return sampleRegex(node.body, rng, domain);
+    case 'repeat': {
+      const max = node.max === Infinity ? node.min + 12 : node.max;
+      const count = node.min + rng.int(max - node.min + 1);
+      let out = '';
+      for (let k = 0; k < count; k++) {
+        const s = sampleRegex(node.body, rng, domain);
+        if (s === undefined) return node.min === 0 ? '' : undefined;
+        out += s;
+      }
+      return out;
+    }
+    case 'anchor':
+    case 'look':
+      return '';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A random string a dial-plan pattern matches, over the characters of `domain` (`?` and `Z` take 0 to 12 characters).
+ *
+ * @param pattern - the pattern
+ * @param rng - the generator
+ * @param domain - the characters numbers hold
+ * @param values - the values of named sets and location variables
+ * @returns a matching string, or undefined when a token has no character in the domain
+ * @example
+ * ```ts
+ * samplePattern('+1NXXNXXXXXX', createRng(1), '0123456789+', {})?.length; // 12
+ * ```
+ */
+export function samplePattern(pattern: string, rng: Rng, domain: string, values: Readonly<Record<string, readonly string[]>>): string | undefined {
+  let out = '';
+  for (const t of parsePattern(pattern).tokens) {
+    if (t.kind === 'literal') out += t.text;
+    else if (t.kind === 'ref') {
+      const v = values[t.name];
+      if (!v || v.length === 0) return undefined;
+      out += v[rng.int(v.length)];
+    } else {
+      const chars =
+        t.kind === 'class'
+          ? t.chars
+          : t.wildcard === 'X'
+            ? '0123456789'
+            : t.wildcard === 'Y'
+              ? '123456789'
+              : t.wildcard === 'N'
+                ? '23456789'
+                : t.wildcard === '?'
+                  ? '0123456789*#,'
+                  : domain;
+      const inDomain = [...chars].filter((c) => domain.includes(c)).join('');
+      if (inDomain === '') return undefined;
+      const count = t.kind === 'wildcard' && (t.wildcard === '?' || t.wildcard === 'Z') ? rng.int(13) : 1;
+      for (let k = 0; k < count; k++) out += pick(rng, inDomain);
+    }
+  }
+  return out;
+}
+
+/**
+ * Near misses of a number: one character changed, removed or added, and the number cut short or made longer, so that the
+ * edges of every pattern are tried too.
+ *
+ * @param s - the number
+ * @param rng - the generator
+ * @param domain - the characters numbers hold
+ * @returns a few numbers close to `s`
+ * @example
+ * ```ts
+ * mutate('1234', createRng(1), '0123456789').length; // 5
+ * ```
+ */
+export function mutate(s: string, rng: Rng, domain: string): string[] {
+  const at = rng.int(s.length + 1);
+  const c = pick(rng, domain);
+  return [
+    s.slice(0, at) + c + s.slice(at + 1),
+    s.slice(0, at) + s.slice(at + 1),
+    s.slice(0, at) + c + s.slice(at),
+    s.slice(0, Math.max(1, rng.int(s.length))),
+    s + pick(rng, domain) + pick(rng, domain),
+  ];
+}
+
+/**
+ * Whether a number is one both sides see as written: in the domain, not empty, and left as it is by prepare (the converted
+ * plan prepares what it is given; the source system does not).
+ *
+ * @param s - the number
+ * @param domain - the characters numbers hold
+ * @returns whether to try it
+ * @example
+ * ```ts
+ * inDomain('+14255551234', '0123456789+'); // true
+ * ```
+ */
+export function inDomain(s: string, domain: string): boolean {
+  if (s === '' || ![...s].every((c) => domain.includes(c))) return false;
+  const p = prepareNumber(s);
+  return p.ok && p.text === s && !/.[/^]/.test(s);
+}
+
+/**
+ * Asks both sides about every number and counts the agreement.
+ *
+ * @param numbers - the numbers, with their locations
+ * @param expected - the side taken as the reference
+ * @param actual - the other side
+ * @param maxDisagreements - how many disagreements to keep
+ * @returns the report
+ * @example
+ * ```ts
+ * compareOutcomes([{ number: '1' }], () => ({ classification: 'A', normalized: '1' }), () => ({ classification: 'A', normalized: '1' })).agreement; // 100
+ * ```
+ */
+export function compareOutcomes(
+  numbers: readonly VerifyNumber[],
+  expected: (n: VerifyNumber) => Outcome,
+  actual: (n: VerifyNumber) => Outcome,
+  maxDisagreements = 10,
+): VerifyReport {
+  let agreed = 0;
+  const disagreements: Disagreement[] = [];
+  const seen = new Set<string>();
+  let tried = 0;
+  for (const n of numbers) {
+    const key = `${n.location ?? ''}\u0000${n.number}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    tried++;
+    const e = expected(n);
+    const a = actual(n);
+    if (e.classification === a.classification && e.normalized === a.normalized) agreed++;
+    else if (disagreements.length < maxDisagreements) disagreements.push({ ...n, expected: e, actual: a });
+  }
+  return { tried, agreed, agreement: tried === 0 ? 100 : (100 * agreed) / tried, disagreements };
+}
+
+/**
+ * What a dial plan does with a number, as an {@link Outcome}: its default classification and normalized text.
+ *
+ * @param plan - the plan
+ * @param n - the number and location
+ * @returns the outcome (classification `!` + the error code for a rejected number)
+ * @example
+ * ```ts
+ * planOutcome(loadDefaultDialPlan(), { number: '6929' }); // { classification: 'Intercom', normalized: '/6929' }
+ * ```
+ */
+export function planOutcome(plan: DialPlan, n: VerifyNumber): Outcome {
+  const r = plan.query(n.number, n.location !== undefined ? { location: n.location } : {});
+  if (!r.ok) return { classification: `!${r.error.code}`, normalized: '' };
+  return { classification: r.details.defaultClassification, normalized: r.details.normalizedText };
+}
+
+/**
+ * The report as text: the agreement, then the first disagreements.
+ *
+ * @param report - the report
+ * @param labels - what to call each side (`Teams`, `plan`)
+ * @returns lines of text, ending with a newline
+ * @example
+ * ```ts
+ * formatVerifyReport({ tried: 2, agreed: 2, agreement: 100, disagreements: [] }, ['Teams', 'plan']);
+ * // 'verify: 2 of 2 numbers agree (100.00%)\n'
+ * ```
+ */
+export function formatVerifyReport(report: VerifyReport, labels: readonly [string, string]): string {
+  let out = `verify: ${report.agreed} of ${report.tried} numbers agree (${(Math.floor(report.agreement * 100) / 100).toFixed(2)}%)\n`;
+  for (const d of report.disagreements) {
+    const loc = d.location !== undefined ? ` [${d.location}]` : '';
+    out += `  ${d.number}${loc}: ${labels[0]} ${d.expected.classification} → ${d.expected.normalized}; ${labels[1]} ${d.actual.classification} → ${d.actual.normalized}\n`;
+  }
+  return out;
+}
