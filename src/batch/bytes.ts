@@ -54,10 +54,13 @@ export class ByteWriter {
 
   /**
    * @param capacity - the first size of the buffer in bytes; it doubles when a write needs more
+   * @param reuse - memory to write into instead of a new allocation, when it holds `capacity` bytes (an earlier
+   *   batch's buffer, once the output has written it: fresh megabytes per batch cost page faults, and pile up as
+   *   garbage until a collection)
    */
-  constructor(capacity: number) {
+  constructor(capacity: number, reuse?: ArrayBuffer) {
     // Its own memory rather than a slice of Node's shared pool, so that a worker can transfer the result.
-    this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
+    this.buf = reuse !== undefined && reuse.byteLength >= capacity ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(Math.max(64, capacity));
   }
 
   /** Bytes written so far. */

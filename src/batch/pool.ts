@@ -27,6 +27,8 @@ export interface WorkerRequest {
   readonly batch: RowBatch;
   /** The numbers joined with `\n`, when no number holds one (line input); `batch.numbers` is then empty. */
   readonly packed?: string;
+  /** Memory of an earlier batch that the output is done with, for this batch's output (transferred, not copied). */
+  readonly reuse?: ArrayBuffer | undefined;
 }
 
 /** A worker's answer: the processed batch, or why it could not process it (`seq` -1: it could not load its plan). */
@@ -58,6 +60,29 @@ export interface BatchSink {
   finish(): Promise<void>;
   /** Stops at once (workers terminated), for an early end. */
   close(): Promise<void>;
+  /**
+   * Takes back the memory of a processed batch once the output has written it (and keeps no reference to it), for a
+   * later batch to write into.
+   *
+   * @param bytes - the `bytes` of a processed batch
+   */
+  recycle(bytes: Uint8Array): void;
+}
+
+/** Output buffers kept for reuse: a few batches in flight, not the whole run's garbage. */
+const SPARE_BUFFERS = 4;
+
+/** A list of spare output buffers: `put` keeps a batch's own memory (up to {@link SPARE_BUFFERS}), `take` hands one out. */
+function spareBuffers(): { put(bytes: Uint8Array): void; take(): ArrayBuffer | undefined } {
+  const spare: ArrayBuffer[] = [];
+  return {
+    put(bytes) {
+      const b = bytes.buffer;
+      // Only a batch's own memory (a worker's transferred buffer or a ByteWriter's): never a slice of a shared pool.
+      if (spare.length < SPARE_BUFFERS && b instanceof ArrayBuffer && bytes.byteOffset === 0 && b.byteLength >= 262144) spare.push(b);
+    },
+    take: () => spare.pop(),
+  };
 }
 
 /** Writes one processed batch; resolves when the output can take more. */
@@ -79,12 +104,27 @@ export type BatchWriter = (processed: ProcessedBatch) => Promise<void>;
 export function createInlineSink(plan: DialPlan, layout: BatchLayout, location: string | undefined, write: BatchWriter): BatchSink {
   const format = createRowFormatter(layout);
   const options = location !== undefined ? { location } : {};
+  const spare = spareBuffers();
   return {
-    submit: (batch) => write(processBatch(plan, batch, format, options)),
+    submit: (batch) => write(processBatch(plan, batch, format, options, spare.take())),
     finish: async () => {},
     close: async () => {},
+    recycle: (bytes) => spare.put(bytes),
   };
 }
+
+/**
+ * Batches queued at each worker thread before the calling thread takes one itself: two, so that a worker always has the
+ * next batch while its answer waits for the calling thread to finish a batch of its own.
+ */
+const WORKER_QUEUE = 2;
+
+/**
+ * The young generation of a worker's heap (V8's default lets it grow to 32 MB). A worker's garbage is short-lived (one
+ * batch's query results), so 24 MB (two 8 MB halves) collect as cheaply, and each worker holds about 17 MB less: with
+ * two threads the run stays under 150 MB.
+ */
+const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 };
 
 /**
  * The compiled worker script. Under a TypeScript runner (tests import `src/`), the module URL is a `.ts` file and the
@@ -96,27 +136,36 @@ function workerUrl(): URL {
 }
 
 /**
- * A sink that spreads batches over worker threads and writes their output in input order. Workers are started as
- * batches need them (a batch finds every started worker busy), up to `workers`: a small input starts one. At most
- * `2 × workers` batches are in flight or waiting to be written: `submit` waits beyond that. Any worker failure (an error
- * reply, an uncaught exception, a non-zero exit) fails the sink: the next `submit` or `finish` rejects with a
- * {@link WorkerFailure}, so the run ends instead of waiting for an answer that will not come.
+ * A sink that shares batches between the calling thread and up to `workers - 1` worker threads, and writes their output
+ * in input order: `--workers 2` is the main thread and one worker thread, so N threads answer queries on N CPUs and
+ * no CPU is left to a thread that only reads and writes. Each worker is kept {@link WORKER_QUEUE} batches deep; a batch
+ * that finds every worker's queue full is processed in the calling thread (which then has no reading or writing to do
+ * for that long: the output and the next input are in flight meanwhile). Workers are started as batches need them (a
+ * batch finds every started worker busy): a small input starts one. At most `2 × workers + 2` batches are in flight or
+ * waiting to be written: `submit` waits beyond that. Any worker failure (an error reply, an uncaught exception, a
+ * non-zero exit) fails the sink: the next `submit` or `finish` rejects with a {@link WorkerFailure}, so the run ends
+ * instead of waiting for an answer that will not come.
  *
- * @param workers - the largest number of worker threads
+ * @param workers - the number of threads answering queries, the calling thread included (2 or more)
  * @param init - what each worker loads
  * @param write - writes a processed batch
+ * @param plan - the plan the calling thread answers its own batches with (the one `init` describes)
  * @returns the sink
  * @example
  * ```ts
- * const sink = createWorkerSink(2, { rulesPath, rulesText, location: undefined, layout }, write);
+ * const sink = createWorkerSink(2, { rulesPath, rulesText, location: undefined, layout }, write, plan);
  * for (const batch of batches) await sink.submit(batch);
  * await sink.finish();
  * ```
  */
-export function createWorkerSink(workers: number, init: WorkerInit, write: BatchWriter): BatchSink {
+export function createWorkerSink(workers: number, init: WorkerInit, write: BatchWriter, plan: DialPlan): BatchSink {
   const pool: Worker[] = [];
   const inFlight: number[] = [];
-  const window = 2 * workers;
+  const threads = Math.max(1, workers - 1);
+  const window = 2 * workers + 2;
+  const format = createRowFormatter(init.layout);
+  const options = init.location !== undefined ? { location: init.location } : {};
+  const spare = spareBuffers();
   const done = new Map<number, ProcessedBatch>();
   let nextSeq = 0;
   let nextToWrite = 0;
@@ -151,7 +200,7 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
   };
   const start = (): number => {
     const i = pool.length;
-    const w = new Worker(workerUrl(), { workerData: init });
+    const w = new Worker(workerUrl(), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
     pool.push(w);
     inFlight.push(0);
     w.on('message', (m: WorkerResponse) => {
@@ -189,13 +238,22 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
       await waitFor(() => nextSeq - nextToWrite < window);
       let best = -1;
       for (let i = 0; i < pool.length; i++) if (best < 0 || (inFlight[i] ?? 0) < (inFlight[best] ?? 0)) best = i;
-      if (best < 0 || ((inFlight[best] ?? 0) > 0 && pool.length < workers)) best = start();
+      if (best < 0 || ((inFlight[best] ?? 0) > 0 && pool.length < threads)) best = start();
+      else if ((inFlight[best] ?? 0) >= WORKER_QUEUE) {
+        // Every worker has work queued: this thread takes the batch itself.
+        const seq = nextSeq++;
+        done.set(seq, processBatch(plan, batch, format, options, spare.take()));
+        void pump();
+        return;
+      }
       inFlight[best] = (inFlight[best] ?? 0) + 1;
+      const reuse = spare.take();
       const request: WorkerRequest =
         batch.columns === undefined && batch.problems === undefined
-          ? { seq: nextSeq++, batch: { ...batch, numbers: [] }, packed: batch.numbers.join('\n') }
-          : { seq: nextSeq++, batch };
-      pool[best]?.postMessage(request);
+          ? { seq: nextSeq++, batch: { ...batch, numbers: [] }, packed: batch.numbers.join('\n'), reuse }
+          : { seq: nextSeq++, batch, reuse };
+      // The spare buffer moves to the worker without a copy, as its answer will move back.
+      pool[best]?.postMessage(request, reuse !== undefined ? [reuse] : []);
     },
     async finish() {
       try {
@@ -205,5 +263,6 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
       }
     },
     close,
+    recycle: (bytes) => spare.put(bytes),
   };
 }

@@ -25,13 +25,14 @@ export interface ProcessedBatch {
  * @param batch - the rows
  * @param format - the row formatter of the run
  * @param options - the query options (location)
+ * @param reuse - an earlier batch's output memory, written over when large enough (the output is done with it)
  * @returns the output text and counts
  * @example
  * ```ts
  * const out = processBatch(plan, { firstRow: 1, numbers: ['6929'], columns: undefined, problems: undefined }, formatter, {});
  * ```
  */
-export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions): ProcessedBatch {
+export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions, reuse?: ArrayBuffer): ProcessedBatch {
   const counts = emptyCounts();
   const { numbers, columns, problems } = batch;
   // Tallied in Maps, then copied into the plain objects of the counts: a null-prototype object indexed by ever-changing
@@ -39,7 +40,8 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
   const byClassification = new Map<string, number>();
   const byError = new Map<string, number>();
   // Most output rows are about 350 bytes (NDJSON, every field); the writer grows if a batch needs more.
-  const out = new ByteWriter(numbers.length * 384);
+  // Rounded up to 256 KiB, so that batches of about the same size can take each other's memory.
+  const out = new ByteWriter(Math.ceil((numbers.length * 384) / 262144) * 262144, reuse);
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];

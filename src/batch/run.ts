@@ -2,6 +2,8 @@
  * `dialplan batch` as a function of streams: read rows (lines or CSV), resolve them inline or on worker threads, write
  * one output row per input row in input order, and return the summary.
  */
+import { WriteStream } from 'node:fs';
+import { Socket } from 'node:net';
 import { DialPlanError } from '../errors.js';
 import type { DialPlan } from '../plan.js';
 import type { CsvReader, CsvRecord } from './csv.js';
@@ -73,7 +75,7 @@ export interface BatchRunOptions {
   readonly header?: boolean | undefined;
   readonly format: OutputFormat;
   readonly fields: readonly OutputField[];
-  /** 1: in the calling thread; more: up to that many worker threads, started as batches need them. */
+  /** 1: in the calling thread; N: the calling thread and up to N - 1 worker threads, started as batches need them. */
   readonly workers: number;
   readonly output: BatchOutput;
   /** Called a few times a second while the run goes on. */
@@ -143,17 +145,19 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   const out = outputWriter(o.output);
   const summary = (): BatchSummary => summarizeBatch(rowsRead, out.confirmed(), counts, (performance.now() - started) / 1000);
   let sink: BatchSink | undefined;
+  // Output memory is reused once written only where the writer is known to keep no reference to it afterwards.
+  const recyclable = keepsNoChunks(o.output);
   const openSink = async (layout: BatchLayout): Promise<BatchSink> => {
     if (o.header ?? rowOffset === 0) await out.write(formatHeader(layout), 0);
     const onBatch = async (p: ProcessedBatch): Promise<void> => {
       const rows = p.counts.ok + p.counts.failed;
-      await out.write(p.bytes, rows);
+      await out.write(p.bytes, rows, recyclable ? () => sink?.recycle(p.bytes) : undefined);
       // Counted once the output took the rows: the summary of a failed run tells what was written, not what was read.
       mergeCounts(counts, p.counts);
       rowsWritten += rows;
     };
     return o.workers > 1
-      ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, rulesText: o.rulesText, location: o.location, layout }, onBatch)
+      ? createWorkerSink(o.workers, { rulesPath: o.rulesPath, rulesText: o.rulesText, location: o.location, layout }, onBatch, o.plan)
       : createInlineSink(o.plan, layout, o.location, onBatch);
   };
   try {
@@ -242,6 +246,15 @@ function encodingProblems(lines: string[]): (RowProblem | undefined)[] | undefin
   return problems;
 }
 
+/**
+ * Whether an output is done with a chunk once its write callback came: a file stream, a socket or pipe, or the process's
+ * standard output (a file or a terminal, written synchronously). Any other writer might keep the chunk (a test
+ * collecting them, say), so its memory is never written over.
+ */
+function keepsNoChunks(out: BatchOutput): boolean {
+  return out instanceof WriteStream || out instanceof Socket || out === process.stdout;
+}
+
 /** What a failed output said, and whether it was only closed by its reader (a closed pipe). */
 interface OutputFailure {
   readonly error: Error;
@@ -255,7 +268,7 @@ interface OutputFailure {
  * rows count as written once the output says their bytes are.
  */
 function outputWriter(out: BatchOutput): {
-  write(chunk: string | Uint8Array, rows: number): Promise<void>;
+  write(chunk: string | Uint8Array, rows: number, written?: () => void): Promise<void>;
   flushed(): Promise<void>;
   confirmed(): number;
   failure(): OutputFailure | undefined;
@@ -279,7 +292,7 @@ function outputWriter(out: BatchOutput): {
     }
   };
   return {
-    async write(chunk, rows) {
+    async write(chunk, rows, onWritten) {
       check();
       if (chunk.length === 0) return;
       let accepted: unknown;
@@ -294,7 +307,10 @@ function outputWriter(out: BatchOutput): {
         try {
           accepted = out.write(chunk, (e) => {
             if (e) onError(e);
-            else confirmed += rows;
+            else {
+              confirmed += rows;
+              onWritten?.();
+            }
             written();
           });
         } catch (e) {

@@ -37,7 +37,7 @@ if (typeof loaded === 'string' || !loaded.ok) {
     let reply: WorkerResponse;
     try {
       const batch = m.packed === undefined ? m.batch : { ...m.batch, numbers: m.packed.split('\n') };
-      const out = processBatch(plan, batch, format, options);
+      const out = processBatch(plan, batch, format, options, m.reuse);
       reply = { seq: m.seq, bytes: out.bytes, counts: out.counts };
     } catch (e) {
       parentPort?.postMessage({ seq: m.seq, error: `a batch worker failed on rows from ${m.batch.firstRow}: ${(e as Error)?.message ?? String(e)}` } satisfies WorkerResponse);

@@ -45,8 +45,9 @@ Options:
                            renamed into place when the run succeeds)
   -f, --format ndjson|csv  output format (default: ndjson; CSV output is always comma-separated)
       --fields a,b,c       output fields (default: every details field; dialString may be added)
-  -w, --workers N|auto     worker threads (default: 1, in the main thread; auto: one per CPU; N is
-                           capped at the CPUs available, and no more start than the input needs)
+  -w, --workers N|auto     threads answering queries (default: 1, the main thread; N: the main thread
+                           and N-1 worker threads; auto: one per CPU; N is capped at the CPUs
+                           available, and no more start than the input needs)
       --row-offset N       number the rows from N+1 (a part of a split input, numbered as in the whole)
       --header             CSV output: write the header line even with --row-offset above 0
       --no-header          CSV output: never write the header line (default: only when --row-offset is 0)

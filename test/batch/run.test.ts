@@ -1,5 +1,8 @@
 // runBatch over in-memory input: every input row gives exactly one output row, in order, equal to plan.query on it
 // (fast-check, lines and CSV), with workers too; gzip input; summary counts.
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
@@ -155,5 +158,45 @@ describe('runBatch', () => {
   it('numbers rows from --row-offset + 1 and leaves out the CSV header from an offset on', async () => {
     const { rows } = await batch(['phone\n6929\n911\n'], { inputFormat: 'csv', format: 'csv', rowOffset: 41 });
     expect(rows.map((r) => r.split(',')[0])).toEqual(['42', '43']);
+  });
+
+  describe('output memory reused between batches', () => {
+    // Many batches of a few hundred rows each (output buffers of 256 KiB and more, the size that is reused).
+    const inputs = Array.from({ length: 12000 }, (_, i) => (i % 11 === 0 ? `+44 20 7946 ${String(i).padStart(4, '0').slice(-4)}` : `1 (317) 555-${String(i).padStart(4, '0').slice(-4)}`));
+    const text = inputs.join('\n') + '\n';
+    const chunks: string[] = [];
+    for (let i = 0; i < text.length; i += 9000) chunks.push(text.slice(i, i + 9000));
+
+    it('a file written by 1, 2 and 3 threads holds exactly the rows of an in-memory run', async () => {
+      const expected = (await batch(chunks)).out;
+      expect(expected.split('\n').length - 1).toBe(inputs.length);
+      const dir = mkdtempSync(join(tmpdir(), 'dialplan-reuse-'));
+      try {
+        for (const workers of [1, 2, 3]) {
+          const path = join(dir, `out-${workers}.ndjson`);
+          const stream = createWriteStream(path);
+          await batch(chunks, { workers, output: stream });
+          await new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+          expect(readFileSync(path, 'utf8'), `${workers} thread(s)`).toBe(expected);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a writer that keeps the chunks it is given gets chunks nobody writes over', async () => {
+      const expected = (await batch(chunks)).out;
+      for (const workers of [1, 2]) {
+        const kept: Uint8Array[] = [];
+        const keeper = new Writable({
+          write(chunk: Uint8Array, _enc, cb) {
+            kept.push(chunk);
+            cb();
+          },
+        });
+        await batch(chunks, { workers, output: keeper });
+        expect(Buffer.concat(kept).toString('utf8'), `${workers} thread(s)`).toBe(expected);
+      }
+    });
   });
 });
