@@ -9,7 +9,7 @@ import { EMERGENCY_NUMBERS } from './data/emergency.js';
 import { DialPlanError } from './errors.js';
 import type { InternationalInfo } from './international.js';
 import { describeInternational, loadPhoneLibrary } from './international.js';
-import { loadMetadata, nationalShapes, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
+import { carrierCodes, internationalPrefixes, loadMetadata, nationalShapes, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
 
 /** Options of {@link generateStarterPlan}. */
 export interface StarterPlanOptions {
@@ -306,10 +306,16 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   const emergency = EMERGENCY_NUMBERS[d.country] ?? [];
   if (emergency.length > 0) conversions.push({ name: 'Emergency numbers, kept as dialled', match: [...emergency], output: '{1-}' });
   // A calling code never starts with 0: India's toll-free 000 800 ... is national dialling, not 00 and a calling code.
-  if (idd !== undefined) conversions.push({ name: `International dialling with ${idd}`, match: [`${idd}YZ`], output: '+YZ' });
+  // Every international prefix the metadata gives (one per carrier in BR, KR, ...), the preferred one first.
+  const idds = internationalPrefixes(d.country);
+  if (idds.length > 0) {
+    // Longest first, as libphonenumber-js strips the longest prefix: BO's 0019 44 ... is 0019 and +44, not 00 and +1.
+    const longestFirst = [...idds].sort((a, b) => b.length - a.length);
+    conversions.push({ name: `International dialling with ${idds.length > 3 ? `${idds.slice(0, 3).join(', ')}, ...` : idds.join(', ')}`, match: longestFirst.map((i) => `${i}YZ`), output: '+YZ' });
+  }
   // A learned conversion that the international one takes whole is left out (lint would call it unreachable).
   const learned = learnNationalDialling(d.country, cc).filter(
-    (l) => idd === undefined || !l.pattern.startsWith(idd) || firstDigits(l.pattern.slice(idd.length)).includes('0'),
+    (l) => idds.every((i) => !l.pattern.startsWith(i) || firstDigits(l.pattern.slice(i.length)).includes('0')),
   );
   const byOutput = new Map<string, string[]>();
   for (const l of learned) {
@@ -318,7 +324,8 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     if (!list) byOutput.set(l.output, (list = []));
     list.push(l.pattern);
   }
-  for (const [output, match] of byOutput) conversions.push({ name: nationalConversionName(output, cc, np), match, output });
+  const carriers = carrierCodes(d.country);
+  for (const [output, match] of byOutput) conversions.push({ name: nationalConversionName(output, cc, np, carriers), match, output });
   // Fallbacks for shapes the sample did not show: the national prefix and a national number, or bare digits of five or
   // more whose length and first digit a valid national number can have (by the metadata's general pattern). They take
   // only first digits that no learned conversion takes, so they shadow nothing.
@@ -363,7 +370,7 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   }
 
   // Four-digit extensions, unless some other dialled form has four digits too (then only /1234 reaches an extension).
-  const shortExtensions = !convertedLengths.has(4) && !emergency.some((e) => e.length === 4) && (idd === undefined || !/^[1-9]/.test(idd));
+  const shortExtensions = !convertedLengths.has(4) && !emergency.some((e) => e.length === 4) && idds.every((i) => !/^[1-9]/.test(i));
 
   // `X?` rather than `Z` after the calling code: `Z` would take an extension into the match, and the `{national}` field
   // would drop it; with `X?` the extension is carried and appended to the display text and edit base.
@@ -426,10 +433,10 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
     // The example number typed in every form libphonenumber-js reads back, where the plan's conversions read it the same.
     for (const f of typedForms(example.number, d.country)) {
       const t = f.text.replace(/\D/g, '');
-      const ours = f.text.startsWith('+') ? f.e164 : (idd !== undefined && t.startsWith(idd)) || emergency.includes(t) ? undefined : convertNational(t);
+      const ours = f.text.startsWith('+') ? f.e164 : idds.some((i) => t.startsWith(i)) || emergency.includes(t) ? undefined : convertNational(t);
       if (ours === f.e164) add(f.text, f.e164);
     }
-    if (idd !== undefined) add(idd + example.number.slice(1), example.number);
+    if (idds[0] !== undefined) add(idds[0] + example.number.slice(1), example.number);
     // With an extension, which stays visible in the display text and the edit base.
     const withExt = expectFor(example.number);
     if (withExt && withExt['displayText'] !== undefined) {
@@ -443,7 +450,7 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   const abroad = lib.getExampleNumber(cc === '44' ? 'US' : 'GB', ex);
   if (abroad) {
     add(abroad.number, abroad.number);
-    if (idd !== undefined) add(idd + abroad.number.slice(1), abroad.number);
+    if (idds[0] !== undefined) add(idds[0] + abroad.number.slice(1), abroad.number);
   }
   add(`+${cc}1`, `+${cc}1`);
   if (areaCode !== undefined && localLengths.length > 0) {
@@ -485,9 +492,13 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
 }
 
 /** A readable name for a learned national conversion. */
-function nationalConversionName(output: string, cc: string, np: string | undefined): string {
+function nationalConversionName(output: string, cc: string, np: string | undefined, carriers: readonly string[]): string {
   if (output === `+${cc}{1-}`) return 'National number, dialled as it is';
   if (np !== undefined && output === `+${cc}{${np.length + 1}-}`) return `National dialling with ${np}`;
+  const strip = /^\+\d+\{(\d+)-\}$/.exec(output);
+  if (np !== undefined && strip && output.startsWith(`+${cc}{`) && carriers.some((c) => np.length + c.length + 1 === Number(strip[1]))) {
+    return `National dialling with ${np} and a carrier code`;
+  }
   return `National dialling, read as libphonenumber-js reads it (${output})`;
 }
 

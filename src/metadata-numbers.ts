@@ -277,6 +277,75 @@ export function nationalShapes(country: string): ReadonlyMap<number, ReadonlySet
   return out;
 }
 
+/** Every string a parsed pattern matches, or undefined when there are more than `limit`. */
+function enumerate(node: PatternNode, limit: number): string[] | undefined {
+  switch (node.kind) {
+    case 'chars':
+      return [...node.chars];
+    case 'alt': {
+      const out: string[] = [];
+      for (const o of node.options) {
+        const e = enumerate(o, limit);
+        if (!e || out.length + e.length > limit) return undefined;
+        out.push(...e);
+      }
+      return out;
+    }
+    case 'seq': {
+      let out: string[] = [''];
+      for (const item of node.items) {
+        const e = enumerate(item, limit);
+        if (!e || out.length * e.length > limit) return undefined;
+        out = out.flatMap((a) => e.map((b) => a + b));
+      }
+      return out;
+    }
+    case 'rep': {
+      const one = enumerate(node.node, limit);
+      if (!one) return undefined;
+      const out: string[] = [];
+      let acc = [''];
+      for (let n = 0; n <= node.max; n++) {
+        if (n >= node.min) out.push(...acc);
+        if (out.length > limit) return undefined;
+        if (n < node.max) {
+          if (acc.length * one.length > limit) return undefined;
+          acc = acc.flatMap((a) => one.map((b) => a + b));
+        }
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * The international prefixes of a country: a plain one, or the metadata's preferred one; for a country that has only a
+ * pattern (BR `00(?:1[245]|2[1-35]|...)`, one per carrier; KR `00(?:[125689]|3(?:[46]5|91)|...)`), the prefixes it
+ * expands into, when there are at most 100.
+ *
+ * @param country - ISO region code
+ * @returns the prefixes (empty when there is none to dial)
+ * @example
+ * ```ts
+ * internationalPrefixes('GB');                  // ['00']
+ * internationalPrefixes('BR').includes('0021'); // true
+ * ```
+ */
+export function internationalPrefixes(country: string): readonly string[] {
+  const { metadata: m } = loadMetadata();
+  m.selectNumberingPlan(country);
+  const plan = m.numberingPlan;
+  const pattern = plan.IDDPrefix();
+  const preferred = plan.defaultIDDPrefix();
+  const first = typeof preferred === 'string' && /^\d+$/.test(preferred) ? [preferred] : [];
+  if (/^\d+$/.test(pattern)) return [pattern];
+  // With a preferred prefix, that one alone: expanding HK's 00(?:30|5[09]|[126-9]?) would read 00 852 ... as 008 52 ...
+  if (first.length > 0) return first;
+  const tree = parsedPattern(pattern);
+  const all = tree ? enumerate(tree, 100) : undefined;
+  return all ?? [];
+}
+
 /** A valid number made from the metadata. */
 export interface SampleNumber {
   /** The region whose metadata it was made from. */
