@@ -21,6 +21,7 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
   init: { load: async () => (await import('./init.js')).initCommand, summary: 'write a starter plan for a country from libphonenumber-js metadata' },
   compile: { load: async () => (await import('./compile.js')).compileCommand, summary: 'check a rule file and write it precompiled (JSON that loads without YAML)' },
   import: { load: async () => (await import('./import.js')).importCommand, summary: 'convert another system\'s dial plan to a rule file; --verify proves they agree' },
+  export: { load: async () => (await import('./export.js')).exportCommand, summary: 'write a rule file in another system\'s language; --verify proves they agree' },
 };
 
 /** The top-level help. */

@@ -199,14 +199,24 @@ function fromCsv(text: string, file: string, issues: MigrationIssue[]): TeamsDia
   }));
 }
 
-/** The characters numbers are drawn from: digits and `+`, and `*` or `#` when some rule names them. */
+/**
+ * The characters numbers are drawn from: digits and `+`, and every other printable character a rule names explicitly
+ * (`*`, `#`, `/`, the letters of `sip:`), never through `.`, a negated class or a shorthand.
+ *
+ * @param source - the dial plans
+ * @returns the characters
+ * @example
+ * ```ts
+ * teamsDomain(readTeamsDialPlans('[{"Pattern":"^\\*(\\d{2})$","Translation":"$1"}]', 'x.json')); // '0123456789+*'
+ * ```
+ */
 export function teamsDomain(source: TeamsSource): string {
   let domain = '0123456789+';
   const visit = (n: RegexNode): void => {
     if (n.t === 'set' && !n.set.negate && !n.set.dot) {
       for (const it of n.set.items) {
-        if (!('lo' in it)) continue;
-        for (const ch of '*#') if (it.lo <= ch.charCodeAt(0) && ch.charCodeAt(0) <= it.hi && !domain.includes(ch)) domain += ch;
+        if (!('lo' in it) || it.hi - it.lo > 64) continue;
+        for (let c = Math.max(it.lo, 0x21); c <= Math.min(it.hi, 0x7e); c++) if (!domain.includes(String.fromCharCode(c))) domain += String.fromCharCode(c);
       }
     } else if (n.t === 'seq') n.items.forEach(visit);
     else if (n.t === 'alt') n.options.forEach(visit);

@@ -48,6 +48,10 @@ const missing = join(dir, 'nope.yaml');
 const unreachable = join(LINT_FIXTURES, 'unreachable-yes.yaml');
 const shadowed = join(LINT_FIXTURES, 'shadowed-yes.yaml');
 const numbers = file('numbers.txt', '6929\n\n317 555 1234\n');
+// Sixty entries with their own normalized texts: more rules than a Teams dial plan takes.
+const tooManyRules = file('too-many.yaml', `name: big\nclassifications: [A]\ndialPlan:\n${Array.from({ length: 60 }, (_, i) => `  - { name: n${i}, match: "${1000 + i}", classification: A, normalized: "+1317555${1000 + i}" }`).join('\n')}\n`);
+// A normalized text from libphonenumber-js, which a Teams translation cannot compute.
+const notExportable = file('e164.yaml', 'name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "+Z", classification: A, normalized: "{e164}" }\n');
 const contacts = file('contacts.csv', 'id,phone\n1,6929\n');
 const truncatedGzip = file('numbers.txt.gz', gzipSync(Array.from({ length: 20_000 }, (_, i) => String(i)).join('\n')).subarray(0, 20_000));
 const notUsers = file('not-users.json', 'not json');
@@ -153,6 +157,19 @@ const CASES: readonly Case[] = [
   { args: ['import', '--from', 'teams', file('broken.json', '[{"Pattern": "^1$",')], code: 2, doc: 'cannot be read as the format' },
   { args: ['import', '--from', 'teams', notUtf8], code: 2, doc: 'cannot be read as the format' },
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json'), '--sample', '0'], code: 2, doc: 'a bad `--seed` or `--sample`' },
+  { args: ['export', '--to', 'teams', good], code: 0, doc: 'the output was printed or written' },
+  { args: ['export', '--to', 'teams', good, '--verify', '--out', join(dir, 'teams.json'), '--ps1', join(dir, 'teams.ps1')], code: 0, doc: 'with `--verify`, every number agrees' },
+  { args: ['export', '--to', 'teams', tooManyRules], code: 1, doc: 'the plan needs more rules than the format allows' },
+  { args: ['export', '--to', 'teams', notExportable], code: 1, doc: 'some entry cannot be written' },
+  { args: ['export', '--to', 'teams', notExportable, '--verify'], code: 1, doc: 'some number disagrees with `--verify`' },
+  { args: ['export', '--to', 'teams', good, '--out', noDir], code: 1, doc: 'writing the `--out` or `--ps1` file failed' },
+  { args: ['export', good], code: 2, doc: 'no `--to`' },
+  { args: ['export', '--to', 'xml', good], code: 2, doc: 'an unknown `--to` format' },
+  { args: ['export', '--to', 'teams'], code: 2, doc: 'no FILE' },
+  { args: ['export', '--to', 'teams', missing], code: 2, doc: 'a FILE that does not exist' },
+  { args: ['export', '--to', 'teams', bad], code: 2, doc: 'does not load' },
+  { args: ['export', '--to', 'teams', good, '--location', 'mars'], code: 2, doc: 'an unknown `--location`' },
+  { args: ['export', '--to', 'teams', good, '--seed', 'abc'], code: 2, doc: 'a bad `--seed` or `--sample`' },
   { args: ['init', '--country', 'GB'], code: 0, doc: 'the plan was printed or written' },
   { args: ['init', '--country', 'DE', '--out', join(dir, 'de.yaml')], code: 0, doc: 'the plan was printed or written' },
   ...(HAS_DEV_FULL ? [{ args: ['init', '--country', 'GB', '--out', '/dev/full'], code: 1, doc: 'writing the `--out` file failed' }] satisfies Case[] : []),
