@@ -11,6 +11,7 @@ import { DEFAULT_RULES_PATH, safeLoadDefaultDialPlan } from '../files.js';
 import type { LoadResult } from '../load.js';
 import { addUser, readUsersFile } from '../http/passwords.js';
 import type { WorkerLoad } from '../http/reload.js';
+import { createBufferedLog } from '../http/log.js';
 import { loadDialPlanFileInWorker } from '../http/reload.js';
 import { createIcwsServer } from '../http/server.js';
 import type { CliIo, Command } from './io.js';
@@ -139,13 +140,16 @@ export const serveCommand: Command = defineCommand({
       io.stderr.write(describeFailure(rulesName, first.problems));
       return EXIT.usage;
     }
-    const log = (line: string): void => void io.stderr.write(`${new Date().toISOString()} ${line}\n`);
+    // Request lines are buffered (written every 50 ms, not one system call per request); what happens to the server
+    // itself is written at once.
+    const requestLog = createBufferedLog((chunk) => void io.stderr.write(chunk));
+    const log = requestLog.urgent;
     const { server, handler } = createIcwsServer({
       plan: first.plan,
       users: () => readUsersFile(usersPath),
       idleMs: idle * 60_000,
       ...(serverName !== undefined ? { serverName } : {}),
-      log,
+      log: requestLog,
     });
 
     // One reload at a time; a SIGHUP during a reload asks for one more when it ends (the file may have changed again).

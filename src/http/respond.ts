@@ -80,11 +80,12 @@ export function sendJson(
   headers: Readonly<Record<string, string | readonly string[]>> = {},
 ): void {
   const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', ICWS_CONTENT_TYPE);
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.setHeader('Cache-Control', 'no-store');
-  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  // One writeHead with the headers as a flat list, rather than a setHeader per header (each validates and lower-cases
+  // its name into the response's header map): the same bytes on the wire, at a fraction of the cost per request.
+  // Headers set on the response before (by an application embedding the handler) are kept: Node merges them.
+  const list: (string | number | readonly string[])[] = ['Content-Type', ICWS_CONTENT_TYPE, 'Content-Length', Buffer.byteLength(text), 'Cache-Control', 'no-store'];
+  for (const k in headers) list.push(k, headers[k] as string | readonly string[]);
+  res.writeHead(status, list as unknown as string[]);
   res.end(text);
 }
 

@@ -1,6 +1,7 @@
 /**
  * In-memory ICWS sessions: a random session id, a CSRF token and a cookie secret per login, forgotten after an idle time.
  */
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { SessionCredentials } from './handler.js';
 
@@ -145,9 +146,15 @@ export function readCookie(header: string, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * `crypto.hash`, the one-shot digest of Node 20.12 and later, when there: about half the cost of a `createHash` object,
+ * and every query-details request digests two secrets.
+ */
+const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
+
 // Secrets are compared as SHA-256 digests: equal lengths for timingSafeEqual, and the raw secrets are not kept in memory.
 function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
+  return oneShotHash !== undefined ? oneShotHash('sha256', s, 'buffer') : createHash('sha256').update(s).digest();
 }
 
 function sameSecret(a: Buffer, b: Buffer): boolean {

@@ -113,7 +113,8 @@ describe('dialplan serve', () => {
   });
 
   it('logs requests without secrets, and stops cleanly on SIGTERM', async () => {
-    expect(stderr).toMatch(/POST \/icws\/\{sessionId\}\/phone-numbers\/query-details 200 \d+\.\dms/);
+    // Request lines are buffered for up to 50 ms.
+    await waitFor(/POST \/icws\/\{sessionId\}\/phone-numbers\/query-details 200 \d+\.\dms/);
     expect(stderr).not.toContain('pw from');
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     child.kill('SIGTERM');
