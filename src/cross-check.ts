@@ -7,7 +7,7 @@ import { EMERGENCY_NUMBERS } from './data/emergency.js';
 import { DialPlanError } from './errors.js';
 import type { Problem } from './errors.js';
 import { describeInternational, loadPhoneLibrary } from './international.js';
-import { loadMetadata, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
+import { internationalPrefixes, loadMetadata, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
 import type { DialPlan } from './plan.js';
 import type { Path } from './validate.js';
 
@@ -231,15 +231,16 @@ export function crossCheckAgreement(plan: DialPlan, options: CrossCheckOptions =
     }
   }
   // Other countries' numbers, as dialled from here.
-  const { metadata: m } = loadMetadata();
-  m.selectNumberingPlan(country);
-  const idd = m.numberingPlan.IDDPrefix();
+  const idd = internationalPrefixes(country)[0];
   for (const other of lib.getCountries()) {
     const n = lib.getExampleNumber(other, examples);
     if (!n || n.countryCallingCode === cc) continue;
     tryInput(n.number, n.number);
     tryInput(n.formatInternational(), n.number);
-    if (/^\d+$/.test(idd)) tryInput(`${idd} ${n.number.slice(1)}`, n.number);
+    // Dialled with the international prefix, where libphonenumber-js reads that back as the same number (BO's 00 1 ...
+    // is 0010..0019 and the rest, for it too).
+    const dialled = idd !== undefined ? `${idd} ${n.number.slice(1)}` : undefined;
+    if (dialled !== undefined && lib.parsePhoneNumberFromString(dialled, country)?.number === n.number) tryInput(dialled, n.number);
   }
 
   const emergency = EMERGENCY_NUMBERS[country] ?? [];
