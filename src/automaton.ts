@@ -386,7 +386,7 @@ class HybridMatcher implements AutomatonMatcher {
     }
     const dfa = this.dfa;
     const trie = this.trie;
-    dfa.run(cls, n, sep);
+    dfa.run(cls, n, sep, accept !== undefined);
     if (accept) return this.findAccepted(text, n, sep, accept);
     let we = dfa.wholeEntry;
     let wp = dfa.wholePattern;
@@ -699,8 +699,11 @@ class LazyDfa {
     };
   }
 
-  /** Runs the text (as classes) through the DFA; see the class comment for what it leaves. */
-  run(cls: Uint16Array, n: number, sep: number): void {
+  /**
+   * Runs the text (as classes) through the DFA; see the class comment for what it leaves. `lists`: whether the caller
+   * needs every accepting pair (a predicate will judge them), or only the first.
+   */
+  run(cls: Uint16Array, n: number, sep: number, lists: boolean): void {
     this.wholeEntry = 0;
     this.baseEntry = 0;
     this.wholeAccepting = null;
@@ -709,7 +712,7 @@ class LazyDfa {
     if (this.simulateLeft > 0) {
       this.simulateLeft--;
       this.simulated++;
-      this.simulate(cls, n, sep);
+      this.simulate(cls, n, sep, lists);
       return;
     }
     const w = this.w;
@@ -730,7 +733,7 @@ class LazyDfa {
           this.current.set(this.pool.subarray(start, start + length));
           this.charsSinceFlush += n;
           this.simulated++;
-          this.simulateFrom(cls, i, n, sep, length);
+          this.simulateFrom(cls, i, n, sep, length, lists);
           return;
         }
         trans = this.trans;
@@ -761,12 +764,12 @@ class LazyDfa {
    * The automaton simulated without the cache: the set of live nodes stepped character by character. Each step costs
    * the number of live nodes, which only entries still able to match contribute to.
    */
-  private simulate(cls: Uint16Array, n: number, sep: number): void {
-    this.simulateFrom(cls, 0, n, sep, this.closureInto(this.current, this.rootSeed, 1));
+  private simulate(cls: Uint16Array, n: number, sep: number, lists: boolean): void {
+    this.simulateFrom(cls, 0, n, sep, this.closureInto(this.current, this.rootSeed, 1), lists);
   }
 
   /** Goes on from character `from` with the live nodes `current[0..count)`. */
-  private simulateFrom(cls: Uint16Array, from: number, n: number, sep: number, live: number): void {
+  private simulateFrom(cls: Uint16Array, from: number, n: number, sep: number, live: number, lists: boolean): void {
     const current = this.current;
     const seeds = this.seeds;
     const kind = this.kind;
@@ -777,10 +780,7 @@ class LazyDfa {
     const k = this.k;
     let count = live;
     for (let i = from; i < n && count > 0; i++) {
-      if (i === sep) {
-        const acc = this.accepting(current, count);
-        if (acc !== null) (this.baseAccepting = acc), (this.baseEntry = (acc[0] as number) + 1), (this.basePattern = acc[1] as number);
-      }
+      if (i === sep) this.noteAccepting(current, count, false, lists);
       let ns = 0;
       const c = cls[i] as number;
       for (let j = 0; j < count; j++) {
@@ -791,8 +791,31 @@ class LazyDfa {
       }
       count = this.closureInto(current, seeds, ns);
     }
-    const acc = count > 0 ? this.accepting(current, count) : null;
-    if (acc !== null) (this.wholeAccepting = acc), (this.wholeEntry = (acc[0] as number) + 1), (this.wholePattern = acc[1] as number);
+    if (count > 0) this.noteAccepting(current, count, true, lists);
+  }
+
+  /** Notes what the live nodes accept, for the whole text or its base: every pair when `lists`, else the first. */
+  private noteAccepting(nodes: Int32Array, count: number, whole: boolean, lists: boolean): void {
+    let entry = 0;
+    let pattern = 0;
+    let acc: Int32Array | null = null;
+    if (lists) {
+      acc = this.accepting(nodes, count);
+      if (acc === null) return;
+      entry = (acc[0] as number) + 1;
+      pattern = acc[1] as number;
+    } else {
+      for (let i = 0; i < count; i++) {
+        const node = nodes[i] as number;
+        if (this.kind[node] !== MATCH) continue;
+        const e = (this.matchEntry[node] as number) + 1;
+        const p = this.matchPattern[node] as number;
+        if (entry === 0 || e < entry || (e === entry && p < pattern)) (entry = e), (pattern = p);
+      }
+      if (entry === 0) return;
+    }
+    if (whole) (this.wholeEntry = entry), (this.wholePattern = pattern), (this.wholeAccepting = acc);
+    else (this.baseEntry = entry), (this.basePattern = pattern), (this.baseAccepting = acc);
   }
 
   private accepts(node: number, c: number): boolean {
@@ -1023,10 +1046,21 @@ function hashOf(set: Int32Array, n: number): number {
 
 /** (entry, pattern) pairs sorted by entry then pattern, keeping the first pattern of each entry. */
 function sortPairs(pairs: number[]): Int32Array {
-  const order: [number, number][] = [];
-  for (let i = 0; i < pairs.length; i += 2) order.push([pairs[i] as number, pairs[i + 1] as number]);
-  order.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  // Insertion sort of the pairs in place: a state accepts few entries, and this runs for every new state.
+  const n = pairs.length;
+  for (let i = 2; i < n; i += 2) {
+    const e = pairs[i] as number;
+    const p = pairs[i + 1] as number;
+    let j = i - 2;
+    while (j >= 0 && ((pairs[j] as number) > e || ((pairs[j] as number) === e && (pairs[j + 1] as number) > p))) {
+      pairs[j + 2] = pairs[j] as number;
+      pairs[j + 3] = pairs[j + 1] as number;
+      j -= 2;
+    }
+    pairs[j + 2] = e;
+    pairs[j + 3] = p;
+  }
   const out: number[] = [];
-  for (const [e, p] of order) if (out.length === 0 || out[out.length - 2] !== e) out.push(e, p);
+  for (let i = 0; i < n; i += 2) if (out.length === 0 || out[out.length - 2] !== pairs[i]) out.push(pairs[i] as number, pairs[i + 1] as number);
   return Int32Array.from(out);
 }
