@@ -1,23 +1,35 @@
 /**
- * Benchmark of `dialplan batch`: 1 000 000 generated rows (the seeded benchmark corpus) through the built CLI to
- * /dev/null, as lines → NDJSON and CSV → CSV, with 1 worker (the main thread) and with 2 worker threads. Reports rows/s
- * (wall time of the whole process, start-up and plan load included; and the rate the command's own summary prints, from
- * its first read to its last write) and the process's peak RSS (all threads).
+ * Benchmark of `dialplan batch` against its ceilings, all measured in the same run: 1 000 000 generated rows (the seeded
+ * benchmark corpus) through the built CLI, in interleaved rounds (each round runs every case once, in a rotating
+ * order, so that a busy moment of the shared machine does not fall on one case only). Per case: the median and spread
+ * over the rounds of the wall time of the whole process (start-up and plan load included) and its peak RSS (all
+ * threads).
  *
- * Run: `npm run bench:batch` (builds first). `BENCH_BATCH_ROWS` changes the row count, `BENCH_BATCH_REPEATS` the
- * number of runs per case (the fastest counts: on a shared machine other work only slows a run down).
+ * Cases: lines → NDJSON with `--out` a real file (1 and 2 workers) and to /dev/null (1 worker); CSV → CSV to a real file
+ * (1 and 2 workers); and the two unavoidable costs of the first (`bench/batch-ceiling.mjs`): the I/O ceiling, a
+ * Node.js program that reads the same file line by line and writes one fixed row of the same average size per line
+ * through a 64 KiB buffer with synchronous writes (wall time of its process), and the same queries run in-process with
+ * `plan.query` (time of the query loop). Ratios, each the median of the per-round ratios (issue 20):
+ * - efficiency = (I/O ceiling + queries) / batch time, 1 worker, real file; target ≥ 0.8;
+ * - 2 workers / 1 worker speed-up (real file); target ≥ 1.7; peak RSS with 2 workers < 150 MB.
+ * Every output file is removed before each run, so each case writes a new file (replacing a large file frees its
+ * blocks, which would be timed too).
+ *
+ * Run: `npm run bench:batch` (builds first). `BENCH_BATCH_ROWS` changes the row count, `BENCH_BATCH_ROUNDS` the number
+ * of rounds (default 5).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './corpus.js';
 
 const ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
-const REPEATS = Number(process.env.BENCH_BATCH_REPEATS ?? 3);
+const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 5);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const RSS = fileURLToPath(new URL('./batch-rss.mjs', import.meta.url));
+const CEILING = fileURLToPath(new URL('./batch-ceiling.mjs', import.meta.url));
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-bench-'));
 const corpus = generateCorpus(ROWS);
@@ -26,54 +38,81 @@ writeFileSync(linesFile, corpus.join('\n') + '\n');
 const csvFile = join(dir, 'numbers.csv');
 const csvCell = (s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 writeFileSync(csvFile, 'id,phone,source\n' + corpus.map((n, i) => `${i + 1},${csvCell(n)},crm`).join('\n') + '\n');
+const outFile = join(dir, 'out');
 
-/** Runs the CLI once; resolves to { seconds, maxRssMB, rows }. */
-function runOnce(args) {
+/** Runs a process to its end; resolves to { seconds, stdout, stderr }. */
+function runProcess(args, stdoutFd = 'pipe') {
   return new Promise((resolve, reject) => {
-    const devNull = openSync('/dev/null', 'w');
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', RSS, CLI, 'batch', ...args], { stdio: ['ignore', devNull, 'pipe'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', stdoutFd, 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout?.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`dialplan batch ${args.join(' ')} exited ${code}:\n${stderr}`));
-      const rss = /maxRSS_kB (\d+)/.exec(stderr);
-      const written = /(\d+) rows read, (\d+) written/.exec(stderr);
-      if (!rss || !written) return reject(new Error(`unexpected stderr:\n${stderr}`));
-      if (Number(written[1]) !== ROWS || Number(written[2]) !== ROWS) return reject(new Error(`rows in/out ${written[1]}/${written[2]}, expected ${ROWS}`));
-      const inner = /\((\d+) rows\/s\)/.exec(stderr);
-      resolve({ seconds, maxRssMB: Number(rss[1]) / 1024, innerRate: inner ? Number(inner[1]) : NaN });
+      if (code !== 0) return reject(new Error(`node ${args.join(' ')} exited ${code}:\n${stderr}`));
+      resolve({ seconds, stdout, stderr });
     });
   });
 }
 
-const cases = [
-  ['lines → NDJSON, 1 worker', [linesFile]],
-  ['lines → NDJSON, 2 workers', [linesFile, '--workers', '2']],
-  ['CSV → CSV, 1 worker', [csvFile, '--column', 'phone', '--format', 'csv']],
-  ['CSV → CSV, 2 workers', [csvFile, '--column', 'phone', '--format', 'csv', '--workers', '2']],
-];
+/** Runs `dialplan batch` once (output to `out`, removed first); resolves to { seconds, maxRssMB }. */
+async function runBatchOnce(args, out) {
+  if (out !== '/dev/null') rmSync(out, { force: true });
+  const r = await runProcess(['--import', RSS, CLI, 'batch', ...args, '--out', out]);
+  const rss = /maxRSS_kB (\d+)/.exec(r.stderr);
+  const written = /(\d+) rows read, (\d+) written/.exec(r.stderr);
+  if (!rss || !written) throw new Error(`unexpected stderr:\n${r.stderr}`);
+  if (Number(written[1]) !== ROWS || Number(written[2]) !== ROWS) throw new Error(`rows in/out ${written[1]}/${written[2]}, expected ${ROWS}`);
+  return { seconds: r.seconds, maxRssMB: Number(rss[1]) / 1024 };
+}
 
-const fmt = (n) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
-console.log(`\n## dialplan batch: ${fmt(ROWS)} rows (${(statSync(linesFile).size / 1e6).toFixed(1)} MB of lines) to /dev/null, best of ${REPEATS}\n`);
-console.log('| case | rows/s (whole process) | seconds | rows/s (after start-up, as the summary prints) | peak RSS (MB) |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-const results = [];
+// One run first, not counted: it warms the page cache and gives the average output row for the I/O ceiling.
+await runBatchOnce([linesFile], outFile);
+const rowBytes = Math.round(statSync(outFile).size / ROWS);
+
+const cases = [
+  { name: 'I/O ceiling: read lines, write a fixed row (64 KiB buffer, writeSync)', run: async () => ({ seconds: (await runProcess([CEILING, 'io', linesFile, outFile, String(rowBytes)]).then((r) => (rmSync(outFile, { force: true }), r))).seconds }) },
+  { name: 'queries in-process (plan.query loop)', run: async () => ({ seconds: JSON.parse((await runProcess([CEILING, 'queries', linesFile])).stdout).ms / 1000 }) },
+  { name: 'lines → NDJSON, 1 worker, real file', run: () => runBatchOnce([linesFile], outFile) },
+  { name: 'lines → NDJSON, 2 workers, real file', run: () => runBatchOnce([linesFile, '--workers', '2'], outFile) },
+  { name: 'lines → NDJSON, 1 worker, /dev/null', run: () => runBatchOnce([linesFile], '/dev/null') },
+  { name: 'CSV → CSV, 1 worker, real file', run: () => runBatchOnce([csvFile, '--column', 'phone', '--format', 'csv'], outFile) },
+  { name: 'CSV → CSV, 2 workers, real file', run: () => runBatchOnce([csvFile, '--column', 'phone', '--format', 'csv', '--workers', '2'], outFile) },
+];
+const [IO, QUERIES, ONE, TWO] = [0, 1, 2, 3];
+
+const results = cases.map(() => []);
 try {
-  for (const [name, args] of cases) {
-    let best;
-    for (let r = 0; r < REPEATS; r++) {
-      const m = await runOnce(args);
-      if (!best || m.seconds < best.seconds) best = m;
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const c = (k + r) % cases.length;
+      results[c].push(await cases[c].run());
     }
-    results.push([name, best]);
-    console.log(`| ${name} | ${fmt(ROWS / best.seconds)} | ${best.seconds.toFixed(2)} | ${fmt(best.innerRate)} | ${best.maxRssMB.toFixed(0)} |`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const one = results[0][1];
-const ok = ROWS / one.seconds >= 500_000 && one.maxRssMB < 150;
-console.log(`\ntarget (lines → NDJSON, 1 worker): ≥ 500 000 rows/s and peak RSS < 150 MB → ${ok ? 'met' : 'NOT met'} (${fmt(ROWS / one.seconds)} rows/s, ${one.maxRssMB.toFixed(0)} MB)`);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (n) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
+const spread = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+console.log(`\n## dialplan batch: ${fmt(ROWS)} rows (${(statSync.length, '')}${fmt(rowBytes)} bytes of NDJSON a row), ${ROUNDS} interleaved rounds — ${new Date().toISOString()}\n`);
+console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]?.toFixed(2)} at the end\n`);
+console.log('| case | seconds (median) | spread | rows/s (median) | peak RSS MB (median) | max |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+cases.forEach((c, k) => {
+  const s = results[k].map((x) => x.seconds);
+  const rss = results[k].map((x) => x.maxRssMB).filter((x) => x !== undefined);
+  console.log(`| ${c.name} | ${median(s).toFixed(2)} | ${spread(s, (x) => x.toFixed(2))} | ${fmt(ROWS / median(s))} | ${rss.length ? median(rss).toFixed(0) : ''} | ${rss.length ? Math.max(...rss).toFixed(0) : ''} |`);
+});
+const perRound = (f) => results[0].map((_, r) => f(r));
+const efficiency = perRound((r) => (results[IO][r].seconds + results[QUERIES][r].seconds) / results[ONE][r].seconds);
+const speedup = perRound((r) => results[ONE][r].seconds / results[TWO][r].seconds);
+const rssTwo = Math.max(...results[TWO].map((x) => x.maxRssMB));
+const ratio = (xs) => `${median(xs).toFixed(2)} (rounds ${spread(xs, (x) => x.toFixed(2))})`;
+console.log(`\nefficiency, 1 worker, real file = (I/O ceiling + queries) / batch: ${ratio(efficiency)}; target ≥ 0.8 → ${median(efficiency) >= 0.8 ? 'met' : 'NOT met'}`);
+console.log(`2 workers / 1 worker, real file: ${ratio(speedup)}; target ≥ 1.7 → ${median(speedup) >= 1.7 ? 'met' : 'NOT met'}`);
+console.log(`peak RSS with 2 workers (largest of the rounds): ${rssTwo.toFixed(0)} MB; target < 150 → ${rssTwo < 150 ? 'met' : 'NOT met'}`);

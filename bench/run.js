@@ -16,6 +16,7 @@ for (const [script, flags] of [
   ['scale.js', ['--expose-gc']],
   ['cold.js', []],
   ['batch.mjs', []],
+  ['load.mjs', []],
 ]) {
   const r = spawnSync(process.execPath, [...flags, here(script)], { stdio: 'inherit' });
   if (r.status !== 0) failed = true;
