@@ -99,7 +99,7 @@ try {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 const spread = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
-console.log(`\n## dialplan batch: ${fmt(ROWS)} rows (${(statSync.length, '')}${fmt(rowBytes)} bytes of NDJSON a row), ${ROUNDS} interleaved rounds — ${new Date().toISOString()}\n`);
+console.log(`\n## dialplan batch: ${fmt(ROWS)} rows (${fmt(rowBytes)} bytes of NDJSON a row), ${ROUNDS} interleaved rounds — ${new Date().toISOString()}\n`);
 console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]?.toFixed(2)} at the end\n`);
 console.log('| case | seconds (median) | spread | rows/s (median) | peak RSS MB (median) | max |');
 console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
