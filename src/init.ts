@@ -80,8 +80,8 @@ export function describeDialling(country: string): CountryDialling {
 // ---------------------------------------------------------------------------------------------------------------------
 // How a country's numbers are typed nationally, learned from libphonenumber-js itself. Valid numbers of every type are
 // drawn from the metadata (seeded by the country, so a plan is the same on every run); each is typed as formatNational()
-// prints it, as the bare national number and with the trunk prefix; libphonenumber-js says which E.164 number each typed
-// string is. Every (typed, E.164) pair is described as a template (strip the trunk prefix: `+44{2-}`; keep every digit:
+// prints it, as the bare national number, with the trunk prefix and with each carrier code; libphonenumber-js says which
+// E.164 number each typed string is. Every (typed, E.164) pair is described as a template (strip the trunk prefix: `+44{2-}`; keep every digit:
 // `+55{1-}`; drop Argentina's mobile `15`: `+549{2-3}{6-}`), and the typed strings are split by length and leading
 // digits until each group has one template: each group becomes one input conversion.
 
@@ -205,6 +205,7 @@ function learnNationalDialling(country: string, cc: string): readonly Learned[] 
   return learned;
 }
 
+/** Learns a country's national conversions from a sample of its numbers (see the note above transformOf). */
 function learnFromSample(country: string, cc: string): readonly Learned[] {
   const random = seededRandom([...country].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
   const byLength = new Map<number, Map<string, string>>();
