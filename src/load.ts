@@ -143,7 +143,11 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
   const nodes = new Map<string, NodeInfo>();
   let value: unknown;
   try {
-    value = documentValue(doc, yamlText, nodes, parsed.written);
+    const converted = documentValue(doc, yamlText, nodes, parsed.written);
+    if (converted.duplicates.length > 0) {
+      return failed(converted.duplicates.slice(0, MAX_SYNTAX_PROBLEMS).map((offset) => problem('YAML_SYNTAX', 'Map keys must be unique', offset)));
+    }
+    value = converted.value;
   } catch (e) {
     if (e instanceof Stop) return failed([problem(e.code, e.message, e.offset)]);
     throw e;
@@ -180,7 +184,9 @@ export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapsh
   const nodes = new Map<string, NodeInfo>();
   let value: unknown;
   try {
-    value = documentValue(parsed.doc, yamlText, nodes, parsed.written);
+    const converted = documentValue(parsed.doc, yamlText, nodes, parsed.written);
+    if (converted.duplicates.length > 0) return undefined;
+    value = converted.value;
   } catch (e) {
     if (e instanceof Stop) return undefined;
     throw e;
@@ -396,7 +402,9 @@ function parseYaml(text: string): Parsed {
     }
   }
   for (const token of parser.end()) tokens.push(token);
-  const composer = new Composer({ prettyErrors: false, uniqueKeys: true });
+  // Keys are checked for uniqueness while converting, with a set per map: yaml's own check compares each key with every
+  // key before it, and a map of 20 000 keys took seconds (a 16 MiB one, hours).
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false });
   let doc: YamlDocument | undefined;
   // Each syntax error is an Error object, and capturing its stack was most of the time spent on a file of junk (60 000
   // errors in 100 kB): only the position and message are used.
@@ -438,12 +446,14 @@ interface Walk {
   budget: number;
   /** Where the outermost alias being expanded is, if any. */
   alias: number | undefined;
+  /** Where each key given twice in one map is written (the second time). */
+  readonly duplicates: number[];
 }
 
-function documentValue(doc: YamlDocument, text: string, nodes: Map<string, NodeInfo>, written: number): unknown {
-  if (doc.contents === null) return null;
-  const walk: Walk = { text, nodes, anchors: new Map(), open: new Set(), budget: Math.max(MAX_ALIAS_NODES, written), alias: undefined };
-  return toValue(doc.contents, [], undefined, walk);
+function documentValue(doc: YamlDocument, text: string, nodes: Map<string, NodeInfo>, written: number): { value: unknown; duplicates: readonly number[] } {
+  const walk: Walk = { text, nodes, anchors: new Map(), open: new Set(), budget: Math.max(MAX_ALIAS_NODES, written), alias: undefined, duplicates: [] };
+  const value = doc.contents === null ? null : toValue(doc.contents, [], undefined, walk);
+  return { value, duplicates: walk.duplicates };
 }
 
 /**
@@ -490,10 +500,17 @@ function toValue(node: unknown, path: Path, keyRange: Range | undefined, w: Walk
   if ('range' in n) w.nodes.set(pathKey(path), { node: n, keyRange });
   if (isMap(n)) {
     const out: Record<string, unknown> = {};
+    const seen = new Set<string>();
     w.open.add(n);
     for (const pair of n.items) {
       if (!isPair(pair)) continue;
       const { key, range } = keyOf(pair.key, w);
+      if (seen.has(key)) {
+        // A map met again through an alias was checked where it is written.
+        if (w.alias === undefined) w.duplicates.push(range?.[0] ?? 0);
+        continue;
+      }
+      seen.add(key);
       const v = toValue(pair.value, [...path, key], range, w);
       // `out.__proto__ = v` would set the prototype instead of adding a key.
       if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
