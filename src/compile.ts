@@ -178,7 +178,8 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
   };
 
   for (const location of locationNames.length > 0 ? locationNames : ['']) {
-    const vars = rules.locations[location] ?? {};
+    // Without prototype: `{constructor}` in a plan without locations must be an unknown name, not Object.prototype.constructor.
+    const vars: Readonly<Record<string, string>> = rules.locations[location] ?? Object.create(null);
     const resolve = (name: string): RefValue | undefined => {
       const set = rules.sets[name];
       if (set !== undefined) return { kind: 'set', values: set };

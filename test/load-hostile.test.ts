@@ -358,3 +358,12 @@ describe('the safe loaders never throw', () => {
     expect(codes(safeLoadDialPlanFile(undefined as unknown as string)).map((c) => c.split(' ')[0])).toEqual(['FILE_NOT_FOUND']);
   });
 });
+
+describe('names that are also Object.prototype keys', () => {
+  it('are unknown sets in a plan without locations, not a crash', () => {
+    const r = safeLoadDialPlan('name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "{constructor}X", classification: A }\n', { file: 'p.yaml' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems.map((p) => [p.code, p.line])).toEqual([['UNDECLARED_SET', 4]]);
+  });
+});
