@@ -24,6 +24,9 @@ Formats:
                  Get-CsTenantDialPlan | ConvertTo-Json prints, which dialplan import --from teams
                  reads back) and, with --ps1, a PowerShell script of New-CsVoiceNormalizationRule
                  lines; input conversions are composed into the rules; at most 50 rules a plan
+  genesys-cloud  Genesys Cloud number plans: { "sites": [{ "name", "numberPlans" }] }, a site per
+                 location, each numberPlans the body of PUT .../sites/{siteId}/numberplans: regex
+                 plans in priority order with the plan's classification and normalizedFormat
 
 Options:
   -l, --location NAME  export only this location

@@ -2,7 +2,7 @@
  * `dialplan import --from FORMAT FILE [--out plan.yaml] [--verify]`: another system's rules as a dial plan, each entry
  * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { IMPORT_FORMATS, verifyImport } from '../migrate/formats.js';
 import type { MigrationIssue } from '../migrate/imported-plan.js';
@@ -22,6 +22,8 @@ pattern), never dropped silently. See docs/migration.md.
 Formats:
   teams          Microsoft Teams tenant dial plans (Get-CsTenantDialPlan | ConvertTo-Json -Depth 5,
                  or Export-Csv of the normalization rules); one location per dial plan
+  genesys-cloud  Genesys Cloud number plans as GET .../sites/{siteId}/numberplans returns them, or
+                 { "sites": [{ "name", "countryCallingCode", "numberPlans" }] }; one location per site
 
 Options:
   -o, --out FILE   write the plan to FILE (default: standard output)
@@ -63,6 +65,22 @@ export function printIssues(issues: readonly MigrationIssue[], write: (s: string
  */
 export function writeAtomically(cwd: string, file: string, text: string, stderr: (s: string) => unknown): boolean {
   const target = resolve(cwd, file);
+  // A device, a pipe or a link to one (/dev/stdout) is written in place: renaming a file over it would replace it.
+  let special = false;
+  try {
+    special = !statSync(target).isFile() || lstatSync(target).isSymbolicLink();
+  } catch {
+    special = false;
+  }
+  if (special) {
+    try {
+      writeFileSync(target, text);
+      return true;
+    } catch (e) {
+      stderr(`dialplan: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      return false;
+    }
+  }
   const temporary = join(dirname(target), `.${Date.now()}-${process.pid}.dialplan-migrate.tmp`);
   try {
     writeFileSync(temporary, text);

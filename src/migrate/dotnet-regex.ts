@@ -47,6 +47,20 @@ export interface ParsedRegex {
 
 const cp = (s: string): number => s.codePointAt(0) ?? 0;
 
+/** Which engine's meaning a regex has: .NET (Teams) or Java (Genesys Cloud number plans). */
+export type RegexDialect = 'dotnet' | 'java';
+
+const ranges = (...r: [number, number][]): ClassItem[] => r.map(([lo, hi]) => ({ lo, hi }));
+// Java's shorthands are ASCII (without UNICODE_CHARACTER_CLASS); written as ranges, so nothing downstream needs the dialect.
+const JAVA_SHORTHANDS: Readonly<Record<'d' | 'D' | 'w' | 'W' | 's' | 'S', ClassItem[]>> = {
+  d: ranges([48, 57]),
+  D: ranges([0, 47], [58, 0x10ffff]),
+  w: ranges([48, 57], [65, 90], [95, 95], [97, 122]),
+  W: ranges([0, 47], [58, 64], [91, 94], [96, 96], [123, 0x10ffff]),
+  s: ranges([9, 13], [32, 32]),
+  S: ranges([0, 8], [14, 31], [33, 0x10ffff]),
+};
+
 /**
  * Parses a .NET regular expression (default options). Never throws.
  *
@@ -57,7 +71,7 @@ const cp = (s: string): number => s.codePointAt(0) ?? 0;
  * parseDotnetRegex('^(\\d{4})$').root.t; // 'seq'
  * ```
  */
-export function parseDotnetRegex(source: string): ParsedRegex {
+export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet'): ParsedRegex {
   let i = 0;
   let order = 0;
   const errors: { message: string; pos: number }[] = [];
@@ -127,6 +141,8 @@ export function parseDotnetRegex(source: string): ParsedRegex {
         return parseClass();
       case '.':
         i++;
+        // Java's `.` leaves out every line terminator; .NET's only \n.
+        if (dialect === 'java') return { t: 'set', set: { negate: true, items: [10, 13, 0x85, 0x2028, 0x2029].map((c) => ({ lo: c, hi: c })) }, pos: start };
         return { t: 'set', set: { negate: false, items: [], dot: true }, pos: start };
       case '^':
         i++;
@@ -276,7 +292,11 @@ export function parseDotnetRegex(source: string): ParsedRegex {
       return { t: 'seq', items: [], pos: start };
     }
     i++;
-    const shorthand = (s: 'd' | 'D' | 'w' | 'W' | 's' | 'S'): RegexNode => ({ t: 'set', set: { negate: false, items: [{ shorthand: s }] }, pos: start });
+    const shorthand = (s: 'd' | 'D' | 'w' | 'W' | 's' | 'S'): RegexNode => ({
+      t: 'set',
+      set: { negate: false, items: dialect === 'java' ? JAVA_SHORTHANDS[s] : [{ shorthand: s }] },
+      pos: start,
+    });
     switch (c) {
       case 'd':
       case 'D':
@@ -382,13 +402,14 @@ export function parseDotnetRegex(source: string): ParsedRegex {
     i++;
     parseAlt();
   }
-  // .NET numbering: unnamed groups 1..k in order, then named groups in order of first appearance.
+  // .NET numbering: unnamed groups 1..k in order, then named groups in order of first appearance. Java: all in order.
   const groupNumbers: number[] = [];
   const groupsByName = new Map<string, number>();
   let n = 0;
-  for (const g of groups) if (g.name === undefined) groupNumbers[g.order] = ++n;
+  for (const g of groups) if (g.name === undefined || dialect === 'java') groupNumbers[g.order] = ++n;
+  if (dialect === 'java') for (const g of groups) if (g.name !== undefined && !groupsByName.has(g.name)) groupsByName.set(g.name, groupNumbers[g.order] as number);
   for (const g of groups) {
-    if (g.name === undefined) continue;
+    if (g.name === undefined || dialect === 'java') continue;
     let num = groupsByName.get(g.name);
     if (num === undefined) groupsByName.set(g.name, (num = ++n));
     groupNumbers[g.order] = num;
@@ -642,4 +663,46 @@ export function dotnetReplace(input: string, regex: RegExp, js: JsRegex, pieces:
   }
   if (!matched) return undefined;
   return out + input.slice(last);
+}
+
+/**
+ * Parses a Java replacement string (`Matcher.appendReplacement`, as Genesys Cloud applies `normalizedFormat`): `$n` takes
+ * as many digits as still name a group, `${name}`, and `\\x` is the character x.
+ *
+ * @param text - the replacement
+ * @param parsed - the regex (parsed with the `java` dialect)
+ * @returns the pieces
+ * @example
+ * ```ts
+ * parseJavaReplacement('+1$1', parseDotnetRegex('(\\d+)', 'java')); // [{ t: 'text', text: '+1' }, { t: 'group', group: 1, pos: 2 }]
+ * ```
+ */
+export function parseJavaReplacement(text: string, parsed: ParsedRegex): ReplacementPiece[] {
+  const out: ReplacementPiece[] = [];
+  const count = Math.max(0, ...parsed.groupNumbers);
+  const pushText = (s: string): void => {
+    const last = out[out.length - 1];
+    if (last?.t === 'text') out[out.length - 1] = { t: 'text', text: last.text + s };
+    else out.push({ t: 'text', text: s });
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\' && i + 1 < text.length) {
+      pushText(text[++i] as string);
+    } else if (c === '$' && /\d/.test(text[i + 1] ?? '')) {
+      const pos = i;
+      let num = Number(text[++i]);
+      while (/\d/.test(text[i + 1] ?? '') && num * 10 + Number(text[i + 1]) <= count) num = num * 10 + Number(text[++i]);
+      out.push(num === 0 ? { t: 'match', pos } : { t: 'group', group: num, pos });
+    } else if (c === '$' && text[i + 1] === '{') {
+      const end = text.indexOf('}', i);
+      const num = end < 0 ? undefined : parsed.groupsByName.get(text.slice(i + 2, end));
+      if (num === undefined) pushText('$');
+      else {
+        out.push({ t: 'group', group: num, pos: i });
+        i = end;
+      }
+    } else pushText(c);
+  }
+  return out;
 }

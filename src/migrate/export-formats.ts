@@ -3,6 +3,7 @@
  */
 import type { DialPlan } from '../plan.js';
 import type { MigrationIssue } from './imported-plan.js';
+import { exportGenesys, verifyGenesysExport } from './genesys.js';
 import { exportTeams, verifyTeamsExport } from './teams-export.js';
 import { TEAMS_MAX_RULES } from './teams.js';
 import type { VerifyReport } from './verify.js';
@@ -55,6 +56,14 @@ export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
         tooLarge: exported.plans.some((p) => p.NormalizationRules.length > TEAMS_MAX_RULES),
         verify: (o) => verifyTeamsExport(plan, exported, o),
       };
+    },
+  },
+  'genesys-cloud': {
+    name: 'genesys-cloud',
+    script: false,
+    run: (plan, options) => {
+      const exported = exportGenesys(plan, options);
+      return { text: exported.json, issues: exported.issues, tooLarge: false, verify: (o) => verifyGenesysExport(plan, exported, o) };
     },
   },
 };

@@ -6,6 +6,7 @@ import type { DialPlan } from '../plan.js';
 import { safeLoadDialPlan } from '../load.js';
 import { formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
+import { genesysReference, importGenesys, readGenesysNumberPlans } from './genesys.js';
 import { importTeams, readTeamsDialPlans, teamsClassifications, teamsReference } from './teams.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
 import { compareOutcomes, planOutcome } from './verify.js';
@@ -49,6 +50,14 @@ export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
     run: (text, file) => {
       const source = readTeamsDialPlans(text, file);
       return { result: importTeams(source), reference: teamsReference(source, teamsClassifications(source)) };
+    },
+  },
+  'genesys-cloud': {
+    name: 'genesys-cloud',
+    summary: 'Genesys Cloud number plans (GET .../sites/{siteId}/numberplans, or { "sites": [...] })',
+    run: (text, file) => {
+      const source = readGenesysNumberPlans(text, file);
+      return { result: importGenesys(source), reference: genesysReference(source) };
     },
   },
 };

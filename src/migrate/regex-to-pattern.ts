@@ -51,6 +51,7 @@ class Unsupported extends Error {
  * @param parsed - the regex, from parseDotnetRegex
  * @param translation - the .NET replacement string
  * @param domain - the characters of the numbers
+ * @param replacement - the translation already parsed (default: as .NET parses it)
  * @returns the variants, or the reason there are none
  * @example
  * ```ts
@@ -62,11 +63,12 @@ export function convertRegex(
   parsed: ParsedRegex,
   translation: string,
   domain: string,
+  replacement: readonly ReplacementPiece[] = parseReplacement(translation, parsed),
 ): { readonly ok: true; readonly value: ConvertedRegex } | { readonly ok: false; readonly problems: readonly Inexpressible[] } {
   const problems: Inexpressible[] = [];
   collectUnsupported(parsed.root, problems);
   if (problems.length > 0) return { ok: false, problems };
-  const pieces = parseReplacement(translation, parsed);
+  const pieces = replacement;
   if (translation.includes('"')) return { ok: false, problems: [{ message: 'a `"` in the translation cannot be written in a template', pos: translation.indexOf('"'), inTranslation: true }] };
   let paths: Atom[][];
   try {

@@ -360,11 +360,12 @@ function templatePiecesRaw(template: string | undefined, p: ElemPattern, classif
 }
 
 /** A Teams rule before naming: its regex, translation and where it came from. */
-interface Draft {
+export interface Draft {
   readonly prefix: string;
   readonly body: string;
   readonly translation: string;
   readonly internal: boolean;
+  readonly classification: string;
   readonly entry: string;
   readonly group: string;
   /** Whether it gives the same answer as the group's fallback (so a trailing one can be dropped). */
@@ -373,6 +374,143 @@ interface Draft {
 
 function escapeTranslation(s: string): string {
   return s.replaceAll('$', '$$$$');
+}
+
+/** How the rules of one location are composed: for Teams (numbers left as they are need no rule) or for a classifying system. */
+interface ComposeOptions {
+  /** Every entry gets its rule (its classification matters), numbers no entry takes get the unmatched classification. */
+  readonly classify: boolean;
+  /** Consecutive rules of one entry with one translation become one alternation (which repeats group names). */
+  readonly merge: boolean;
+}
+
+/**
+ * The ordered rules (regex, translation, classification) that do for one location what the plan does: each input
+ * conversion's pattern as a group of rules, then the numbers no conversion takes.
+ *
+ * @param plan - the plan
+ * @param location - the location (undefined: a plan without locations)
+ * @param options - for Teams or for a classifying system
+ * @param issues - where problems go
+ * @returns the rules, in order
+ */
+export function composeLocation(plan: DialPlan, location: string | undefined, options: ComposeOptions, issues: MigrationIssue[]): readonly Draft[] {
+  const rules = plan.rules;
+  const internal = new Map(rules.classifications.map((c) => [c.name, c.internal]));
+    const vars = location === undefined ? {} : (rules.locations[location] ?? {});
+  const alphabet = alphabetOf(plan, vars);
+  const drafts: Draft[] = [];
+  const entryPatterns = rules.dialPlan.map((e) => ({ e, patterns: e.match.map((m) => ({ m, p: toElems(m, rules.sets, vars) })) }));
+  const failed = new Set<string>();
+  const fail = (what: string, e: Error): void => {
+    if (failed.has(what)) return;
+    failed.add(what);
+    issues.push({ severity: 'error', where: `${plan.name}${location !== undefined ? ` [${location}]` : ''}`, message: `${what} is not exported: ${e.message}` });
+  };
+  // The groups: each pattern of each input conversion, then the numbers no conversion takes.
+  const groups: { name: string; pp: ElemPattern | undefined; L: string; k: number }[] = [];
+  for (const c of rules.inputConversions) {
+    for (const m of c.match) {
+      const pp = toElems(m, rules.sets, vars);
+      try {
+        const pieces = templatePieces(c.output, pp, '', vars);
+        // A prefix rewrite: literal text, then the pattern's elements from some index to the end, in order.
+        let L = '';
+        let k = pp.elems.length;
+        let i = 0;
+        while (i < pieces.length && pieces[i]?.t === 'text') L += (pieces[i++] as { text: string }).text;
+        const refs = pieces.slice(i);
+        if (refs.length > 0) {
+          if (refs.some((r) => r.t !== 'elems')) throw new ExportProblem('its output puts text after the number');
+          const spans = refs as { from: number; to: number }[];
+          k = spans[0]?.from as number;
+          for (let s = 0; s < spans.length; s++) {
+            const cur = spans[s] as { from: number; to: number };
+            if (s > 0 && cur.from !== (spans[s - 1] as { to: number }).to + 1) throw new ExportProblem('its output reorders or leaves out parts of the number');
+          }
+          if ((spans[spans.length - 1] as { to: number }).to !== pp.elems.length - 1) throw new ExportProblem('its output leaves out the end of the number');
+        }
+        groups.push({ name: `${c.name} (${m})`, pp, L, k });
+      } catch (e) {
+        if (!(e instanceof ExportProblem)) throw e;
+        fail(`Input conversion "${c.name}" (${m})`, e);
+      }
+    }
+  }
+  groups.push({ name: 'no conversion', pp: undefined, L: '', k: 0 });
+  for (const g of groups) {
+    const start = drafts.length;
+    const prefixElems = g.pp?.elems.slice(0, g.k) ?? [];
+    const rest = g.pp?.elems.slice(g.k) ?? undefined;
+    const prefix = g.pp === undefined ? '^' : `^(?=${g.pp.elems.map(regexElem).join('')}$)${prefixElems.map(regexElem).join('')}`;
+    for (const { e, patterns } of entryPatterns) {
+      const isInternal = internal.get(e.classification) === true;
+      for (const { m, p } of patterns) {
+        let pieces: Piece[];
+        try {
+          pieces = templatePieces(e.normalized, p, e.classification, vars);
+        } catch (err) {
+          if (!(err instanceof ExportProblem)) throw err;
+          fail(`Entry "${e.name}" (${m})`, err);
+          continue;
+        }
+        let rs: Residual[];
+        try {
+          rs = residuals(p.elems, g.L);
+        } catch (err) {
+          if (!(err instanceof ExportProblem)) throw err;
+          fail(`Entry "${e.name}" (${m}) after ${g.name}`, err);
+          continue;
+        }
+        for (const r0 of rs) {
+          if (rest !== undefined && !intersects(rest, r0.elems, alphabet)) continue;
+          if (rest === undefined && r0.elems.length === 0) continue; // the empty number
+          // Without a look-ahead when the conversion's pattern and the entry's can be written as one sequence.
+          const both = rest === undefined ? 'complex' : intersectSeq(rest, r0.elems);
+          if (both === undefined) continue;
+          const r: Residual = both === 'complex' ? r0 : { elems: both, consts: r0.consts };
+          const rulePrefix = both === 'complex' ? prefix : `^${prefixElems.map(regexElem).join('')}`;
+          try {
+            const built = buildRule(r, p, pieces, g.L, e.normalized === undefined);
+            drafts.push({
+              prefix: rulePrefix,
+              body: built.body,
+              translation: built.translation,
+              internal: isInternal,
+              classification: e.classification,
+              entry: `${e.name} (${m})`,
+              group: g.name,
+              likeFallback: !options.classify && e.normalized === undefined && !isInternal,
+            });
+          } catch (err) {
+            if (!(err instanceof ExportProblem)) throw err;
+            fail(`Entry "${e.name}" (${m})${g.pp ? ` after ${g.name}` : ''}`, err);
+          }
+        }
+      }
+    }
+    // What the group's numbers become when no entry takes them: the converted number (or, without a conversion, the
+    // number as it is, which is what Teams does when no rule matches).
+    while (drafts.length > start && (drafts[drafts.length - 1] as Draft).likeFallback) drafts.pop();
+    if (g.pp !== undefined) {
+      drafts.push({ prefix: `^${prefixElems.map(regexElem).join('')}`, body: `(?<x>${(rest ?? []).map(regexElem).join('')})`, translation: `${escapeTranslation(g.L)}\${x}`, internal: false, classification: rules.unmatched.classification, entry: 'converted number', group: g.name, likeFallback: false });
+    } else if (options.classify) {
+      drafts.push({ prefix: '^', body: '(?<x>.*)', translation: '${x}', internal: false, classification: rules.unmatched.classification, entry: 'unmatched', group: g.name, likeFallback: false });
+    }
+  }
+  // Consecutive drafts of one entry and group with the same translation share one rule (an alternation). A draft whose
+  // regex an earlier one already has can never be used.
+  const merged: Draft[] = [];
+  const seen = new Set<string>();
+  for (const d of drafts) {
+    if (seen.has(d.prefix + d.body)) continue;
+    seen.add(d.prefix + d.body);
+    const last = merged[merged.length - 1];
+    if (options.merge && last && last.prefix === d.prefix && last.translation === d.translation && last.internal === d.internal && last.entry.split(' (')[0] === d.entry.split(' (')[0] && last.group === d.group) {
+      merged[merged.length - 1] = { ...last, body: `${last.body}|${d.body}`, entry: `${last.entry}, ${d.entry.slice(d.entry.indexOf('(') )}` };
+    } else merged.push(d);
+  }
+  return merged;
 }
 
 /**
@@ -389,10 +527,9 @@ function escapeTranslation(s: string): string {
  */
 export function exportTeams(plan: DialPlan, options: { readonly location?: string } = {}): TeamsExport {
   const issues: MigrationIssue[] = [];
-  const rules = plan.rules;
   const locations = options.location !== undefined ? [options.location] : plan.locations.length > 0 ? [...plan.locations] : [undefined];
   const plans: TeamsDialPlanOut[] = [];
-  const internal = new Map(rules.classifications.map((c) => [c.name, c.internal]));
+  const rules = plan.rules;
   const notCarried = new Set<string>();
   for (const e of rules.dialPlan) {
     if (e.display !== undefined) notCarried.add('display texts');
@@ -405,112 +542,7 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
   notCarried.add('extension handling (an extension after / or ^ is kept by the plan; Teams has no such field) and the directory (queue fields)');
   notCarried.add('what prepare does before the rules (keypad letters, formatting characters, tel: URIs)');
   for (const location of locations) {
-    const vars = location === undefined ? {} : (rules.locations[location] ?? {});
-    const alphabet = alphabetOf(plan, vars);
-    const drafts: Draft[] = [];
-    const entryPatterns = rules.dialPlan.map((e) => ({ e, patterns: e.match.map((m) => ({ m, p: toElems(m, rules.sets, vars) })) }));
-    const failed = new Set<string>();
-    const fail = (what: string, e: Error): void => {
-      if (failed.has(what)) return;
-      failed.add(what);
-      issues.push({ severity: 'error', where: `${plan.name}${location !== undefined ? ` [${location}]` : ''}`, message: `${what} is not exported: ${e.message}` });
-    };
-    // The groups: each pattern of each input conversion, then the numbers no conversion takes.
-    const groups: { name: string; pp: ElemPattern | undefined; L: string; k: number }[] = [];
-    for (const c of rules.inputConversions) {
-      for (const m of c.match) {
-        const pp = toElems(m, rules.sets, vars);
-        try {
-          const pieces = templatePieces(c.output, pp, '', vars);
-          // A prefix rewrite: literal text, then the pattern's elements from some index to the end, in order.
-          let L = '';
-          let k = pp.elems.length;
-          let i = 0;
-          while (i < pieces.length && pieces[i]?.t === 'text') L += (pieces[i++] as { text: string }).text;
-          const refs = pieces.slice(i);
-          if (refs.length > 0) {
-            if (refs.some((r) => r.t !== 'elems')) throw new ExportProblem('its output puts text after the number');
-            const spans = refs as { from: number; to: number }[];
-            k = spans[0]?.from as number;
-            for (let s = 0; s < spans.length; s++) {
-              const cur = spans[s] as { from: number; to: number };
-              if (s > 0 && cur.from !== (spans[s - 1] as { to: number }).to + 1) throw new ExportProblem('its output reorders or leaves out parts of the number');
-            }
-            if ((spans[spans.length - 1] as { to: number }).to !== pp.elems.length - 1) throw new ExportProblem('its output leaves out the end of the number');
-          }
-          groups.push({ name: `${c.name} (${m})`, pp, L, k });
-        } catch (e) {
-          if (!(e instanceof ExportProblem)) throw e;
-          fail(`Input conversion "${c.name}" (${m})`, e);
-        }
-      }
-    }
-    groups.push({ name: 'no conversion', pp: undefined, L: '', k: 0 });
-    for (const g of groups) {
-      const start = drafts.length;
-      const prefixElems = g.pp?.elems.slice(0, g.k) ?? [];
-      const rest = g.pp?.elems.slice(g.k) ?? undefined;
-      const prefix = g.pp === undefined ? '^' : `^(?=${g.pp.elems.map(regexElem).join('')}$)${prefixElems.map(regexElem).join('')}`;
-      for (const { e, patterns } of entryPatterns) {
-        const isInternal = internal.get(e.classification) === true;
-        for (const { m, p } of patterns) {
-          let pieces: Piece[];
-          try {
-            pieces = templatePieces(e.normalized, p, e.classification, vars);
-          } catch (err) {
-            if (!(err instanceof ExportProblem)) throw err;
-            fail(`Entry "${e.name}" (${m})`, err);
-            continue;
-          }
-          let rs: Residual[];
-          try {
-            rs = residuals(p.elems, g.L);
-          } catch (err) {
-            if (!(err instanceof ExportProblem)) throw err;
-            fail(`Entry "${e.name}" (${m}) after ${g.name}`, err);
-            continue;
-          }
-          for (const r0 of rs) {
-            if (rest !== undefined && !intersects(rest, r0.elems, alphabet)) continue;
-            if (rest === undefined && r0.elems.length === 0) continue; // the empty number
-            // Without a look-ahead when the conversion's pattern and the entry's can be written as one sequence.
-            const both = rest === undefined ? 'complex' : intersectSeq(rest, r0.elems);
-            if (both === undefined) continue;
-            const r: Residual = both === 'complex' ? r0 : { elems: both, consts: r0.consts };
-            const rulePrefix = both === 'complex' ? prefix : `^${prefixElems.map(regexElem).join('')}`;
-            try {
-              const built = buildRule(r, p, pieces, g.L, e.normalized === undefined);
-              drafts.push({
-                prefix: rulePrefix,
-                body: built.body,
-                translation: built.translation,
-                internal: isInternal,
-                entry: `${e.name} (${m})`,
-                group: g.name,
-                likeFallback: e.normalized === undefined && !isInternal,
-              });
-            } catch (err) {
-              if (!(err instanceof ExportProblem)) throw err;
-              fail(`Entry "${e.name}" (${m})${g.pp ? ` after ${g.name}` : ''}`, err);
-            }
-          }
-        }
-      }
-      // What the group's numbers become when no entry takes them: the converted number (or, without a conversion, the
-      // number as it is, which is what Teams does when no rule matches).
-      while (drafts.length > start && (drafts[drafts.length - 1] as Draft).likeFallback) drafts.pop();
-      if (g.pp !== undefined) {
-        drafts.push({ prefix: `^${prefixElems.map(regexElem).join('')}`, body: `(?<x>${(rest ?? []).map(regexElem).join('')})`, translation: `${escapeTranslation(g.L)}\${x}`, internal: false, entry: 'converted number', group: g.name, likeFallback: false });
-      }
-    }
-    // Consecutive drafts of one entry and group with the same translation share one rule (an alternation).
-    const merged: Draft[] = [];
-    for (const d of drafts) {
-      const last = merged[merged.length - 1];
-      if (last && last.prefix === d.prefix && last.translation === d.translation && last.internal === d.internal && last.entry.split(' (')[0] === d.entry.split(' (')[0] && last.group === d.group) {
-        merged[merged.length - 1] = { ...last, body: `${last.body}|${d.body}`, entry: `${last.entry}, ${d.entry.slice(d.entry.indexOf('(') )}` };
-      } else merged.push(d);
-    }
+    const merged = composeLocation(plan, location, { classify: false, merge: true }, issues);
     const names = new Set<string>();
     const normalizationRules: TeamsRuleOut[] = merged.map((d) => ({
       Name: uniqueName(teamsName(d.group === 'no conversion' ? (d.entry.split(' (')[0] ?? 'rule') : d.entry === 'converted number' ? (d.group.split(' (')[0] ?? 'rule') : `${d.group.split(' (')[0]} then ${d.entry.split(' (')[0]}`), names),
@@ -555,7 +587,7 @@ function buildRule(r: Residual, p: ElemPattern, pieces: readonly Piece[], L: str
   const groups: { from: number; to: number; name: string }[] = [];
   const groupFor = (from: number, to: number): string => {
     const isLast = to === r.elems.length - 1;
-    const name = `g${from}_${isLast ? '' : to}`;
+    const name = `g${from}${isLast ? 'end' : `to${to}`}`;
     if (!groups.some((g) => g.name === name)) groups.push({ from, to, name });
     return name;
   };

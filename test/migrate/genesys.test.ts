@@ -1,0 +1,140 @@
+// Genesys Cloud: number plans of a site (the API's answer) and of several sites import completely and --verify agrees
+// 100%; ranges become exact patterns; priorities order the entries; export of the bundled plan agrees 100% and a round
+// trip keeps every number's classification and normalized text.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadDialPlan, loadDialPlanFile } from '../../src/index.js';
+import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+import { exportGenesys, rangePatterns, readGenesysNumberPlans, verifyGenesysExport } from '../../src/migrate/genesys.js';
+import { createRng, inDomain, mutate, samplePattern } from '../../src/migrate/verify.js';
+
+const fixture = (name: string): { file: string; text: string } => ({
+  file: `test/fixtures/migration/${name}`,
+  text: readFileSync(fileURLToPath(new URL(`../fixtures/migration/${name}`, import.meta.url)), 'utf8'),
+});
+const genesys = IMPORT_FORMATS['genesys-cloud']!;
+
+describe.each(['genesys-site.json', 'genesys-sites.json'])('%s', (name) => {
+  const { file, text } = fixture(name);
+  const run = genesys.run(text, file);
+
+  it('converts every number plan', () => {
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(run.result.yaml.match(/^ {2}# test\/fixtures\/migration\/genesys-site/gm)?.length).toBe(run.result.plan.entries.length);
+  });
+
+  it.each([1, 9, 27])('--verify agrees on 100%% of the numbers (seed %i)', (seed) => {
+    const v = verifyImport(run, { seed, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.tried).toBeGreaterThan(500);
+    expect(v.report.disagreements).toEqual([]);
+  });
+});
+
+describe('the imported plans', () => {
+  it('try the plans by priority, not file order, and classify E.164 numbers by the site’s country', () => {
+    const { file, text } = fixture('genesys-sites.json');
+    const plan = loadDialPlan(genesys.run(text, file).result.yaml);
+    expect(plan.locations).toEqual(['Indianapolis', 'London']);
+    // Site DIDs (priority 3) comes after National in the file but before it in priority.
+    expect(plan.details('+13175550123', { location: 'Indianapolis' }).defaultClassification).toBe('Site DIDs');
+    expect(plan.details('+13175551234', { location: 'Indianapolis' }).defaultClassification).toBe('National');
+    expect(plan.details('+442079460958', { location: 'Indianapolis' }).defaultClassification).toBe('International');
+    expect(plan.details('+442079460958', { location: 'London' }).defaultClassification).toBe('National');
+    expect(plan.details('02079460958', { location: 'London' })).toMatchObject({ normalizedText: '+442079460958', defaultClassification: 'National' });
+    expect(plan.details('18005550100', { location: 'Indianapolis' })).toMatchObject({ normalizedText: '+18005550100', defaultClassification: 'Toll Free' });
+  });
+
+  it('the API answer without the site’s country reads intra/inter plans for +1, and says so', () => {
+    const { file, text } = fixture('genesys-site.json');
+    const run = genesys.run(text, file);
+    expect(run.result.issues.map((i) => i.severity)).toEqual(['warning']);
+    expect(run.result.issues[0]?.message).toMatch(/read for \+1/);
+  });
+
+  it('reports what it cannot convert, with positions', () => {
+    const json = '[\n  { "name": "Odd", "matchType": "regex", "match": "(?<=9)\\\\d{4}", "classification": "X", "priority": 0 },\n  { "name": "Unknown", "matchType": "wildcard", "classification": "Y", "priority": 1 }\n]\n';
+    const run = genesys.run(json, 'odd.json');
+    expect(run.result.issues.map((i) => `${i.where}: ${i.message}`)).toEqual([
+      'odd.json:2:52 ($[0].match, index 0): "Odd" is not converted: a look-behind has no counterpart in patterns (index 0)',
+      'odd.json:3:3 ($[1]): "Unknown" is not converted: the match type "wildcard" is not one of digitLength, numberList, e164NumberList, intraCountryCode, interCountryCode, regex',
+    ]);
+    expect(run.result.yaml).toMatch(/# NOT CONVERTED: .*"Odd"/);
+  });
+});
+
+describe('rangePatterns', () => {
+  it('writes ranges as few exact patterns', () => {
+    expect(rangePatterns('3175550000', '3175559999')).toEqual(['317555XXXX']);
+    expect(rangePatterns('5100', '5349')).toEqual(['5[1-2]XX', '53[0-4]X']);
+    expect(rangePatterns('0', '9')).toEqual(['X']);
+  });
+
+  it('matches exactly the numbers of the range (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.nat(), fc.nat(), fc.array(fc.nat(), { minLength: 20, maxLength: 20 }), (len, a, b, probes) => {
+        const max = 10 ** len;
+        const [lo, hi] = [a % max, b % max].sort((x, y) => x - y).map((n) => String(n).padStart(len, '0')) as [string, string];
+        const plan = loadDialPlan(`name: r\nclassifications: [In]\ndialPlan:\n  - { name: r, match: [${rangePatterns(lo, hi).map((p) => JSON.stringify(p)).join(', ')}], classification: In }\n`);
+        for (const p of [lo, hi, ...probes.map((n) => String(n % max).padStart(len, '0'))]) {
+          expect(plan.details(p).defaultClassification === 'In', `${p} in ${lo}-${hi}`).toBe(p >= lo && p <= hi);
+        }
+      }),
+      { seed: 4, numRuns: 60 },
+    );
+  });
+});
+
+describe('Genesys Cloud export', () => {
+  const plan = loadDialPlanFile(fileURLToPath(new URL('../../rules/default.yaml', import.meta.url)));
+  const exported = exportGenesys(plan);
+
+  it.each([1, 2, 3])('the bundled plan: number plans and plan agree on 100%% of the numbers (seed %i)', (seed) => {
+    expect(exported.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const report = verifyGenesysExport(plan, exported, { seed, perRule: 25 });
+    expect(report.tried).toBeGreaterThan(1000);
+    expect(report.disagreements).toEqual([]);
+  });
+
+  it('writes regex plans in priority order, ready for PUT .../numberplans, and the last one gives the unmatched classification', () => {
+    const plans = exported.sites[0]?.numberPlans ?? [];
+    expect(plans.map((p) => p.priority)).toEqual(plans.map((_, i) => i));
+    expect(plans.every((p) => p.matchType === 'regex' && p.state === 'active')).toBe(true);
+    expect(plans[plans.length - 1]).toMatchObject({ match: '^(?:(?<x>.*))$', normalizedFormat: '${x}', classification: 'Unknown' });
+  });
+
+  it('a round trip (export, then import) keeps every number’s classification and normalized text', () => {
+    const back = loadDialPlan(genesys.run(exported.json, 'export.json').result.yaml);
+    const rng = createRng(8);
+    let tried = 0;
+    for (const m of [...plan.rules.inputConversions.flatMap((c) => c.match), ...plan.rules.dialPlan.flatMap((e) => e.match)]) {
+      for (let i = 0; i < 15; i++) {
+        const x = samplePattern(m, rng, '0123456789+*#', plan.rules.sets);
+        if (x === undefined) break;
+        for (const n of [x, ...mutate(x, rng, '0123456789+*#')].filter((s) => inDomain(s, '0123456789+*#'))) {
+          tried++;
+          const [a, b] = [plan.details(n), back.details(n)];
+          expect([b.defaultClassification, b.normalizedText], n).toEqual([a.defaultClassification, a.normalizedText]);
+        }
+      }
+    }
+    expect(tried).toBeGreaterThan(500);
+  });
+
+  it('a site per location', () => {
+    const two = loadDialPlan('name: t\nclassifications: [L]\nlocations:\n  a: { ac: "317" }\n  b: { ac: "312" }\ndialPlan:\n  - { name: l, match: "NXXXXXX", classification: L, normalized: "+1{ac}{1-}" }\n');
+    const ex = exportGenesys(two);
+    expect(ex.sites.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(readGenesysNumberPlans(ex.json, 'x.json').sites.map((s) => s.name)).toEqual(['a', 'b']);
+    expect(verifyGenesysExport(two, ex, { seed: 1, perRule: 20 }).disagreements).toEqual([]);
+  });
+
+  it('entries with when: conditions are errors (the classification depends on libphonenumber-js)', () => {
+    const gb = loadDialPlanFile(fileURLToPath(new URL('../../rules/gb.yaml', import.meta.url)));
+    const ex = exportGenesys(gb);
+    expect(ex.issues.filter((i) => i.severity === 'error').length).toBeGreaterThan(3);
+    expect(verifyGenesysExport(gb, ex, { seed: 1, perRule: 10 }).agreement).toBeLessThan(100);
+  });
+});
