@@ -28,6 +28,8 @@ import { generateCorpus } from './corpus.js';
 const ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 5);
 const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+// Another build's CLI (an older commit's dist/cli/main.js): its 1- and 2-worker cases join the rounds, for an A/B.
+const BASELINE = process.env.BENCH_BATCH_BASELINE;
 const RSS = fileURLToPath(new URL('./batch-rss.mjs', import.meta.url));
 const CEILING = fileURLToPath(new URL('./batch-ceiling.mjs', import.meta.url));
 
@@ -59,14 +61,14 @@ function runProcess(args, stdoutFd = 'pipe') {
 }
 
 /** Runs `dialplan batch` once (output to `out`, removed first); resolves to { seconds, maxRssMB }. */
-async function runBatchOnce(args, out) {
+async function runBatchOnce(args, out, cli = CLI) {
   if (out !== '/dev/null') rmSync(out, { force: true });
-  const r = await runProcess(['--import', RSS, CLI, 'batch', ...args, '--out', out]);
-  const rss = /maxRSS_kB (\d+)/.exec(r.stderr);
+  const r = await runProcess(['--import', RSS, cli, 'batch', ...args, '--out', out]);
+  const rss = /maxRSS_kB (\d+) cpu_us (\d+)/.exec(r.stderr);
   const written = /(\d+) rows read, (\d+) written/.exec(r.stderr);
   if (!rss || !written) throw new Error(`unexpected stderr:\n${r.stderr}`);
   if (Number(written[1]) !== ROWS || Number(written[2]) !== ROWS) throw new Error(`rows in/out ${written[1]}/${written[2]}, expected ${ROWS}`);
-  return { seconds: r.seconds, maxRssMB: Number(rss[1]) / 1024 };
+  return { seconds: r.seconds, maxRssMB: Number(rss[1]) / 1024, cpuSeconds: Number(rss[2]) / 1e6 };
 }
 
 // One run first, not counted: it warms the page cache and gives the average output row for the I/O ceiling.
@@ -82,6 +84,12 @@ const cases = [
   { name: 'CSV → CSV, 1 worker, real file', run: () => runBatchOnce([csvFile, '--column', 'phone', '--format', 'csv'], outFile) },
   { name: 'CSV → CSV, 2 workers, real file', run: () => runBatchOnce([csvFile, '--column', 'phone', '--format', 'csv', '--workers', '2'], outFile) },
 ];
+if (BASELINE) {
+  cases.push(
+    { name: 'baseline build: lines → NDJSON, 1 worker, real file', run: () => runBatchOnce([linesFile], outFile, BASELINE) },
+    { name: 'baseline build: lines → NDJSON, 2 workers, real file', run: () => runBatchOnce([linesFile, '--workers', '2'], outFile, BASELINE) },
+  );
+}
 const [IO, QUERIES, ONE, TWO] = [0, 1, 2, 3];
 
 const results = cases.map(() => []);
@@ -101,12 +109,13 @@ const fmt = (n) => Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
 const spread = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 console.log(`\n## dialplan batch: ${fmt(ROWS)} rows (${fmt(rowBytes)} bytes of NDJSON a row), ${ROUNDS} interleaved rounds — ${new Date().toISOString()}\n`);
 console.log(`Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]?.toFixed(2)} at the end\n`);
-console.log('| case | seconds (median) | spread | rows/s (median) | peak RSS MB (median) | max |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+console.log('| case | seconds (median) | spread | rows/s (median) | CPU s, all threads (median) | peak RSS MB (median) | max |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 cases.forEach((c, k) => {
   const s = results[k].map((x) => x.seconds);
   const rss = results[k].map((x) => x.maxRssMB).filter((x) => x !== undefined);
-  console.log(`| ${c.name} | ${median(s).toFixed(2)} | ${spread(s, (x) => x.toFixed(2))} | ${fmt(ROWS / median(s))} | ${rss.length ? median(rss).toFixed(0) : ''} | ${rss.length ? Math.max(...rss).toFixed(0) : ''} |`);
+  const cpu = results[k].map((x) => x.cpuSeconds).filter((x) => x !== undefined);
+  console.log(`| ${c.name} | ${median(s).toFixed(2)} | ${spread(s, (x) => x.toFixed(2))} | ${fmt(ROWS / median(s))} | ${cpu.length ? median(cpu).toFixed(2) : ''} | ${rss.length ? median(rss).toFixed(0) : ''} | ${rss.length ? Math.max(...rss).toFixed(0) : ''} |`);
 });
 const perRound = (f) => results[0].map((_, r) => f(r));
 const efficiency = perRound((r) => (results[IO][r].seconds + results[QUERIES][r].seconds) / results[ONE][r].seconds);
@@ -116,3 +125,11 @@ const ratio = (xs) => `${median(xs).toFixed(2)} (rounds ${spread(xs, (x) => x.to
 console.log(`\nefficiency, 1 worker, real file = (I/O ceiling + queries) / batch: ${ratio(efficiency)}; target ≥ 0.8 → ${median(efficiency) >= 0.8 ? 'met' : 'NOT met'}`);
 console.log(`2 workers / 1 worker, real file: ${ratio(speedup)}; target ≥ 1.7 → ${median(speedup) >= 1.7 ? 'met' : 'NOT met'}`);
 console.log(`peak RSS with 2 workers (largest of the rounds): ${rssTwo.toFixed(0)} MB; target < 150 → ${rssTwo < 150 ? 'met' : 'NOT met'}`);
+// What two threads cost in CPU beyond one: on two otherwise idle cores the speed-up can reach 2 × CPU(1) / CPU(2).
+const cpuBound = perRound((r) => (2 * results[ONE][r].cpuSeconds) / results[TWO][r].cpuSeconds);
+console.log(`2 workers, CPU-bound speed-up (2 × CPU of 1 worker / CPU of 2 workers, what two idle cores would give): ${ratio(cpuBound)}`);
+if (BASELINE) {
+  const B1 = cases.length - 2;
+  const vs = (k, b) => ratio(perRound((r) => results[b][r].seconds / results[k][r].seconds));
+  console.log(`against the baseline build, same rounds (its time / this build's time): 1 worker ${vs(ONE, B1)}, 2 workers ${vs(TWO, B1 + 1)}`);
+}

@@ -112,6 +112,8 @@ try {
       method: 'POST',
       connections,
       amount: n,
+      // autocannon ends a run at its next sample tick (1 s by default), which would round every duration up to a second.
+      sampleInt: 20,
       headers: { 'Content-Type': 'application/json', 'ININ-ICWS-CSRF-Token': t.csrf, Cookie: t.cookie },
       requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ phoneNumber: numbers[i++ % numbers.length] }) }) }],
     });
