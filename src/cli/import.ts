@@ -24,6 +24,8 @@ Formats:
                  or Export-Csv of the normalization rules); one location per dial plan
   genesys-cloud  Genesys Cloud number plans as GET .../sites/{siteId}/numberplans returns them, or
                  { "sites": [{ "name", "countryCallingCode", "numberPlans" }] }; one location per site
+  asterisk       Asterisk extensions.conf (exten => _NXXNXXXXXX,1,...): one location per context (with
+                 the contexts it includes), in Asterisk's best-match order, not file order
 
 Options:
   -o, --out FILE   write the plan to FILE (default: standard output)

@@ -6,6 +6,7 @@ import type { DialPlan } from '../plan.js';
 import { safeLoadDialPlan } from '../load.js';
 import { formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
+import { asteriskReference, importAsterisk, readAsteriskExtensions } from './asterisk.js';
 import { genesysReference, importGenesys, readGenesysNumberPlans } from './genesys.js';
 import { importTeams, readTeamsDialPlans, teamsClassifications, teamsReference } from './teams.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
@@ -58,6 +59,14 @@ export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
     run: (text, file) => {
       const source = readGenesysNumberPlans(text, file);
       return { result: importGenesys(source), reference: genesysReference(source) };
+    },
+  },
+  asterisk: {
+    name: 'asterisk',
+    summary: "Asterisk extensions.conf pattern extensions; one location per context, Asterisk's best-match order",
+    run: (text, file) => {
+      const source = readAsteriskExtensions(text, file);
+      return { result: importAsterisk(source), reference: asteriskReference(source) };
     },
   },
 };

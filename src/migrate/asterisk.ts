@@ -1,0 +1,363 @@
+/**
+ * Asterisk `extensions.conf`: the extensions of each context (and of the contexts it includes) in Asterisk's own
+ * best-match order, converted to a dial plan with one location per context, and evaluated as Asterisk does for
+ * `--verify`. No `node:` imports.
+ *
+ * Asterisk's order (pbx.c `ext_cmp`): extensions that are not patterns first; then patterns compared position by position
+ * by the character set each position allows, the smaller set first (a literal character, then `N`, `Z`, `X`, larger `[...]`
+ * sets; equal sizes: the lower first character, then the set), `.` after every set, `!` after `.`, and the end of a
+ * pattern last. The first extension in that order that matches the whole number wins; a context's own extensions come
+ * before those of the contexts it includes, in the order of the `include` lines.
+ */
+import type { ReferenceEvaluator } from './formats.js';
+import type { ImportedEntry, ImportResult, MigrationIssue } from './imported-plan.js';
+import { uniqueName, writeImportedPlan } from './imported-plan.js';
+import type { Outcome, VerifyNumber } from './verify.js';
+import { createRng, inDomain, mutate } from './verify.js';
+
+/** One extension of a context, as read (its first line). */
+export interface AsteriskExtension {
+  /** As written, `_NXXNXXXXXX` or `6001` (dashes kept). */
+  readonly name: string;
+  readonly context: string;
+  /** `file:line:column` of the extension. */
+  readonly where: string;
+  /** The application of its first line (`Dial`, `Goto`...). */
+  readonly app: string;
+}
+
+/** One context of `extensions.conf`. */
+export interface AsteriskContext {
+  readonly name: string;
+  readonly extensions: readonly AsteriskExtension[];
+  readonly includes: readonly string[];
+}
+
+/** What {@link readAsteriskExtensions} read. */
+export interface AsteriskSource {
+  readonly file: string;
+  readonly contexts: readonly AsteriskContext[];
+  readonly issues: readonly MigrationIssue[];
+}
+
+/** Contexts of `extensions.conf` that hold settings, not extensions. */
+const SETTINGS = new Set(['general', 'globals']);
+
+/**
+ * Reads `extensions.conf`: contexts, `exten =>` lines (the first line of each extension; `same =>` and later priorities
+ * add nothing to which numbers it takes), `include =>` lines. `#include`, `switch =>` and templates are reported. Never
+ * throws.
+ *
+ * @param text - the file's text
+ * @param file - its name, for positions
+ * @returns the contexts and the problems
+ * @example
+ * ```ts
+ * readAsteriskExtensions('[internal]\nexten => _6XXX,1,Dial(PJSIP/${EXTEN})\n', 'extensions.conf').contexts[0]?.extensions[0]?.name; // '_6XXX'
+ * ```
+ */
+export function readAsteriskExtensions(text: string, file: string): AsteriskSource {
+  const issues: MigrationIssue[] = [];
+  const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
+  let current: (typeof contexts)[number] | undefined;
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  lines.forEach((raw, k) => {
+    const lineNo = k + 1;
+    // A comment runs from an unescaped `;` to the end of the line.
+    const line = raw.replace(/(^|[^\\]);.*$/, '$1');
+    const trimmed = line.trim();
+    if (trimmed === '') return;
+    const where = (col: number): string => `${file}:${lineNo}:${col}`;
+    if (trimmed.startsWith('#')) {
+      issues.push({ severity: 'warning', where: where(line.indexOf('#') + 1), message: `${trimmed.split(/\s/)[0]} is not followed: the extensions of that file are not converted` });
+      return;
+    }
+    const header = /^\[([^\]]+)\](\(([^)]*)\))?/.exec(trimmed);
+    if (header) {
+      const name = header[1] as string;
+      if (header[2] !== undefined) issues.push({ severity: 'warning', where: where(line.indexOf('(') + 1), message: `the template options ${header[2]} of [${name}] are not followed` });
+      current = SETTINGS.has(name.toLowerCase()) ? undefined : { name, extensions: [], includes: [] };
+      if (current) contexts.push(current);
+      return;
+    }
+    if (!current) return;
+    const kv = /^(\w+)\s*=>?\s*(.*)$/.exec(trimmed);
+    if (!kv) {
+      issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line is not read (not key => value)' });
+      return;
+    }
+    const key = (kv[1] as string).toLowerCase();
+    const value = kv[2] as string;
+    const valueCol = line.indexOf(value) + 1;
+    if (key === 'exten') {
+      const parts = /^([^,]+),\s*([^,]+),\s*(.*)$/.exec(value);
+      if (!parts) {
+        issues.push({ severity: 'error', where: where(valueCol), message: 'this exten line has no extension, priority and application' });
+        return;
+      }
+      const name = (parts[1] as string).trim();
+      const app = /^(\w+)/.exec((parts[3] as string).trim())?.[1] ?? '';
+      const priority = (parts[2] as string).trim();
+      if (priority.toLowerCase() === 'hint') return;
+      if (current.extensions.some((e) => e.name === name)) return; // a later priority of the same extension
+      current.extensions.push({ name, context: current.name, where: where(valueCol), app });
+    } else if (key === 'include') {
+      current.includes.push(value.split(',')[0]?.trim() ?? value);
+    } else if (key === 'same') {
+      return;
+    } else {
+      issues.push({ severity: 'note', where: where(line.search(/\S/) + 1), message: `${key} => is not converted (it does not classify numbers)` });
+    }
+  });
+  return { file, contexts, issues };
+}
+
+/** One position of an Asterisk pattern, with the sort key of `ext_cmp_pattern_pos`. */
+interface Pos {
+  readonly kind: 'set' | 'dot' | 'bang';
+  readonly chars: string;
+  readonly key: number;
+}
+
+/** A pattern's positions (dashes ignored), or why it cannot be read. */
+function patternPositions(name: string): Pos[] | string {
+  const body = name.slice(1);
+  const out: Pos[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '-' || c === ' ') continue;
+    const set = (chars: string): Pos => ({ kind: 'set', chars, key: (chars.length << 8) | (chars.charCodeAt(0) || 0) });
+    switch (c.toUpperCase()) {
+      case 'X':
+        out.push(set('0123456789'));
+        break;
+      case 'Z':
+        out.push(set('123456789'));
+        break;
+      case 'N':
+        out.push(set('23456789'));
+        break;
+      case '.':
+        out.push({ kind: 'dot', chars: '', key: 0x18000 });
+        break;
+      case '!':
+        out.push({ kind: 'bang', chars: '', key: 0x28000 });
+        break;
+      case '[': {
+        const end = body.indexOf(']', i);
+        if (end < 0) return `the [ at index ${i + 1} is never closed`;
+        let chars = '';
+        const inner = body.slice(i + 1, end);
+        for (let k = 0; k < inner.length; k++) {
+          if (inner[k + 1] === '-' && inner[k + 2] !== undefined) {
+            for (let x = inner.charCodeAt(k); x <= inner.charCodeAt(k + 2); x++) if (!chars.includes(String.fromCharCode(x))) chars += String.fromCharCode(x);
+            k += 2;
+          } else if (!chars.includes(inner[k] as string)) chars += inner[k];
+        }
+        if (chars === '') return `the set at index ${i + 1} is empty`;
+        out.push(set([...chars].sort().join('')));
+        i = end;
+        break;
+      }
+      default:
+        out.push(set(c));
+    }
+  }
+  return out;
+}
+
+/**
+ * Asterisk's comparison of two extensions (`ext_cmp`): negative when `a` is tried first.
+ *
+ * @param a - an extension as written
+ * @param b - another
+ * @returns the order
+ * @example
+ * ```ts
+ * ['_X.', '_NXXXXXX', '911'].sort(compareAsteriskExtensions); // ['911', '_NXXXXXX', '_X.']
+ * ```
+ */
+export function compareAsteriskExtensions(a: string, b: string): number {
+  const pa = a.startsWith('_');
+  const pb = b.startsWith('_');
+  if (!pa || !pb) return pa === pb ? (a.replaceAll('-', '') < b.replaceAll('-', '') ? -1 : a.replaceAll('-', '') > b.replaceAll('-', '') ? 1 : 0) : pa ? 1 : -1;
+  const x = patternPositions(a);
+  const y = patternPositions(b);
+  if (typeof x === 'string' || typeof y === 'string') return 0;
+  for (let i = 0; ; i++) {
+    const u = x[i];
+    const v = y[i];
+    const ku = u?.key ?? 0x30000;
+    const kv = v?.key ?? 0x30000;
+    if (ku !== kv) return ku - kv;
+    if (u && v && u.chars !== v.chars) return u.chars < v.chars ? -1 : 1;
+    if (!u || !v) return 0;
+  }
+}
+
+// An extension as a JavaScript regex with Asterisk's meaning (for the reference evaluator).
+function extensionRegex(name: string): RegExp | undefined {
+  if (!name.startsWith('_')) return new RegExp(`^${name.replaceAll('-', '').replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}$`);
+  const pos = patternPositions(name);
+  if (typeof pos === 'string') return undefined;
+  const src = pos.map((p) => (p.kind === 'dot' ? '[^]+' : p.kind === 'bang' ? '[^]*' : `[${[...p.chars].map((c) => `\\u{${c.charCodeAt(0).toString(16)}}`).join('')}]`)).join('');
+  return new RegExp(`^${src}$`, 'u');
+}
+
+/** The order in which a context tries its extensions: its own by best match, then each include's, depth first. */
+function contextOrder(source: AsteriskSource, name: string, seen = new Set<string>()): AsteriskExtension[] {
+  if (seen.has(name)) return [];
+  seen.add(name);
+  const ctx = source.contexts.find((c) => c.name === name);
+  if (!ctx) return [];
+  const own = [...ctx.extensions].sort((a, b) => compareAsteriskExtensions(a.name, b.name));
+  return [...own, ...ctx.includes.flatMap((inc) => contextOrder(source, inc, seen))];
+}
+
+function domainOf(source: AsteriskSource): string {
+  let d = '0123456789';
+  for (const c of source.contexts) for (const e of c.extensions) for (const ch of e.name.slice(e.name.startsWith('_') ? 1 : 0)) if ('*#+'.includes(ch) && !d.includes(ch)) d += ch;
+  return d;
+}
+
+/** What an extension becomes: a dial-plan pattern, or why not. */
+function toDialPlanPattern(e: AsteriskExtension, domain: string): { pattern: string } | { error: string; skip?: boolean } {
+  if (e.name.includes('/')) return { error: 'a caller-ID match (/) depends on who calls, which a dial plan does not see' };
+  if (!e.name.startsWith('_')) {
+    const literal = e.name.replaceAll('-', '');
+    if (!/^[0-9*#+]+$/.test(literal)) return { error: `"${e.name}" is a special or named extension, entered by the dialplan itself rather than dialed`, skip: true };
+    return { pattern: literal };
+  }
+  const pos = patternPositions(e.name);
+  if (typeof pos === 'string') return { error: pos };
+  let out = '';
+  for (let i = 0; i < pos.length; i++) {
+    const p = pos[i] as Pos;
+    if (p.kind !== 'set') {
+      if (i !== pos.length - 1) return { error: `${p.kind === 'dot' ? '.' : '!'} before the end of the pattern` };
+      // `.` is one or more characters: one of the domain, then anything; `!` is zero or more.
+      out += p.kind === 'dot' ? `[${domain}]Z` : 'Z';
+      continue;
+    }
+    const chars = [...p.chars].filter((c) => domain.includes(c)).join('');
+    if (chars === '') return { error: `position ${i + 1} allows no character a number holds`, skip: true };
+    out += chars === '0123456789' ? 'X' : chars === '123456789' ? 'Y' : chars === '23456789' ? 'N' : chars.length === 1 ? chars : `[${chars}]`;
+  }
+  return { pattern: out };
+}
+
+/**
+ * Converts `extensions.conf` to a dial plan: one location per context (with the extensions of the contexts it includes),
+ * its extensions as entries in Asterisk's best-match order, each classified with its own name (`_NXXNXXXXXX`); the
+ * number keeps its text. Dial-time actions (`Dial(...${EXTEN:1}...)`, `Goto`, `Set`) are reported as not carried over.
+ *
+ * @param source - what {@link readAsteriskExtensions} read
+ * @returns the plan, its YAML and the issues
+ * @example
+ * ```ts
+ * importAsterisk(readAsteriskExtensions(text, 'extensions.conf')).plan.locations; // ['from-internal', ...]
+ * ```
+ */
+export function importAsterisk(source: AsteriskSource): ImportResult {
+  const issues: MigrationIssue[] = [...source.issues];
+  const domain = domainOf(source);
+  const contexts = source.contexts.filter((c) => c.extensions.length > 0 || c.includes.length > 0);
+  const taken = new Set<string>();
+  const locations = contexts.map((c) => uniqueName(c.name, taken));
+  const classes = new Set<string>();
+  const entries: ImportedEntry[] = [];
+  const names = new Set<string>();
+  const reported = new Set<string>();
+  contexts.forEach((ctx, k) => {
+    for (const inc of ctx.includes) {
+      if (!source.contexts.some((c) => c.name === inc)) issues.push({ severity: 'warning', where: `${source.file} [${ctx.name}]`, message: `include => ${inc}: no such context in this file` });
+    }
+    for (const e of contextOrder(source, ctx.name)) {
+      const r = toDialPlanPattern(e, domain);
+      const label = `${e.where} [${e.context}] exten => ${e.name},1,${e.app}(...)${e.context !== ctx.name ? ` (included in [${ctx.name}])` : ''}`;
+      if ('error' in r) {
+        if (!reported.has(e.where)) {
+          reported.add(e.where);
+          issues.push({ severity: r.skip ? 'note' : 'error', where: e.where, message: `${e.name} is not converted: ${r.error}` });
+        }
+        if (!r.skip) entries.push({ name: e.name, classification: '', match: [], source: label, notConverted: r.error });
+        continue;
+      }
+      classes.add(e.name);
+      entries.push({ name: uniqueName(`${e.name} (${ctx.name})`, names), classification: e.name, match: [r.pattern], source: label, ...(contexts.length > 1 ? { location: locations[k] as string } : {}) });
+    }
+  });
+  const apps = new Set(source.contexts.flatMap((c) => c.extensions.map((e) => e.app)).filter((a) => a !== ''));
+  if (apps.size > 0) issues.push({ severity: 'note', where: source.file, message: `not carried over: dial-time actions (${[...apps].sort().join(', ')}): the plan classifies numbers, it does not run applications` });
+  const list = [...classes].map((name) => ({ name, internal: false }));
+  const unmatched = uniqueName('No extension', new Set(classes));
+  list.push({ name: unmatched, internal: false });
+  const plan = {
+    name: `Asterisk ${source.file.split('/').pop() ?? source.file}`,
+    description: '',
+    classifications: list,
+    locations: contexts.length > 1 ? locations : [],
+    entries,
+    unmatched: { classification: unmatched, dialCapable: true },
+    header: [
+      `Imported from Asterisk (${source.file}) by dialplan import --from asterisk.`,
+      "Each entry is an extension, in Asterisk's best-match order (not file order); classification = the extension.",
+      `A number no extension matches keeps its text (${unmatched}).`,
+    ],
+  };
+  return { plan, yaml: writeImportedPlan(plan), issues };
+}
+
+/**
+ * The reference evaluator of Asterisk's extension matching (see the module comment).
+ *
+ * @param source - the contexts
+ * @returns the evaluator (locations are the contexts' names when there are several)
+ * @example
+ * ```ts
+ * asteriskReference(source).evaluate({ number: '5551234', location: 'from-internal' }).classification; // '_NXXXXXX'
+ * ```
+ */
+export function asteriskReference(source: AsteriskSource): ReferenceEvaluator {
+  const contexts = source.contexts.filter((c) => c.extensions.length > 0 || c.includes.length > 0);
+  const taken = new Set<string>();
+  const locations = contexts.map((c) => uniqueName(c.name, taken));
+  const classes = new Set(source.contexts.flatMap((c) => c.extensions.map((e) => e.name)));
+  const unmatched = uniqueName('No extension', new Set(classes));
+  const domain = domainOf(source);
+  const ordered = contexts.map((c) => contextOrder(source, c.name).map((e) => ({ e, re: extensionRegex(e.name) })));
+  const evaluate = (n: VerifyNumber): Outcome => {
+    const k = n.location === undefined ? 0 : locations.indexOf(n.location);
+    for (const { e, re } of ordered[k] ?? []) if (re?.test(n.number)) return { classification: e.name, normalized: n.number };
+    return { classification: unmatched, normalized: n.number };
+  };
+  const numbers = (seed: number, perRule: number): VerifyNumber[] => {
+    const rng = createRng(seed);
+    const out: VerifyNumber[] = [];
+    const all = source.contexts.flatMap((c) => c.extensions);
+    const draw = (e: AsteriskExtension): string | undefined => {
+      if (!e.name.startsWith('_')) return e.name.replaceAll('-', '');
+      const pos = patternPositions(e.name);
+      if (typeof pos === 'string') return undefined;
+      let s = '';
+      for (const p of pos) {
+        const chars = p.kind === 'set' ? [...p.chars].filter((c) => domain.includes(c)).join('') : domain;
+        if (chars === '') return undefined;
+        const count = p.kind === 'set' ? 1 : p.kind === 'dot' ? 1 + rng.int(12) : rng.int(13);
+        for (let i = 0; i < count; i++) s += chars[rng.int(chars.length)];
+      }
+      return s;
+    };
+    contexts.forEach((_, k) => {
+      for (const e of all) {
+        for (let i = 0; i < perRule; i++) {
+          const x = draw(e);
+          if (x === undefined || x === '') break;
+          for (const y of [x, ...mutate(x, rng, domain)]) if (inDomain(y, domain)) out.push(contexts.length > 1 ? { number: y, location: locations[k] as string } : { number: y });
+        }
+      }
+    });
+    return out;
+  };
+  return { evaluate, numbers, issues: [] };
+}

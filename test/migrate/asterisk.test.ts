@@ -1,0 +1,62 @@
+// Asterisk: extensions.conf imports with one location per context, in Asterisk's best-match order (not file order),
+// includes after a context's own extensions, and --verify agrees 100% with the reference evaluator.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDialPlan } from '../../src/index.js';
+import { compareAsteriskExtensions } from '../../src/migrate/asterisk.js';
+import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+
+const file = 'test/fixtures/migration/extensions.conf';
+const text = readFileSync(fileURLToPath(new URL('../fixtures/migration/extensions.conf', import.meta.url)), 'utf8');
+const asterisk = IMPORT_FORMATS['asterisk']!;
+const run = asterisk.run(text, file);
+
+describe('extensions.conf', () => {
+  it('converts every dialable extension; special extensions and dial-time actions are reported', () => {
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(run.result.issues.filter((i) => i.severity === 'note').map((i) => i.message)).toEqual([
+      'h is not converted: "h" is a special or named extension, entered by the dialplan itself rather than dialed',
+      'i is not converted: "i" is a special or named extension, entered by the dialplan itself rather than dialed',
+      's is not converted: "s" is a special or named extension, entered by the dialplan itself rather than dialed',
+      'not carried over: dial-time actions (Answer, Dial, Goto, Hangup, Playback, Set, VoiceMailMain): the plan classifies numbers, it does not run applications',
+    ]);
+  });
+
+  it.each([1, 5, 11])('--verify agrees on 100%% of the numbers (seed %i)', (seed) => {
+    const v = verifyImport(run, { seed, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.tried).toBeGreaterThan(2000);
+    expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('uses the best match, not the file order, and a context’s includes after its own extensions', () => {
+    const plan = loadDialPlan(run.result.yaml);
+    expect(plan.locations).toEqual(['from-internal', 'internal-extensions', 'outbound', 'catch-all', 'from-trunk', 'ivr-main']);
+    const at = (n: string, location: string): string => plan.details(n, { location }).defaultClassification;
+    expect(at('6999', 'internal-extensions')).toBe('6999'); // a literal before _6XXX, written after it
+    expect(at('6123', 'from-internal')).toBe('_6XXX'); // from the first include
+    expect(at('18005550100', 'outbound')).toBe('_1-800-NXX-XXXX'); // before _1NXXNXXXXXX
+    expect(at('9123', 'outbound')).toBe('_9!'); // a literal 9 is a smaller set than N
+    expect(at('42', 'from-internal')).toBe('_X.'); // the catch-all context, included last
+    expect(at('42', 'outbound')).toBe('No extension');
+    expect(at('+13175556123', 'from-trunk')).toBe('_+13175556XXX');
+    expect(at('+13175551234', 'from-trunk')).toBe('_+1317555[0-5]XXX');
+  });
+});
+
+describe("Asterisk's order", () => {
+  it('literal extensions first, then patterns by the size of each position’s set, . and ! last', () => {
+    const list = ['_X.', '_NXXXXXX', '_X!', '_ZXXXXXX', '_[2-5]XXXXXX', '911', '_1NXXNXXXXXX', '_1800NXXXXXX', '_9!'];
+    expect([...list].sort(compareAsteriskExtensions)).toEqual(['911', '_1800NXXXXXX', '_1NXXNXXXXXX', '_9!', '_[2-5]XXXXXX', '_NXXXXXX', '_ZXXXXXX', '_X.', '_X!']);
+  });
+
+  it('reports what a dial plan cannot see, with its position', () => {
+    const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
+      'x.conf:4:1: warning #include is not followed: the extensions of that file are not converted',
+      'x.conf:2:10: error _X./_256NXXXXXX is not converted: a caller-ID match (/) depends on who calls, which a dial plan does not see',
+      'x.conf:3:10: error _X.1 is not converted: . before the end of the pattern',
+    ]);
+  });
+});
