@@ -26,6 +26,9 @@ Formats:
                  { "sites": [{ "name", "countryCallingCode", "numberPlans" }] }; one location per site
   asterisk       Asterisk extensions.conf (exten => _NXXNXXXXXX,1,...): one location per context (with
                  the contexts it includes), in Asterisk's best-match order, not file order
+  cucm           Cisco Unified CM route and translation patterns from a Bulk Administration CSV
+                 export (pattern, partition, discard digits, called party transformation mask,
+                 prefix digits), in closest-match order, not file order
 
 Options:
   -o, --out FILE   write the plan to FILE (default: standard output)

@@ -7,6 +7,7 @@ import { safeLoadDialPlan } from '../load.js';
 import { formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
 import { asteriskReference, importAsterisk, readAsteriskExtensions } from './asterisk.js';
+import { cucmReference, importCucm, readCucmPatterns } from './cucm.js';
 import { genesysReference, importGenesys, readGenesysNumberPlans } from './genesys.js';
 import { importTeams, readTeamsDialPlans, teamsClassifications, teamsReference } from './teams.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
@@ -67,6 +68,14 @@ export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
     run: (text, file) => {
       const source = readAsteriskExtensions(text, file);
       return { result: importAsterisk(source), reference: asteriskReference(source) };
+    },
+  },
+  cucm: {
+    name: 'cucm',
+    summary: 'Cisco Unified CM route and translation patterns from a Bulk Administration CSV export; closest-match order',
+    run: (text, file) => {
+      const source = readCucmPatterns(text, file);
+      return { result: importCucm(source), reference: cucmReference(source) };
     },
   },
 };

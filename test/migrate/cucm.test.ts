@@ -1,0 +1,57 @@
+// Cisco Unified CM: route and translation patterns of a BAT CSV import in closest-match order, with the discard digits,
+// called party transformation mask and prefix digits as templates; --verify agrees 100% with the reference evaluator.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadDialPlan } from '../../src/index.js';
+import { cucmReference, readCucmPatterns } from '../../src/migrate/cucm.js';
+import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+
+const file = 'test/fixtures/migration/cucm-patterns.csv';
+const text = readFileSync(fileURLToPath(new URL('../fixtures/migration/cucm-patterns.csv', import.meta.url)), 'utf8');
+const cucm = IMPORT_FORMATS['cucm']!;
+const run = cucm.run(text, file);
+
+describe('the Bulk Administration export', () => {
+  it('converts every pattern; unbounded ones and translation re-routing are reported', () => {
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(run.result.issues.filter((i) => i.severity === 'warning').map((i) => i.where)).toEqual([`${file}:9:7`, `${file}:10:7`, `${file}:11:7`]);
+  });
+
+  it.each([1, 2, 3, 4])('--verify agrees on 100%% of the numbers (seed %i)', (seed) => {
+    const v = verifyImport(run, { seed, perRule: 30 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.tried).toBeGreaterThan(1000);
+    expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('takes the closest match, not the first in the file, and transforms the called number', () => {
+    const plan = loadDialPlan(run.result.yaml);
+    const d = (n: string): [string, string] => [plan.details(n).defaultClassification, plan.details(n).normalizedText];
+    expect(d('95551234')).toEqual(['9.[2-9]XXXXXX (PT_Local)', '+13175551234']);
+    expect(d('912125551234')).toEqual(['9.1[2-9]XX[2-9]XXXXXX (PT_LD)', '+12125551234']);
+    // 1900 numbers: the blocked pattern matches 10^7 numbers of that length, the toll-free one 1.6×10^7.
+    expect(d('919005551234')[0]).toBe('9.1900XXXXXXX (PT_Blocked)');
+    expect(d('918005551234')).toEqual(['9.1[89]00[2-9]XXXXXX (PT_LD)', '+18005551234']);
+    expect(d('9011442079460958#')).toEqual(['9.011!# (PT_Intl)', '011442079460958']);
+    expect(d('6123')).toEqual(['6XXX (PT_Internal)', '+13175556123']);
+    expect(d('5123')).toEqual(['5XXX (PT_Translate)', '6123']);
+    expect(d('8123')).toEqual(['8[0-4]XX (PT_Translate)', '+13175568123']);
+    expect(d('9911')).toEqual(['9.911 (PT_Emergency)', '911']);
+  });
+
+  it('the reference evaluator agrees on the same cases', () => {
+    const ref = cucmReference(readCucmPatterns(text, file));
+    expect(ref.evaluate({ number: '919005551234' }).classification).toBe('9.1900XXXXXXX (PT_Blocked)');
+    expect(ref.evaluate({ number: '9011442079460958#' }).normalized).toBe('011442079460958');
+    expect(ref.evaluate({ number: '7777' }).classification).toBe('No pattern');
+  });
+
+  it('reports what cannot be converted, with its position', () => {
+    const r = cucm.run('ROUTE PATTERN,ROUTE PARTITION,DISCARD DIGITS\n9.@,PT_NANP,PreDot\n9.1XXX,PT_X,11D/10D@7D\n', 'rp.csv');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.message}`)).toEqual([
+      'rp.csv:2:3 (index 2): 9.@ is not converted: @ (the national numbering plan and its route filters) has no counterpart in patterns',
+      'rp.csv:3:1: 9.1XXX is not converted: the discard digits instruction "11D/10D@7D" (one for the national numbering plan) has no counterpart',
+    ]);
+  });
+});
