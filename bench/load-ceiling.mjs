@@ -21,7 +21,7 @@ if (mode === 'fixed') {
     res.end(body);
   });
 } else if (mode === 'handler') {
-  const { createQueryDetailsHandler, createSessionStore, loadDefaultDialPlan } = await import('../dist/index.js');
+  const { createQueryDetailsHandler, createSessionStore, loadDefaultDialPlan } = await import(process.env.BENCH_DIST ?? '../dist/index.js');
   const sessions = createSessionStore();
   const s = sessions.create('load');
   extra = { sessionId: s.sessionId, csrfToken: s.csrfToken, cookie: `${s.cookieName}=${s.cookieValue}` };

@@ -16,7 +16,8 @@
  * 1.5× the ceiling's, the embedded handler ≥ 0.85; (issue 7) 0 errors and serve's p99 under 20 ms. Exit code 1 when a
  * target is missed.
  *
- * Options: --amount N (default 20000 a round), --connections N (default 50), --rounds N (default 5). Only 127.0.0.1
+ * Options: --amount N (default 20000 a round), --connections N (default 50), --rounds N (default 5), --baseline CLI
+ * (another build's dist/cli/main.js: its `dialplan serve` joins the rounds as a fourth case, for an A/B). Only 127.0.0.1
  * is ever targeted, with a bounded number of requests.
  */
 import { spawn } from 'node:child_process';
@@ -29,7 +30,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { loadDefaultDialPlan } from '../dist/index.js';
 
-const { values } = parseArgs({ options: { amount: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' } } });
+const { values } = parseArgs({ options: { amount: { type: 'string' }, connections: { type: 'string' }, rounds: { type: 'string' }, baseline: { type: 'string' } } });
 const amount = Number(values.amount ?? 20000);
 const connections = Number(values.connections ?? 50);
 const rounds = Number(values.rounds ?? 5);
@@ -69,15 +70,18 @@ const startHelper = (args) =>
   });
 
 await run(['serve', '--sessions', users, '--add-user', 'load'], { DIALPLAN_PASSWORD: password });
-// The server logs to a file, as a deployed one would: a pipe read by this (busy) process would fill up and stall
-// the server's log writes, which measures the pipe, not the server.
-const logFile = join(dir, 'serve.log');
-const logFd = openSync(logFile, 'w');
-const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--sessions', users], { stdio: ['ignore', 'ignore', logFd] });
-closeSync(logFd);
-const children = [server];
-let log = '';
-try {
+const children = [];
+
+/** Starts `dialplan serve` of a build, logged in once; resolves to { server, base, session, cookie, logFile }. */
+async function startServe(cli, name) {
+  // The server logs to a file, as a deployed one would: a pipe read by this (busy) process would fill up and stall
+  // the server's log writes, which measures the pipe, not the server.
+  const logFile = join(dir, `${name}.log`);
+  const logFd = openSync(logFile, 'w');
+  const server = spawn(process.execPath, [cli, 'serve', '--port', '0', '--sessions', users], { stdio: ['ignore', 'ignore', logFd] });
+  closeSync(logFd);
+  children.push(server);
+  let log = '';
   const base = await (async () => {
     for (let i = 0; i < 200; i++) {
       log = readFileSync(logFile, 'utf8');
@@ -95,6 +99,11 @@ try {
   if (login.status !== 201) throw new Error(`login failed: ${login.status}`);
   const session = await login.json();
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+  return { server, base, session, cookie, logFile };
+}
+
+try {
+  const { server, base, session, cookie, logFile } = await startServe(CLI, 'serve');
   const handler = await startHelper(['handler']);
   const fixed = await startHelper(['fixed', String(answerBytes)]);
   children.push(handler.child, fixed.child);
@@ -105,6 +114,10 @@ try {
     { name: 'embedded handler', pid: handler.child.pid, url: handler.info.url + path(handler.info.sessionId), csrf: handler.info.csrfToken, cookie: handler.info.cookie },
     { name: 'ceiling: node:http, fixed body', pid: fixed.child.pid, url: fixed.info.url + path('x'), csrf: 'x', cookie: 'x=y' },
   ];
+  if (values.baseline !== undefined) {
+    const b = await startServe(values.baseline, 'baseline');
+    targets.push({ name: 'baseline build: dialplan serve', pid: b.server.pid, url: b.base + path(b.session.sessionId), csrf: b.session.csrfToken, cookie: b.cookie });
+  }
   let i = 0;
   const load = (t, n) =>
     autocannon({

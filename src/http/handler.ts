@@ -172,6 +172,8 @@ export function pathOf(url: string | undefined): string {
 }
 
 function decodeSegment(s: string): string | undefined {
+  // Session ids are plain (a UUID): decodeURIComponent only when there is an escape to decode.
+  if (!s.includes('%')) return s;
   try {
     return decodeURIComponent(s);
   } catch {
