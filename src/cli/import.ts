@@ -2,7 +2,8 @@
  * `dialplan import --from FORMAT FILE [--out plan.yaml] [--verify]`: another system's rules as a dial plan, each entry
  * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
  */
-import { lstatSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { DEFAULT_MAX_FILE_BYTES } from '../load.js';
 import { dirname, join, resolve } from 'node:path';
 import { IMPORT_FORMATS, verifyImport } from '../migrate/formats.js';
 import type { MigrationIssue } from '../migrate/imported-plan.js';
@@ -98,6 +99,26 @@ export function writeAtomically(cwd: string, file: string, text: string, stderr:
   }
 }
 
+// Reads at most `limit` bytes (a device such as /dev/zero has no size to check first); undefined when there are more.
+function readLimited(path: string, limit: number): Buffer | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(Math.min(limit + 1, 1 << 20));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      chunks.push(Buffer.from(buf.subarray(0, n)));
+      total += n;
+      if (total > limit) return undefined;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs `dialplan import`. */
 export const importCommand: Command = defineCommand({
   help: IMPORT_HELP,
@@ -118,7 +139,17 @@ export const importCommand: Command = defineCommand({
     const file = positionals[0] as string;
     let text: string;
     try {
-      const bytes = readFileSync(resolve(io.cwd, file));
+      const path = resolve(io.cwd, file);
+      // Not read past the limit of rule files: a hostile or mistaken FILE (/dev/zero, a disk image) is a usage error.
+      if (statSync(path).size > DEFAULT_MAX_FILE_BYTES) {
+        io.stderr.write(`dialplan import: ${file} is larger than ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB\n`);
+        return EXIT.usage;
+      }
+      const bytes = readLimited(path, DEFAULT_MAX_FILE_BYTES);
+      if (bytes === undefined) {
+        io.stderr.write(`dialplan import: ${file} is larger than ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB\n`);
+        return EXIT.usage;
+      }
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;

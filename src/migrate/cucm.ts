@@ -180,7 +180,7 @@ function countOfLength(elems: readonly Elem[], len: number): number {
 }
 
 /** The fixed-length expansions of a pattern up to a length, most repetitions first (as greedy matching prefers). */
-function expansions(elems: readonly Elem[], maxLen: number): { seq: (Elem & { k: 'set' })[]; dotAt: number }[] {
+function expansions(elems: readonly Elem[], maxLen: number): { seq: (Elem & { k: 'set' })[]; dotAt: number }[] | undefined {
   let acc: { seq: (Elem & { k: 'set' })[]; dotAt: number }[] = [{ seq: [], dotAt: -1 }];
   for (const e of elems) {
     if (e.k === 'dot') {
@@ -193,7 +193,7 @@ function expansions(elems: readonly Elem[], maxLen: number): { seq: (Elem & { k:
       for (let r = Math.min(e.max, room); r >= e.min; r--) next.push({ seq: [...a.seq, ...Array.from({ length: r }, () => ({ k: 'set' as const, chars: e.chars, min: 1, max: 1 }))], dotAt: a.dotAt });
     }
     acc = next;
-    if (acc.length > 4096) break;
+    if (acc.length > 4096) return undefined;
   }
   return acc;
 }
@@ -256,8 +256,13 @@ export function importCucm(source: CucmSource): ImportResult {
     if (elems.some((e) => e.k === 'set' && e.max === Infinity)) {
       issues.push({ severity: 'warning', where: p.where, message: `${p.pattern} matches numbers of any length: it is written out up to ${CUCM_MAX_LENGTH} characters` });
     }
+    const all = expansions(elems, CUCM_MAX_LENGTH);
+    if (all === undefined) {
+      skip(`it has more than 4096 ways to be written out up to ${CUCM_MAX_LENGTH} characters`);
+      return;
+    }
     const byLength = new Map<number, { seq: (Elem & { k: 'set' })[]; dotAt: number }[]>();
-    for (const x of expansions(elems, CUCM_MAX_LENGTH)) {
+    for (const x of all) {
       if (x.seq.length === 0) continue;
       byLength.set(x.seq.length, [...(byLength.get(x.seq.length) ?? []), x]);
     }

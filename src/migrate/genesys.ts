@@ -21,7 +21,7 @@ import type { PositionedJson } from './source-text.js';
 import { lineColumn, parsePositionedJson, SourceSyntaxError } from './source-text.js';
 import { composeLocation } from './teams-export.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
-import { compareOutcomes, createRng, inDomain, mutate, samplePattern, sampleRegex } from './verify.js';
+import { compareOutcomes, createRng, inDomain, mutate, samplePattern, sampleRegex, unsafeToRun } from './verify.js';
 
 /** The match types of a Genesys Cloud number plan. */
 export const GENESYS_MATCH_TYPES = ['digitLength', 'numberList', 'e164NumberList', 'intraCountryCode', 'interCountryCode', 'regex'] as const;
@@ -369,6 +369,10 @@ export function genesysReference(source: GenesysSource): ReferenceEvaluator {
       if (p.matchType !== 'regex') return [{ p }];
       const { whole } = regexOf(p);
       if (whole.errors.length > 0) return [];
+      if (unsafeToRun(whole.root) !== undefined) {
+        issues.push({ severity: 'error', where: p.where, message: `"${p.name}" is not evaluated for --verify: nested or many unbounded repetitions could take exponential time` });
+        return [];
+      }
       try {
         const js = dotnetToJs(whole);
         return [{ p, regex: { re: new RegExp(js.source, 'gu'), js, pieces: parseJavaReplacement(p.normalizedFormat === '' ? '$0' : p.normalizedFormat, whole), whole } }];

@@ -6,6 +6,8 @@
  */
 import type { ParsedRegex, RegexNode, ReplacementPiece } from './dotnet-regex.js';
 import { charSetHas, parseReplacement } from './dotnet-regex.js';
+import { MAX_PATTERN_LENGTH } from '../pattern.js';
+import { MAX_TEMPLATE_LENGTH } from '../template.js';
 
 /** Why a regex (or part of it) has no dial-plan counterpart; `pos` indexes the regex (or the replacement with `inTranslation`). */
 export interface Inexpressible {
@@ -90,6 +92,8 @@ export function convertRegex(
     if (e instanceof Unsupported) return { ok: false, problems: [{ message: e.message, pos: e.pos }] };
     throw e;
   }
+  const tooLong = variants.find((v) => v.pattern.length > MAX_PATTERN_LENGTH || v.template.length > MAX_TEMPLATE_LENGTH);
+  if (tooLong) return { ok: false, problems: [{ message: `it becomes a pattern or template longer than a rule file allows (${MAX_PATTERN_LENGTH} and ${MAX_TEMPLATE_LENGTH} characters)`, pos: 0 }] };
   return { ok: true, value: { variants, warnings: dedupe(warnings) } };
 }
 
@@ -136,10 +140,14 @@ function charsOf(n: Extract<RegexNode, { t: 'set' }>, domain: string): string {
   return out;
 }
 
+/** The longest number a query takes: longer alternatives of a regex can never match one. */
+const LONGEST = 256;
+const consumed = (path: readonly Atom[]): number => path.reduce((n, a) => n + (a.k === 'char' ? 1 : 0), 0);
+
 function cross(a: Atom[][], b: Atom[][], pos: number): Atom[][] {
   if (a.length * b.length > MAX_VARIANTS) throw new Unsupported(`it becomes more than ${MAX_VARIANTS} patterns`, pos);
   const out: Atom[][] = [];
-  for (const x of a) for (const y of b) out.push([...x, ...y]);
+  for (const x of a) for (const y of b) if (consumed(x) + consumed(y) <= LONGEST) out.push([...x, ...y]);
   return out;
 }
 
@@ -167,6 +175,8 @@ function expand(n: RegexNode, parsed: ParsedRegex, domain: string): Atom[][] {
       return body.map((p) => [{ k: 'open', group }, ...p, { k: 'close', group }]);
     }
     case 'repeat': {
+      // No number is longer than LONGEST characters: more repetitions than that can never match.
+      if (n.min > LONGEST) return [];
       const body = expand(n.body, parsed, domain);
       if (n.max === Infinity) {
         const only = body.length === 1 && body[0]?.length === 1 ? body[0][0] : undefined;
@@ -179,7 +189,7 @@ function expand(n: RegexNode, parsed: ParsedRegex, domain: string): Atom[][] {
       }
       const out: Atom[][] = [];
       // Greedy: the most repetitions first, as .NET tries them.
-      for (let count = n.max; count >= n.min; count--) {
+      for (let count = Math.min(n.max, LONGEST); count >= n.min; count--) {
         let acc: Atom[][] = [[]];
         for (let c = 0; c < count; c++) acc = cross(acc, body, n.pos);
         out.push(...acc);
@@ -231,7 +241,16 @@ function tokenFor(chars: string): string {
   if (chars === '123456789') return 'Y';
   if (chars === '23456789') return 'N';
   if (chars.length === 1) return /[0-9+*#,/^@.:;=-]/.test(chars) ? chars : `"${chars}"`;
-  return `[${chars.replace('-', '')}${chars.includes('-') ? '-' : ''}]`;
+  // Runs of three or more consecutive characters as ranges (`[0-9+]`), so that long classes keep patterns short.
+  const sorted = [...new Set(chars.replace('-', ''))].sort();
+  let body = '';
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as string).charCodeAt(0) === (sorted[j] as string).charCodeAt(0) + 1) j++;
+    body += j - i >= 2 ? `${sorted[i]}-${sorted[j]}` : sorted.slice(i, j + 1).join('');
+    i = j + 1;
+  }
+  return `[${body}${chars.includes('-') ? '-' : ''}]`;
 }
 
 function sameChars(a: string, b: string): boolean {

@@ -111,7 +111,7 @@ export function parsePositionedJson(text: string): PositionedJson {
     let out = '';
     const map: number[] = [];
     for (;;) {
-      if (i >= text.length) fail('this string is never closed');
+      if (i >= text.length) throw new SourceSyntaxError('this string is never closed', at);
       const c = text[i] as string;
       if (c === '"') {
         i++;

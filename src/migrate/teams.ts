@@ -12,7 +12,7 @@ import { convertRegex } from './regex-to-pattern.js';
 import type { PositionedJson } from './source-text.js';
 import { lineColumn, parsePositionedCsv, parsePositionedJson, SourceSyntaxError } from './source-text.js';
 import type { Outcome, VerifyNumber } from './verify.js';
-import { createRng, inDomain, mutate, sampleRegex } from './verify.js';
+import { createRng, inDomain, mutate, sampleRegex, unsafeToRun } from './verify.js';
 
 /** Where a value of the source sits: the text offsets of its characters and a readable path. */
 interface Located {
@@ -387,6 +387,11 @@ export function teamsReference(source: TeamsSource, classifications?: { byRule: 
     plan.rules.flatMap((rule): EvaluableRule[] => {
       const parsed = parseDotnetRegex(rule.pattern);
       if (parsed.errors.length > 0) return [];
+      const unsafe = unsafeToRun(parsed.root);
+      if (unsafe !== undefined) {
+        issues.push({ severity: 'error', where: where(source.text, source.file, rule.located.pattern, unsafe), message: `"${rule.name}" is not evaluated for --verify: nested or many unbounded repetitions could take exponential time` });
+        return [];
+      }
       try {
         const js = dotnetToJs(parsed);
         return [{ rule, classification: names.byRule.get(rule) ?? rule.name, regex: new RegExp(js.source, 'gu'), js, pieces: parseReplacement(rule.translation, parsed), parsed }];

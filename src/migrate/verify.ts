@@ -94,6 +94,7 @@ export function sampleRegex(node: RegexNode, rng: Rng, domain: string): string |
         const s = sampleRegex(item, rng, domain);
         if (s === undefined) return undefined;
         out += s;
+        if (out.length > 256) return undefined;
       }
       return out;
     }
@@ -102,13 +103,16 @@ export function sampleRegex(node: RegexNode, rng: Rng, domain: string): string |
     case 'group':
       return sampleRegex(node.body, rng, domain);
     case 'repeat': {
-      const max = node.max === Infinity ? node.min + 12 : node.max;
-      const count = node.min + rng.int(max - node.min + 1);
+      // Numbers are at most 256 characters: so are the repetitions drawn.
+      const min = Math.min(node.min, 256);
+      const max = Math.min(node.max === Infinity ? min + 12 : node.max, 256);
+      const count = min + rng.int(Math.max(0, max - min) + 1);
       let out = '';
       for (let k = 0; k < count; k++) {
         const s = sampleRegex(node.body, rng, domain);
         if (s === undefined) return node.min === 0 ? '' : undefined;
         out += s;
+        if (out.length > 256) return undefined;
       }
       return out;
     }
@@ -278,4 +282,42 @@ export function formatVerifyReport(report: VerifyReport, labels: readonly [strin
     out += `  ${d.number}${loc}: ${labels[0]} ${d.expected.classification} → ${d.expected.normalized}; ${labels[1]} ${d.actual.classification} → ${d.actual.normalized}\n`;
   }
   return out;
+}
+
+/**
+ * Whether a regex can be run by the reference evaluator without risk of exponential (or high polynomial) backtracking:
+ * no unbounded repetition inside another repetition, and at most three unbounded repetitions in all. A rule that fails
+ * this is reported, not run (a hostile rule file cannot hang `--verify`).
+ *
+ * @param node - the regex tree
+ * @returns undefined when safe, else the index of the construct that is not
+ * @example
+ * ```ts
+ * unsafeToRun(parseDotnetRegex('^(\\d+)+$').root); // 1
+ * ```
+ */
+export function unsafeToRun(node: RegexNode): number | undefined {
+  let bad: number | undefined;
+  // The most unbounded repetitions one way through the regex can meet (alternatives are separate ways).
+  const chain = (n: RegexNode, insideRepeat: boolean): number => {
+    switch (n.t) {
+      case 'seq':
+        return n.items.reduce((sum, c) => sum + chain(c, insideRepeat), 0);
+      case 'alt':
+        if (insideRepeat) bad ??= n.pos;
+        return Math.max(0, ...n.options.map((c) => chain(c, insideRepeat)));
+      case 'group':
+      case 'look':
+        return chain(n.body, insideRepeat);
+      case 'repeat': {
+        const big = n.max === Infinity || n.max > 16;
+        if (insideRepeat && n.max === Infinity) bad ??= n.pos;
+        return (n.max === Infinity ? 1 : 0) + chain(n.body, insideRepeat || big);
+      }
+      default:
+        return 0;
+    }
+  };
+  if (chain(node, false) > 3) bad ??= 0;
+  return bad;
 }

@@ -1,0 +1,61 @@
+// Hostile sources: nothing a file can hold makes import or --verify hang, crash or drop a rule silently.
+import { describe, expect, it } from 'vitest';
+import { parseDotnetRegex } from '../../src/migrate/dotnet-regex.js';
+import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+import { convertRegex } from '../../src/migrate/regex-to-pattern.js';
+import { unsafeToRun } from '../../src/migrate/verify.js';
+
+const teams = (rules: readonly { Pattern: string; Translation: string }[]): string =>
+  JSON.stringify({ SimpleName: 'H', NormalizationRules: rules.map((r, i) => ({ Name: `R${i}`, IsInternalExtension: false, ...r })) });
+
+describe('hostile Teams rules', () => {
+  it('a regex that backtracks exponentially is reported, not run, and --verify ends', () => {
+    const run = IMPORT_FORMATS['teams']!.run(teams([{ Pattern: '^(\\d+)+$', Translation: '$1' }, { Pattern: '^(\\d{4})$', Translation: '+1$1' }]), 'h.json');
+    expect(run.reference.issues.map((i) => i.message)).toEqual(['"R0" is not evaluated for --verify: nested or many unbounded repetitions could take exponential time']);
+    expect(run.result.issues.some((i) => i.severity === 'error' && /"R0" is not converted/.test(i.message))).toBe(true);
+    const started = Date.now();
+    const v = verifyImport(run, { seed: 1, perRule: 25 });
+    expect(v.ok).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it.each(['^\\d{1000000000}$', '^\\d{300}$', '^(\\d{0,256}){0,256}$', '^[0-9]{0,100000}$', '^(?:(?:(?:\\d{0,9}){0,9}){0,9}){0,9}$'])('%s: an answer in bounded time, never a hang', (pattern) => {
+    const started = Date.now();
+    const c = convertRegex(parseDotnetRegex(pattern), '$0', '0123456789+');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    if (c.ok) expect(c.value.variants.every((v) => v.pattern.length <= 256)).toBe(true);
+    else expect(c.problems[0]?.message).toMatch(/patterns|longer/);
+  });
+
+  it('JSON nested ten thousand levels deep is a readable error, not a stack overflow', () => {
+    const run = IMPORT_FORMATS['teams']!.run('['.repeat(10_000) + ']'.repeat(10_000), 'deep.json');
+    expect(run.result.issues[0]?.message).toMatch(/^not readable: JSON nested deeper than 64 levels/);
+  });
+
+  it('a truncated file is a readable error with its position', () => {
+    const run = IMPORT_FORMATS['genesys-cloud']!.run('[{"name": "x", "matchType": "regex", "match": "1', 'cut.json');
+    expect(run.result.issues.map((i) => `${i.where}: ${i.message}`)).toEqual(['cut.json:1:47: not readable: this string is never closed']);
+  });
+
+  it('the safety check flags nesting and long chains, and passes what exports write', () => {
+    expect(unsafeToRun(parseDotnetRegex('^(\\d+)+$').root)).toBe(2); // the inner \d+
+    expect(unsafeToRun(parseDotnetRegex('^(?:1|12)*$').root)).toBeDefined();
+    expect(unsafeToRun(parseDotnetRegex('^\\d*\\d*\\d*\\d*x$').root)).toBeDefined();
+    expect(unsafeToRun(parseDotnetRegex('^(?:(?<g0end>[sS][iI][pP]:.*)|(?<g0end>[0123456789*#,]*@.*))$').root)).toBeUndefined();
+    expect(unsafeToRun(parseDotnetRegex('^011(\\d{7,15})$').root)).toBeUndefined();
+  });
+});
+
+describe('hostile Unified CM and Asterisk files', () => {
+  it('a pattern with many ! is reported, not written out partly', () => {
+    const run = IMPORT_FORMATS['cucm']!.run('ROUTE PATTERN\n9.!!!!!!!!\n', 'rp.csv');
+    expect(run.result.issues.find((i) => i.severity === 'error')?.message).toMatch(/more than 4096 ways/);
+    expect(run.result.plan.entries.filter((e) => e.notConverted === undefined)).toEqual([]);
+  });
+
+  it('includes that loop back are followed once', () => {
+    const run = IMPORT_FORMATS['asterisk']!.run('[a]\ninclude => b\nexten => 1,1,Hangup()\n[b]\ninclude => a\nexten => 2,1,Hangup()\n', 'loop.conf');
+    const v = verifyImport(run, { seed: 1, perRule: 5 });
+    expect(v.ok && v.report.disagreements).toEqual([]);
+  });
+});
