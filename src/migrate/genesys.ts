@@ -314,6 +314,12 @@ export function importGenesys(source: GenesysSource): ImportResult {
           continue;
         }
         for (const w of converted.value.warnings) issues.push({ severity: 'warning', where: at(w.pos), message: `"${p.name}": ${w.message}` });
+        if (converted.value.variants.length === 0) {
+          // Such as the default Network plan (SIP addresses, user@host): no telephone number of these characters.
+          issues.push({ severity: 'warning', where: at(0), message: `"${p.name}" matches no number made of ${domain}; it has no entry` });
+          entries.push({ name: p.name, classification: '', match: [], source: label, notConverted: `it matches no number made of ${domain}` });
+          continue;
+        }
         const groups: { match: string[]; template: string }[] = [];
         for (const v of converted.value.variants) {
           const last = groups[groups.length - 1];
