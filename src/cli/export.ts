@@ -31,7 +31,8 @@ Formats:
 Options:
   -l, --location NAME  export only this location
   -o, --out FILE       write the JSON to FILE (default: standard output)
-      --ps1 FILE       also write the PowerShell script to FILE
+      --ps1 FILE       also write the PowerShell script to FILE (teams; with --out x.json and no
+                       --ps1, it is written to x.ps1)
       --verify         evaluate the exported rules as the other system does and the plan as dialplan
                        does on numbers generated from the plan's patterns (and near misses): both
                        must give every number the same normalized text (and internal flag)
@@ -92,7 +93,10 @@ export const exportCommand: Command = defineCommand({
     }
     if (values.out === undefined) io.stdout.write(result.text);
     else if (!writeAtomically(io.cwd, values.out, result.text, (s) => io.stderr.write(s))) return EXIT.failed;
-    if (values.ps1 !== undefined && result.script !== undefined && !writeAtomically(io.cwd, values.ps1, result.script, (s) => io.stderr.write(s))) return EXIT.failed;
+    // The script goes beside the JSON unless told where; to standard output only the JSON goes (one document).
+    const ps1 = values.ps1 ?? (values.out !== undefined && result.script !== undefined ? `${values.out.replace(/\.json$/i, '')}.ps1` : undefined);
+    if (ps1 !== undefined && result.script !== undefined && !writeAtomically(io.cwd, ps1, result.script, (s) => io.stderr.write(s))) return EXIT.failed;
+    if (values.out !== undefined) io.stderr.write(`${file} → ${values.out}${ps1 !== undefined && result.script !== undefined ? ` and ${ps1}` : ''}\n`);
     return code;
   },
 });
