@@ -109,6 +109,9 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       issues.push({ severity: 'note', where: where(line.search(/\S/) + 1), message: `${key} => is not converted (it does not classify numbers)` });
     }
   });
+  if (!contexts.some((c) => c.extensions.length > 0 || c.includes.length > 0)) {
+    issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no context with exten => or include => lines (an extensions.conf)' });
+  }
   return { file, contexts, issues };
 }
 

@@ -79,7 +79,15 @@ export function readTeamsDialPlans(text: string, file: string): TeamsSource {
   const issues: MigrationIssue[] = [];
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   try {
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) return { file, text, plans: fromJson(parsePositionedJson(text), text, file, issues), issues };
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      const root = parsePositionedJson(text);
+      const plans = fromJson(root, text, file, issues);
+      // Neither a dial plan nor a rule anywhere: another kind of JSON (a Genesys Cloud export given to --from teams).
+      if (!/"(NormalizationRules|Pattern)"\s*:/i.test(text)) {
+        issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no NormalizationRules or Pattern (expected Get-CsTenantDialPlan | ConvertTo-Json -Depth 5)' });
+      }
+      return { file, text, plans, issues };
+    }
     return { file, text, plans: fromCsv(text, file, issues), issues };
   } catch (e) {
     if (e instanceof SourceSyntaxError) {

@@ -161,6 +161,8 @@ const CASES: readonly Case[] = [
   { args: ['import', '--from', 'asterisk', join(MIGRATION, 'extensions.conf'), '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
   { args: ['import', '--from', 'cucm', join(MIGRATION, 'cucm-patterns.csv'), '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
   { args: ['import', '--from', 'cucm', file('no-patterns.csv', 'NAME,VALUE\nx,1\n')], code: 2, doc: 'cannot be read as the format' },
+  { args: ['import', '--from', 'teams', join(MIGRATION, 'genesys-site.json')], code: 2, doc: 'cannot be read as the format' },
+  { args: ['import', '--from', 'asterisk', join(MIGRATION, 'teams-small.json')], code: 2, doc: 'cannot be read as the format' },
   ...(existsSync('/dev/zero') ? [{ args: ['import', '--from', 'teams', '/dev/zero'], code: 2, doc: 'cannot be read as the format' }] satisfies Case[] : []),
   { args: ['export', '--to', 'genesys-cloud', good, '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
   { args: ['export', '--to', 'teams', good], code: 0, doc: 'the output was printed or written' },
