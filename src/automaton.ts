@@ -361,6 +361,7 @@ class HybridMatcher implements AutomatonMatcher {
       }
     }
     this.spanData = Int32Array.from(data);
+    this.trie?.setLayouts((e, p) => this.spanAt[(base[e] as number) + p] as number);
   }
 
   stats(): AutomatonStats {
@@ -390,21 +391,23 @@ class HybridMatcher implements AutomatonMatcher {
     if (accept) return this.findAccepted(text, n, sep, accept);
     let we = dfa.wholeEntry;
     let wp = dfa.wholePattern;
+    let wl = -2;
     let be = dfa.baseEntry;
     let bp = dfa.basePattern;
+    let bl = -2;
     if (trie !== null) {
       trie.run(cls, n, sep, null);
-      // The lowest entry wins; within an entry, the lowest pattern.
+      // The lowest entry wins; within an entry, the lowest pattern. A trie winner brings its capture layout along.
       const te = trie.wholeEntry;
-      if (te !== 0 && (we === 0 || te < we || (te === we && trie.wholePattern < wp))) (we = te), (wp = trie.wholePattern);
+      if (te !== 0 && (we === 0 || te < we || (te === we && trie.wholePattern < wp))) (we = te), (wp = trie.wholePattern), (wl = trie.wholeLayout);
       const tb = trie.baseEntry;
-      if (tb !== 0 && (be === 0 || tb < be || (tb === be && trie.basePattern < bp))) (be = tb), (bp = trie.basePattern);
+      if (tb !== 0 && (be === 0 || tb < be || (tb === be && trie.basePattern < bp))) (be = tb), (bp = trie.basePattern), (bl = trie.baseLayout);
     }
     if (we === 0 && be === 0) return undefined;
     // Whole text preferred within an entry; otherwise the smaller entry index wins.
     return we !== 0 && (be === 0 || we <= be)
-      ? this.capture(we - 1, wp, text, '')
-      : this.capture(be - 1, bp, text.slice(0, sep), text.slice(sep));
+      ? this.capture(we - 1, wp, text, '', wl)
+      : this.capture(be - 1, bp, text.slice(0, sep), text.slice(sep), bl);
   }
 
   /**
@@ -441,10 +444,11 @@ class HybridMatcher implements AutomatonMatcher {
    * The match of the pattern chosen, with its captures: cut at known offsets when the pattern has at most one token of
    * variable length (the split is then unique, so it is the regex's), else worked out by {@link captureLinear}.
    */
-  private capture(entry: number, pattern: number, matched: string, suffix: string): TableMatch | undefined {
-    const index = (this.patternBase[entry] as number) + pattern;
-    const at = this.spanAt[index] as number;
+  private capture(entry: number, pattern: number, matched: string, suffix: string, layout = -2): TableMatch | undefined {
+    // -2: not known yet (a DFA winner); a trie winner knows it from its record, sparing two reads of large arrays.
+    const at = layout === -2 ? (this.spanAt[(this.patternBase[entry] as number) + pattern] as number) : layout;
     if (at >= 0) return new LayoutMatch(entry, pattern, matched, suffix, this.spanData, at);
+    const index = (this.patternBase[entry] as number) + pattern;
     let program = this.programs.get(index);
     if (program === undefined) {
       program = captureProgram((this.entries[entry] as MatchableEntry).patterns[pattern] as CompiledPattern, this.classOf, this.k);

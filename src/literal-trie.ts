@@ -29,20 +29,24 @@ export interface TrieHits {
 export class LiteralTrie {
   wholeEntry = 0;
   wholePattern = 0;
+  /** The capture layout of the whole-text winner (see {@link LiteralTrie.setLayouts}). */
+  wholeLayout = 0;
   baseEntry = 0;
   basePattern = 0;
+  baseLayout = 0;
   /** Nodes of the trie, the root included. */
   readonly nodes: number;
   /** Patterns held. */
   readonly patterns: number;
-  private readonly childStart: Int32Array;
-  private readonly edgeClass: Uint16Array;
-  private readonly edgeTo: Int32Array;
-  private readonly recordStart: Int32Array;
-  private readonly recordEntry: Int32Array;
-  private readonly recordPattern: Int32Array;
-  private readonly recordLength: Int32Array;
-  private readonly recordTail: Int32Array;
+  /** Per node, its first edge and its first record; node v's ranges end where node v + 1's begin. */
+  private readonly node: Int32Array;
+  /** Per edge, the class it reads and the node it leads to. */
+  private readonly edge: Int32Array;
+  /**
+   * Per record (a pattern hanging off a node), [entry, pattern, tail length, tail offset, capture layout]: one cache line
+   * holds all a winner needs, where separate arrays would cost a trip to memory each in a large plan.
+   */
+  private readonly record: Int32Array;
   private readonly tails: Int32Array;
   /** Class sets, `classes` bytes each: 1 where the set holds the class (see {@link LiteralTrie.useSets}). */
   private sets: Uint8Array = new Uint8Array(0);
@@ -97,7 +101,19 @@ export class LiteralTrie {
     }
     this.nodes = nodes;
     this.patterns = kept.length;
-    // Children and records grouped by node (a counting sort over typed arrays), each group in creation order.
+    // Nodes renumbered in depth-first order, so that a chain of single children (the tail of an exact number) lies in
+    // consecutive slots: a walk down a 100 000-entry trie then touches a few cache lines rather than one per character.
+    const renamed = new Int32Array(nodes);
+    const stack = new Int32Array(nodes);
+    let sp = 0;
+    let next = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const v = stack[--sp] as number;
+      renamed[v] = next++;
+      for (let c = firstChild[v] as number; c >= 0; c = nextSibling[c] as number) stack[sp++] = c;
+    }
+    // Children and records grouped by node (a counting sort over typed arrays).
     const group = (owners: Int32Array): { start: Int32Array; order: Int32Array } => {
       const start = new Int32Array(nodes + 1);
       for (let i = 0; i < owners.length; i++) {
@@ -114,33 +130,35 @@ export class LiteralTrie {
       }
       return { start, order: out };
     };
-    // Node v > 0 is the child end of edge v - 1.
-    const children = group(parent.subarray(1, nodes));
-    this.childStart = children.start;
-    this.edgeClass = new Uint16Array(nodes - 1);
-    this.edgeTo = new Int32Array(nodes - 1);
-    for (let i = 0; i < nodes - 1; i++) {
-      const edge = children.order[i] as number;
-      this.edgeClass[i] = nodeClass[edge + 1] as number;
-      this.edgeTo[i] = edge + 1;
+    // Edge i - 1 leads to old node i; edges are grouped by their parent's new number.
+    const edgeOwners = new Int32Array(nodes - 1);
+    for (let i = 1; i < nodes; i++) edgeOwners[i - 1] = renamed[parent[i] as number] as number;
+    const children = group(edgeOwners);
+    const records = group(Int32Array.from(recordNode, (v) => renamed[v] as number));
+    // Per node, [first edge, first record] side by side (the next node's pair ends both ranges); per edge, [class, node].
+    this.node = new Int32Array(2 * (nodes + 1));
+    for (let v = 0; v <= nodes; v++) {
+      this.node[2 * v] = children.start[v] as number;
+      this.node[2 * v + 1] = records.start[v] as number;
     }
-    const records = group(Int32Array.from(recordNode));
-    this.recordStart = records.start;
+    this.edge = new Int32Array(2 * (nodes - 1));
+    for (let i = 0; i < nodes - 1; i++) {
+      const old = (children.order[i] as number) + 1;
+      this.edge[2 * i] = nodeClass[old] as number;
+      this.edge[2 * i + 1] = renamed[old] as number;
+    }
     const count = kept.length;
-    this.recordEntry = new Int32Array(count);
-    this.recordPattern = new Int32Array(count);
-    this.recordLength = new Int32Array(count);
-    this.recordTail = new Int32Array(count);
+    this.record = new Int32Array(5 * count);
     let tailLength = 0;
     for (const p of kept) tailLength += p.tail.length;
     this.tails = new Int32Array(tailLength);
     let offset = 0;
     for (let r = 0; r < count; r++) {
       const p = kept[records.order[r] as number] as TriePattern;
-      this.recordEntry[r] = p.entry;
-      this.recordPattern[r] = p.pattern;
-      this.recordLength[r] = p.tail.length;
-      this.recordTail[r] = offset;
+      this.record[5 * r] = p.entry;
+      this.record[5 * r + 1] = p.pattern;
+      this.record[5 * r + 2] = p.tail.length;
+      this.record[5 * r + 3] = offset;
       for (let i = 0; i < p.tail.length; i++) this.tails[offset++] = p.tail[i] as number;
     }
   }
@@ -156,19 +174,19 @@ export class LiteralTrie {
   run(cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
     this.wholeEntry = 0;
     this.baseEntry = 0;
-    const childStart = this.childStart;
-    const edgeClass = this.edgeClass;
-    const recordStart = this.recordStart;
+    const info = this.node;
+    const edge = this.edge;
     let node = 0;
     for (let d = 0; ; d++) {
-      if ((recordStart[node] as number) < (recordStart[node + 1] as number)) this.check(node, d, cls, n, sep, hits);
+      const at = 2 * node;
+      if ((info[at + 1] as number) < (info[at + 3] as number)) this.check(node, d, cls, n, sep, hits);
       if (d === n) return;
       const c = cls[d] as number;
-      const end = childStart[node + 1] as number;
+      const end = 2 * (info[at + 2] as number);
       let next = -1;
-      for (let i = childStart[node] as number; i < end; i++) {
-        if (edgeClass[i] === c) {
-          next = this.edgeTo[i] as number;
+      for (let i = 2 * (info[at] as number); i < end; i += 2) {
+        if (edge[i] === c) {
+          next = edge[i + 1] as number;
           break;
         }
       }
@@ -179,35 +197,46 @@ export class LiteralTrie {
 
   /** Checks the tails hanging off `node`, reached after `d` characters. */
   private check(node: number, d: number, cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
-    const end = this.recordStart[node + 1] as number;
-    for (let r = this.recordStart[node] as number; r < end; r++) {
-      const length = this.recordLength[r] as number;
+    const end = this.node[2 * node + 3] as number;
+    for (let r = this.node[2 * node + 1] as number; r < end; r++) {
+      const length = this.record[5 * r + 2] as number;
       const whole = d + length === n;
       const base = sep > 0 && d + length === sep;
       if (!whole && !base) continue;
       if (!this.tailFits(r, d, length, cls)) continue;
-      const e = this.recordEntry[r] as number;
-      const p = this.recordPattern[r] as number;
+      const e = this.record[5 * r] as number;
+      const p = this.record[5 * r + 1] as number;
       if (hits !== null) hits.list.push(e, p, whole ? 1 : 0);
       if (whole) {
         if (this.wholeEntry === 0 || e + 1 < this.wholeEntry || (e + 1 === this.wholeEntry && p < this.wholePattern)) {
           this.wholeEntry = e + 1;
           this.wholePattern = p;
+          this.wholeLayout = this.record[5 * r + 4] as number;
         }
       } else if (this.baseEntry === 0 || e + 1 < this.baseEntry || (e + 1 === this.baseEntry && p < this.basePattern)) {
         this.baseEntry = e + 1;
         this.basePattern = p;
+        this.baseLayout = this.record[5 * r + 4] as number;
       }
     }
   }
 
   private tailFits(r: number, d: number, length: number, cls: Uint16Array): boolean {
-    const at = this.recordTail[r] as number;
+    const at = this.record[5 * r + 3] as number;
     const k = this.classes;
     for (let i = 0; i < length; i++) {
       if (this.sets[(this.tails[at + i] as number) * k + (cls[d + i] as number)] !== 1) return false;
     }
     return true;
+  }
+
+  /**
+   * Stores with each record the capture layout of its pattern, as the caller numbers layouts.
+   *
+   * @param layoutOf - the layout of an entry's pattern
+   */
+  setLayouts(layoutOf: (entry: number, pattern: number) => number): void {
+    for (let r = 0; r < this.patterns; r++) this.record[5 * r + 4] = layoutOf(this.record[5 * r] as number, this.record[5 * r + 1] as number);
   }
 
   /**
@@ -224,11 +253,9 @@ export class LiteralTrie {
   /** About how many bytes the trie holds. */
   get bytes(): number {
     return (
-      this.childStart.byteLength +
-      this.edgeClass.byteLength +
-      this.edgeTo.byteLength +
-      this.recordStart.byteLength +
-      this.recordEntry.byteLength * 5 +
+      this.node.byteLength +
+      this.edge.byteLength +
+      this.record.byteLength +
       this.tails.byteLength +
       this.sets.byteLength
     );
