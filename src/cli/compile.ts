@@ -2,8 +2,8 @@
  * `dialplan compile FILE [--out FILE.json]`: checks a rule file and writes it precompiled, for plans large enough that
  * parsing YAML at every start-up shows.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { compilePlanText } from '../compiled-plan.js';
 import { formatProblem } from '../errors.js';
 import type { Command } from './io.js';
@@ -19,6 +19,33 @@ of the YAML, whose text the precompiled file keeps. Without --out the JSON goes 
 Exit code 0 when written, 1 when it could not be written, 2 for bad arguments or a FILE that does not
 exist or does not load.
 `;
+
+/**
+ * Writes the output: a device, pipe or socket (`/dev/stdout`, a FIFO) directly; a file through a temporary file beside
+ * it (beside the real file when `path` is a symbolic link, which stays a link), renamed into place once complete, so
+ * that an interrupted run never leaves half a plan under that name.
+ */
+function writeOutput(path: string, text: string): void {
+  let existing: ReturnType<typeof statSync> | undefined;
+  try {
+    existing = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (/^\/(dev|proc)\//.test(path) || (existing !== undefined && !existing.isFile())) {
+    writeFileSync(path, text);
+    return;
+  }
+  const target = existing !== undefined ? realpathSync(path) : path;
+  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(temporary, text, { flag: 'wx' });
+    renameSync(temporary, target);
+  } catch (e) {
+    rmSync(temporary, { force: true });
+    throw e;
+  }
+}
 
 /** Runs `dialplan compile`. */
 export const compileCommand: Command = defineCommand({
@@ -45,14 +72,14 @@ export const compileCommand: Command = defineCommand({
       io.stdout.write(r.json + '\n');
       return EXIT.ok;
     }
-    // Written beside the target and renamed into place: an interrupted run never leaves half a plan under that name.
-    const target = resolve(io.cwd, values.out);
-    const temporary = join(dirname(target), `.${Date.now()}-${process.pid}.dialplan-compile.tmp`);
+    // Standard output may be a socket, which cannot be opened again by its /dev name: write it as the stream it is.
+    if (values.out === '-' || values.out === '/dev/stdout' || values.out === '/proc/self/fd/1') {
+      io.stdout.write(r.json + '\n');
+      return EXIT.ok;
+    }
     try {
-      writeFileSync(temporary, r.json + '\n');
-      renameSync(temporary, target);
+      writeOutput(resolve(io.cwd, values.out), r.json + '\n');
     } catch (e) {
-      rmSync(temporary, { force: true });
       io.stderr.write(`dialplan: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
       return EXIT.failed;
     }

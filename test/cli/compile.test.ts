@@ -1,0 +1,52 @@
+import { spawnSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { isCompiledPlanText, loadDialPlanFile } from '../../src/index.js';
+
+const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
+const dir = mkdtempSync(join(tmpdir(), 'dialplan-compile-'));
+const plan = join(dir, 'plan.yaml');
+writeFileSync(plan, 'name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "NXX", classification: A }\n');
+
+describe('dialplan compile', () => {
+  it('writes a precompiled plan that --rules and loadDialPlanFile read', () => {
+    const out = join(dir, 'plan.json');
+    const r = run('compile', plan, '--out', out);
+    expect(r.status, r.stderr).toBe(0);
+    expect(isCompiledPlanText(readFileSync(out, 'utf8'))).toBe(true);
+    expect(loadDialPlanFile(out).query('317').ok).toBe(true);
+    const q = run('query', '--json', '--rules', out, '317');
+    expect(q.status, q.stderr).toBe(0);
+    expect(JSON.parse(q.stdout).defaultClassification).toBe('A');
+  });
+
+  it('writes to a device directly and follows a symbolic link, which stays a link', () => {
+    const r = run('compile', plan, '--out', '/dev/stdout');
+    expect(r.status, r.stderr).toBe(0);
+    expect(isCompiledPlanText(r.stdout)).toBe(true);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    const real = join(dir, 'real.json');
+    writeFileSync(real, 'old');
+    const link = join(dir, 'link.json');
+    symlinkSync(real, link);
+    expect(run('compile', plan, '--out', link).status).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(real);
+    expect(isCompiledPlanText(readFileSync(real, 'utf8'))).toBe(true);
+  });
+
+  it('leaves an earlier file untouched when the plan does not load', () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'name: x\ndialPlan:\n  - { name: a, match: "Z1", classification: B }\n');
+    const out = join(dir, 'keep.json');
+    writeFileSync(out, 'earlier');
+    const r = run('compile', bad, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:3:\d+: error Z_NOT_LAST/);
+    expect(readFileSync(out, 'utf8')).toBe('earlier');
+  });
+});
