@@ -4,6 +4,12 @@
 //
 // The data comes from Google's libphonenumber (https://github.com/google/libphonenumber), Copyright (C) 2009 The
 // Libphonenumber Authors, licensed under the Apache License, Version 2.0 (http://www.apache.org/licenses/LICENSE-2.0).
+//
+// Added to the metadata's lists (national emergency services it files under other short codes; see SUPPLEMENT in the
+// script):
+// FR: 114 (emergency for the deaf and hard of hearing), 115 (SAMU social), 119 (child protection)
+// ES: 061 (medical emergencies), 080 (fire brigade), 091 (Policía Nacional), 092 (Policía Local)
+// JP: 118 (Japan Coast Guard)
 
 /**
  * The emergency numbers of each region (ISO 3166 code) that libphonenumber's short-number metadata knows, shortest first.
@@ -80,14 +86,14 @@ export const EMERGENCY_NUMBERS: Readonly<Record<string, readonly string[]>> = {
   EG: ['122', '123', '180'],
   EH: ['15', '19', '177'],
   ER: ['112', '113', '114', '116', '124422', '127799', '201606', '201917', '202099', '202914'],
-  ES: ['085', '088', '112'],
+  ES: ['061', '080', '085', '088', '091', '092', '112'],
   ET: ['91', '92', '93', '911', '939', '991', '997'],
   FI: ['112'],
   FJ: ['911', '917'],
   FK: ['999'],
   FM: ['911', '320221'],
   FO: ['112', '114'],
-  FR: ['15', '17', '18', '112'],
+  FR: ['15', '17', '18', '112', '114', '115', '119'],
   GA: ['18', '1300', '1301', '1302', '1303', '1304', '1305', '1306', '1307', '1308', '1309', '1310', '1311', '1312', '1313', '1314', '1315', '1316', '1317', '1318', '1319', '1320', '1321', '1322', '1323', '1324', '1325', '1326', '1327', '1328', '1329', '1330', '1331', '1332', '1333', '1334', '1335', '1336', '1337', '1338', '1339', '1340', '1341', '1342', '1343', '1344', '1345', '1346', '1347', '1348', '1349', '1350', '1351', '1352', '1353', '1354', '1355', '1356', '1357', '1358', '1359', '1360', '1361', '1362', '1363', '1364', '1365', '1366', '1367', '1368', '1369', '1370', '1371', '1372', '1373', '1374', '1375', '1376', '1377', '1378', '1379', '1380', '1381', '1382', '1383', '1384', '1385', '1386', '1387', '1388', '1389', '1390', '1391', '1392', '1393', '1394', '1395', '1396', '1397', '1398', '1399', '1730'],
   GB: ['112', '999'],
   GD: ['911'],
@@ -121,7 +127,7 @@ export const EMERGENCY_NUMBERS: Readonly<Record<string, readonly string[]>> = {
   JE: ['112', '999'],
   JM: ['110', '112', '119', '911'],
   JO: ['112', '191', '192', '197', '911'],
-  JP: ['110', '119'],
+  JP: ['110', '118', '119'],
   KE: ['112', '114', '999'],
   KG: ['101', '102', '103'],
   KH: ['117', '118', '119', '666'],

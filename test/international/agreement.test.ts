@@ -75,14 +75,14 @@ describe('dialplan init agrees with libphonenumber-js', () => {
     expect(local.filter((t) => pct(t) < 98).map((t) => `${t.country} ${pct(t).toFixed(1)} %: ${t.firstMisses.join('; ')}`)).toEqual([]);
   });
 
-  it('knows each country’s emergency numbers, from the short-number metadata', () => {
+  it('knows each country’s emergency numbers (the issue’s lists), from the short-number metadata and its sourced supplement', () => {
     const cases: Record<string, string[]> = {
       DE: ['110', '112'],
-      FR: ['15', '17', '18', '112'],
+      FR: ['15', '17', '18', '112', '114', '115', '119'],
       IN: ['100', '101', '102', '108', '112'],
       IT: ['112', '113', '115', '118'],
-      ES: ['112'],
-      JP: ['110', '119'],
+      ES: ['112', '091', '092', '061', '080'],
+      JP: ['110', '118', '119'],
       BR: ['190', '192', '193'],
       AU: ['000', '112'],
       ZA: ['10111', '10177', '112'],
