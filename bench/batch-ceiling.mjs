@@ -6,8 +6,11 @@
  * - `queries IN`: the same lines answered in-process with `plan.query` (bundled plan), one pass, like the batch's one
  *   pass; only the loop is timed (the file is read and split first).
  *
+ * - `spin N`: N iterations of an arithmetic loop, nothing else: two of them at once against one alone tell how much
+ *   parallel CPU the (shared) machine gives at that moment.
+ *
  * Each prints one JSON line on standard output: `{ "ms": ..., "rows": ... }`, `ms` measured inside the process from its
- * first read to its last write (io) or over the query loop (queries).
+ * first read to its last write (io), over the query loop (queries) or the spin loop (spin).
  */
 import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
@@ -58,7 +61,13 @@ if (mode === 'io') {
   for (let i = 0; i < lines.length; i++) if (plan.query(lines[i]).ok) ok++;
   const ms = performance.now() - t0;
   console.log(JSON.stringify({ ms, rows: lines.length, ok }));
+} else if (mode === 'spin') {
+  const n = Number(inPath);
+  let x = 0;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) x = (x * 31 + i) | 0;
+  console.log(JSON.stringify({ ms: performance.now() - t0, rows: 0, x: x & 1 }));
 } else {
-  console.error('usage: node bench/batch-ceiling.mjs io IN OUT ROWBYTES | queries IN');
+  console.error('usage: node bench/batch-ceiling.mjs io IN OUT ROWBYTES | queries IN | spin N');
   process.exit(2);
 }

@@ -11,7 +11,9 @@
  * through a 64 KiB buffer with synchronous writes (wall time of its process), and the same queries run in-process with
  * `plan.query` (time of the query loop). Ratios, each the median of the per-round ratios (issue 20):
  * - efficiency = (I/O ceiling + queries) / batch time, 1 worker, real file; target ≥ 0.8;
- * - 2 workers / 1 worker speed-up (real file); target ≥ 1.7; peak RSS with 2 workers < 150 MB.
+ * - 2 workers / 1 worker speed-up (real file); target ≥ 1.7; peak RSS with 2 workers < 150 MB;
+ * with, for context, the CPU-bound speed-up (2 × CPU of 1 worker / CPU of 2 workers) and the parallel CPU the shared
+ * machine gave in each round (two spin loops at once against one alone: 2 on two free cores).
  * Every output file is removed before each run, so each case writes a new file (replacing a large file frees its
  * blocks, which would be timed too).
  *
@@ -91,10 +93,21 @@ if (BASELINE) {
   );
 }
 const [IO, QUERIES, ONE, TWO] = [0, 1, 2, 3];
+// The parallel CPU the shared machine gives in each round: one spin loop alone, then two at once (2 × alone / together:
+// 2 on two free cores, 1 when other work takes one). The 2-worker speed-up cannot exceed it.
+const SPIN = String(1e8);
+const spinMs = async () => JSON.parse((await runProcess([CEILING, 'spin', SPIN])).stdout).ms;
+const capacity = [];
+const probe = async () => {
+  const alone = await spinMs();
+  const both = await Promise.all([spinMs(), spinMs()]);
+  capacity.push((2 * alone) / Math.max(...both));
+};
 
 const results = cases.map(() => []);
 try {
   for (let r = 0; r < ROUNDS; r++) {
+    await probe();
     for (let k = 0; k < cases.length; k++) {
       const c = (k + r) % cases.length;
       results[c].push(await cases[c].run());
@@ -125,6 +138,7 @@ const ratio = (xs) => `${median(xs).toFixed(2)} (rounds ${spread(xs, (x) => x.to
 console.log(`\nefficiency, 1 worker, real file = (I/O ceiling + queries) / batch: ${ratio(efficiency)}; target ≥ 0.8 → ${median(efficiency) >= 0.8 ? 'met' : 'NOT met'}`);
 console.log(`2 workers / 1 worker, real file: ${ratio(speedup)}; target ≥ 1.7 → ${median(speedup) >= 1.7 ? 'met' : 'NOT met'}`);
 console.log(`peak RSS with 2 workers (largest of the rounds): ${rssTwo.toFixed(0)} MB; target < 150 → ${rssTwo < 150 ? 'met' : 'NOT met'}`);
+console.log(`parallel CPU the machine gave (2 × one spin loop alone / two at once): ${ratio(capacity)}; 2 on two free cores`);
 // What two threads cost in CPU beyond one: on two otherwise idle cores the speed-up can reach 2 × CPU(1) / CPU(2).
 const cpuBound = perRound((r) => (2 * results[ONE][r].cpuSeconds) / results[TWO][r].cpuSeconds);
 console.log(`2 workers, CPU-bound speed-up (2 × CPU of 1 worker / CPU of 2 workers, what two idle cores would give): ${ratio(cpuBound)}`);
