@@ -102,6 +102,7 @@ export type { IcwsServer } from './http/server.js';
 export type { IcwsServerOptions } from './http/server.js';
 export type { LoginLimiter } from './http/login-limit.js';
 export type { LoginVerdict } from './http/login-limit.js';
+export type { LoginAttempt } from './http/login-limit.js';
 export { runBatch } from './batch/run.js';
 export { BatchRunError } from './batch/run.js';
 export type { BatchFailure } from './batch/run.js';

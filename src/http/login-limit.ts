@@ -21,7 +21,11 @@ export type LoginVerdict = { readonly allowed: true } | { readonly allowed: fals
 
 /** An attempt let through by {@link LoginLimiter.attempt}: report its outcome once the password was checked. */
 export type LoginAttempt =
-  | { readonly allowed: true; readonly done: (succeeded: boolean) => void }
+  | {
+      readonly allowed: true;
+      /** Reports whether the password was right: a failure counts against the user name and the address. */
+      readonly done: (succeeded: boolean) => void;
+    }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 /** The failed-login record of one server. */
