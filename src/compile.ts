@@ -130,25 +130,26 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
   const parsedPatterns = (match: readonly string[], path: Path): ParsedPattern[] =>
     match.map((src, i) => {
       const parsed = parsePattern(src);
-      const p = match.length === 1 ? [...path, 'match'] : [...path, 'match', i];
-      for (const issue of parsed.issues) sink.add(issue.code, issue.message, p, { offset: issue.offset });
+      const p = (): Path => (match.length === 1 ? [...path, 'match'] : [...path, 'match', i]);
+      for (const issue of parsed.issues) sink.add(issue.code, issue.message, p(), { offset: issue.offset });
       for (const t of parsed.tokens) {
         if (t.kind === 'ref' && !known(t.name)) {
-          sink.add('UNDECLARED_SET', `\`{${t.name}}\` is neither a set under sets: nor a location variable.`, p, { offset: t.offset });
+          sink.add('UNDECLARED_SET', `\`{${t.name}}\` is neither a set under sets: nor a location variable.`, p(), { offset: t.offset });
         }
       }
       return parsed;
     });
-  const template = (src: string | undefined, path: Path): ParsedTemplate | undefined => {
+  // Paths are built only for a problem: a plan of 100 000 entries would otherwise make half a million arrays to drop.
+  const template = (src: string | undefined, path: Path, field: string): ParsedTemplate | undefined => {
     if (src === undefined) return undefined;
     const parsed = parseTemplate(src);
-    for (const issue of parsed.issues) sink.add(issue.code, issue.message, path, { offset: issue.offset });
+    for (const issue of parsed.issues) sink.add(issue.code, issue.message, [...path, field], { offset: issue.offset });
     return parsed;
   };
 
   const conversions = rules.inputConversions.map((rule, i) => {
     const path = pathOf(rule, ['inputConversions', i]);
-    return { rule, path, parsed: parsedPatterns(rule.match, path), templates: { output: template(rule.output, [...path, 'output']) } };
+    return { rule, path, parsed: parsedPatterns(rule.match, path), templates: { output: template(rule.output, path, 'output') } };
   });
   const entries = rules.dialPlan.map((rule, i) => {
     const path = pathOf(rule, ['dialPlan', i]);
@@ -157,10 +158,10 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       path,
       parsed: parsedPatterns(rule.match, path),
       templates: {
-        normalized: template(rule.normalized, [...path, 'normalized']),
-        display: template(rule.display, [...path, 'display']),
-        editBase: template(rule.editBase, [...path, 'editBase']),
-        dialString: template(rule.dialString, [...path, 'dialString']),
+        normalized: template(rule.normalized, path, 'normalized'),
+        display: template(rule.display, path, 'display'),
+        editBase: template(rule.editBase, path, 'editBase'),
+        dialString: template(rule.dialString, path, 'dialString'),
       },
     };
   });
@@ -190,8 +191,11 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       parsed.map((pp, i) => {
         const compiled = compilePattern(pp.source, pp.tokens, resolve);
         // A broken pattern was reported already; checking templates against its remains would only add noise.
-        for (const [field, tpl] of pp.issues.length > 0 ? [] : Object.entries(templates)) {
-          if (tpl) checkTemplate(tpl, compiled, i, parsed.length, [...path, field], rules, vars, location, report);
+        if (pp.issues.length === 0) {
+          for (const field in templates) {
+            const tpl = templates[field];
+            if (tpl) checkTemplate(tpl, compiled, i, parsed.length, path, field, rules, vars, location, report);
+          }
         }
         for (const t of pp.tokens) {
           if (t.kind === 'ref' && varNames.has(t.name) && !(t.name in rules.sets) && vars[t.name] === undefined) {
@@ -332,7 +336,8 @@ function checkTemplate(
   pattern: CompiledPattern,
   patternIndex: number,
   patternCount: number,
-  path: Path,
+  entryPath: Path,
+  field: string,
   rules: DialPlanRules,
   vars: Readonly<Record<string, string>>,
   location: string,
@@ -340,7 +345,7 @@ function checkTemplate(
 ): void {
   const which = patternCount === 1 ? `pattern "${pattern.source}"` : `pattern #${patternIndex + 1} "${pattern.source}"`;
   const problem = (code: RawProblem['code'], message: string, offset?: number): void =>
-    report({ code, message, path, on: 'value', severity: 'error', ...(offset !== undefined ? { offset } : {}) });
+    report({ code, message, path: [...entryPath, field], on: 'value', severity: 'error', ...(offset !== undefined ? { offset } : {}) });
 
   if (tpl.wildcardStyle) {
     const mine = tpl.tokens.flatMap((t) => (t.kind === 'wildcard' ? [t.source] : []));
