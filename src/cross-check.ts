@@ -2,13 +2,13 @@
  * `dialplan lint --cross-check`: compares a plan's classifications with what libphonenumber-js ("max" metadata) says of
  * the same numbers, to catch a plan that calls a premium-rate, toll-free or impossible number an ordinary call.
  */
-import { createRequire } from 'node:module';
 import { EMERGENCY_NUMBERS } from './data/emergency.js';
 import { DialPlanError } from './errors.js';
 import type { Problem } from './errors.js';
 import { describeInternational, loadPhoneLibrary } from './international.js';
 import { internationalPrefixes, loadMetadata, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
 import type { DialPlan } from './plan.js';
+import { phoneMetadata } from './providers.js';
 import type { Path } from './validate.js';
 
 /** Classifications that claim an ordinary, dialable call; the cross-check looks at numbers given these. */
@@ -72,7 +72,7 @@ let examples: Record<string, string> | undefined;
 
 /** The metadata's example numbers, loaded on demand like the library itself (the query path never needs them). */
 function exampleNumbers(): Record<string, string> {
-  examples ??= createRequire(import.meta.url)('libphonenumber-js/examples.mobile.json') as Record<string, string>;
+  examples ??= phoneMetadata().examples;
   return examples;
 }
 

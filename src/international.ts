@@ -5,7 +5,7 @@
  * The library and its "max" metadata weigh about a megabyte of JavaScript, so it is loaded only the first time a plan
  * actually needs it (a plan that uses neither the fields nor `when:` never loads it), once, and kept.
  */
-import { createRequire } from 'node:module';
+import { phoneLibrary } from './providers.js';
 
 /** The template fields that come from libphonenumber-js, in the order the template table numbers them. */
 export const INTERNATIONAL_FIELDS = [
@@ -42,26 +42,36 @@ export interface InternationalInfo {
   readonly valid: boolean;
 }
 
-/** The parts of libphonenumber-js used here. */
-interface PhoneNumberLike {
+/** The parts of a libphonenumber-js `PhoneNumber` that the project uses. */
+export interface PhoneNumberLike {
   readonly number: string;
   readonly countryCallingCode: string;
   readonly nationalNumber: string;
   readonly country?: string | undefined;
   readonly carrierCode?: string | undefined;
+  /** `+44 20 7946 0958`. */
   formatInternational(): string;
+  /** `020 7946 0958`. */
   formatNational(): string;
+  /** `tel:+44-20-7946-0958`. */
   getURI(): string;
+  /** `MOBILE`, `FIXED_LINE`, ... (the "max" metadata only). */
   getType(): string | undefined;
+  /** Whether the number is valid according to the metadata. */
   isValid(): boolean;
 }
 
-/** The subset of the library's API that the project uses. */
+/** The subset of libphonenumber-js's API that the project uses (what {@link setPhoneLibraryProvider} must return). */
 export interface PhoneLibrary {
+  /** Parses a number, international or in the national format of `defaultCountry`. */
   parsePhoneNumberFromString(text: string, defaultCountry?: string): PhoneNumberLike | undefined;
+  /** Every region the metadata knows. */
   getCountries(): string[];
+  /** The calling code of a region (`44` for `GB`). */
   getCountryCallingCode(country: string): string;
+  /** The example number of a region. */
   getExampleNumber(country: string, examples: Record<string, string>): PhoneNumberLike | undefined;
+  /** Whether the metadata knows the region. */
   isSupportedCountry(country: string): boolean;
 }
 
@@ -77,7 +87,7 @@ let library: PhoneLibrary | undefined;
  * ```
  */
 export function loadPhoneLibrary(): PhoneLibrary {
-  library ??= createRequire(import.meta.url)('libphonenumber-js/max') as PhoneLibrary;
+  library ??= phoneLibrary();
   return library;
 }
 

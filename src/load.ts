@@ -2,7 +2,6 @@
  * Loading a plan: from YAML text (with positions for every problem) or from a plain object.
  */
 import { isCompiledPlanText, safeLoadCompiledPlan } from './compiled-plan.js';
-import { createRequire } from 'node:module';
 import type { CST, Node, Range, Scalar } from 'yaml';
 import type { Locate, MatcherFactory } from './compile.js';
 import { compileRules, toProblems } from './compile.js';
@@ -11,6 +10,8 @@ import type { SourcePosition } from './explain.js';
 import { invalidPlanError } from './errors.js';
 import type { DialPlan } from './plan.js';
 import { createDialPlan } from './plan.js';
+import type { YamlLibrary } from './providers.js';
+import { yamlLibrary } from './providers.js';
 import type { Path, RawProblem } from './validate.js';
 
 /** Options of the loaders. */
@@ -61,10 +62,10 @@ export const MAX_ALIAS_NODES = 100_000;
 const MAX_SYNTAX_PROBLEMS = 100;
 
 // `yaml` is loaded on first use, not at import: a server that only queries the bundled plan (read from its build-time
-// snapshot) never pays for it, which is most of the cold start. The CommonJS build is the same library.
-type YamlLib = typeof import('yaml');
-let yamlLib: YamlLib | undefined;
-const yaml = (): YamlLib => (yamlLib ??= createRequire(import.meta.url)('yaml') as YamlLib);
+// snapshot) never pays for it, which is most of the cold start. It comes from src/providers.ts: the runtime's module
+// loader in Node.js, a static import in the browser entry.
+let yamlLib: YamlLibrary | undefined;
+const yaml = (): YamlLibrary => (yamlLib ??= yamlLibrary());
 
 interface NodeInfo {
   readonly node: Node;
@@ -370,8 +371,8 @@ function utf8Length(text: string): number {
 }
 
 type Parsed =
-  | { readonly ok: true; readonly doc: YamlDocument; readonly lineCounter: InstanceType<YamlLib['LineCounter']>; readonly written: number }
-  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly offset: number; readonly lineCounter: InstanceType<YamlLib['LineCounter']> };
+  | { readonly ok: true; readonly doc: YamlDocument; readonly lineCounter: InstanceType<YamlLibrary['LineCounter']>; readonly written: number }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string; readonly offset: number; readonly lineCounter: InstanceType<YamlLibrary['LineCounter']> };
 
 /**
  * Parses YAML text into one document, as `parseDocument` does, but feeds the parser one token at a time to stop it as soon

@@ -7,8 +7,8 @@
  * The metadata's patterns use a small subset of regular expressions (digits, `\d`, `[...]`, `(?:...)`, `|`, `?`,
  * `{n}`, `{n,m}`), which is parsed here into a tree that can be walked at random.
  */
-import { createRequire } from 'node:module';
 import { loadPhoneLibrary } from './international.js';
+import { phoneMetadata } from './providers.js';
 
 /** The number types of the "max" metadata, in the order the cross-check reports them. */
 export const NUMBER_TYPES = [
@@ -181,10 +181,9 @@ let metadata: { metadata: MetadataLike; json: MetadataJson; examples: Record<str
  */
 export function loadMetadata(): { metadata: MetadataLike; json: MetadataJson; examples: Record<string, string> } {
   if (!metadata) {
-    const require = createRequire(import.meta.url);
-    const core = require('libphonenumber-js/core') as { Metadata: new (json: unknown) => MetadataLike };
-    const json = require('libphonenumber-js/metadata.max.json') as MetadataJson;
-    metadata = { metadata: new core.Metadata(json), json, examples: require('libphonenumber-js/examples.mobile.json') as Record<string, string> };
+    const source = phoneMetadata();
+    const json = source.json as MetadataJson;
+    metadata = { metadata: new source.Metadata(json) as MetadataLike, json, examples: source.examples };
   }
   return metadata;
 }

@@ -1,0 +1,132 @@
+/**
+ * Where the engine gets its two heavy libraries, `yaml` (to parse rule files) and libphonenumber-js (for the `{e164}`,
+ * `{international}`, ... fields, `when:`, `init` and the cross-check), without importing either at module load.
+ *
+ * The engine asks for a library only when it needs it (a plan loaded from its snapshot never parses YAML; a plan without
+ * international fields never loads libphonenumber-js), and the answer must be synchronous, because the public API is.
+ * So each library comes from a provider: a function that returns it. An entry point registers the providers it wants:
+ * the browser / edge entry (`dist/browser.js`) registers statically imported `yaml` and libphonenumber-js "min". When no
+ * provider is registered, the engine falls back to the runtime's own module loader where there is one (Node.js, Bun and
+ * Deno expose `process.getBuiltinModule`), which loads the package on first use exactly as before: the Node.js package
+ * keeps its cold start and its "max" metadata. No `node:` import and nothing runs at import time, so any bundler can
+ * take this module for any platform.
+ */
+import { DialPlanError } from './errors.js';
+import type { PhoneLibrary } from './international.js';
+
+/** The `yaml` package, as the engine uses it. */
+export type YamlLibrary = typeof import('yaml');
+
+/**
+ * libphonenumber-js's metadata, for `dialplan init` and the cross-check (which make numbers of every type): the
+ * `Metadata` class of `libphonenumber-js/core`, the "max" metadata JSON and the example numbers.
+ */
+export interface PhoneMetadataSource {
+  /** `Metadata` of `libphonenumber-js/core`. */
+  readonly Metadata: new (json: unknown) => unknown;
+  /** `libphonenumber-js/metadata.max.json`. */
+  readonly json: unknown;
+  /** `libphonenumber-js/examples.mobile.json`. */
+  readonly examples: Record<string, string>;
+}
+
+let yamlProvider: (() => YamlLibrary) | undefined;
+let phoneProvider: (() => PhoneLibrary) | undefined;
+let metadataProvider: (() => PhoneMetadataSource) | undefined;
+
+/**
+ * Registers where the engine gets `yaml` when it first parses a rule file. Entry points for platforms without a module
+ * loader (browsers, edge runtimes) call it with a static import; in Node.js it is optional.
+ *
+ * @param provider - returns the `yaml` module; called at most once, on first use
+ * @returns nothing
+ * @example
+ * ```ts
+ * import * as YAML from 'yaml';
+ * setYamlProvider(() => YAML);
+ * ```
+ */
+export function setYamlProvider(provider: () => YamlLibrary): void {
+  yamlProvider = provider;
+}
+
+/**
+ * Registers where the engine gets libphonenumber-js when a plan first needs it (international fields, `when:`). The
+ * "max" metadata also tells number types (`{numberType}`, `when: { numberType }`); "min" leaves them `""`.
+ *
+ * @param provider - returns the library (`libphonenumber-js/max`, `/min` or `/mobile`); called at most once, on first use
+ * @returns nothing
+ * @example
+ * ```ts
+ * import * as phone from 'libphonenumber-js/min';
+ * setPhoneLibraryProvider(() => phone);
+ * ```
+ */
+export function setPhoneLibraryProvider(provider: () => PhoneLibrary): void {
+  phoneProvider = provider;
+}
+
+/**
+ * Registers where `dialplan init` and the cross-check get libphonenumber-js's "max" metadata and example numbers.
+ *
+ * @param provider - returns the metadata; called at most once, on first use
+ * @returns nothing
+ * @example
+ * ```ts
+ * import { Metadata } from 'libphonenumber-js/core';
+ * import json from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+ * import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
+ * setPhoneMetadataProvider(() => ({ Metadata, json, examples }));
+ * ```
+ */
+export function setPhoneMetadataProvider(provider: () => PhoneMetadataSource): void {
+  metadataProvider = provider;
+}
+
+/** The runtime's synchronous module loader, where there is one (Node.js 20.16+, Bun, Deno), resolving from this package. */
+function runtimeRequire(what: string): (id: string) => unknown {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('module') as { createRequire?: (from: string) => (id: string) => unknown } | undefined;
+  if (typeof mod?.createRequire !== 'function') {
+    // INVALID_PLAN: what cannot be reached is what the plan needs (its YAML, its international fields).
+    throw new DialPlanError(
+      'INVALID_PLAN',
+      `${what} is not available on this platform: import dialplan through its browser entry, or register it with setYamlProvider, setPhoneLibraryProvider or setPhoneMetadataProvider.`,
+    );
+  }
+  return mod.createRequire(import.meta.url);
+}
+
+/**
+ * The `yaml` module: the registered provider's, or the runtime's (loaded on first use).
+ * @internal
+ */
+export function yamlLibrary(): YamlLibrary {
+  yamlProvider ??= () => runtimeRequire('The YAML parser')('yaml') as YamlLibrary;
+  return yamlProvider();
+}
+
+/**
+ * libphonenumber-js: the registered provider's, or the runtime's with the "max" metadata (loaded on first use).
+ * @internal
+ */
+export function phoneLibrary(): PhoneLibrary {
+  phoneProvider ??= () => runtimeRequire('libphonenumber-js')('libphonenumber-js/max') as PhoneLibrary;
+  return phoneProvider();
+}
+
+/**
+ * libphonenumber-js's "max" metadata and examples: the registered provider's, or the runtime's (loaded on first use).
+ * @internal
+ */
+export function phoneMetadata(): PhoneMetadataSource {
+  metadataProvider ??= () => {
+    const require = runtimeRequire('The libphonenumber-js metadata');
+    return {
+      Metadata: (require('libphonenumber-js/core') as { Metadata: new (json: unknown) => unknown }).Metadata,
+      json: require('libphonenumber-js/metadata.max.json'),
+      examples: require('libphonenumber-js/examples.mobile.json') as Record<string, string>,
+    };
+  };
+  return metadataProvider();
+}
