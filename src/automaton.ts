@@ -24,9 +24,12 @@ import type { PatternToken } from './pattern.js';
 
 /** Limits and layout of one table's matcher. */
 export interface AutomatonOptions {
-  /** The most DFA states cached before the cache is flushed (default 65 535). */
+  /**
+   * The most DFA states cached before the cache is flushed (default 65 535, or half the NFA's nodes for a larger
+   * automaton, at most 2^20).
+   */
   readonly maxStates?: number;
-  /** The most NFA node ids held by all cached states together (default 2 097 152, about 16 MB with their keys). */
+  /** The most NFA node ids held by all cached states together (default 2 097 152, or 32 per state when that is more). */
   readonly maxStoredNodes?: number;
   /** Whether fixed-length patterns with a literal prefix go to the trie (default true); false puts every pattern in the DFA. */
   readonly trie?: boolean;
@@ -71,6 +74,8 @@ export interface AutomatonMatcher extends TableMatcher {
 const DEFAULT_MAX_STATES = 65_535;
 const DEFAULT_MAX_STORED_NODES = 1 << 21;
 const DEFAULT_MAX_TRIE_PER_NODE = 16;
+/** The most states the cache of a large automaton may grow to (see LazyDfa's constructor). */
+const MAX_SCALED_STATES = 1 << 20;
 /** Node kinds, in `kind[]`. */
 const CHAR = 0;
 const SPLIT = 1;
@@ -555,9 +560,6 @@ class LazyDfa {
     k: number,
     options: AutomatonOptions,
   ) {
-    // Room for the dead and start states and, after a flush, the state a query was in and the one it goes to.
-    this.maxStates = Math.max(options.maxStates ?? DEFAULT_MAX_STATES, 4);
-    this.maxStoredNodes = options.maxStoredNodes ?? DEFAULT_MAX_STORED_NODES;
     this.k = k;
     this.w = k + 2;
     const kind: number[] = [];
@@ -693,6 +695,12 @@ class LazyDfa {
     this.sets = classSets.table();
     this.single = Int32Array.from(set, (s) => (s < 0 ? -1 : (classSets.single[s] as number)));
     const mostPatterns = entries.reduce((most, en) => Math.max(most, en.patterns.length), 0);
+    // The cache grows with the automaton: a table of 100 000 overlapping entries needs a few hundred thousand states over
+    // a day's numbers, which a cache sized for the default plan would flush over and over. Still bounded: at most 2^20
+    // states and 32 stored nodes a state (the 100 000-entry overlap plan of bench/plans.js needs 47 MB). Room for the dead
+    // and start states and, after a flush, the state a query was in and the one it goes to.
+    this.maxStates = Math.max(options.maxStates ?? Math.max(DEFAULT_MAX_STATES, Math.min(MAX_SCALED_STATES, n >> 1)), 4);
+    this.maxStoredNodes = options.maxStoredNodes ?? Math.max(DEFAULT_MAX_STORED_NODES, 32 * this.maxStates);
     this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
     this.stamp = new Int32Array(n);
     this.stack = new Int32Array(n);
