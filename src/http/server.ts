@@ -215,9 +215,9 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, (options.headersTimeoutMs ?? 10_000) / 4)),
     },
     (req, res) => {
-      const start = process.hrtime.bigint();
+      const start = performance.now();
       res.on('finish', () => {
-        const ms = Number(process.hrtime.bigint() - start) / 1e6;
+        const ms = performance.now() - start;
         log(`${req.method ?? '?'} ${redactPath(pathOf(req.url))} ${res.statusCode} ${ms.toFixed(1)}ms`);
       });
       route(req, res).catch((e: unknown) => {
