@@ -212,6 +212,8 @@ const DIGITS: Readonly<Record<'X' | 'Y' | 'N', string>> = { X: '0123456789', Y: 
  */
 class ClassSets {
   private readonly ids = new Map<string, number>();
+  /** The set of each single code unit, once asked for (-1: not yet). */
+  private readonly byCode = new Int32Array(65_536).fill(-1);
   private bytes: number[] = [];
   /** Per set, its only class, or -1 when it holds several. */
   readonly single: number[] = [];
@@ -223,9 +225,15 @@ class ClassSets {
 
   /** The id of the set of the given characters (null: every character). */
   of(chars: string | null): number {
+    // One character, the common case (every character of an exact number): found by its code, not by a string key.
+    const one = chars !== null && chars.length === 1 ? chars.charCodeAt(0) : -1;
+    if (one >= 0 && (this.byCode[one] as number) >= 0) return this.byCode[one] as number;
     const key = chars ?? '\u0000any';
     let id = this.ids.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      if (one >= 0) this.byCode[one] = id;
+      return id;
+    }
     const m = new Uint8Array(this.classes);
     if (chars === null) m.fill(1);
     else for (let i = 0; i < chars.length; i++) m[this.classOf(chars.charCodeAt(i))] = 1;
@@ -236,6 +244,7 @@ class ClassSets {
     this.single.push(count === 1 ? last : -1);
     for (const b of m) this.bytes.push(b);
     this.ids.set(key, id);
+    if (one >= 0) this.byCode[one] = id;
     return id;
   }
 
@@ -309,12 +318,18 @@ class HybridMatcher implements AutomatonMatcher {
 
   constructor(entries: readonly MatchableEntry[], options: AutomatonOptions) {
     this.entries = entries;
+    // Every code unit the patterns name, marked in a bitmap first: a plan of 100 000 numbers names a dozen characters a
+    // million times.
+    const seen = new Uint8Array(65_536);
     const used = new Set<number>();
     for (const entry of entries) {
       for (const p of entry.patterns) {
         for (const t of p.tokens) {
           const s = tokenChars(t, p);
-          for (let i = 0; i < s.length; i++) used.add(s.charCodeAt(i));
+          for (let i = 0; i < s.length; i++) {
+            const c = s.charCodeAt(i);
+            if (seen[c] === 0) (seen[c] = 1), used.add(c);
+          }
         }
       }
     }

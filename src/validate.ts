@@ -176,9 +176,9 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     sink.add('UNKNOWN_REFERENCE', `defaultLocation "${defaultLocation}" is not one of the plan's locations.`, ['defaultLocation']);
   }
 
-  const checkClassification = (c: string | undefined, p: Path): void => {
+  const checkClassification = (c: string | undefined, p: Path | (() => Path)): void => {
     if (c !== undefined && !declared.has(c)) {
-      sink.add('UNDECLARED_CLASSIFICATION', `Classification "${c}" is not declared under classifications.`, p);
+      sink.add('UNDECLARED_CLASSIFICATION', `Classification "${c}" is not declared under classifications.`, typeof p === 'function' ? p() : p);
     }
   };
 
@@ -206,9 +206,9 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     const n = str(m, 'name', p, sink);
     const match = patterns(m, p, sink);
     const classification = str(m, 'classification', p, sink);
-    checkClassification(classification, [...p, 'classification']);
+    checkClassification(classification, () => [...p, 'classification']);
     const extra = strList(m, 'classifications', p, sink);
-    extra.forEach((c, i) => checkClassification(c, [...p, 'classifications', i]));
+    extra.forEach((c, i) => checkClassification(c, () => [...p, 'classifications', i]));
     if (n === undefined || match === undefined || classification === undefined) return undefined;
     const entry: DialPlanEntryRule = {
       name: n,
@@ -416,7 +416,10 @@ function asString(v: unknown, path: Path, sink: ProblemSink): string | undefined
 }
 
 function str(m: Obj, key: string, path: Path, sink: ProblemSink): string | undefined {
-  return m[key] === undefined ? undefined : asString(m[key], [...path, key], sink);
+  const v = m[key];
+  // The path is made only for a problem: a plan of 100 000 entries reads half a million strings.
+  if (v === undefined || typeof v === 'string') return v;
+  return asString(v, [...path, key], sink);
 }
 
 function bool(m: Obj, key: string, path: Path, sink: ProblemSink): boolean | undefined {
@@ -434,7 +437,7 @@ function patterns(m: Obj, path: Path, sink: ProblemSink): string[] | undefined {
   const v = m['match'];
   if (v === undefined) return undefined;
   if (!Array.isArray(v)) {
-    const s = asString(v, [...path, 'match'], sink);
+    const s = typeof v === 'string' ? v : asString(v, [...path, 'match'], sink);
     return s === undefined ? undefined : [s];
   }
   if (v.length === 0) {
