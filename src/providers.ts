@@ -14,8 +14,11 @@
 import { DialPlanError } from './errors.js';
 import type { PhoneLibrary } from './international.js';
 
-/** The `yaml` package, as the engine uses it. */
-export type YamlLibrary = typeof import('yaml');
+/** The parts of the `yaml` package that the engine uses (the module itself is one). */
+export type YamlLibrary = Pick<
+  typeof import('yaml'),
+  'Composer' | 'Lexer' | 'LineCounter' | 'Parser' | 'YAMLParseError' | 'isAlias' | 'isMap' | 'isPair' | 'isScalar' | 'isSeq' | 'visit' | 'stringify'
+>;
 
 /**
  * libphonenumber-js's metadata, for `dialplan init` and the cross-check (which make numbers of every type): the
@@ -129,4 +132,16 @@ export function phoneMetadata(): PhoneMetadataSource {
     };
   };
   return metadataProvider();
+}
+
+/**
+ * Registers the providers an entry point brings, for each library that has none yet (a user's own registration wins).
+ * @internal
+ *
+ * @param yaml - the `yaml` provider
+ * @param phone - the libphonenumber-js provider
+ */
+export function provideDefaults(yaml: () => YamlLibrary, phone: () => PhoneLibrary): void {
+  yamlProvider ??= yaml;
+  phoneProvider ??= phone;
 }

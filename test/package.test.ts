@@ -133,5 +133,25 @@ export { q };`,
     // And a CommonJS file of a CommonJS project sees the same exports as an ES module importer.
     writeFileSync(join(app, 'main.cjs'), `const d = require('dialplan'); console.log(typeof d.loadDialPlan, typeof d.DialPlanError, d.QueueType.User);`);
     expect(spawnSync(process.execPath, ['main.cjs'], { cwd: app, encoding: 'utf8' }).stdout).toBe('function function 2\n');
+    // The browser / edge condition resolves to the platform-neutral entry: the same engine API and default plan, from its
+    // embedded snapshot (rules/default.yaml is not read), and without the Node.js parts (files, batch, server).
+    writeFileSync(
+      join(app, 'neutral.mjs'),
+      `import * as d from 'dialplan';
+const yaml = 'name: t\\nclassifications: [Local]\\ndialPlan:\\n  - { name: x, match: "1XXX", classification: Local }\\n';
+console.log(JSON.stringify({ url: import.meta.resolve('dialplan').replace(/^.*\\/dist\\//, 'dist/'),
+  toll: d.loadDefaultDialPlan().details('8004562354').displayText, yaml: d.loadDialPlan(yaml).details('1234').defaultClassification,
+  node: [typeof d.runBatch, typeof d.createIcwsServer, typeof d.loadDialPlanFile] }));`,
+    );
+    for (const condition of ['browser', 'worker', 'deno']) {
+      const neutral = spawnSync(process.execPath, ['--conditions', condition, 'neutral.mjs'], { cwd: app, encoding: 'utf8' });
+      expect(neutral.stderr).toBe('');
+      expect(JSON.parse(neutral.stdout)).toEqual({
+        url: 'dist/browser.js',
+        toll: '(Toll Free) 1 (800) 456-2354',
+        yaml: 'Local',
+        node: ['undefined', 'undefined', 'undefined'],
+      });
+    }
   });
 });
