@@ -155,13 +155,25 @@ export const batchCommand: Command = defineCommand({
         : { write: (c: string | Uint8Array) => io.stdout.write(typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8')) };
     let outFile: OutputFile | undefined;
     const outName = values.out ?? 'standard output';
+    const signals = { outFile: undefined as OutputFile | undefined };
+    let removeSignals: () => void = () => {};
     // Standard output by name is standard output itself: opening it again fails when it is a socket.
     if (values.out !== undefined && !/^\/dev\/(stdout|fd\/1)$|^\/proc\/self\/fd\/1$/.test(resolve(io.cwd, values.out))) {
+      // The signal handlers come before the temporary file: a SIGINT or SIGTERM in between would otherwise end the
+      // process with the default action and leave the temporary behind.
+      removeSignals = onSignals(signals);
       try {
         outFile = openOutputFile(resolve(io.cwd, values.out));
+        signals.outFile = outFile;
       } catch (e) {
+        removeSignals();
         closeInput();
         throw new UsageError(`Cannot write ${values.out}: ${describeFsError(e)}.`);
+      }
+      // Writing a device or a pipe directly leaves nothing to clean up: the default actions of the signals apply.
+      if (outFile.tempPath === undefined) {
+        removeSignals();
+        removeSignals = () => {};
       }
       // Errors are read from the writes and the commit; this listener only keeps a late one from ending the process.
       outFile.stream.on('error', () => {});
@@ -172,7 +184,6 @@ export const batchCommand: Command = defineCommand({
     // While the batch writes standard output, its errors are the batch's: a full disk is reported with the summary, a
     // closed pipe ends the run quietly. The process-wide handler (which just exits) is put back afterwards.
     const restoreStdout = outFile === undefined ? takeErrors(io.stdout) : () => {};
-    const removeSignals = outFile?.tempPath !== undefined ? onSignals(outFile) : () => {};
 
     const tty = io.stderrIsTty;
     let drawn = false;
@@ -377,10 +388,10 @@ function takeErrors(target: unknown): () => void {
  * While a temporary output file exists, SIGINT and SIGTERM remove it before the process ends (exit 130 and 143, as a
  * shell reports a process killed by them), so an interrupted run leaves neither a partial file nor a stray temporary.
  */
-function onSignals(outFile: OutputFile): () => void {
+function onSignals(target: { readonly outFile: OutputFile | undefined }): () => void {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = (): void => {
-      outFile.abort();
+      target.outFile?.abort();
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
     process.once(signal, handler);
