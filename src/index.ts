@@ -64,6 +64,8 @@ export { COMPILED_PLAN_VERSION } from './compiled-plan.js';
 export type { CompiledPlanFile } from './compiled-plan.js';
 export type { CompilePlanTextResult } from './compiled-plan.js';
 export type { DialPlan } from './plan.js';
+export type { PlanStats } from './plan.js';
+export type { AutomatonStats } from './automaton.js';
 export { formatExplanation } from './explain.js';
 export type { Explanation } from './explain.js';
 export type { ExplainedTable } from './explain.js';

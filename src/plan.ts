@@ -1,7 +1,8 @@
 /**
  * The public face of a compiled plan: `query`, its throwing twin `details`, and what the plan was built from.
  */
-import type { CompiledPlan } from './compile.js';
+import type { AutomatonMatcher, AutomatonStats } from './automaton.js';
+import type { CompiledPlan, TableMatcher } from './compile.js';
 import type { Problem } from './errors.js';
 import { DialPlanError } from './errors.js';
 import type { Explanation, SourcePosition } from './explain.js';
@@ -53,6 +54,14 @@ export interface DialPlan {
    */
   explain(text: string, options?: QueryOptions): Explanation;
   /**
+   * What the plan's matchers hold and have built so far, per table of a location: patterns in the trie and in the DFA,
+   * DFA states cached, cache flushes and queries answered uncached. For watching a large plan in production; the
+   * figures change as queries build the DFA. Undefined for a table whose matcher is not the engine's (`referenceMatcher`).
+   *
+   * @param options - the location (default: the plan's default location)
+   */
+  stats(options?: QueryOptions): PlanStats;
+  /**
    * Where a node of the rule file sits (file, line, column), when the plan was loaded from YAML text. For tools such as
    * explain and the inline test runner. Not a stable API.
    * @internal
@@ -63,6 +72,20 @@ export interface DialPlan {
    * @internal
    */
   readonly compiled: CompiledPlan;
+}
+
+/**
+ * What {@link DialPlan.stats} reports: each table's matcher statistics.
+ *
+ * @example
+ * ```ts
+ * const { dialPlan } = plan.stats();
+ * console.log(dialPlan?.triePatterns, dialPlan?.states, dialPlan?.flushes);
+ * ```
+ */
+export interface PlanStats {
+  readonly inputConversions: AutomatonStats | undefined;
+  readonly dialPlan: AutomatonStats | undefined;
 }
 
 /**
@@ -92,6 +115,11 @@ export function createDialPlan(
       throw new DialPlanError(r.error.code, r.error.message);
     },
     explain: (text: string, options?: QueryOptions): Explanation => explainNumber(compiled, text, options, positionOf),
+    stats: (options?: QueryOptions): PlanStats => {
+      const tables = (options?.location === undefined ? compiled.defaultTables : compiled.tables.get(options.location)) ?? compiled.defaultTables;
+      const of = (m: TableMatcher): AutomatonStats | undefined => ('stats' in m ? (m as AutomatonMatcher).stats() : undefined);
+      return { inputConversions: of(tables.conversionMatcher), dialPlan: of(tables.entryMatcher) };
+    },
     positionOf,
   });
 }

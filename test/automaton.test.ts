@@ -364,6 +364,17 @@ describe('the engine default', () => {
     for (const text of inputs) expect(fast.query(text), text).toEqual(reference.query(text));
   });
 
+  it('reports what its matchers hold through plan.stats()', () => {
+    const plan = loadDefaultDialPlan();
+    const before = plan.stats().dialPlan;
+    expect(before?.triePatterns).toBeGreaterThan(0);
+    expect((before?.triePatterns ?? 0) + (before?.dfaPatterns ?? 0)).toBeGreaterThan(10);
+    plan.query('+44 20 7946 0958 x12');
+    expect(plan.stats().dialPlan?.states).toBeGreaterThanOrEqual(before?.states ?? 0);
+    const reference = loadDialPlan(readFileSync(DEFAULT_RULES_PATH, 'utf8'), { matcher: referenceMatcher });
+    expect(reference.stats()).toEqual({ inputConversions: undefined, dialPlan: undefined });
+  });
+
   it('is exported as a matcher factory', () => {
     const entries = compileTable([['NXX']]);
     expect(automatonMatcher(entries).find('317', true)?.entry).toBe(0);
