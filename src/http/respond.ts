@@ -1,64 +1,37 @@
 /**
- * ICWS error responses: the stable error ids, and writing `{ errorId, message }` bodies. Every id is documented in
- * `docs/icws.md`; clients branch on `errorId`, so an id never changes once published.
+ * ICWS error responses on `node:http`: writing the replies of the transport-independent contract (contract.ts, where
+ * the stable error ids live). Every id is documented in `docs/icws.md`; clients branch on `errorId`, so an id never
+ * changes once published.
  */
 import type { ServerResponse } from 'node:http';
+import type { IcwsErrorId, Reply, ReplyHeaders } from './contract.js';
+import { errorReply, jsonReply } from './contract.js';
 
-/** Every error id the endpoint can answer with, by name. */
-export const ICWS_ERROR_IDS = {
-  /** 400: body missing, not JSON, or not a JSON object. */
-  invalidRepresentation: 'error.request.invalidRepresentation',
-  /** 400: `phoneNumber` (or `userID`/`password`) missing. */
-  missingParameter: 'error.request.missingParameter',
-  /** 400: `phoneNumber` (or `userID`/`password`) present but not a string. */
-  invalidParameter: 'error.request.invalidParameter',
-  /** 400: the engine rejected the number: nothing left once formatting is removed. */
-  phoneNumberEmpty: 'error.phoneNumbers.empty',
-  /** 400: the engine rejected the number: longer than the plan allows. */
-  phoneNumberTooLong: 'error.phoneNumbers.tooLong',
-  /** 401: no CSRF token or cookie, an unknown or expired session, or wrong credentials at `/icws/connection`. */
-  authenticationFailure: 'error.request.connection.authenticationFailure',
-  /** 404: no such route. */
-  notFound: 'error.request.notFound',
-  /** 405: the route exists, not for this method. */
-  methodNotAllowed: 'error.request.methodNotAllowed',
-  /** 408: the body (or the whole request) did not arrive in time. */
-  timeout: 'error.request.timeout',
-  /** 410: the route was removed from the API. */
-  gone: 'error.request.resourceRemoved',
-  /** 413: the body is larger than the limit. */
-  entityTooLarge: 'error.request.entityTooLarge',
-  /** 415: the body is not declared as JSON. */
-  unsupportedMediaType: 'error.request.unsupportedMediaType',
-  /** 429: too many failed logins for this user name or client address; retry after the `Retry-After` seconds. */
-  tooManyRequests: 'error.request.connection.tooManyAttempts',
-  /** 500: anything unexpected; the message never carries internal detail. */
-  internal: 'error.server.internal',
-} as const;
-
-/** One of the {@link ICWS_ERROR_IDS}. */
-export type IcwsErrorId = (typeof ICWS_ERROR_IDS)[keyof typeof ICWS_ERROR_IDS];
-
-/** The ICWS error representation. */
-export interface IcwsError {
-  readonly errorId: IcwsErrorId;
-  readonly message: string;
-}
-
-/** The 401 challenge, exactly as the ICWS reference page writes it, so clients find where to log in. */
-export const WWW_AUTHENTICATE = 'ICWS realm="ICWS" location="/ICWS/connection"';
+export { ICWS_ERROR_IDS, ICWS_CONTENT_TYPE, WWW_AUTHENTICATE } from './contract.js';
+export type { IcwsError, IcwsErrorId } from './contract.js';
 
 /**
- * The media type of every response body, spelled as the Interaction Center server sends it. The official ICWS
- * JavaScript SDK parses a response body only when its media type (before `;`, lower-cased) is
- * `application/vnd.inin.icws+json`: with plain `application/json` its callbacks receive no data.
+ * Writes a reply of the contract: `Content-Type`, `Content-Length`, then its other headers, then its body.
  *
+ * @param res - the response, headers not yet sent
+ * @param reply - the reply
+ * @returns nothing; the response is ended
  * @example
  * ```ts
- * res.setHeader('Content-Type', ICWS_CONTENT_TYPE); // a route of your own next to the handler
+ * writeReply(res, jsonReply(200, { ok: true }));
  * ```
+ * @internal
  */
-export const ICWS_CONTENT_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8';
+export function writeReply(res: ServerResponse, reply: Reply): void {
+  const text = reply.body;
+  // One writeHead with the headers as a flat list, rather than a setHeader per header (each validates and lower-cases
+  // its name into the response's header map): the same bytes on the wire, at a fraction of the cost per request.
+  // Headers set on the response before (by an application embedding the handler) are kept: Node merges them.
+  const list: (string | number | readonly string[])[] = ['Content-Type', reply.headers['Content-Type'] as string, 'Content-Length', Buffer.byteLength(text)];
+  for (const k in reply.headers) if (k !== 'Content-Type') list.push(k, reply.headers[k] as string | readonly string[]);
+  res.writeHead(reply.status, list as unknown as string[]);
+  res.end(text);
+}
 
 /**
  * Writes a JSON response.
@@ -73,20 +46,8 @@ export const ICWS_CONTENT_TYPE = 'application/vnd.inin.icws+JSON; charset=utf-8'
  * sendJson(res, 200, plan.details('6929'));
  * ```
  */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string | readonly string[]>> = {},
-): void {
-  const text = JSON.stringify(body);
-  // One writeHead with the headers as a flat list, rather than a setHeader per header (each validates and lower-cases
-  // its name into the response's header map): the same bytes on the wire, at a fraction of the cost per request.
-  // Headers set on the response before (by an application embedding the handler) are kept: Node merges them.
-  const list: (string | number | readonly string[])[] = ['Content-Type', ICWS_CONTENT_TYPE, 'Content-Length', Buffer.byteLength(text), 'Cache-Control', 'no-store'];
-  for (const k in headers) list.push(k, headers[k] as string | readonly string[]);
-  res.writeHead(status, list as unknown as string[]);
-  res.end(text);
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: ReplyHeaders = {}): void {
+  writeReply(res, jsonReply(status, body, headers));
 }
 
 /**
@@ -103,18 +64,27 @@ export function sendJson(
  * sendError(res, 404, ICWS_ERROR_IDS.notFound, 'No such resource.');
  * ```
  */
-export function sendError(
-  res: ServerResponse,
-  status: number,
-  errorId: IcwsErrorId,
-  message: string,
-  headers: Readonly<Record<string, string | readonly string[]>> = {},
-): void {
+export function sendError(res: ServerResponse, status: number, errorId: IcwsErrorId, message: string, headers: ReplyHeaders = {}): void {
+  sendReply(res, errorReply(status, errorId, message, headers));
+}
+
+/**
+ * Writes a reply unless the headers are already out: then nothing sensible can be said any more, and the connection
+ * is cut so the client does not wait for the rest.
+ *
+ * @param res - the response
+ * @param reply - the reply
+ * @returns nothing
+ * @example
+ * ```ts
+ * sendReply(res, INTERNAL_ERROR_REPLY);
+ * ```
+ * @internal
+ */
+export function sendReply(res: ServerResponse, reply: Reply): void {
   if (res.headersSent) {
-    // Nothing sensible can be said any more; cut the connection so the client does not wait for the rest.
     res.destroy();
     return;
   }
-  const body: IcwsError = { errorId, message };
-  sendJson(res, status, body, status === 401 ? { 'WWW-Authenticate': WWW_AUTHENTICATE, ...headers } : headers);
+  writeReply(res, reply);
 }

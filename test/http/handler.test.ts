@@ -1,17 +1,46 @@
-// The query-details handler over real HTTP on loopback: every status with its headers and body, the seed examples,
-// plan swaps under load, and a slow body that times out.
+// The query-details contract over real HTTP on loopback, for both handlers: the node:http one and the web-standard
+// fetch one (served through a Request/Response bridge, as Deno, Bun or @hono/node-server do). Every status with its
+// headers and body, the seed examples, plan swaps under load, and a slow body that times out.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDefaultDialPlan, loadDialPlan } from '../../src/index.js';
+import type { RequestListener } from 'node:http';
+import type { DialPlan } from '../../src/index.js';
 import { createQueryDetailsHandler } from '../../src/http/handler.js';
-import type { SessionCredentials } from '../../src/http/handler.js';
+import type { QueryDetailsHandlerOptions, SessionCredentials } from '../../src/http/handler.js';
+import { createFetchHandler } from '../../src/http/fetch.js';
 import { ICWS_ERROR_IDS, WWW_AUTHENTICATE } from '../../src/http/respond.js';
-import { call, listen, post } from './helpers.js';
+import { call, fetchListener, listen, post } from './helpers.js';
 
 const plan = loadDefaultDialPlan();
 const AUTH = { 'ININ-ICWS-CSRF-Token': 'tok', Cookie: 'icws_s1=c00kie' };
 const seen: SessionCredentials[] = [];
-const handler = createQueryDetailsHandler({
+interface Served {
+  readonly listener: RequestListener;
+  setPlan(plan: DialPlan): void;
+  readonly plan: DialPlan;
+  /** The node:http handler itself, when it takes connect's `next`. */
+  readonly connect?: ReturnType<typeof createQueryDetailsHandler>;
+}
+const KINDS: readonly (readonly [string, (o: QueryDetailsHandlerOptions) => Served])[] = [
+  [
+    'createQueryDetailsHandler (node:http)',
+    (o) => {
+      const h = createQueryDetailsHandler(o);
+      return { listener: h, setPlan: (p) => h.setPlan(p), get plan() { return h.plan; }, connect: h };
+    },
+  ],
+  [
+    'createFetchHandler (Request/Response)',
+    (o) => {
+      const h = createFetchHandler(o);
+      return { listener: fetchListener(h), setPlan: (p) => h.setPlan(p), get plan() { return h.plan; } };
+    },
+  ],
+];
+
+describe.each(KINDS)('%s', (_kind, make) => {
+const served = make({
   plan,
   verifySession: async (c) => {
     seen.push(c);
@@ -25,7 +54,7 @@ const handler = createQueryDetailsHandler({
 let server: Awaited<ReturnType<typeof listen>>;
 let url: string;
 beforeAll(async () => {
-  server = await listen(handler);
+  server = await listen(served.listener);
   url = `${server.base}/icws/s1/phone-numbers/query-details`;
 });
 afterAll(() => server.close());
@@ -134,7 +163,8 @@ describe('query-details: errors', () => {
     expect(JSON.stringify(r.body)).not.toMatch(/secret|internal detail|at .*\.ts/);
   });
 
-  it('hands other paths to next() when mounted connect-style', async () => {
+  it.skipIf(served.connect === undefined)('hands other paths to next() when mounted connect-style', async () => {
+    const handler = served.connect as NonNullable<Served['connect']>;
     const s = await listen((req, res) => handler(req, res, () => res.end('next')));
     try {
       expect((await call(`${s.base}/elsewhere`)).body).toBe('next');
@@ -212,8 +242,8 @@ describe('query-details: plan swap and slow clients', () => {
     const other = loadDialPlan(
       'name: other\nclassifications:\n  - name: X\ndialPlan:\n  - name: all\n    match: "Z"\n    classification: X\n    display: "swapped"\n',
     );
-    const h = createQueryDetailsHandler({ plan, verifySession: () => true });
-    const s = await listen(h);
+    const h = make({ plan, verifySession: () => true });
+    const s = await listen(h.listener);
     try {
       const swaps = setInterval(() => h.setPlan(h.plan === plan ? other : plan), 1);
       const replies = await Promise.all(
@@ -258,8 +288,10 @@ describe('query-details: plan swap and slow clients', () => {
     });
     expect(reply).toMatch(/^HTTP\/1\.1 408 /);
     expect(reply).toMatch(/\r\nConnection: close\r\n/i);
-    expect(reply).toMatch(/\r\nContent-Type: application\/vnd\.inin\.icws\+JSON; charset=utf-8\r\n/);
+    // Header names as written: node:http keeps the handler's case; a fetch Response's Headers are lower-cased.
+    expect(reply).toMatch(served.connect ? /\r\nContent-Type: application\/vnd\.inin\.icws\+JSON; charset=utf-8\r\n/ : /\r\ncontent-type: application\/vnd\.inin\.icws\+JSON; charset=utf-8\r\n/);
     expect(reply).toContain(ICWS_ERROR_IDS.timeout);
     expect(Date.now() - started).toBeLessThan(2000);
   });
+});
 });

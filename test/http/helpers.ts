@@ -1,5 +1,5 @@
 // Shared by the HTTP specs: a server on an ephemeral loopback port, and small request helpers.
-import type { RequestListener, Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -56,4 +56,59 @@ export function aliasBomb(): string {
     prev = k;
   }
   return text + 'name: bomb\ndialPlan: *i\n';
+}
+
+/**
+ * A node:http listener that serves a web-standard fetch handler, the way Deno, Bun or `@hono/node-server` do: the
+ * request (headers and streamed body) becomes a `Request`, the `Response` is written back as it is. A response that
+ * says `Connection: close` closes the connection once sent, as node:http does after the handler's own 408 and 413.
+ */
+export function fetchListener(handler: (request: Request) => Promise<Response>): RequestListener {
+  return (req, res) => {
+    const socket = req.socket;
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (Array.isArray(v)) for (const one of v) headers.append(k, one);
+      else if (v !== undefined) headers.set(k, v);
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(hasBody ? { body: bodyStream(req), duplex: 'half' } : {}),
+    } as RequestInit);
+    void handler(request).then(async (response) => {
+      const out: string[] = [];
+      response.headers.forEach((v, k) => out.push(k, v));
+      const body = Buffer.from(await response.arrayBuffer());
+      if (response.headers.get('connection') === 'close') res.on('finish', () => socket.destroy());
+      out.push('Content-Length', String(body.length));
+      res.writeHead(response.status, out);
+      res.end(body);
+    });
+  };
+}
+
+/** The body of a node:http request as a web stream; a cancelled stream stops reading (no backpressure: tests only). */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let closed = false;
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      req.on('data', (d: Buffer) => {
+        if (!closed) c.enqueue(new Uint8Array(d));
+      });
+      req.on('end', () => {
+        if (!closed) c.close();
+        closed = true;
+      });
+      req.on('error', (e) => {
+        if (!closed) c.error(e);
+        closed = true;
+      });
+    },
+    cancel() {
+      closed = true;
+      req.pause();
+    },
+  });
 }
