@@ -9,6 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFetchHandler, createSessionStore, loadDefaultDialPlan } from '../../src/index.js';
+import { fetchListener, listen } from './helpers.js';
 
 const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-sdk-'));
@@ -67,13 +69,19 @@ interface SdkReply {
 }
 
 /** One request the way the SDK sends it and reads the answer. */
-async function sdkRequest(method: string, path: string, payload?: unknown, session?: { csrf: string; cookie: string }): Promise<SdkReply> {
+async function sdkRequest(
+  method: string,
+  path: string,
+  payload?: unknown,
+  session?: { csrf: string; cookie: string },
+  at: string = base,
+): Promise<SdkReply> {
   const headers: Record<string, string> = { ...SDK_HEADERS };
   if (session) {
     headers['ININ-ICWS-CSRF-Token'] = session.csrf;
     headers['Cookie'] = session.cookie;
   }
-  const r = await fetch(`${base}/icws${path}`, { method, headers, ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) });
+  const r = await fetch(`${at}/icws${path}`, { method, headers, ...(payload !== undefined ? { body: JSON.stringify(payload) } : {}) });
   const text = await r.text();
   const mediaType = (r.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   return { status: r.status, headers: r.headers, data: mediaType === SDK_MEDIA_TYPE && text !== '' ? JSON.parse(text) : undefined };
@@ -111,43 +119,11 @@ describe('an ICWS SDK client against dialplan serve', () => {
     expect(cookie).toMatch(new RegExp(`^icws_${sessionId}=.+`));
     const session = { csrf, cookie };
 
-    // query-details, with the seed's two examples: every field of the contract, of its JSON type, and nothing else.
-    for (const phoneNumber of ['8004562354', '6929']) {
-      const q = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber }, session);
-      expect(q.status).toBe(200);
-      const details = q.data as Record<string, unknown>;
-      expect(details).toBeDefined();
-      expect(Object.keys(details).sort()).toEqual(Object.keys(PHONE_NUMBER_DETAILS_CONTRACT).sort());
-      for (const [field, type] of Object.entries(PHONE_NUMBER_DETAILS_CONTRACT)) expect(typeOf(details[field]), field).toBe(type);
-      expect(details['rawText']).toBe(phoneNumber);
-    }
-    const ext = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session);
-    expect(ext.data).toMatchObject({ normalizedText: '/6929', queueName: 'User Queue:jdoe', queueType: 2 });
-
-    // The CSRF header is required together with the cookie: either alone is a 401 with the ICWS challenge and an
-    // error body the SDK can read.
-    for (const partial of [{ csrf, cookie: '' }, { csrf: '', cookie }]) {
-      const headers: Record<string, string> = { ...SDK_HEADERS };
-      if (partial.csrf) headers['ININ-ICWS-CSRF-Token'] = partial.csrf;
-      if (partial.cookie) headers['Cookie'] = partial.cookie;
-      const r = await fetch(`${base}/icws/${sessionId}/phone-numbers/query-details`, { method: 'POST', headers, body: '{"phoneNumber":"6929"}' });
-      expect(r.status).toBe(401);
-      expect(r.headers.get('www-authenticate')).toBe('ICWS realm="ICWS" location="/ICWS/connection"');
-      expect((r.headers.get('content-type') ?? '').split(';')[0]?.toLowerCase()).toBe(SDK_MEDIA_TYPE);
-      expect(await r.json()).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
-    }
-
-    // An error the SDK reads: the ICWS error representation.
-    const bad = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, {}, session);
-    expect(bad.status).toBe(400);
-    expect(bad.data).toEqual({ errorId: 'error.request.missingParameter', message: expect.any(String) });
-
-    // Logout, then the session is gone.
-    const out = await sdkRequest('DELETE', `/${sessionId}/connection`, undefined, session);
-    expect(out.status).toBe(204);
-    const after = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session);
-    expect(after.status).toBe(401);
-    expect(after.data).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
+    await sdkQueriesDetails(base, sessionId, session, async () => {
+      // Logout, then the session is gone.
+      const out = await sdkRequest('DELETE', `/${sessionId}/connection`, undefined, session);
+      expect(out.status).toBe(204);
+    });
   });
 
   it('answers version and features without a session', async () => {
@@ -165,5 +141,67 @@ describe('an ICWS SDK client against dialplan serve', () => {
     for (const key of ['majorVersion', 'minorVersion', 'su']) expect(Number.isInteger(v[key]), key).toBe(true);
     expect(typeof v['productId']).toBe('string');
     expect(typeof v['productReleaseDisplayString']).toBe('string');
+  });
+});
+
+/**
+ * The query-details part of the SDK's conversation, against either handler: the seed's two numbers with every field
+ * of the contract, the CSRF header required with the cookie, an error body the SDK reads; then `end` ends the session
+ * and the same query is a 401.
+ */
+async function sdkQueriesDetails(base: string, sessionId: string, session: { csrf: string; cookie: string }, end: () => Promise<void>): Promise<void> {
+  const { csrf, cookie } = session;
+  // query-details, with the seed's two examples: every field of the contract, of its JSON type, and nothing else.
+  for (const phoneNumber of ['8004562354', '6929']) {
+    const q = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber }, session, base);
+    expect(q.status).toBe(200);
+    const details = q.data as Record<string, unknown>;
+    expect(details).toBeDefined();
+    expect(Object.keys(details).sort()).toEqual(Object.keys(PHONE_NUMBER_DETAILS_CONTRACT).sort());
+    for (const [field, type] of Object.entries(PHONE_NUMBER_DETAILS_CONTRACT)) expect(typeOf(details[field]), field).toBe(type);
+    expect(details['rawText']).toBe(phoneNumber);
+  }
+  const ext = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session, base);
+  expect(ext.data).toMatchObject({ normalizedText: '/6929', queueName: 'User Queue:jdoe', queueType: 2 });
+
+  // The CSRF header is required together with the cookie: either alone is a 401 with the ICWS challenge and an
+  // error body the SDK can read.
+  for (const partial of [{ csrf, cookie: '' }, { csrf: '', cookie }]) {
+    const headers: Record<string, string> = { ...SDK_HEADERS };
+    if (partial.csrf) headers['ININ-ICWS-CSRF-Token'] = partial.csrf;
+    if (partial.cookie) headers['Cookie'] = partial.cookie;
+    const r = await fetch(`${base}/icws/${sessionId}/phone-numbers/query-details`, { method: 'POST', headers, body: '{"phoneNumber":"6929"}' });
+    expect(r.status).toBe(401);
+    expect(r.headers.get('www-authenticate')).toBe('ICWS realm="ICWS" location="/ICWS/connection"');
+    expect((r.headers.get('content-type') ?? '').split(';')[0]?.toLowerCase()).toBe(SDK_MEDIA_TYPE);
+    expect(await r.json()).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
+  }
+
+  // An error the SDK reads: the ICWS error representation.
+  const bad = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, {}, session, base);
+  expect(bad.status).toBe(400);
+  expect(bad.data).toEqual({ errorId: 'error.request.missingParameter', message: expect.any(String) });
+  await end();
+  const after = await sdkRequest('POST', `/${sessionId}/phone-numbers/query-details`, { phoneNumber: '6929' }, session, base);
+  expect(after.status).toBe(401);
+  expect(after.data).toMatchObject({ errorId: 'error.request.connection.authenticationFailure' });
+}
+
+// The same conversation against the web-standard handler (createFetchHandler), served through a Request/Response
+// bridge as Deno, Bun or @hono/node-server serve it, with the package's session store behind verifySession.
+describe('an ICWS SDK client against createFetchHandler', () => {
+  it('queries as the SDK does, with a session of the store, until the session ends', async () => {
+    const sessions = createSessionStore();
+    const handler = createFetchHandler({ plan: loadDefaultDialPlan(), verifySession: (c) => sessions.verify(c) });
+    const server = await listen(fetchListener(handler));
+    try {
+      const s = sessions.create('u');
+      const session = { csrf: s.csrfToken, cookie: `${s.cookieName}=${s.cookieValue}` };
+      await sdkQueriesDetails(server.base, s.sessionId, session, async () => {
+        expect(sessions.end({ sessionId: s.sessionId, csrfToken: session.csrf, cookie: session.cookie })).toBe(true);
+      });
+    } finally {
+      await server.close();
+    }
   });
 });
