@@ -190,7 +190,7 @@ export function bodyFailureReply(failure: BodyFailure): Reply {
 }
 
 /** The generic 500. @internal */
-export const INTERNAL_ERROR_REPLY: Reply = errorReply(500, ICWS_ERROR_IDS.internal, 'An unexpected error occurred.');
+export const INTERNAL_ERROR_REPLY: Reply = /* @__PURE__ */ errorReply(500, ICWS_ERROR_IDS.internal, 'An unexpected error occurred.');
 
 /**
  * Whether a `Content-Type` header names JSON: `application/json` or any `application/...+json` type (the ICWS clients'
@@ -416,7 +416,7 @@ export function createQueryDetailsContract(options: QueryDetailsHandlerOptions):
 }
 
 /** The 404 of a path no route serves. @internal */
-export const NOT_FOUND_REPLY: Reply = errorReply(404, ICWS_ERROR_IDS.notFound, 'No resource at this path.');
+export const NOT_FOUND_REPLY: Reply = /* @__PURE__ */ errorReply(404, ICWS_ERROR_IDS.notFound, 'No resource at this path.');
 
 function decodeSegment(s: string): string | undefined {
   // Session ids are plain (a UUID): decodeURIComponent only when there is an escape to decode.

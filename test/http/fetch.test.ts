@@ -1,6 +1,7 @@
 // The web-standard handler called with plain Request objects, as Deno, Bun and Workers call it (no node:http between):
 // hostile bodies (no body, declared too large, streamed too large, never finishing, not UTF-8), the runtimes' extra
 // arguments, unexpected failures, plan swaps, Hono's app.mount, and the same bytes as the node:http handler.
+import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { createFetchHandler, createQueryDetailsHandler, ICWS_ERROR_IDS, loadDefaultDialPlan, loadDialPlan } from '../../src/index.js';
@@ -163,5 +164,25 @@ describe('both handlers send the same bytes', () => {
     } finally {
       await node.close();
     }
+  });
+});
+
+describe('platform-neutral', () => {
+  it('the fetch handler and its contract bundle for a neutral platform with no node: or Node.js builtin import', async () => {
+    const out = await build({
+      entryPoints: [new URL('../../src/http/fetch.ts', import.meta.url).pathname],
+      bundle: true,
+      platform: 'neutral',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(out.metafile.inputs);
+    expect(inputs.some((f) => f.endsWith('src/http/contract.ts'))).toBe(true);
+    expect(inputs.filter((f) => f.startsWith('node:') || !f.includes('src/http/'))).toEqual([]);
+    const text = out.outputFiles[0]?.text ?? '';
+    expect(text).toContain('createFetchHandler');
+    expect(text).not.toMatch(/from\s*["']node:|require\(|Buffer\./);
   });
 });
