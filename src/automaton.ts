@@ -287,13 +287,15 @@ function trieShape(pattern: CompiledPattern, sets: ClassSets, e: number, p: numb
   let literal = 0;
   while (literal < positions.length && (sets.single[positions[literal] as number] as number) >= 0) literal++;
   if (literal === 0) return null;
-  return {
-    entry: e,
-    pattern: p,
-    prefix: positions.slice(0, literal).map((s) => sets.single[s] as number),
-    tail: positions.slice(literal),
-  };
+  // The positions array becomes the prefix in place (a set id turned into its one class); an exact number, the common
+  // case in a large plan, shares one empty tail.
+  const tail = literal === positions.length ? NO_TAIL : positions.slice(literal);
+  positions.length = literal;
+  for (let i = 0; i < literal; i++) positions[i] = sets.single[positions[i] as number] as number;
+  return { entry: e, pattern: p, prefix: positions, tail };
 }
+
+const NO_TAIL: readonly number[] = Object.freeze([]);
 
 class HybridMatcher implements AutomatonMatcher {
   private readonly entries: readonly MatchableEntry[];
