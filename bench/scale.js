@@ -10,6 +10,7 @@
  * BENCH_SCALE_REPEATS (fresh processes per case, best kept; default 2), BENCH_CORPUS (inputs, default 100 000).
  */
 import { execFileSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { compileDialPlan } from '../dist/index.js';
 import { generateCorpus } from './corpus.js';
@@ -55,7 +56,9 @@ function measureCase(kind, n) {
   gc();
   const heap0 = process.memoryUsage().heapUsed;
   const c0 = process.cpuUsage();
+  const w0 = performance.now();
   let plan = compileDialPlan(rules);
+  const compileWallMs = performance.now() - w0;
   const c = process.cpuUsage(c0);
   const compileMs = (c.user + c.system) / 1000;
   gc();
@@ -63,7 +66,7 @@ function measureCase(kind, n) {
   const speed = measureCpu((t) => plan.query(t).ok, corpus, { rounds: 5, warmup: 2 });
   const stats = plan.compiled.defaultTables.entryMatcher.stats();
   plan = undefined;
-  return { kind, n, nsPerQuery: speed.nsPerQuery, compileMs, heapCompiled, stats };
+  return { kind, n, nsPerQuery: speed.nsPerQuery, compileMs, compileWallMs, heapCompiled, stats };
 }
 
 /** A hostile plan: every input answered once, then again one by one; the worst single query of the second pass. */
@@ -110,13 +113,14 @@ if (!isMain) {
         else {
           if (got.nsPerQuery < best.nsPerQuery) (best.nsPerQuery = got.nsPerQuery), (best.stats = got.stats);
           if (got.compileMs < best.compileMs) best.compileMs = got.compileMs;
+          if (got.compileWallMs < best.compileWallMs) best.compileWallMs = got.compileWallMs;
           if (got.heapCompiled < best.heapCompiled) best.heapCompiled = got.heapCompiled;
         }
       }
     }
   }
   console.log(
-    `\n## 2. scale: generated plans (corpus ${fmt(SIZE)} inputs; CPU time of the process: ns/query best of ${REPEATS} fresh processes per case, each the median of 5 rounds after 2 warm-up passes; compile ms includes the garbage collector's threads)\n`,
+    `\n## 2. scale: generated plans (corpus ${fmt(SIZE)} inputs; CPU time of the process: ns/query best of ${REPEATS} fresh processes per case, each the median of 5 rounds after 2 warm-up passes; compile: wall time, and CPU time with the garbage collector's threads, best of the processes)\n`,
   );
   const rows = [];
   const verdicts = [];
@@ -130,6 +134,7 @@ if (!isMain) {
         fmt(n),
         r.nsPerQuery.toFixed(0),
         ratio.toFixed(2),
+        r.compileWallMs.toFixed(0),
         r.compileMs.toFixed(0),
         (r.heapCompiled / 1048576).toFixed(1),
         fmt(r.stats.states),
@@ -143,14 +148,14 @@ if (!isMain) {
     }
   }
   printTable(
-    ['plan', 'entries', 'ns/query', 'vs 10', 'compile ms', 'heap MB', 'DFA states', 'flushes', 'simulated', 'trie patterns', 'DFA patterns'],
+    ['plan', 'entries', 'ns/query', 'vs 10', 'compile ms', 'compile CPU ms', 'heap MB', 'DFA states', 'flushes', 'simulated', 'trie patterns', 'DFA patterns'],
     rows,
   );
   const did = results.get(`did ${Math.max(...SIZES)}`);
   if (did !== undefined) {
     verdicts.push(
-      `did at ${fmt(did.n)} entries compiles in ${did.compileMs.toFixed(0)} ms (target < 1 000) and holds ${(did.heapCompiled / 1048576).toFixed(1)} MB (target < 100): ${
-        did.compileMs < 1000 && did.heapCompiled < 100 * 1048576 ? 'met' : 'NOT met'
+      `did at ${fmt(did.n)} entries compiles in ${did.compileWallMs.toFixed(0)} ms (${did.compileMs.toFixed(0)} ms of CPU with the garbage collector's threads; target < 1 000) and holds ${(did.heapCompiled / 1048576).toFixed(1)} MB (target < 100): ${
+        did.compileWallMs < 1000 && did.heapCompiled < 100 * 1048576 ? 'met' : 'NOT met'
       }`,
     );
   }
