@@ -3,6 +3,7 @@
  * written in input order, and the number of batches between the reader and the writer is bounded, so a slow output
  * (or slow workers) slows the reader instead of filling memory.
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { DialPlan } from '../plan.js';
 import type { BatchLayout } from './format.js';
@@ -132,7 +133,10 @@ const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 };
  */
 function workerUrl(): URL {
   const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/batch/worker.js', here) : new URL('./worker.js', here);
+  if (here.endsWith('.ts')) return new URL('../../dist/batch/worker.js', here);
+  // Beside this module in dist/batch/, or below it when this module is part of the bundled entry point dist/index.js.
+  const beside = new URL('./worker.js', here);
+  return existsSync(beside) ? beside : new URL('./batch/worker.js', here);
 }
 
 /**

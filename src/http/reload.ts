@@ -3,6 +3,7 @@
  * time budget and a memory budget (`resourceLimits`), so that a hostile file never freezes the server, never takes it
  * down, and requests keep being answered while it loads.
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Problem } from '../errors.js';
 import type { LoadResult, RuleFileSnapshot } from '../load.js';
@@ -51,7 +52,10 @@ const DEFAULT_MAX_MEMORY_MB = 512;
 function workerUrl(): URL {
   const here = import.meta.url;
   // Under vitest this module runs from src/*.ts; the worker must be plain JavaScript, so it comes from dist/.
-  return here.endsWith('.ts') ? new URL('../../dist/http/reload-worker.js', here) : new URL('./reload-worker.js', here);
+  if (here.endsWith('.ts')) return new URL('../../dist/http/reload-worker.js', here);
+  // Beside this module in dist/http/, or below it when this module is part of the bundled entry point dist/index.js.
+  const beside = new URL('./reload-worker.js', here);
+  return existsSync(beside) ? beside : new URL('./http/reload-worker.js', here);
 }
 
 /**

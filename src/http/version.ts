@@ -69,7 +69,7 @@ export function icwsServerVersion(): IcwsServerVersion {
   if (packageVersion === undefined) {
     let pkg: { name?: unknown; version?: unknown } = {};
     try {
-      pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as typeof pkg;
+      pkg = JSON.parse(readFileSync(packageJsonUrl(), 'utf8')) as typeof pkg;
     } catch {
       // A copy without its package.json still answers, with an unknown version.
     }
@@ -79,4 +79,23 @@ export function icwsServerVersion(): IcwsServerVersion {
     );
   }
   return packageVersion;
+}
+
+/**
+ * This package's `package.json`: the nearest one above this module named `dialplan`. The module is `src/http/` in the
+ * sources, `dist/http/` when built, or `dist/` itself inside the bundled entry point, so its depth varies.
+ */
+function packageJsonUrl(): URL {
+  let dir = new URL('./', import.meta.url);
+  for (let up = 0; up < 4; up++) {
+    const candidate = new URL('package.json', dir);
+    try {
+      const name = (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown }).name;
+      if (name === 'dialplan') return candidate;
+    } catch {
+      // No package.json at this level: look one higher.
+    }
+    dir = new URL('../', dir);
+  }
+  return new URL('../../package.json', import.meta.url);
 }
