@@ -249,15 +249,4 @@ export class LiteralTrie {
     this.sets = sets;
     return this;
   }
-
-  /** About how many bytes the trie holds. */
-  get bytes(): number {
-    return (
-      this.node.byteLength +
-      this.edge.byteLength +
-      this.record.byteLength +
-      this.tails.byteLength +
-      this.sets.byteLength
-    );
-  }
 }
