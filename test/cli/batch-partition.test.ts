@@ -9,22 +9,12 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { quoteCsvCell } from '../../src/batch/csv.js';
 import { runCli } from '../../src/cli/main.js';
+import { seededRandom } from '../../src/metadata-numbers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-parts-'));
 
-/** A small seeded generator (mulberry32), so that the split points are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const next = random(16);
+// Seeded, so that the split points are the same on every run.
+const next = seededRandom(16);
 const NUMBERS = ['317 555 1234', '6929', '', '911', '+44 20 7946 0958', '1-800-FLOWERS', 'x', '(317) 555-0000 x12', '3'.repeat(300)];
 const N = 12000;
 const numbers = Array.from({ length: N }, (_, i) => (i % 13 === 0 ? (NUMBERS[i % NUMBERS.length] as string) : `(317) 555-${String(Math.floor(next() * 10000)).padStart(4, '0')}`));
