@@ -1,0 +1,615 @@
+/**
+ * The playground page: the editor on the left; the numbers with their ICWS fields and explanations, the plan's inline
+ * tests and its problems on the right. Everything runs in the page: nothing is fetched and nothing is sent, except the
+ * Save to file of `dialplan playground --rules FILE`, to the local server that served the page.
+ */
+import type { EditorView } from '@codemirror/view';
+import type { Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
+import { DETAIL_FIELDS, QueueType } from '../browser.js';
+import type { Analysis, EntryRange } from './analysis.js';
+import { MAX_NUMBERS, analyze, entryAt, matchedEntries, numberLines } from './analysis.js';
+import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
+import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
+import { decodeShare, encodeShare } from './share.js';
+
+/** What `dialplan playground --rules FILE` writes into the page: the file, and how to save it back. */
+interface ServerConfig {
+  readonly file: string;
+  readonly text: string;
+  /** The path of the save endpoint on the serving host. */
+  readonly saveUrl: string;
+  /** The random token the endpoint requires (so that no other page can write the file). */
+  readonly token: string;
+}
+
+/** Timings of the last analysis, for bench/playground.mjs and the status line. */
+interface Timings {
+  /** From the start of the analysis to the load problems underlined (load, map, dispatch). */
+  diagnosticsMs: number;
+  /** The whole analysis on the page's thread: load, numbers, tests, panels. */
+  analysisMs: number;
+  /** The lint worker's last run (load and lint), off the page's thread. */
+  lintMs: number;
+  /** Analyses done; lint runs done. */
+  analyses: number;
+  lints: number;
+}
+
+/** The largest file the page opens: the loader's own default limit. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Typing pauses this long before the plan is reloaded. */
+const DEBOUNCE_MS = 150;
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (el === null) throw new Error(`The page has no #${id}.`);
+  return el as T;
+};
+
+/** The dataset lint worker: started from the page's own inline script, so that it works from file:// too. */
+function startLintWorker(): Worker | undefined {
+  const source = document.getElementById('playground-script')?.textContent;
+  if (source === undefined || source === null || source === '' || typeof Worker === 'undefined') return undefined;
+  try {
+    return new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts the page.
+ *
+ * @param lintOnPage - lint on the page's thread (when no worker can be started)
+ */
+export async function startPlayground(lintOnPage: (text: string, file: string) => readonly Problem[]): Promise<void> {
+  const config = readConfig();
+  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, analyses: 0, lints: 0 };
+  let file = 'default.yaml';
+  let analysis: Analysis | undefined;
+  let lintProblems: readonly Problem[] = [];
+  let lintState: 'idle' | 'running' | 'done' = 'idle';
+  let lintId = 0;
+  let worker = startLintWorker();
+  let workerBusy = false;
+  let modified = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let idleWaiters: (() => void)[] = [];
+
+  const status = $<HTMLParagraphElement>('status');
+  const say = (text: string, error = false): void => {
+    status.textContent = text;
+    status.classList.toggle('error', error);
+  };
+  const numbersBox = $<HTMLTextAreaElement>('numbers');
+  const locationBox = $<HTMLSpanElement>('location-box');
+  const locationSelect = $<HTMLSelectElement>('location');
+
+  const view: EditorView = createEditor($('editor'), '', {
+    onChange: () => {
+      modified = true;
+      schedule();
+    },
+    entryHover: (line) => entryHover(line),
+    onDropFile: (f) => void openFile(f),
+    onSave: () => download(),
+  });
+
+  // ---- analysis -------------------------------------------------------------------------------------------------
+  function schedule(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  }
+
+  function run(): void {
+    timer = undefined;
+    const t0 = performance.now();
+    const text = view.state.doc.toString();
+    analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
+    lintProblems = [];
+    showProblems(view, analysis.problems);
+    timings.diagnosticsMs = performance.now() - t0;
+    renderLocations();
+    renderNumbers();
+    renderTests();
+    requestLint(text);
+    renderProblems();
+    timings.analysisMs = performance.now() - t0;
+    timings.analyses++;
+    sayState();
+    settle();
+  }
+
+  function requestLint(text: string): void {
+    const id = ++lintId;
+    if (analysis?.plan === undefined) {
+      lintState = 'idle';
+      return;
+    }
+    lintState = 'running';
+    if (worker === undefined) {
+      // No worker (a page served without its inline script): lint after the panels are drawn.
+      setTimeout(() => {
+        if (id !== lintId) return;
+        const t0 = performance.now();
+        lintDone(id, lintOnPage(text, file), performance.now() - t0);
+      }, 0);
+      return;
+    }
+    if (workerBusy) {
+      // The exact shadowing analysis can take seconds on a large plan: drop a run the text has outgrown.
+      worker.terminate();
+      worker = startLintWorker();
+      if (worker === undefined) return requestLint(text);
+    }
+    workerBusy = true;
+    const w = worker;
+    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; ms: number }>) => {
+      workerBusy = false;
+      lintDone(e.data.id, e.data.problems, e.data.ms);
+    };
+    w.onerror = (e) => {
+      e.preventDefault();
+      workerBusy = false;
+      worker = undefined;
+      requestLint(text);
+    };
+    w.postMessage({ id, text, file });
+  }
+
+  function lintDone(id: number, problems: readonly Problem[], ms: number): void {
+    if (id !== lintId) return;
+    lintProblems = problems;
+    lintState = 'done';
+    timings.lintMs = ms;
+    timings.lints++;
+    showProblems(view, [...(analysis?.problems ?? []), ...problems]);
+    renderProblems();
+    sayState();
+    settle();
+  }
+
+  function settle(): void {
+    if (timer !== undefined || lintState === 'running') return;
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  function sayState(): void {
+    const a = analysis;
+    if (a === undefined) return;
+    const errors = a.problems.filter((p) => p.severity === 'error').length;
+    if (a.plan === undefined) {
+      say(`${file} does not load: ${errors} problem${errors === 1 ? '' : 's'} (underlined in the editor, listed under Problems).`, true);
+      return;
+    }
+    const t = a.tests;
+    const lint = lintState === 'running' ? 'linting…' : `lint: ${lintProblems.length} finding${lintProblems.length === 1 ? '' : 's'}`;
+    say(`${file}: loaded in ${Math.round(a.loadMs)} ms · ${lint} · tests: ${t?.passed ?? 0} of ${t?.total ?? 0} passed`);
+  }
+
+  // ---- panels ----------------------------------------------------------------------------------------------------
+  function renderLocations(): void {
+    const plan = analysis?.plan;
+    if (plan === undefined) return;
+    const wanted = locationSelect.value;
+    const names = plan.locations;
+    locationBox.hidden = names.length === 0;
+    const same = locationSelect.options.length === names.length + 1 && names.every((n, i) => locationSelect.options[i + 1]?.value === n);
+    if (same) return;
+    locationSelect.replaceChildren(option('', `default${plan.rules.defaultLocation !== undefined ? ` (${plan.rules.defaultLocation})` : ''}`));
+    for (const n of names) locationSelect.append(option(n, n));
+    locationSelect.value = names.includes(wanted) ? wanted : '';
+  }
+
+  function renderNumbers(): void {
+    const results = $('results');
+    const a = analysis;
+    if (a === undefined) return;
+    if (a.plan === undefined) {
+      results.replaceChildren(el('p', { class: 'hint' }, 'The plan does not load: fix the problems to see the numbers.'));
+      return;
+    }
+    const open = new Set([...results.querySelectorAll<HTMLElement>('article.number')].filter((n) => n.querySelector('details')?.open).map((n) => n.dataset['number']));
+    const items = a.answers.map((ans, i) => {
+      const article = el('article', { class: `number${ans.result.ok ? '' : ' rejected'}`, 'data-number': ans.text, 'data-index': String(i) });
+      const head = el('h3', {}, el('span', {}, ans.text));
+      article.append(head);
+      if (!ans.result.ok) {
+        head.append(el('span', { class: 'hint' }, `rejected: ${ans.result.error.code}`));
+        article.append(el('p', { class: 'hint', style: 'margin: 4px 8px' }, ans.result.error.message));
+      } else {
+        const d = ans.result.details;
+        head.append(el('span', { class: 'hint' }, d.defaultClassification));
+        const table = el('table', { class: 'fields', 'aria-label': `ICWS fields of ${ans.text}` });
+        for (const f of DETAIL_FIELDS) {
+          const value: unknown = d[f];
+          const shown = typeof value === 'string' ? value : f === 'queueType' ? `${String(value)} (${QueueType[value as number] ?? '?'})` : JSON.stringify(value);
+          table.append(el('tr', { 'data-field': f }, el('th', { scope: 'row' }, f), el('td', { 'data-json': JSON.stringify(value) }, shown)));
+        }
+        article.append(table);
+      }
+      const details = el('details', { class: 'explain' }, el('summary', {}, 'Explain'));
+      details.addEventListener('toggle', () => {
+        if (details.open && details.querySelector('.explanation') === null) details.append(renderExplanation(ans.text));
+      });
+      if (open.has(ans.text)) {
+        details.open = true;
+        details.append(renderExplanation(ans.text));
+      }
+      article.append(details);
+      return article;
+    });
+    const all = numberLines(numbersBox.value).length;
+    if (all > MAX_NUMBERS) items.push(el('p', { class: 'hint' }, `Showing the first ${MAX_NUMBERS} of ${all} numbers.`));
+    if (items.length === 0) items.push(el('p', { class: 'hint' }, 'Type numbers above, one per line.'));
+    results.replaceChildren(...items);
+  }
+
+  function renderExplanation(text: string): HTMLElement {
+    const plan = analysis?.plan;
+    const box = el('div', { class: 'explanation' });
+    if (plan === undefined) return box;
+    const e: Explanation = plan.explain(text, locationSelect.value !== '' ? { location: locationSelect.value } : {});
+    if (e.location !== undefined) box.append(el('p', {}, `Location: ${e.location}`));
+    if (e.prepare !== undefined) {
+      box.append(el('h4', {}, 'Prepare'));
+      const steps = e.prepare.steps.map((s) => el('li', {}, `${s.kind}: `, el('code', {}, JSON.stringify(s.from)), ' → ', el('code', {}, JSON.stringify(s.to))));
+      if (steps.length > 0) box.append(el('ul', {}, ...steps));
+      box.append(el('p', {}, 'Result: ', el('code', {}, e.prepare.text), e.prepare.sip ? ' (a SIP address)' : ''));
+    }
+    for (const t of [e.conversion, e.dialPlan]) if (t !== undefined) box.append(...renderTable(t));
+    if (e.unmatched === 'dialPlan') box.append(el('p', {}, "No dial-plan entry matched: the plan's unmatched settings apply."));
+    if (e.directory !== undefined) {
+      const dir = e.directory;
+      box.append(el('h4', {}, 'Directory'));
+      box.append(
+        el(
+          'p',
+          {},
+          dir.extension === undefined
+            ? 'Not an internal extension.'
+            : dir.found
+              ? `Extension ${dir.extension}: ${dir.kind ?? ''} ${dir.queueName ?? ''}`.trim()
+              : `Extension ${dir.extension}: not in the directory.`,
+        ),
+      );
+    }
+    if (e.error !== undefined) box.append(el('p', { class: 'hint' }, `Rejected: ${e.error.code} ${e.error.message}`));
+    return box;
+  }
+
+  function renderTable(t: ExplainedTable): HTMLElement[] {
+    const title = t.table === 'inputConversions' ? 'Input conversions' : 'Dial plan';
+    const out: HTMLElement[] = [el('h4', {}, `${title}: `, el('code', {}, t.input))];
+    const list = el('ol', { start: String((t.considered[0]?.index ?? 0) + 1) });
+    for (const c of t.considered) {
+      const where = c.position.line !== undefined ? `line ${c.position.line}` : `${t.table}[${c.index}]`;
+      const link = el('button', { type: 'button', class: 'entry-link', 'data-line': String(c.position.line ?? '') }, `${c.name}`);
+      link.addEventListener('click', () => {
+        if (c.position.line !== undefined) goToLine(view, c.position.line, c.position.column);
+      });
+      const li = el('li', { class: c.matched ? 'won' : '', 'data-table': t.table, 'data-entry': String(c.index) }, link, ` (${where}) `, el('code', {}, c.patterns.join(', ')));
+      if (c.match !== undefined) {
+        const m = c.match;
+        const caps = el('table', { class: 'kv' }, el('tr', {}, el('th', {}, 'matched'), el('td', {}, `${m.pattern} on "${m.matchedText}"`)));
+        if (m.carriedExtension !== '') caps.append(el('tr', {}, el('th', {}, 'extension carried'), el('td', {}, m.carriedExtension)));
+        for (const cap of m.captures) caps.append(el('tr', {}, el('th', {}, `capture ${cap.token}`), el('td', {}, cap.text)));
+        li.append(caps);
+      }
+      list.append(li);
+    }
+    if (t.considered.length > 0) out.push(list);
+    if (t.fellThrough) out.push(el('p', {}, 'No entry matched: the number goes on unchanged.'));
+    if (t.templates.length > 0) {
+      const tt = el('table', { class: 'kv' });
+      for (const tpl of t.templates) tt.append(el('tr', {}, el('th', {}, tpl.field), el('td', {}, tpl.template ?? '(default)'), el('td', {}, '→'), el('td', {}, tpl.value)));
+      out.push(tt);
+    }
+    out.push(el('p', {}, 'Output: ', el('code', {}, t.output)));
+    return out;
+  }
+
+  function renderTests(): void {
+    const list = $('tests');
+    const summary = $('tests-summary');
+    const a = analysis;
+    const report = a?.tests;
+    if (a?.plan === undefined || report === undefined) {
+      summary.textContent = '(the plan does not load)';
+      list.replaceChildren();
+      return;
+    }
+    summary.textContent = report.total === 0 ? 'the plan has no tests: section' : `${report.passed} of ${report.total} passed`;
+    const byIndex = new Map<number, InlineTestFailure[]>();
+    for (const f of report.failures) byIndex.set(f.index, [...(byIndex.get(f.index) ?? []), f]);
+    const items = a.plan.rules.tests.map((t, i) => {
+      const failures = byIndex.get(i);
+      const pass = failures === undefined;
+      const line = failures?.[0]?.position.line ?? a.plan?.positionOf(['tests', i]).line;
+      const li = el('li', { class: `test ${pass ? 'pass' : 'fail'}`, 'data-index': String(i), 'data-status': pass ? 'pass' : 'fail', 'data-line': String(line ?? '') });
+      const jump = el('button', { type: 'button', class: 'entry-link' }, JSON.stringify(t.input));
+      jump.addEventListener('click', () => {
+        if (line !== undefined) goToLine(view, line);
+      });
+      li.append(el('span', { class: 'mark', 'aria-label': pass ? 'passed' : 'failed' }, pass ? '✓' : '✗'), ' ', jump);
+      if (t.location !== undefined) li.append(` at ${t.location}`);
+      if (line !== undefined) li.append(el('span', { class: 'hint' }, ` line ${line}`));
+      if (failures !== undefined) {
+        const table = el('table', {}, el('tr', {}, el('th', {}, 'field'), el('th', {}, 'expected'), el('th', {}, 'actual')));
+        for (const f of failures) {
+          table.append(el('tr', { 'data-field': f.field }, el('td', {}, f.field), el('td', { class: 'expected' }, show(f.expected)), el('td', { class: 'actual' }, show(f.actual))));
+        }
+        li.append(table);
+      }
+      return li;
+    });
+    // Failures first: they are what the author is looking for.
+    items.sort((x, y) => (x.dataset['status'] === y.dataset['status'] ? 0 : x.dataset['status'] === 'fail' ? -1 : 1));
+    list.replaceChildren(...items);
+  }
+
+  function renderProblems(): void {
+    const all = [...(analysis?.problems ?? []), ...lintProblems];
+    $('problems-summary').textContent =
+      lintState === 'running' ? `${all.length} so far (linting…)` : all.length === 0 ? 'none' : `${all.length}`;
+    $('problems').replaceChildren(
+      ...all.map((p) => {
+        const li = el('li', { class: `problem ${p.severity}`, 'data-code': p.code, 'data-line': String(p.line ?? ''), 'data-severity': p.severity });
+        const jump = el('button', { type: 'button', class: 'entry-link' }, p.line !== undefined ? `${p.line}:${p.column ?? 1}` : 'plan');
+        jump.addEventListener('click', () => goToLine(view, p.line ?? 1, p.column ?? 1));
+        li.append(jump, ' ', el('span', { class: 'code' }, p.code), ' ', p.message);
+        return li;
+      }),
+    );
+  }
+
+  function entryHover(line: number): HTMLElement | undefined {
+    const a = analysis;
+    const plan = a?.plan;
+    if (a === undefined || plan === undefined) return undefined;
+    const entry: EntryRange | undefined = entryAt(a.entries, line);
+    if (entry === undefined) return undefined;
+    const matched = a.answers.filter((ans) => matchedEntries(plan, ans.text, locationSelect.value).some((m) => m.table === entry.table && m.index === entry.index));
+    const dom = el('div', { class: 'cm-entry-hover', 'data-entry': `${entry.table}[${entry.index}]` }, el('strong', {}, entry.name), ` (${entry.table}[${entry.index}])`);
+    if (matched.length === 0) dom.append(el('div', {}, `matched none of the ${a.answers.length} numbers`));
+    else dom.append(el('div', {}, `matched ${matched.length} of the ${a.answers.length} numbers:`), el('ul', {}, ...matched.map((m) => el('li', {}, m.text))));
+    return dom;
+  }
+
+  // ---- starting points, files, save, share ------------------------------------------------------------------------
+  const start = $<HTMLSelectElement>('start');
+  for (const p of BUNDLED_PLANS) start.append(option(p.id, p.label));
+  start.append(option('starter', 'Starter plan for a country…'));
+  const country = $<HTMLSelectElement>('country');
+  start.addEventListener('change', () => {
+    const starter = start.value === 'starter';
+    $('starter-options').hidden = !starter;
+    if (starter && country.options.length === 0) {
+      for (const c of starterCountries()) country.append(option(c, c));
+      country.value = 'GB';
+    }
+  });
+  $('load').addEventListener('click', () => {
+    if (!confirmDiscard()) return;
+    if (start.value === 'starter') {
+      try {
+        const p = starterPlan(country.value, $<HTMLInputElement>('area-code').value);
+        setPlan(p.text, p.file, undefined);
+      } catch (e) {
+        say(`No starter plan: ${(e as Error).message}`, true);
+      }
+      return;
+    }
+    const p = BUNDLED_PLANS.find((b) => b.id === start.value);
+    if (p !== undefined) setPlan(p.text, p.file, p.id === 'default' ? SEED_NUMBERS : undefined);
+  });
+  const fileInput = $<HTMLInputElement>('file-input');
+  $('open').addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    const f = fileInput.files?.[0];
+    if (f !== undefined) void openFile(f);
+    fileInput.value = '';
+  });
+  // A file dropped anywhere on the page (the editor takes drops on itself).
+  document.addEventListener('dragover', (e) => {
+    if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+  });
+  document.addEventListener('drop', (e) => {
+    const f = e.dataTransfer?.files[0];
+    if (f === undefined) return;
+    e.preventDefault();
+    void openFile(f);
+  });
+
+  async function openFile(f: File): Promise<void> {
+    if (!confirmDiscard()) return;
+    if (f.size > MAX_FILE_BYTES) {
+      say(`${f.name} is ${f.size} bytes: larger than the ${MAX_FILE_BYTES}-byte limit of a rule file.`, true);
+      return;
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await f.arrayBuffer());
+    } catch {
+      say(`${f.name} is not UTF-8 text: it cannot be a rule file.`, true);
+      return;
+    }
+    setPlan(text.replace(/^\uFEFF/, ''), f.name, undefined);
+  }
+
+  function confirmDiscard(): boolean {
+    return !modified || window.confirm('Replace the plan in the editor? Your changes are not saved.');
+  }
+
+  function setPlan(text: string, name: string, numbers: string | undefined): void {
+    file = name;
+    $('file-name').textContent = name;
+    replaceText(view, text);
+    if (numbers !== undefined) numbersBox.value = numbers;
+    else {
+      // The plan's own test inputs are the numbers its author cares about.
+      const r = analyze(text, file, [], '');
+      if (r.plan !== undefined && r.plan.rules.tests.length > 0) numbersBox.value = sampleNumbers(r.plan.rules.tests.map((t) => t.input));
+    }
+    modified = false;
+    if (timer !== undefined) clearTimeout(timer);
+    run();
+  }
+
+  function download(): void {
+    const url = URL.createObjectURL(new Blob([view.state.doc.toString()], { type: 'application/yaml' }));
+    const a = el('a', { href: url, download: file });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    say(`Saved ${file} (downloaded).`);
+  }
+  $('save').addEventListener('click', download);
+
+  if (config !== undefined) {
+    const saveButton = $<HTMLButtonElement>('save-file');
+    saveButton.hidden = false;
+    saveButton.textContent = `Save to ${config.file}`;
+    saveButton.addEventListener('click', () => void saveToServer(config));
+  }
+
+  async function saveToServer(c: ServerConfig): Promise<void> {
+    if (!window.confirm(`Write the editor's plan to ${c.file}? This replaces the file on disk.`)) return;
+    try {
+      const r = await fetch(c.saveUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/yaml; charset=utf-8', 'x-dialplan-token': c.token },
+        body: view.state.doc.toString(),
+      });
+      if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
+      modified = false;
+      say(`Saved to ${c.file}.`);
+    } catch (e) {
+      say(`Not saved: ${(e as Error).message}`, true);
+    }
+  }
+
+  $('share').addEventListener('click', () => void share());
+  async function share(): Promise<void> {
+    const fragment = await encodeShare({ plan: view.state.doc.toString(), numbers: numbersBox.value, file, location: locationSelect.value });
+    history.replaceState(null, '', fragment);
+    const link = $<HTMLInputElement>('share-link');
+    link.value = location.href;
+    $('share-box').hidden = false;
+    link.focus();
+    link.select();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      say(`Share link copied (${fragment.length} characters; the plan and numbers are in the link, not on a server).`);
+    } catch {
+      say(`Share link ready: copy it from the Link field (${fragment.length} characters).`);
+    }
+  }
+
+  // ---- theme -------------------------------------------------------------------------------------------------------
+  const themeButton = $<HTMLButtonElement>('theme');
+  const dark = (): boolean => {
+    const chosen = document.documentElement.dataset['theme'];
+    return chosen !== undefined ? chosen === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+  };
+  const showTheme = (): void => {
+    themeButton.setAttribute('aria-pressed', String(dark()));
+    themeButton.textContent = dark() ? 'Light theme' : 'Dark theme';
+  };
+  try {
+    const saved = localStorage.getItem('dialplan-playground-theme');
+    if (saved === 'dark' || saved === 'light') document.documentElement.dataset['theme'] = saved;
+  } catch {
+    // Storage can be off (file://, private windows): the system's preference applies.
+  }
+  showTheme();
+  themeButton.addEventListener('click', () => {
+    const next = dark() ? 'light' : 'dark';
+    document.documentElement.dataset['theme'] = next;
+    try {
+      localStorage.setItem('dialplan-playground-theme', next);
+    } catch {
+      // As above.
+    }
+    showTheme();
+  });
+
+  numbersBox.addEventListener('input', schedule);
+  locationSelect.addEventListener('change', schedule);
+
+  // ---- first state: a share link, the served file, or the default plan ---------------------------------------------
+  const handle = {
+    view,
+    timings,
+    getPlan: () => view.state.doc.toString(),
+    goToLine: (line: number, column?: number) => goToLine(view, line, column),
+    setPlan: (text: string, name = file, numbers?: string) => setPlan(text, name, numbers),
+    analyzeNow: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      run();
+    },
+    /** Resolves once the debounce has run and the lint worker has answered. */
+    idle: () => new Promise<void>((resolve) => {
+      idleWaiters.push(resolve);
+      settle();
+    }),
+  };
+  (window as unknown as { dialplanPlayground: typeof handle }).dialplanPlayground = handle;
+
+  async function fromFragment(): Promise<boolean> {
+    try {
+      const s = await decodeShare(location.hash);
+      if (s === undefined) return false;
+      setPlan(s.plan, s.file, s.numbers);
+      if (s.location !== '') {
+        locationSelect.value = s.location;
+        run();
+      }
+      return true;
+    } catch (e) {
+      say((e as Error).message, true);
+      return false;
+    }
+  }
+  window.addEventListener('hashchange', () => void fromFragment());
+  if (!(await fromFragment())) {
+    if (config !== undefined) setPlan(config.text, config.file, undefined);
+    else setPlan(BUNDLED_PLANS[0]?.text ?? '', BUNDLED_PLANS[0]?.file ?? 'plan.yaml', SEED_NUMBERS);
+  }
+  document.body.dataset['ready'] = 'yes';
+}
+
+function readConfig(): ServerConfig | undefined {
+  const text = document.getElementById('playground-config')?.textContent ?? 'null';
+  try {
+    const c = JSON.parse(text) as Partial<ServerConfig> | null;
+    if (c !== null && typeof c.file === 'string' && typeof c.text === 'string' && typeof c.saveUrl === 'string' && typeof c.token === 'string') {
+      return c as ServerConfig;
+    }
+  } catch {
+    // Not written by the server: a static page.
+  }
+  return undefined;
+}
+
+function show(v: unknown): string {
+  return v === undefined ? '(none)' : JSON.stringify(v);
+}
+
+function option(value: string, label: string): HTMLOptionElement {
+  const o = document.createElement('option');
+  o.value = value;
+  o.textContent = label;
+  return o;
+}
+
+/** Builds an element with attributes and children (text or elements). */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Readonly<Record<string, string>>, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== '') node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
