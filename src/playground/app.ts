@@ -46,7 +46,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
-/** The dataset lint worker: started from the page's own inline script, so that it works from file:// too. */
+/** The lint worker: started from the page's own inline script, so that it works from file:// too. */
 function startLintWorker(): Worker | undefined {
   const source = document.getElementById('playground-script')?.textContent;
   if (source === undefined || source === null || source === '' || typeof Worker === 'undefined') return undefined;

@@ -7,6 +7,9 @@ import type { Problem } from '../browser.js';
 import { lintDialPlan } from '../browser.js';
 import { lintText } from './analysis.js';
 import { startPlayground } from './app.js';
+import { registerMaxMetadata } from './phone.js';
+
+registerMaxMetadata();
 
 const lint = (text: string, file: string): readonly Problem[] => lintText(text, file, lintDialPlan);
 
