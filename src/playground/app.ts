@@ -77,9 +77,11 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   let idleWaiters: (() => void)[] = [];
 
   const status = $<HTMLParagraphElement>('status');
+  /** A message that stays in front of the status line until the text changes (a damaged share link). */
+  let notice = '';
   const say = (text: string, error = false): void => {
-    status.textContent = text;
-    status.classList.toggle('error', error);
+    status.textContent = notice !== '' ? `${notice} ${text}` : text;
+    status.classList.toggle('error', error || notice !== '');
   };
   const numbersBox = $<HTMLTextAreaElement>('numbers');
   const locationBox = $<HTMLSpanElement>('location-box');
@@ -88,6 +90,7 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   const view: EditorView = createEditor($('editor'), '', {
     onChange: () => {
       modified = true;
+      notice = '';
       schedule();
     },
     entryHover: (line) => entryHover(line),
@@ -295,7 +298,8 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
         const m = c.match;
         const caps = el('table', { class: 'kv' }, el('tr', {}, el('th', {}, 'matched'), el('td', {}, `${m.pattern} on "${m.matchedText}"`)));
         if (m.carriedExtension !== '') caps.append(el('tr', {}, el('th', {}, 'extension carried'), el('td', {}, m.carriedExtension)));
-        for (const cap of m.captures) caps.append(el('tr', {}, el('th', {}, `capture ${cap.token}`), el('td', {}, cap.text)));
+        // One line for all captures: a pattern of ten wildcards captures ten digits.
+        if (m.captures.length > 0) caps.append(el('tr', {}, el('th', {}, 'captures'), el('td', {}, m.captures.map((c) => `${c.token}=${c.text}`).join(' '))));
         li.append(caps);
       }
       list.append(li);
@@ -559,7 +563,8 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   };
   (window as unknown as { dialplanPlayground: typeof handle }).dialplanPlayground = handle;
 
-  async function fromFragment(): Promise<boolean> {
+  /** Opens the share link in the fragment; false when there is none, the message when it is damaged. */
+  async function fromFragment(): Promise<boolean | string> {
     try {
       const s = await decodeShare(location.hash);
       if (s === undefined) return false;
@@ -570,14 +575,26 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
       }
       return true;
     } catch (e) {
-      say((e as Error).message, true);
-      return false;
+      return (e as Error).message;
     }
   }
-  window.addEventListener('hashchange', () => void fromFragment());
-  if (!(await fromFragment())) {
+  window.addEventListener('hashchange', () =>
+    void fromFragment().then((r) => {
+      if (typeof r === 'string') {
+        notice = r;
+        sayState();
+      }
+    }),
+  );
+  const shared = await fromFragment();
+  if (shared !== true) {
     if (config !== undefined) setPlan(config.text, config.file, undefined);
     else setPlan(BUNDLED_PLANS[0]?.text ?? '', BUNDLED_PLANS[0]?.file ?? 'plan.yaml', SEED_NUMBERS);
+    // Said after the plan's own status line, which would hide it.
+    if (typeof shared === 'string') {
+      notice = `${shared} The default plan is shown instead.`;
+      sayState();
+    }
   }
   document.body.dataset['ready'] = 'yes';
 }

@@ -1,0 +1,241 @@
+// The rule-authoring playground (issue #18) in a real browser: the page is built by scripts/build-playground.mjs into a
+// temporary folder and opened from file:// in headless Chromium (Debian's `chromium`, driven by playwright-core with the
+// flags of test/browser.test.ts; never a downloaded browser). One browser for the whole file. Every expected value comes
+// from the Node.js engine (or `dialplan query --json` when dist/ is built), never from a literal. Skipped, visibly, where
+// /usr/bin/chromium is missing (.ci/run installs it).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DETAIL_FIELDS, loadDefaultDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEFAULT_YAML = readFileSync(join(ROOT, 'rules/default.yaml'), 'utf8');
+/** Where screenshots go for people to look at (git-ignored). */
+const ARTIFACTS = join(ROOT, 'test/.artifacts');
+
+/** The fields `dialplan query --json` prints for the numbers: the built CLI when there is one, else the same engine. */
+function queryJson(numbers: readonly string[]): Record<string, unknown>[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { dialplan: string } };
+  const cli = join(ROOT, pkg.bin.dialplan);
+  if (existsSync(cli)) {
+    const out = execFileSync(process.execPath, [cli, 'query', '--json', ...numbers], { encoding: 'utf8' });
+    return out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+  const plan = loadDefaultDialPlan();
+  return numbers.map((n) => {
+    const d = plan.details(n) as unknown as Record<string, unknown>;
+    return Object.fromEntries(DETAIL_FIELDS.map((f) => [f, d[f]]));
+  });
+}
+
+/** Waits for the page's debounce, analysis and lint worker to finish. */
+const idle = (page: Page): Promise<unknown> => page.evaluate('window.dialplanPlayground.idle()');
+const editorText = (page: Page): Promise<string> => page.evaluate('window.dialplanPlayground.getPlan()') as Promise<string>;
+const cursorLine = (page: Page): Promise<number> =>
+  page.evaluate('(() => { const v = window.dialplanPlayground.view; return v.state.doc.lineAt(v.state.selection.main.head).number; })()') as Promise<number>;
+
+/** The numbers' tables as the page shows them: field name (th) and value (the td's JSON). */
+async function shownFields(page: Page): Promise<Record<string, unknown>[]> {
+  const articles = page.locator('#results article.number');
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < (await articles.count()); i++) {
+    const rows = articles.nth(i).locator('table.fields tr');
+    const entries: [string, unknown][] = [];
+    for (let r = 0; r < (await rows.count()); r++) {
+      const name = (await rows.nth(r).locator('th').textContent()) ?? '';
+      entries.push([name, JSON.parse((await rows.nth(r).locator('td').getAttribute('data-json')) ?? 'null')]);
+    }
+    out.push(Object.fromEntries(entries));
+  }
+  return out;
+}
+
+describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () => {
+  let dir = '';
+  let url = '';
+  let browser: Browser;
+  const requests: string[] = [];
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'dialplan-playground-'));
+    execFileSync(process.execPath, [join(ROOT, 'scripts/build-playground.mjs'), '--out', dir], { stdio: 'pipe' });
+    url = pathToFileURL(join(dir, 'index.html')).href;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(href = url): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    // Works offline: the page asks for nothing but itself (and the blob: of its lint worker).
+    page.on('request', (r) => {
+      if (!/^(file|blob|data):/.test(r.url())) requests.push(r.url());
+    });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(href);
+    await page.waitForSelector('body[data-ready="yes"]', { timeout: 20_000 });
+    await idle(page);
+    return page;
+  }
+
+  it('(a) loads the default plan and shows for 1-800-456-2354 and 6929 exactly the fields dialplan query --json prints', async () => {
+    const page = await open();
+    await page.selectOption('#start', 'default');
+    await page.click('#load');
+    await page.fill('#numbers', '');
+    await page.locator('#numbers').pressSequentially('1-800-456-2354\n6929');
+    await idle(page);
+    expect(await editorText(page)).toBe(DEFAULT_YAML);
+    const expected = queryJson(['1-800-456-2354', '6929']);
+    const shown = await shownFields(page);
+    expect(shown).toEqual(expected);
+    // Same fields in the same order as the CLI's JSON.
+    expect(shown.map((s) => Object.keys(s))).toEqual(expected.map((e) => Object.keys(e)));
+    expect(Object.keys(shown[0] ?? {})).toHaveLength(13);
+    expect(await page.locator('#results article.number').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual([
+      '1-800-456-2354',
+      '6929',
+    ]);
+    // The inline tests of the default plan all pass, as the Node.js engine says.
+    const report = runInlineTests(loadDefaultDialPlan());
+    expect(await page.locator('#tests li[data-status="pass"]').count()).toBe(report.passed);
+    expect(await page.locator('#tests li[data-status="fail"]').count()).toBe(0);
+    await page.close();
+  }, 60_000);
+
+  it('(b) a mistake in the YAML is underlined on its line with its code (hover, gutter and Problems list)', async () => {
+    const page = await open();
+    const lines = DEFAULT_YAML.split('\n');
+    const lineNo = lines.indexOf('    match: NXXNXXXXXX') + 1;
+    expect(lineNo).toBeGreaterThan(0);
+    await page.evaluate(`window.dialplanPlayground.goToLine(${lineNo})`);
+    await page.keyboard.press('End');
+    await page.keyboard.type('Z1');
+    await idle(page);
+    const edited = await editorText(page);
+    expect(edited.split('\n')[lineNo - 1]).toBe('    match: NXXNXXXXXXZ1');
+    const node = safeLoadDialPlan(edited, { file: 'default.yaml' });
+    expect(node.ok).toBe(false);
+    const problem = node.ok ? undefined : node.problems[0];
+    expect(problem?.line).toBe(lineNo);
+    // The Problems list names the code at the line.
+    const listed = page.locator(`#problems li[data-code="${problem?.code}"][data-line="${lineNo}"]`);
+    await expect.poll(() => listed.count()).toBe(1);
+    expect(await listed.textContent()).toContain(problem?.message ?? '?');
+    // The editor underlines it; hovering the underline shows the message and the code.
+    const underline = page.locator('.cm-lintRange-error').first();
+    await underline.scrollIntoViewIfNeeded();
+    const lineOfUnderline = await page.evaluate(
+      `(() => { const v = window.dialplanPlayground.view; const el = document.querySelector('.cm-lintRange-error'); return v.state.doc.lineAt(v.posAtDOM(el)).number; })()`,
+    );
+    expect(lineOfUnderline).toBe(lineNo);
+    await underline.hover();
+    const tooltip = page.locator('.cm-tooltip-lint');
+    await tooltip.waitFor({ timeout: 5_000 });
+    expect(await tooltip.textContent()).toContain(problem?.code ?? '?');
+    expect(await tooltip.textContent()).toContain(problem?.message ?? '?');
+    expect(await page.locator('#status').textContent()).toContain('does not load');
+    // Clicking the problem puts the cursor on its line.
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await listed.locator('button').click();
+    expect(await cursorLine(page)).toBe(lineNo);
+    await page.close();
+  }, 60_000);
+
+  it('(c) a broken inline test fails live with its expected and actual values, and jumps to its line', async () => {
+    const page = await open();
+    const lines = DEFAULT_YAML.split('\n');
+    const index = lines.findIndex((l) => l.includes('input: "6929"') && l.includes('queueName: "User Queue:jdoe"'));
+    expect(index).toBeGreaterThan(0);
+    const column = (lines[index] ?? '').indexOf('jdoe"') + 'jdoe'.length + 1;
+    await page.evaluate(`window.dialplanPlayground.goToLine(${index + 1}, ${column})`);
+    await page.keyboard.type('X');
+    await idle(page);
+    const edited = await editorText(page);
+    const node = safeLoadDialPlan(edited, { file: 'default.yaml' });
+    expect(node.ok).toBe(true);
+    const failures = node.ok ? runInlineTests(node.plan).failures : [];
+    expect(failures).toHaveLength(1);
+    const failure = failures[0];
+    const item = page.locator(`#tests li[data-status="fail"][data-index="${failure?.index}"]`);
+    await expect.poll(() => item.count()).toBe(1);
+    const row = item.locator(`tr[data-field="${failure?.field}"]`);
+    expect(await row.locator('.expected').textContent()).toBe(JSON.stringify(failure?.expected));
+    expect(await row.locator('.actual').textContent()).toBe(JSON.stringify(failure?.actual));
+    expect(JSON.stringify(failure?.expected)).toContain('jdoeX');
+    expect(await page.locator('#tests-summary').textContent()).toContain(`${node.ok ? runInlineTests(node.plan).passed : -1} of`);
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await item.locator('button').first().click();
+    expect(await cursorLine(page)).toBe(failure?.position.line);
+    await page.close();
+  }, 60_000);
+
+  it('(d) a Share link opened in a fresh page reproduces the plan and the numbers', async () => {
+    const page = await open();
+    await page.evaluate('window.dialplanPlayground.goToLine(5)');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (shared)');
+    await page.fill('#numbers', '317-555-1234 x12\n911\n+44 20 7946 0958');
+    await idle(page);
+    await page.click('#share');
+    const link = page.locator('#share-link');
+    await expect.poll(() => link.inputValue()).toMatch(/#v1=[A-Za-z0-9_-]+$/);
+    const href = await link.inputValue();
+    const plan = await editorText(page);
+    const fields = await shownFields(page);
+    expect(plan).toContain('name: Default NANP site (area code 317) (shared)');
+
+    const fresh = await open(href);
+    expect(await editorText(fresh)).toBe(plan);
+    expect(await fresh.inputValue('#numbers')).toBe('317-555-1234 x12\n911\n+44 20 7946 0958');
+    expect(await shownFields(fresh)).toEqual(fields);
+    expect(fields).toHaveLength(3);
+    // A damaged link says so instead of failing silently.
+    const broken = await open(href.slice(0, -12) + '!!');
+    expect(await broken.locator('#status').textContent()).toMatch(/damaged/);
+    await Promise.all([page.close(), fresh.close(), broken.close()]);
+  }, 60_000);
+
+  it('(e) a screenshot of the page with a plan and an explanation open (test/.artifacts/playground.png)', async () => {
+    const page = await open();
+    await page.locator('#results article.number').first().locator('summary').click();
+    await page.locator('.explanation').first().waitFor();
+    // The explanation names the winning entry; clicking it moves the editor to that entry's line.
+    const won = page.locator('.explanation li.won[data-table="dialPlan"] button').first();
+    const line = Number(await won.getAttribute('data-line'));
+    await won.click();
+    expect(await cursorLine(page)).toBe(line);
+    // Hovering that entry in the editor lists the number it matched.
+    await page.locator('.cm-activeLine').hover({ position: { x: 40, y: 4 } });
+    const hover = page.locator('.cm-entry-hover');
+    await hover.waitFor({ timeout: 5_000 });
+    expect(await hover.textContent()).toContain('1-800-456-2354');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, 'playground.png');
+    await page.screenshot({ path: file });
+    expect(readFileSync(file).subarray(1, 4).toString()).toBe('PNG');
+    expect(statSync(file).size).toBeGreaterThan(10_000);
+    // The dark theme follows the system and the toggle.
+    const bg = (): Promise<string> => page.evaluate('getComputedStyle(document.body).backgroundColor') as Promise<string>;
+    const light = await bg();
+    await page.click('#theme');
+    expect(await bg()).not.toBe(light);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(ARTIFACTS, 'playground-dark.png') });
+    await page.close();
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
+  }, 60_000);
+});
