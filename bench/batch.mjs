@@ -29,8 +29,8 @@ import { generateCorpus } from './corpus.js';
 
 const ROWS = Number(process.env.BENCH_BATCH_ROWS ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 5);
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-// Another build's CLI (an older commit's dist/cli/main.js): its 1- and 2-worker cases join the rounds, for an A/B.
+const CLI = fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url));
+// Another build's CLI (an older commit's dist/node/cli/main.js): its 1- and 2-worker cases join the rounds, for an A/B.
 const BASELINE = process.env.BENCH_BATCH_BASELINE;
 const RSS = fileURLToPath(new URL('./batch-rss.mjs', import.meta.url));
 const CEILING = fileURLToPath(new URL('./batch-ceiling.mjs', import.meta.url));

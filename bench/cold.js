@@ -51,7 +51,7 @@ const dir = mkdtempSync(join(tmpdir(), 'dialplan-cold-'));
 const yamlPath = join(dir, 'plan.yaml');
 const jsonPath = join(dir, 'plan.json');
 writeFileSync(yamlPath, stringify(buildExchangePlan(10_000)));
-execFileSync(process.execPath, [fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)), 'compile', yamlPath, '--out', jsonPath], { stdio: 'ignore' });
+execFileSync(process.execPath, [fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url)), 'compile', yamlPath, '--out', jsonPath], { stdio: 'ignore' });
 const fromYaml = run(['file', yamlPath]);
 const fromJson = run(['file', jsonPath]);
 rmSync(dir, { recursive: true, force: true });

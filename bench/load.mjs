@@ -18,7 +18,7 @@
  * machine does not fail the run).
  *
  * Options: --amount N (default 20000 a round), --connections N (default 50), --rounds N (default 5), --baseline CLI
- * (another build's dist/cli/main.js: its `dialplan serve` joins the rounds as a fourth case, for an A/B). Only 127.0.0.1
+ * (another build's dist/node/cli/main.js: its `dialplan serve` joins the rounds as a fourth case, for an A/B). Only 127.0.0.1
  * is ever targeted, with a bounded number of requests.
  */
 import { spawn } from 'node:child_process';
@@ -35,7 +35,7 @@ const { values } = parseArgs({ options: { amount: { type: 'string' }, connection
 const amount = Number(values.amount ?? 20000);
 const connections = Number(values.connections ?? 50);
 const rounds = Number(values.rounds ?? 5);
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url));
 const CEILING = fileURLToPath(new URL('./load-ceiling.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-load-'));
 const users = join(dir, 'users.json');

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { DEFAULT_RULES_PATH, loadDefaultDialPlan, loadDialPlan } from '../dist/index.js';
-import { referenceMatcher } from '../dist/compile.js';
+import { referenceMatcher } from '../dist/engine/match/match.js';
 import { generateCorpus } from './corpus.js';
 import { fmt, measure, printTable } from './harness.js';
 

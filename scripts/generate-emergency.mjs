@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const g = require('google-libphonenumber');
 const version = require('google-libphonenumber/package.json').version;
-const OUT = new URL('../src/data/emergency.ts', import.meta.url);
+const OUT = new URL('../src/engine/data/emergency.ts', import.meta.url);
 const MAX_LENGTH = 8;
 
 /** Expands a regular expression of the subset above into every string it matches (throws on anything else). */

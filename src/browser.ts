@@ -10,16 +10,16 @@
  */
 import { getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, stringify, visit, YAMLParseError } from 'yaml';
-import * as init from './init.js';
-import * as compiled from './compiled-plan.js';
-import * as defaults from './default-plan.js';
-import * as cross from './cross-check.js';
-import * as international from './international.js';
-import * as load from './load.js';
-import * as migrate from './migrate/formats.js';
-import type { PhoneLibrary } from './international.js';
-import { provideDefaults } from './providers.js';
-import * as when from './when.js';
+import * as init from './engine/authoring/init.js';
+import * as compiled from './engine/plan/compiled-plan.js';
+import * as defaults from './engine/plan/default-plan.js';
+import * as cross from './engine/authoring/cross-check.js';
+import * as international from './engine/international.js';
+import * as load from './engine/plan/load.js';
+import * as migrate from './engine/migrate/formats.js';
+import type { PhoneLibrary } from './engine/international.js';
+import { provideDefaults } from './engine/providers.js';
+import * as when from './engine/match/when.js';
 
 export * from './engine.js';
 

@@ -9,7 +9,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { formatProblem, safeLoadDialPlan } from '../src/index.js';
 import { consoleSteps, DOC_FILES, readBlocks } from './doc-blocks.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../dist/node/cli/main.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const all = DOC_FILES.flatMap(readBlocks);
 const where = (b: { file: string; line: number }): string => `${b.file}:${b.line}`;
@@ -136,7 +136,15 @@ describe('the API site', () => {
       file: m[2] ?? '',
     }));
     expect(boxes.map((b) => b.name)).toEqual(expect.arrayContaining(['prepareNumber', 'convertNumber', 'classifyNumber', 'resolveExtension', 'loadDialPlan', 'validateRules', 'compileRules', 'DialPlan']));
-    for (const { name, file } of boxes.filter((b) => b.file.startsWith('src/'))) {
+    // A box names its file in full (`src/node/cli/`) or by its base name under a folder label of the picture
+    // (`src/engine/pipeline/` over `prepare.ts`): exactly one labelled folder must then hold that file exporting the name.
+    const folders = [...new Set(svg.match(/src\/[\w/.-]+\//g) ?? [])];
+    for (const { name, file: shown } of boxes.filter((b) => b.file.startsWith('src/') || /^[\w-]+\.ts$/.test(b.file))) {
+      const candidates = shown.startsWith('src/') ? [shown] : folders
+            .map((f) => f + shown)
+            .filter((f) => existsSync(join(ROOT, f)) && new RegExp(`export (function|interface|class|const) ${name}\\b`).test(readFileSync(join(ROOT, f), 'utf8')));
+      expect(candidates, `${shown} (under ${name})`).toHaveLength(1);
+      const file = candidates[0] ?? shown;
       const path = join(ROOT, file);
       expect(existsSync(path), `${file} (under ${name})`).toBe(true);
       if (file.endsWith('.ts')) expect(readFileSync(path, 'utf8'), `${name} in ${file}`).toMatch(new RegExp(`export (function|interface|class|const) ${name}\\b`));

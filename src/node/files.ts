@@ -3,11 +3,12 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Problem } from './errors.js';
-import { DialPlanError, invalidPlanError } from './errors.js';
-import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile } from './load.js';
-import type { DialPlan } from './plan.js';
+import type { Problem } from '../engine/errors.js';
+import { DialPlanError, invalidPlanError } from '../engine/errors.js';
+import type { LoadOptions, LoadResult, RuleFileSnapshot } from '../engine/plan/load.js';
+import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile } from '../engine/plan/load.js';
+import type { DialPlan } from '../engine/plan/plan.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 /**
  * The path of the bundled default plan, `rules/default.yaml` (a NANP site in area code 317).
@@ -17,7 +18,7 @@ import type { DialPlan } from './plan.js';
  * readFileSync(DEFAULT_RULES_PATH, 'utf8');
  * ```
  */
-export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('../rules/default.yaml', import.meta.url));
+export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('rules/default.yaml', PACKAGE_ROOT));
 
 /**
  * Loads a rule file from disk without throwing: an unreadable file is a `FILE_NOT_FOUND` problem, a file over
@@ -165,13 +166,13 @@ export function loadDialPlanFile(path: string, options: LoadOptions = {}): DialP
 
 let defaultPlan: DialPlan | undefined;
 
-// Written by `npm run build` next to this module: the default plan parsed ahead of time, so that loading it needs no
-// YAML parser (most of the cold start otherwise).
-const SNAPSHOT_URL = new URL('./default-plan.json', import.meta.url);
+// Written by `npm run build` into dist/: the default plan parsed ahead of time, so that loading it needs no YAML parser
+// (most of the cold start otherwise). Found from the package root, since this module is bundled into dist/index.js too.
+const SNAPSHOT_URL = new URL('dist/default-plan.json', PACKAGE_ROOT);
 const DEFAULT_FILE = 'rules/default.yaml';
 
 /**
- * Writes the build-time snapshot of the default plan (`dist/default-plan.json`). Run by `npm run build`.
+ * Writes the build-time snapshot of the default plan (`dist/node/default-plan.json`). Run by `npm run build`.
  * @internal
  */
 export function writeDefaultSnapshot(): void {

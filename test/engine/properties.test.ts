@@ -2,7 +2,7 @@
 // the same cases every time; a failure prints the counterexample and its seed.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDefaultDialPlan } from '../src/index.js';
+import { loadDefaultDialPlan } from '../../src/index.js';
 
 const plan = loadDefaultDialPlan();
 const SEED = 20261128;

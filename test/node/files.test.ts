@@ -2,8 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH, safeLoadDialPlan } from '../src/index.js';
-import { loadRuleFileSnapshot, snapshotRuleFile } from '../src/load.js';
+import { DEFAULT_RULES_PATH, safeLoadDialPlan } from '../../src/index.js';
+import { loadRuleFileSnapshot, snapshotRuleFile } from '../../src/engine/plan/load.js';
 
 const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
 const inputs = ['8004562354', '6929', '317-555-1234 x12', 'sip:agent@example.com', '011 44 20 7946 0958', '911', '', '7300'];
@@ -34,7 +34,7 @@ describe('default plan snapshot', () => {
   it('is what the built package uses, and then yaml is never loaded', () => {
     const script = `
       import { createRequire } from 'node:module';
-      const m = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
+      const m = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
       const r = m.loadDefaultDialPlan().query('8004562354');
       const fresh = m.safeLoadDefaultDialPlan();
       const again = m.safeLoadDefaultDialPlan();

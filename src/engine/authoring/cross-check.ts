@@ -2,14 +2,14 @@
  * `dialplan lint --cross-check`: compares a plan's classifications with what libphonenumber-js ("max" metadata) says of
  * the same numbers, to catch a plan that calls a premium-rate, toll-free or impossible number an ordinary call.
  */
-import { EMERGENCY_NUMBERS } from './data/emergency.js';
-import { DialPlanError } from './errors.js';
-import type { Problem } from './errors.js';
-import { describeInternational, loadPhoneLibrary } from './international.js';
+import { EMERGENCY_NUMBERS } from '../data/emergency.js';
+import { DialPlanError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { describeInternational, loadPhoneLibrary } from '../international.js';
 import { internationalPrefixes, loadMetadata, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
-import type { DialPlan } from './plan.js';
-import { phoneMetadata } from './providers.js';
-import type { Path } from './validate.js';
+import type { DialPlan } from '../plan/plan.js';
+import { phoneMetadata } from '../providers.js';
+import type { Path } from '../plan/validate.js';
 
 /** Classifications that claim an ordinary, dialable call; the cross-check looks at numbers given these. */
 export const ORDINARY_CLASSIFICATIONS: readonly string[] = ['Local', 'Long Distance'];

@@ -4,15 +4,16 @@
  * and linear in the number whatever the plan) and takes the final details from the real query, so the trace can never
  * report details the engine would not return.
  */
-import type { CompiledPlan, TableMatcher } from './compile.js';
-import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
-import type { PrepareStep } from './prepare.js';
-import { prepareNumber } from './prepare.js';
-import { queryNumber, selectTables } from './query.js';
-import type { ParsedTemplate } from './template.js';
-import { fillTemplate } from './template.js';
-import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType } from './types.js';
-import type { Path } from './validate.js';
+import type { CompiledPlan } from '../plan/compile.js';
+import type { TableMatcher } from '../match/match.js';
+import type { CompiledPattern, MatchableEntry, TableMatch } from '../match/match.js';
+import type { PrepareStep } from '../pipeline/prepare.js';
+import { prepareNumber } from '../pipeline/prepare.js';
+import { queryNumber, selectTables } from '../pipeline/query.js';
+import type { ParsedTemplate } from '../match/template.js';
+import { fillTemplate } from '../match/template.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType } from '../types.js';
+import type { Path } from '../plan/validate.js';
 
 /** Where a node of a rule file sits; empty for plans compiled from plain objects. */
 export interface SourcePosition {

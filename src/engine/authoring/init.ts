@@ -4,11 +4,11 @@
  * converted to E.164 first; the dial plan then classifies them with `when:` conditions and displays them with the
  * `{national}` and `{international}` fields, so the plan stays short whatever the country's numbering shape.
  */
-import { EMERGENCY_NUMBERS } from './data/emergency.js';
-import { DialPlanError } from './errors.js';
-import type { InternationalInfo } from './international.js';
-import { describeInternational, loadPhoneLibrary } from './international.js';
-import { yamlLibrary } from './providers.js';
+import { EMERGENCY_NUMBERS } from '../data/emergency.js';
+import { DialPlanError } from '../errors.js';
+import type { InternationalInfo } from '../international.js';
+import { describeInternational, loadPhoneLibrary } from '../international.js';
+import { yamlLibrary } from '../providers.js';
 import { carrierCodes, internationalPrefixes, loadMetadata, nationalShapes, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
 
 /** Options of {@link generateStarterPlan}. */

@@ -2,10 +2,10 @@
  * The runner of a plan's own `tests:`: each case queries the plan and compares any subset of the details fields (or the
  * expected error code) with what came back.
  */
-import type { DialPlan } from './plan.js';
+import type { DialPlan } from '../plan/plan.js';
 import type { SourcePosition } from './explain.js';
-import { pathOf } from './validate.js';
-import { QueueType } from './types.js';
+import { pathOf } from '../plan/validate.js';
+import { QueueType } from '../types.js';
 
 /** One field of one test case that did not come out as expected. */
 export interface InlineTestFailure {

@@ -7,8 +7,8 @@
  * The metadata's patterns use a small subset of regular expressions (digits, `\d`, `[...]`, `(?:...)`, `|`, `?`,
  * `{n}`, `{n,m}`), which is parsed here into a tree that can be walked at random.
  */
-import { loadPhoneLibrary } from './international.js';
-import { phoneMetadata } from './providers.js';
+import { loadPhoneLibrary } from '../international.js';
+import { phoneMetadata } from '../providers.js';
 
 /** The number types of the "max" metadata, in the order the cross-check reports them. */
 export const NUMBER_TYPES = [

@@ -5,7 +5,7 @@
  * Platform-neutral: nothing from `node:`, no `Buffer`, no side effects at import time.
  * @internal
  */
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../plan/plan.js';
 
 /** Every error id the endpoint can answer with, by name. */
 export const ICWS_ERROR_IDS = {

@@ -4,7 +4,7 @@
  * (contract.ts decides every answer); this module only reads a `Request` and builds a `Response`. Platform-neutral:
  * nothing from `node:`.
  */
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../plan/plan.js';
 import type { BodyLimits, BodyResult, QueryDetailsHandlerOptions, Reply } from './contract.js';
 import {
   BODY_UNREADABLE,

@@ -6,7 +6,7 @@
 import type { CompiledPattern, TableMatch } from './match.js';
 import { captureSpans } from './match.js';
 import type { FillContext, ParsedTemplate } from './template.js';
-import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from './international.js';
+import { INTERNATIONAL_FIELDS, internationalField, isInternationalField } from '../international.js';
 
 /** What a filler reads of a match: the matched text, and the capture groups when a step needs one. */
 export type Captures = Pick<TableMatch, 'matched' | 'groups'>;

@@ -13,12 +13,11 @@
  * Captures come from the winning pattern's fixed spans when it has at most one variable-length token, and otherwise from
  * {@link captureLinear}: never from a backtracking regular expression.
  */
-import type { MatcherFactory, TableMatcher } from './compile.js';
 import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
 import type { TrieHits, TriePattern } from './literal-trie.js';
 import { LiteralTrie } from './literal-trie.js';
-import type { CompiledPattern, MatchableEntry, TableMatch } from './match.js';
+import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
 import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
 

@@ -406,3 +406,19 @@ function spansOf(pattern: CompiledPattern): Int32Array | null {
 export function spanOffset(position: number, length: number): number {
   return position >= 0 ? position : length + position + 1;
 }
+
+/**
+ * Finds the first entry of a table that matches a number; see {@link findFirstMatch} for the semantics, which every
+ * implementation must reproduce exactly. `accept` lets the caller skip entries whose match fails a condition.
+ */
+export interface TableMatcher {
+  find(text: string, carryExtension: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined;
+}
+
+/** Builds a matcher for a table; `compileRules` uses the compiled automaton (`automatonMatcher`) unless another is plugged in. */
+export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
+
+/** The reference matcher factory: tries entries in order. The compiled automaton must agree with it. */
+export const referenceMatcher: MatcherFactory = (entries) => ({
+  find: (text, carry, accept) => findFirstMatch(entries, text, carry, accept),
+});

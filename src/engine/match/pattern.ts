@@ -5,7 +5,7 @@
  * character of a set, `{name}` one value of a named set (or a location variable), `"..."` literal text; every other character
  * matches itself, letters without regard to case.
  */
-import type { ErrorCode } from './errors.js';
+import type { ErrorCode } from '../errors.js';
 
 /** A positional wildcard: the ones a wildcard-style template repeats in order. `[` stands for a character set. */
 export type WildcardKind = 'X' | 'Y' | 'N' | '?' | 'Z' | '[';

@@ -11,7 +11,7 @@
 import type { SyntaxIssue, WildcardKind } from './pattern.js';
 import { expandClass } from './pattern.js';
 import type { CompiledPattern } from './match.js';
-import { internationalField, isInternationalField } from './international.js';
+import { internationalField, isInternationalField } from '../international.js';
 
 /** One token of a parsed template. */
 export type TemplateToken =

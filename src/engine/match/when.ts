@@ -3,9 +3,9 @@
  * applied through the `accept` callback of `TableMatcher.find`, so every matcher (reference or automaton) honours it
  * the same way: a rejected match lets the search go on to the next entry.
  */
-import { describeInternational } from './international.js';
+import { describeInternational } from '../international.js';
 import type { TableMatch } from './match.js';
-import type { WhenCondition } from './types.js';
+import type { WhenCondition } from '../types.js';
 
 /**
  * Whether a matched string meets a condition. A string that is not an E.164 number meets none.

@@ -1,7 +1,7 @@
 /**
  * The formats `dialplan export --to` writes, each with its proof for `--verify`. No `node:` imports.
  */
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../plan/plan.js';
 import type { MigrationIssue } from './imported-plan.js';
 import { exportGenesys, verifyGenesysExport } from './genesys.js';
 import { exportTeams, verifyTeamsExport } from './teams-export.js';

@@ -2,8 +2,8 @@
  * The formats `dialplan import` reads, each with its reference evaluator for `--verify`, and `verifyImport`, the proof
  * that an imported plan does what the source did. No `node:` imports.
  */
-import type { DialPlan } from '../plan.js';
-import { safeLoadDialPlan } from '../load.js';
+import type { DialPlan } from '../plan/plan.js';
+import { safeLoadDialPlan } from '../plan/load.js';
 import { formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
 import { asteriskReference, importAsterisk, readAsteriskExtensions } from './asterisk.js';

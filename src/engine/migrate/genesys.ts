@@ -10,7 +10,7 @@
  * and `interCountryCode` one of another; `regex` a number the Java regular expression `match` matches whole, normalized
  * with `normalizedFormat` (Java's `$1`, `${name}`). Other plans leave the number as it is.
  */
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../plan/plan.js';
 import type { ParsedRegex, ReplacementPiece } from './dotnet-regex.js';
 import { dotnetReplace, dotnetToJs, parseDotnetRegex, parseJavaReplacement } from './dotnet-regex.js';
 import type { ReferenceEvaluator } from './formats.js';

@@ -6,8 +6,8 @@
  */
 import type { ParsedRegex, RegexNode, ReplacementPiece } from './dotnet-regex.js';
 import { charSetHas, parseReplacement } from './dotnet-regex.js';
-import { MAX_PATTERN_LENGTH } from '../pattern.js';
-import { MAX_TEMPLATE_LENGTH } from '../template.js';
+import { MAX_PATTERN_LENGTH } from '../match/pattern.js';
+import { MAX_TEMPLATE_LENGTH } from '../match/template.js';
 
 /** Why a regex (or part of it) has no dial-plan counterpart; `pos` indexes the regex (or the replacement with `inTranslation`). */
 export interface Inexpressible {

@@ -5,9 +5,9 @@
  * `011Z` → `+Z`) becomes, for each dial-plan entry its output can reach, a rule whose look-ahead checks the conversion's
  * pattern and whose body checks the entry's pattern on the rewritten number. No `node:` imports.
  */
-import type { DialPlan } from '../plan.js';
-import { parsePattern } from '../pattern.js';
-import { parseTemplate } from '../template.js';
+import type { DialPlan } from '../plan/plan.js';
+import { parsePattern } from '../match/pattern.js';
+import { parseTemplate } from '../match/template.js';
 import type { MigrationIssue } from './imported-plan.js';
 import { uniqueName } from './imported-plan.js';
 import { readTeamsDialPlans, TEAMS_MAX_RULES, teamsReference } from './teams.js';

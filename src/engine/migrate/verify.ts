@@ -3,11 +3,11 @@
  * translated by a reference evaluator of the source system and by the converted plan (or the other way round for an
  * export), and the agreement counted. No `node:` imports.
  */
-import type { DialPlan } from '../plan.js';
-import { prepareNumber } from '../prepare.js';
+import type { DialPlan } from '../plan/plan.js';
+import { prepareNumber } from '../pipeline/prepare.js';
 import type { RegexNode } from './dotnet-regex.js';
 import { charSetHas } from './dotnet-regex.js';
-import { parsePattern } from '../pattern.js';
+import { parsePattern } from '../match/pattern.js';
 
 /** What a system does with one number: the rule (classification) that took it and the number it becomes. */
 export interface Outcome {

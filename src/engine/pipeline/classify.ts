@@ -1,9 +1,9 @@
 /**
  * Stage 3 of the pipeline: the dial-plan table classifies the converted number and builds its texts from templates.
  */
-import type { CompiledPlan, LocationTables } from './compile.js';
-import { fillSection } from './automaton-fill.js';
-import type { TableMatch } from './match.js';
+import type { CompiledPlan, LocationTables } from '../plan/compile.js';
+import { fillSection } from '../match/automaton-fill.js';
+import type { TableMatch } from '../match/match.js';
 
 /** What the dial plan made of a number. */
 export interface Classification {

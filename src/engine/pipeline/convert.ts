@@ -1,10 +1,10 @@
 /**
  * Stage 2 of the pipeline: the input-conversion table rewrites the prepared number (`NXXXXXX` to `+1317NXXXXXX`).
  */
-import type { LocationTables } from './compile.js';
-import { runFiller } from './automaton-fill.js';
-import type { TableMatch } from './match.js';
-import { fillTemplate } from './template.js';
+import type { LocationTables } from '../plan/compile.js';
+import { runFiller } from '../match/automaton-fill.js';
+import type { TableMatch } from '../match/match.js';
+import { fillTemplate } from '../match/template.js';
 
 /** What input conversion did. */
 export interface ConversionOutcome {

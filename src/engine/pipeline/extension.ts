@@ -2,8 +2,8 @@
  * Stage 4 of the pipeline: the extension of the normalized number, whether it is dialed automatically, and for an internal
  * extension the queue that owns it.
  */
-import type { CompiledPlan } from './compile.js';
-import { QueueType } from './types.js';
+import type { CompiledPlan } from '../plan/compile.js';
+import { QueueType } from '../types.js';
 
 /** The extension and queue fields of the details. */
 export interface ExtensionFields {

@@ -1,7 +1,7 @@
 /**
  * Stage 1 of the pipeline: turn whatever a person typed into the string the tables match against.
  */
-import type { QueryError } from './types.js';
+import type { QueryError } from '../types.js';
 
 /** The longest input accepted, in characters (code points). Longer input is a `TOO_LONG` error value. */
 export const MAX_INPUT_LENGTH = 256;

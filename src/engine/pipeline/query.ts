@@ -2,11 +2,11 @@
  * The whole pipeline for one number: prepare, convert, classify, then the extension and queue fields.
  */
 import { classifyNumber } from './classify.js';
-import type { CompiledPlan, LocationTables } from './compile.js';
+import type { CompiledPlan, LocationTables } from '../plan/compile.js';
 import { convertNumber } from './convert.js';
 import { resolveExtension } from './extension.js';
 import { prepareNumber } from './prepare.js';
-import type { PhoneNumberDetails, QueryError, QueryOptions, QueryResult } from './types.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueryResult } from '../types.js';
 
 /**
  * Picks the tables of the requested location, or the plan's default.

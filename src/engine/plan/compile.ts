@@ -2,30 +2,23 @@
  * Compiles validated rules into the tables the pipeline runs: patterns parsed and turned into matchers for each location,
  * templates parsed and checked against every pattern of their entry, the directory indexed by extension.
  */
-import { automatonMatcher } from './automaton.js';
-import type { Filler, TemplatedEntry, TemplateTable } from './automaton-fill.js';
-import { compileFiller, compileTemplateTable } from './automaton-fill.js';
-import type { Problem } from './errors.js';
-import type { CompiledPattern, RefValue, TableMatch } from './match.js';
-import { compilePattern, findFirstMatch } from './match.js';
-import type { ParsedPattern } from './pattern.js';
-import { parsePattern } from './pattern.js';
-import type { ParsedTemplate } from './template.js';
-import { parseTemplate } from './template.js';
-import { isInternationalField } from './international.js';
-import { acceptWhen } from './when.js';
-import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from './types.js';
-import { QueueType } from './types.js';
+import { automatonMatcher } from '../match/automaton.js';
+import type { Filler, TemplatedEntry, TemplateTable } from '../match/automaton-fill.js';
+import { compileFiller, compileTemplateTable } from '../match/automaton-fill.js';
+import type { Problem } from '../errors.js';
+import type { CompiledPattern, RefValue, TableMatch } from '../match/match.js';
+import type { MatcherFactory, TableMatcher } from '../match/match.js';
+import { compilePattern } from '../match/match.js';
+import type { ParsedPattern } from '../match/pattern.js';
+import { parsePattern } from '../match/pattern.js';
+import type { ParsedTemplate } from '../match/template.js';
+import { parseTemplate } from '../match/template.js';
+import { isInternationalField } from '../international.js';
+import { acceptWhen } from '../match/when.js';
+import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from '../types.js';
+import { QueueType } from '../types.js';
 import type { Path, RawProblem } from './validate.js';
 import { DIRECTORY_KINDS, pathOf, ProblemSink, validateRules } from './validate.js';
-
-/**
- * Finds the first entry of a table that matches a number; see {@link findFirstMatch} for the semantics, which every
- * implementation must reproduce exactly. `accept` lets the caller skip entries whose match fails a condition.
- */
-export interface TableMatcher {
-  find(text: string, carryExtension: boolean, accept?: (match: TableMatch) => boolean): TableMatch | undefined;
-}
 
 /** An input-conversion entry, compiled for one location. */
 export interface CompiledConversion {
@@ -91,13 +84,6 @@ export interface CompiledPlan {
 }
 
 
-/** Builds a matcher for a table; the compiled automaton ({@link automatonMatcher}) unless another is plugged in. */
-export type MatcherFactory = (entries: readonly { readonly patterns: readonly CompiledPattern[] }[]) => TableMatcher;
-
-/** The reference matcher factory: tries entries in order. The compiled automaton must agree with it. */
-export const referenceMatcher: MatcherFactory = (entries) => ({
-  find: (text, carry, accept) => findFirstMatch(entries, text, carry, accept),
-});
 
 const QUEUES: Readonly<Record<DirectoryKind, { type: QueueType; label: string }>> = {
   users: { type: QueueType.User, label: 'User Queue:' },

@@ -6,7 +6,7 @@
  * The file holds the rule file's parsed value (the rules it loads), where each of its nodes sits in the YAML (so problems,
  * `explain` and inline tests still point at lines of the YAML), and the YAML text itself, for the excerpts.
  */
-import type { Problem } from './errors.js';
+import type { Problem } from '../errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
 import { excerpt, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 

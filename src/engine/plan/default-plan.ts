@@ -1,10 +1,10 @@
 /**
  * The bundled default plan where there is no file system (browsers, edge runtimes): compiled from its rules, embedded
- * at build time (`dist/default-plan-snapshot.js`), so it needs no YAML parser. The Node.js entry reads
+ * at build time (`dist/engine/plan/default-plan-snapshot.js`), so it needs no YAML parser. The Node.js entry reads
  * `rules/default.yaml` instead (src/files.ts), so that an edited file wins and positions have line numbers.
  */
 import { DEFAULT_PLAN_SNAPSHOT } from './default-plan-snapshot.js';
-import { invalidPlanError } from './errors.js';
+import { invalidPlanError } from '../errors.js';
 import type { LoadResult } from './load.js';
 import { safeCompileDialPlan } from './load.js';
 import type { DialPlan } from './plan.js';

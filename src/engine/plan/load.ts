@@ -3,15 +3,16 @@
  */
 import { isCompiledPlanText, safeLoadCompiledPlan } from './compiled-plan.js';
 import type { CST, Node, Range, Scalar } from 'yaml';
-import type { Locate, MatcherFactory } from './compile.js';
+import type { Locate } from './compile.js';
+import type { MatcherFactory } from '../match/match.js';
 import { compileRules, toProblems } from './compile.js';
-import type { ErrorCode, Problem } from './errors.js';
-import type { SourcePosition } from './explain.js';
-import { invalidPlanError } from './errors.js';
+import type { ErrorCode, Problem } from '../errors.js';
+import type { SourcePosition } from '../authoring/explain.js';
+import { invalidPlanError } from '../errors.js';
 import type { DialPlan } from './plan.js';
 import { createDialPlan } from './plan.js';
-import type { YamlLibrary } from './providers.js';
-import { yamlLibrary } from './providers.js';
+import type { YamlLibrary } from '../providers.js';
+import { yamlLibrary } from '../providers.js';
 import type { Path, RawProblem } from './validate.js';
 
 /** Options of the loaders. */

@@ -1,14 +1,15 @@
 /**
  * The public face of a compiled plan: `query`, its throwing twin `details`, and what the plan was built from.
  */
-import type { AutomatonMatcher, AutomatonStats } from './automaton.js';
-import type { CompiledPlan, TableMatcher } from './compile.js';
-import type { Problem } from './errors.js';
-import { DialPlanError } from './errors.js';
-import type { Explanation, SourcePosition } from './explain.js';
-import { explainNumber } from './explain.js';
-import { queryNumber } from './query.js';
-import type { DialPlanRules, PhoneNumberDetails, QueryOptions, QueryResult } from './types.js';
+import type { AutomatonMatcher, AutomatonStats } from '../match/automaton.js';
+import type { CompiledPlan } from './compile.js';
+import type { TableMatcher } from '../match/match.js';
+import type { Problem } from '../errors.js';
+import { DialPlanError } from '../errors.js';
+import type { Explanation, SourcePosition } from '../authoring/explain.js';
+import { explainNumber } from '../authoring/explain.js';
+import { queryNumber } from '../pipeline/query.js';
+import type { DialPlanRules, PhoneNumberDetails, QueryOptions, QueryResult } from '../types.js';
 import type { Path } from './validate.js';
 
 /**

@@ -2,7 +2,7 @@
  * Checks the shape of a rule file (keys, types, references between its parts) and fills in every default. Patterns and
  * templates are checked afterwards, when the plan is compiled.
  */
-import type { ErrorCode, Severity } from './errors.js';
+import type { ErrorCode, Severity } from '../errors.js';
 import type {
   ClassificationRule,
   DialPlanEntryRule,
@@ -14,8 +14,8 @@ import type {
   TestCaseRule,
   UnmatchedRule,
   WhenCondition,
-} from './types.js';
-import { DETAIL_FIELDS } from './types.js';
+} from '../types.js';
+import { DETAIL_FIELDS } from '../types.js';
 
 /** A path from the document root: keys and indexes. */
 export type Path = readonly (string | number)[];

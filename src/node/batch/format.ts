@@ -11,8 +11,8 @@
  * CSV, with a header row: `row`, the carried columns, the selected fields, then `errorCode` and `errorMessage` (empty on
  * resolved rows). Arrays (`classifications`) are joined with `|`, booleans are `true`/`false`, `queueType` is its number.
  */
-import type { PhoneNumberDetails, QueryResult } from '../types.js';
-import { DETAIL_FIELDS } from '../types.js';
+import type { PhoneNumberDetails, QueryResult } from '../../engine/types.js';
+import { DETAIL_FIELDS } from '../../engine/types.js';
 import { ByteWriter, utf8 } from './bytes.js';
 import { quoteCsvCell } from './csv.js';
 import type { RowProblem } from './rows.js';

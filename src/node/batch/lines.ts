@@ -2,7 +2,7 @@
  * Splits decoded text into lines, chunk by chunk: one number per line. A hand-written splitter on `\n` (with `\r\n`
  * tolerated) rather than `readline`, which costs several times more per line on inputs of millions of short lines.
  */
-import { MAX_INPUT_LENGTH } from '../prepare.js';
+import { MAX_INPUT_LENGTH } from '../../engine/pipeline/prepare.js';
 
 /**
  * The longest line (or CSV record) kept whole, in characters (UTF-16 code units), its line end not counted. A longer line

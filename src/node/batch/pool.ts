@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
 import type { BatchLayout } from './format.js';
 import { createRowFormatter } from './format.js';
 import type { ProcessedBatch } from './process.js';
@@ -133,10 +133,10 @@ const WORKER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 24 };
  */
 function workerUrl(): URL {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('../../dist/batch/worker.js', here);
-  // Beside this module in dist/batch/, or below it when this module is part of the bundled entry point dist/index.js.
+  if (here.endsWith('.ts')) return new URL('../../../dist/node/batch/worker.js', here);
+  // Beside this module in dist/node/batch/, or below it when this module is part of the bundled entry point dist/index.js.
   const beside = new URL('./worker.js', here);
-  return existsSync(beside) ? beside : new URL('./batch/worker.js', here);
+  return existsSync(beside) ? beside : new URL('./node/batch/worker.js', here);
 }
 
 /**

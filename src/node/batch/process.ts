@@ -2,8 +2,8 @@
  * Turns one batch of input rows into its output text and counts. The same function runs in the main thread
  * (`--workers 1`) and in each worker thread, so both give byte-identical output.
  */
-import type { DialPlan } from '../plan.js';
-import type { QueryOptions } from '../types.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
+import type { QueryOptions } from '../../engine/types.js';
 import { ByteWriter } from './bytes.js';
 import type { RowFormatter } from './format.js';
 import type { RowBatch } from './rows.js';

@@ -2,7 +2,7 @@
  * The unit of work of `dialplan batch`: a run of consecutive input rows, as the readers produce them and the processors
  * (inline or in a worker thread) consume them. Plain arrays of strings, so a batch crosses to a worker by structured clone.
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../../engine/errors.js';
 
 /** Why an input row could not be queried at all (malformed CSV, an over-long record). */
 export interface RowProblem {

@@ -4,8 +4,8 @@
  */
 import { WriteStream } from 'node:fs';
 import { Socket } from 'node:net';
-import { DialPlanError } from '../errors.js';
-import type { DialPlan } from '../plan.js';
+import { DialPlanError } from '../../engine/errors.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
 import type { CsvReader, CsvRecord } from './csv.js';
 import { createCsvReader, detectCsvDelimiter } from './csv.js';
 import type { BatchLayout, OutputField, OutputFormat } from './format.js';

@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DEFAULT_RULES_PATH, safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
-import type { LoadResult } from '../load.js';
-import { safeLoadDialPlan } from '../load.js';
+import type { LoadResult } from '../../engine/plan/load.js';
+import { safeLoadDialPlan } from '../../engine/plan/load.js';
 import { createRowFormatter } from './format.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './pool.js';
 import { processBatch } from './process.js';

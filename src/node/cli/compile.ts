@@ -4,8 +4,8 @@
  */
 import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { compilePlanText } from '../compiled-plan.js';
-import { formatProblem } from '../errors.js';
+import { compilePlanText } from '../../engine/plan/compiled-plan.js';
+import { formatProblem } from '../../engine/errors.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 

@@ -1,7 +1,7 @@
 /**
  * `dialplan explain [--rules FILE] [--location NAME] [--json] NUMBER...`: how the plan resolves each number.
  */
-import { formatExplanation } from '../explain.js';
+import { formatExplanation } from '../../engine/authoring/explain.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 import { loadRulesOption, locationOption, PLAN_OPTIONS } from './rules.js';

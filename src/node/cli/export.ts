@@ -3,10 +3,10 @@
  * `--verify` the proof that the other system would normalize the plan's numbers as the plan does.
  */
 import { resolve } from 'node:path';
-import { formatProblem } from '../errors.js';
+import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
-import { EXPORT_FORMATS } from '../migrate/export-formats.js';
-import { formatVerifyReport } from '../migrate/verify.js';
+import { EXPORT_FORMATS } from '../../engine/migrate/export-formats.js';
+import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import { printIssues, writeAtomically } from './import.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';

@@ -3,11 +3,11 @@
  * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
  */
 import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { DEFAULT_MAX_FILE_BYTES } from '../load.js';
+import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
 import { dirname, join, resolve } from 'node:path';
-import { IMPORT_FORMATS, verifyImport } from '../migrate/formats.js';
-import type { MigrationIssue } from '../migrate/imported-plan.js';
-import { formatVerifyReport } from '../migrate/verify.js';
+import { IMPORT_FORMATS, verifyImport } from '../../engine/migrate/formats.js';
+import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
+import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 

@@ -3,8 +3,8 @@
  */
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DialPlanError } from '../errors.js';
-import { generateStarterPlan } from '../init.js';
+import { DialPlanError } from '../../engine/errors.js';
+import { generateStarterPlan } from '../../engine/authoring/init.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 

@@ -3,13 +3,13 @@
  * agreement of the plan's classifications with libphonenumber-js.
  */
 import { resolve } from 'node:path';
-import { formatProblem } from '../errors.js';
-import type { Problem } from '../errors.js';
+import { formatProblem } from '../../engine/errors.js';
+import type { Problem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
-import { lintDialPlan } from '../lint/lint.js';
-import { crossCheckAgreement, crossCheckDialPlan, failingRows, formatAgreementTable } from '../cross-check.js';
-import type { CrossCheckReport } from '../cross-check.js';
-import { DialPlanError } from '../errors.js';
+import { lintDialPlan } from '../../engine/authoring/lint/lint.js';
+import { crossCheckAgreement, crossCheckDialPlan, failingRows, formatAgreementTable } from '../../engine/authoring/cross-check.js';
+import type { CrossCheckReport } from '../../engine/authoring/cross-check.js';
+import { DialPlanError } from '../../engine/errors.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 

@@ -1,8 +1,8 @@
 /**
  * `dialplan query [--rules FILE] [--location NAME] [--json] NUMBER...`
  */
-import type { PhoneNumberDetails, QueryResult } from '../types.js';
-import { DETAIL_FIELDS, QueueType } from '../types.js';
+import type { PhoneNumberDetails, QueryResult } from '../../engine/types.js';
+import { DETAIL_FIELDS, QueueType } from '../../engine/types.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 import { loadRulesOption, locationOption, PLAN_OPTIONS } from './rules.js';

@@ -2,11 +2,11 @@
  * How commands find their plan: `--rules FILE`, or the bundled default.
  */
 import { resolve } from 'node:path';
-import { formatProblem } from '../errors.js';
+import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
-import type { DialPlan } from '../plan.js';
-import { describeUnknownLocation } from '../query.js';
-import type { QueryOptions } from '../types.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
+import { describeUnknownLocation } from '../../engine/pipeline/query.js';
+import type { QueryOptions } from '../../engine/types.js';
 import type { CliIo } from './io.js';
 import { UsageError } from './io.js';
 

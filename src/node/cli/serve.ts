@@ -5,10 +5,10 @@
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { formatProblem } from '../errors.js';
-import type { Problem } from '../errors.js';
+import { formatProblem } from '../../engine/errors.js';
+import type { Problem } from '../../engine/errors.js';
 import { DEFAULT_RULES_PATH, safeLoadDefaultDialPlan } from '../files.js';
-import type { LoadResult } from '../load.js';
+import type { LoadResult } from '../../engine/plan/load.js';
 import { addUser, readUsersFile } from '../http/passwords.js';
 import type { WorkerLoad } from '../http/reload.js';
 import { createBufferedLog } from '../http/log.js';

@@ -2,9 +2,9 @@
  * `dialplan test [--location NAME] [--json] FILE...`: runs the inline `tests:` of rule files.
  */
 import { resolve } from 'node:path';
-import { formatProblem } from '../errors.js';
+import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
-import { formatInlineTestFailure, runInlineTests } from '../inline-tests.js';
+import { formatInlineTestFailure, runInlineTests } from '../../engine/authoring/inline-tests.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 

@@ -3,12 +3,12 @@
  * would fill memory, and a body trickled a byte at a time (slow loris) would hold a connection open forever.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BodyFailure, BodyLimits, BodyResult } from './contract.js';
-import { BODY_UNREADABLE, bodyFailureReply, bodyTimedOut, bodyTooLarge, parseJsonBody } from './contract.js';
+import type { BodyFailure, BodyLimits, BodyResult } from '../../engine/icws/contract.js';
+import { BODY_UNREADABLE, bodyFailureReply, bodyTimedOut, bodyTooLarge, parseJsonBody } from '../../engine/icws/contract.js';
 import { sendReply } from './respond.js';
 
-export { isJsonContentType } from './contract.js';
-export type { BodyLimits, BodyResult } from './contract.js';
+export { isJsonContentType } from '../../engine/icws/contract.js';
+export type { BodyLimits, BodyResult } from '../../engine/icws/contract.js';
 
 /**
  * Answers a failed body read. After a 408 or a 413 the rest of the body is not worth reading (it is stalled, or too

@@ -3,14 +3,14 @@
  * any Node server (bare `http.createServer`, Express, Connect, ...) can embed it without a web framework.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
 import { readJsonBody, sendBodyError } from './body.js';
-import type { QueryDetailsHandlerOptions } from './contract.js';
-import { createQueryDetailsContract, INTERNAL_ERROR_REPLY, NOT_FOUND_REPLY, pathOf } from './contract.js';
+import type { QueryDetailsHandlerOptions } from '../../engine/icws/contract.js';
+import { createQueryDetailsContract, INTERNAL_ERROR_REPLY, NOT_FOUND_REPLY, pathOf } from '../../engine/icws/contract.js';
 import { sendReply, writeReply } from './respond.js';
 
-export { CSRF_HEADER, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './contract.js';
-export type { QueryDetailsHandlerOptions, SessionCredentials, VerifySession } from './contract.js';
+export { CSRF_HEADER, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from '../../engine/icws/contract.js';
+export type { QueryDetailsHandlerOptions, SessionCredentials, VerifySession } from '../../engine/icws/contract.js';
 
 /** A request listener, with a way to swap the plan. */
 export interface QueryDetailsHandler {

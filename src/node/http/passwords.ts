@@ -6,7 +6,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { DialPlanError } from '../errors.js';
+import { DialPlanError } from '../../engine/errors.js';
 
 /** scrypt cost parameters: N=2^14, r=8, p=1 (about 16 MiB and tens of milliseconds per check). */
 const N = 16384;

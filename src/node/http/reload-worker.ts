@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { safeLoadDialPlanFile } from '../files.js';
-import { loadRuleFileSnapshot, snapshotRuleFile } from '../load.js';
+import { loadRuleFileSnapshot, snapshotRuleFile } from '../../engine/plan/load.js';
 import type { ReloadWorkerData, ReloadWorkerReply } from './reload.js';
 
 const { path, file } = workerData as ReloadWorkerData;

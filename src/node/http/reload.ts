@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Problem } from '../errors.js';
-import type { LoadResult, RuleFileSnapshot } from '../load.js';
-import { loadRuleFileSnapshot } from '../load.js';
+import type { Problem } from '../../engine/errors.js';
+import type { LoadResult, RuleFileSnapshot } from '../../engine/plan/load.js';
+import { loadRuleFileSnapshot } from '../../engine/plan/load.js';
 
 /** What the main thread gives the worker. @internal */
 export interface ReloadWorkerData {
@@ -52,10 +52,10 @@ const DEFAULT_MAX_MEMORY_MB = 512;
 function workerUrl(): URL {
   const here = import.meta.url;
   // Under vitest this module runs from src/*.ts; the worker must be plain JavaScript, so it comes from dist/.
-  if (here.endsWith('.ts')) return new URL('../../dist/http/reload-worker.js', here);
-  // Beside this module in dist/http/, or below it when this module is part of the bundled entry point dist/index.js.
+  if (here.endsWith('.ts')) return new URL('../../../dist/node/http/reload-worker.js', here);
+  // Beside this module in dist/node/http/, or below it when this module is part of the bundled entry point dist/index.js.
   const beside = new URL('./reload-worker.js', here);
-  return existsSync(beside) ? beside : new URL('./http/reload-worker.js', here);
+  return existsSync(beside) ? beside : new URL('./node/http/reload-worker.js', here);
 }
 
 /**

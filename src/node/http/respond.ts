@@ -4,11 +4,11 @@
  * changes once published.
  */
 import type { ServerResponse } from 'node:http';
-import type { IcwsErrorId, Reply, ReplyHeaders } from './contract.js';
-import { errorReply, jsonReply } from './contract.js';
+import type { IcwsErrorId, Reply, ReplyHeaders } from '../../engine/icws/contract.js';
+import { errorReply, jsonReply } from '../../engine/icws/contract.js';
 
-export { ICWS_ERROR_IDS, ICWS_CONTENT_TYPE, WWW_AUTHENTICATE } from './contract.js';
-export type { IcwsError, IcwsErrorId } from './contract.js';
+export { ICWS_ERROR_IDS, ICWS_CONTENT_TYPE, WWW_AUTHENTICATE } from '../../engine/icws/contract.js';
+export type { IcwsError, IcwsErrorId } from '../../engine/icws/contract.js';
 
 /**
  * Writes a reply of the contract: `Content-Type`, `Content-Length`, then its other headers, then its body.

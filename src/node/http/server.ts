@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { hostname } from 'node:os';
-import type { DialPlan } from '../plan.js';
+import type { DialPlan } from '../../engine/plan/plan.js';
 import { isJsonContentType, readJsonBody, sendBodyError } from './body.js';
 import type { QueryDetailsHandler } from './handler.js';
 import { CSRF_HEADER, createQueryDetailsHandler, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './handler.js';

@@ -56,8 +56,8 @@ export function serverVersionOf(name: string, version: string): IcwsServerVersio
 let packageVersion: IcwsServerVersion | undefined;
 
 /**
- * The version of this package, read once from its `package.json`. This module is `src/http/version.ts` in the sources
- * and `dist/http/version.js` when built or installed: both are two folders below the package root.
+ * The version of this package, read once from its `package.json`. This module is `src/node/http/version.ts` in the sources
+ * and `dist/node/http/version.js` when built or installed: both are two folders below the package root.
  *
  * @returns the `serverVersion` representation
  * @example
@@ -82,8 +82,8 @@ export function icwsServerVersion(): IcwsServerVersion {
 }
 
 /**
- * This package's `package.json`: the nearest one above this module named `dialplan`. The module is `src/http/` in the
- * sources, `dist/http/` when built, or `dist/` itself inside the bundled entry point, so its depth varies.
+ * This package's `package.json`: the nearest one above this module named `dialplan`. The module is `src/node/http/` in the
+ * sources, `dist/node/http/` when built, or `dist/` itself inside the bundled entry point, so its depth varies.
  */
 function packageJsonUrl(): URL {
   let dir = new URL('./', import.meta.url);
@@ -97,5 +97,5 @@ function packageJsonUrl(): URL {
     }
     dir = new URL('../', dir);
   }
-  return new URL('../../package.json', import.meta.url);
+  return new URL('../../../package.json', import.meta.url);
 }

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { expect, it } from 'vitest';
 
-const source = readFileSync(new URL('../../src/errors.ts', import.meta.url), 'utf8');
+const source = readFileSync(new URL('../../../src/engine/errors.ts', import.meta.url), 'utf8');
 const union = /export type ErrorCode =([\s\S]*?);/.exec(source)?.[1] ?? '';
 const codes = [...union.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1] as string);
-const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+const doc = readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8');
 const documented = [...doc.matchAll(/^### ([A-Z_]+)$/gm)].map((m) => m[1] as string);
 
 it('documents every error code exactly once', () => {
@@ -17,7 +17,7 @@ it('documents every error code exactly once', () => {
 
 it('every rule-file and lint code has a fixture', () => {
   const fixtureCodes = (dir: string): Set<string> => {
-    const expected = parse(readFileSync(new URL(`../fixtures/${dir}/expected.yaml`, import.meta.url), 'utf8')) as Record<string, string[]>;
+    const expected = parse(readFileSync(new URL(`../../fixtures/${dir}/expected.yaml`, import.meta.url), 'utf8')) as Record<string, string[]>;
     return new Set(Object.values(expected).flatMap((ps) => ps.map((p) => p.split(' ')[0] as string)));
   };
   const malformed = fixtureCodes('malformed');

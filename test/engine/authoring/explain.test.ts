@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
+import { loadDialPlan } from '../../../src/index.js';
 
-const defaultText = readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8');
+const defaultText = readFileSync(new URL('../../../rules/default.yaml', import.meta.url), 'utf8');
 const plan = loadDialPlan(defaultText, { file: 'rules/default.yaml' });
 const lineOf = (text: string): number => defaultText.split('\n').findIndex((l) => l.includes(text)) + 1;
 
@@ -107,7 +107,7 @@ describe('locations', () => {
 });
 
 describe('the test and explain commands', () => {
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'dialplan-authoring-'));
   const file = join(dir, 'sites.yaml');
   writeFileSync(file, SITES);

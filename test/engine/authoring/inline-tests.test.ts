@@ -1,9 +1,9 @@
 // The inline tests of every bundled plan run here, and the runner itself is checked on a plan with failing cases.
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatInlineTestFailure, formatProblem, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
+import { formatInlineTestFailure, formatProblem, runInlineTests, safeLoadDialPlan } from '../../../src/index.js';
 
-const rulesDir = new URL('../../rules/', import.meta.url);
+const rulesDir = new URL('../../../rules/', import.meta.url);
 const ruleFiles = readdirSync(rulesDir).filter((f) => f.endsWith('.yaml'));
 
 describe.each(ruleFiles)('rules/%s', (name) => {

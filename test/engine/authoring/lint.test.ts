@@ -6,11 +6,11 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, lintDialPlan, parsePattern, safeLoadDialPlan } from '../../src/index.js';
-import { analyzeTable } from '../../src/lint/shadow.js';
-import { compilePattern, findFirstMatch } from '../../src/match.js';
+import { formatProblem, lintDialPlan, parsePattern, safeLoadDialPlan } from '../../../src/index.js';
+import { analyzeTable } from '../../../src/engine/authoring/lint/shadow.js';
+import { compilePattern, findFirstMatch } from '../../../src/engine/match/match.js';
 
-const dir = new URL('../fixtures/lint/', import.meta.url);
+const dir = new URL('../../fixtures/lint/', import.meta.url);
 const expected = parse(readFileSync(new URL('expected.yaml', dir), 'utf8')) as Record<string, string[]>;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'expected.yaml').sort();
 
@@ -77,7 +77,7 @@ it('agrees with the reference matcher: no string reaches an entry called unreach
 });
 
 it('dialplan lint exits 1 on errors, 0 with warnings only, and prints JSON with --json', () => {
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'lint', ...args], { encoding: 'utf8' });
   const bad = run(fileURLToPath(new URL('unreachable-yes.yaml', dir)));
   expect(bad.status).toBe(1);

@@ -5,9 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, safeLoadDialPlan, safeLoadDialPlanFile } from '../../src/index.js';
+import { formatProblem, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
-const dir = new URL('../fixtures/malformed/', import.meta.url);
+const dir = new URL('../../fixtures/malformed/', import.meta.url);
 const expected = parse(readFileSync(new URL('expected.yaml', dir), 'utf8')) as Record<string, string[]>;
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'expected.yaml').sort();
 
@@ -33,7 +33,7 @@ describe.each(files)('%s', (file) => {
 });
 
 it('the CLI reports every malformed file without a stack trace', () => {
-  const cli = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
   const paths = files.map((f) => fileURLToPath(new URL(f, dir)));
   // One process for all files (dialplan test takes many) keeps this fast.
   const r = spawnSync(process.execPath, [cli, 'test', ...paths], { encoding: 'utf8' });

@@ -1,7 +1,7 @@
 // The authoring tutorial of docs/rules.md: its files and commands are run by test/docs.test.ts (output and exit code);
 // this spec pins that the tutorial keeps its shape (lint finds the problem, test fails, explain, then both pass).
 import { expect, it } from 'vitest';
-import { consoleSteps, readBlocks } from '../doc-blocks.js';
+import { consoleSteps, readBlocks } from '../../doc-blocks.js';
 
 const blocks = readBlocks('docs/rules.md');
 

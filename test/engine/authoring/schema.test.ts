@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { safeLoadDialPlan } from '../../src/index.js';
+import { safeLoadDialPlan } from '../../../src/index.js';
 
 type Schema = {
   $ref?: string;
@@ -21,7 +21,7 @@ type Schema = {
   definitions?: Record<string, Schema>;
 };
 
-const root = new URL('../../', import.meta.url);
+const root = new URL('../../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('rules/dialplan.schema.json', root), 'utf8')) as Schema;
 
 const deref = (s: Schema): Schema => (s.$ref ? deref(schema.definitions?.[s.$ref.replace('#/definitions/', '')] ?? {}) : s);

@@ -9,11 +9,11 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import type { DialPlan } from '../../src/plan.js';
-import { generateStarterPlan, listCountries } from '../../src/init.js';
-import { loadPhoneLibrary } from '../../src/international.js';
-import { sampleNumbers, seededRandom, typedForms } from '../../src/metadata-numbers.js';
+import { loadDialPlan } from '../../../src/index.js';
+import type { DialPlan } from '../../../src/engine/plan/plan.js';
+import { generateStarterPlan, listCountries } from '../../../src/engine/authoring/init.js';
+import { loadPhoneLibrary } from '../../../src/engine/international.js';
+import { sampleNumbers, seededRandom, typedForms } from '../../../src/engine/authoring/metadata-numbers.js';
 
 const SEED = 20261201;
 const PER_TYPE = 8;
@@ -113,10 +113,10 @@ describe('dialplan init agrees with libphonenumber-js', () => {
   });
 
   it('google-libphonenumber is a devDependency only: no source file loads it', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | undefined>;
     expect(pkg['devDependencies']?.['google-libphonenumber']).toBeDefined();
     expect(pkg['dependencies']?.['google-libphonenumber']).toBeUndefined();
-    const src = new URL('../../src/', import.meta.url);
+    const src = new URL('../../../src/', import.meta.url);
     const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(20);
     const loaders = files.filter((f) => /(from\s+|require\(|import\()\s*['"]google-libphonenumber/.test(readFileSync(new URL(f, src), 'utf8')));
@@ -124,7 +124,7 @@ describe('dialplan init agrees with libphonenumber-js', () => {
   });
 
   it('the committed emergency data is what scripts/generate-emergency.mjs makes of the installed google-libphonenumber', () => {
-    const script = new URL('../../scripts/generate-emergency.mjs', import.meta.url).pathname;
+    const script = new URL('../../../scripts/generate-emergency.mjs', import.meta.url).pathname;
     const r = spawnSync(process.execPath, [script, '--check'], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import { compileRules, referenceMatcher } from '../../src/compile.js';
-import { lintDialPlan } from '../../src/lint/lint.js';
-import { createDialPlan } from '../../src/plan.js';
+import { loadDialPlan } from '../../../src/index.js';
+import { compileRules } from '../../../src/engine/plan/compile.js';
+import { referenceMatcher } from '../../../src/engine/match/match.js';
+import { lintDialPlan } from '../../../src/engine/authoring/lint/lint.js';
+import { createDialPlan } from '../../../src/engine/plan/plan.js';
 
-const read = (name: string): string => readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8');
+const read = (name: string): string => readFileSync(new URL(`../../../rules/${name}`, import.meta.url), 'utf8');
 
 describe.each(['gb.yaml', 'de.yaml'])('rules/%s', (name) => {
   const text = read(name);

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { crossCheckAgreement, failingRows, formatAgreementTable } from '../../src/cross-check.js';
-import { crossCheckDialPlan, loadDialPlan } from '../../src/index.js';
-import { generateStarterPlan } from '../../src/init.js';
-import { consoleSteps, readBlocks } from '../doc-blocks.js';
+import { crossCheckAgreement, failingRows, formatAgreementTable } from '../../../src/engine/authoring/cross-check.js';
+import { crossCheckDialPlan, loadDialPlan } from '../../../src/index.js';
+import { generateStarterPlan } from '../../../src/engine/authoring/init.js';
+import { consoleSteps, readBlocks } from '../../doc-blocks.js';
 
 // A careless UK plan: everything +44 is "Local", everything else "Long Distance".
 const CARELESS = `name: careless
@@ -38,7 +38,7 @@ describe('cross-check with libphonenumber-js', () => {
 
   it('the bundled plans cross-check clean', () => {
     for (const name of ['default.yaml', 'gb.yaml', 'de.yaml']) {
-      const plan = loadDialPlan(readFileSync(new URL(`../../rules/${name}`, import.meta.url), 'utf8'));
+      const plan = loadDialPlan(readFileSync(new URL(`../../../rules/${name}`, import.meta.url), 'utf8'));
       expect(crossCheckDialPlan(plan).map((f) => f.message)).toEqual([]);
     }
   });
@@ -51,7 +51,7 @@ describe('cross-check with libphonenumber-js', () => {
 
   const dir = mkdtempSync(join(tmpdir(), 'dialplan-xc-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const cli = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+  const cli = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
 
   it('dialplan lint --cross-check prints the warnings and the agreement table, exit 1 below --min-agreement', () => {
@@ -107,7 +107,7 @@ describe('the agreement table (crossCheckAgreement)', () => {
   const rate = (r: { tried: number; agreeing: number }) => (100 * r.agreeing) / r.tried;
 
   it('the bundled default plan agrees: 1-900 numbers are Premium Rate, 8XX Toll Free, the rest Long Distance, abroad International', () => {
-    const plan = loadDialPlan(readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
+    const plan = loadDialPlan(readFileSync(new URL('../../../rules/default.yaml', import.meta.url), 'utf8'));
     const report = crossCheckAgreement(plan);
     expect(report.country).toBe('US');
     const names = report.rows.map((r) => r.classification);

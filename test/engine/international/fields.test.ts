@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { loadDialPlan, safeLoadDialPlan } from '../../src/index.js';
-import { describeInternational, isPhoneLibraryLoaded, loadPhoneLibrary } from '../../src/international.js';
-import { meetsCondition } from '../../src/when.js';
-import { referenceMatcher } from '../../src/compile.js';
-import { compileRules } from '../../src/compile.js';
-import { createDialPlan } from '../../src/plan.js';
+import { loadDialPlan, safeLoadDialPlan } from '../../../src/index.js';
+import { describeInternational, isPhoneLibraryLoaded, loadPhoneLibrary } from '../../../src/engine/international.js';
+import { meetsCondition } from '../../../src/engine/match/when.js';
+import { referenceMatcher } from '../../../src/engine/match/match.js';
+import { compileRules } from '../../../src/engine/plan/compile.js';
+import { createDialPlan } from '../../../src/engine/plan/plan.js';
 
 const WORLD = `
 name: world
@@ -44,7 +44,7 @@ dialPlan:
 describe('international template fields and when:', () => {
   it('the default plan never loads libphonenumber-js', () => {
     // This must run first in this file: it checks nothing has loaded the library yet.
-    const plan = loadDialPlan(readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
+    const plan = loadDialPlan(readFileSync(new URL('../../../rules/default.yaml', import.meta.url), 'utf8'));
     for (const n of ['+442079460958', '5551234', '011442079460958', '6929']) plan.query(n);
     expect(isPhoneLibraryLoaded()).toBe(false);
   });
@@ -52,7 +52,7 @@ describe('international template fields and when:', () => {
   it('in a fresh process, the built package never loads libphonenumber-js for the default plan', () => {
     const script = `
       import { createRequire } from 'node:module';
-      const m = await import(${JSON.stringify(new URL('../../dist/index.js', import.meta.url).href)});
+      const m = await import(${JSON.stringify(new URL('../../../dist/index.js', import.meta.url).href)});
       const plan = m.loadDefaultDialPlan();
       for (const n of ['+442079460958', '011442079460958', '5551234']) plan.query(n);
       const before = Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/libphonenumber-js/')).length;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { lintDialPlan } from '../../src/lint/lint.js';
-import { loadDialPlan, safeLoadDialPlan } from '../../src/index.js';
-import { runInlineTests } from '../../src/inline-tests.js';
-import { buildStarterRules, describeDialling, generateStarterPlan, listCountries } from '../../src/init.js';
+import { lintDialPlan } from '../../../src/engine/authoring/lint/lint.js';
+import { loadDialPlan, safeLoadDialPlan } from '../../../src/index.js';
+import { runInlineTests } from '../../../src/engine/authoring/inline-tests.js';
+import { buildStarterRules, describeDialling, generateStarterPlan, listCountries } from '../../../src/engine/authoring/init.js';
 
 describe('dialplan init: starter plans from the metadata', () => {
   it('for EVERY country of the metadata, the plan loads and its inline tests pass', { timeout: 180_000 }, () => {

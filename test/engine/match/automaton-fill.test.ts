@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileFiller, compileTemplateTable, fillSection, runFiller } from '../src/automaton-fill.js';
-import type { RefValue } from '../src/match.js';
-import { compilePattern } from '../src/match.js';
-import { parsePattern } from '../src/pattern.js';
-import { fillTemplate, parseTemplate } from '../src/template.js';
+import { compileFiller, compileTemplateTable, fillSection, runFiller } from '../../../src/engine/match/automaton-fill.js';
+import type { RefValue } from '../../../src/engine/match/match.js';
+import { compilePattern } from '../../../src/engine/match/match.js';
+import { parsePattern } from '../../../src/engine/match/pattern.js';
+import { fillTemplate, parseTemplate } from '../../../src/engine/match/template.js';
 
 const REFS: Record<string, RefValue> = {
   tf: { kind: 'set', values: ['800', '888', '8'] },

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { automatonMatcher, compileAutomaton } from '../src/automaton.js';
-import type { AutomatonOptions } from '../src/automaton.js';
-import { referenceMatcher } from '../src/compile.js';
-import type { MatchableEntry, RefValue, TableMatch } from '../src/match.js';
-import { compilePattern, findFirstMatch, STAR_CHARS } from '../src/match.js';
-import type { PatternToken } from '../src/pattern.js';
-import { parsePattern } from '../src/pattern.js';
-import { DEFAULT_RULES_PATH, loadDefaultDialPlan, loadDialPlan } from '../src/index.js';
+import { automatonMatcher, compileAutomaton } from '../../../src/engine/match/automaton.js';
+import type { AutomatonOptions } from '../../../src/engine/match/automaton.js';
+import { referenceMatcher } from '../../../src/engine/match/match.js';
+import type { MatchableEntry, RefValue, TableMatch } from '../../../src/engine/match/match.js';
+import { compilePattern, findFirstMatch, STAR_CHARS } from '../../../src/engine/match/match.js';
+import type { PatternToken } from '../../../src/engine/match/pattern.js';
+import { parsePattern } from '../../../src/engine/match/pattern.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan, loadDialPlan } from '../../../src/index.js';
 
 // What `{name}` stands for in the random plans: sets (one with values that prefix each other, one empty), location
 // variables and a name that resolves to nothing.

@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import { compareAsteriskExtensions } from '../../src/migrate/asterisk.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+import { loadDialPlan } from '../../../src/index.js';
+import { compareAsteriskExtensions } from '../../../src/engine/migrate/asterisk.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
 
 const file = 'test/fixtures/migration/extensions.conf';
-const text = readFileSync(fileURLToPath(new URL('../fixtures/migration/extensions.conf', import.meta.url)), 'utf8');
+const text = readFileSync(fileURLToPath(new URL('../../fixtures/migration/extensions.conf', import.meta.url)), 'utf8');
 const asterisk = IMPORT_FORMATS['asterisk']!;
 const run = asterisk.run(text, file);
 

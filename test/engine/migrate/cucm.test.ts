@@ -3,12 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import { cucmReference, readCucmPatterns } from '../../src/migrate/cucm.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+import { loadDialPlan } from '../../../src/index.js';
+import { cucmReference, readCucmPatterns } from '../../../src/engine/migrate/cucm.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
 
 const file = 'test/fixtures/migration/cucm-patterns.csv';
-const text = readFileSync(fileURLToPath(new URL('../fixtures/migration/cucm-patterns.csv', import.meta.url)), 'utf8');
+const text = readFileSync(fileURLToPath(new URL('../../fixtures/migration/cucm-patterns.csv', import.meta.url)), 'utf8');
 const cucm = IMPORT_FORMATS['cucm']!;
 const run = cucm.run(text, file);
 

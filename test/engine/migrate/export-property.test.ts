@@ -3,9 +3,9 @@
 // evaluation of the export agrees with the plan on every number drawn from the plan's patterns.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import { exportGenesys, verifyGenesysExport } from '../../src/migrate/genesys.js';
-import { exportTeams, verifyTeamsExport } from '../../src/migrate/teams-export.js';
+import { loadDialPlan } from '../../../src/index.js';
+import { exportGenesys, verifyGenesysExport } from '../../../src/engine/migrate/genesys.js';
+import { exportTeams, verifyTeamsExport } from '../../../src/engine/migrate/teams-export.js';
 
 const token = fc.constantFrom('1', '2', '9', '0', 'X', 'N', 'Y', '[13]', '{area}');
 const body = fc.array(token, { minLength: 1, maxLength: 5 });

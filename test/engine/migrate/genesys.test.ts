@@ -5,14 +5,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan, loadDialPlanFile } from '../../src/index.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
-import { exportGenesys, rangePatterns, readGenesysNumberPlans, verifyGenesysExport } from '../../src/migrate/genesys.js';
-import { createRng, inDomain, mutate, samplePattern } from '../../src/migrate/verify.js';
+import { loadDialPlan, loadDialPlanFile } from '../../../src/index.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
+import { exportGenesys, rangePatterns, readGenesysNumberPlans, verifyGenesysExport } from '../../../src/engine/migrate/genesys.js';
+import { createRng, inDomain, mutate, samplePattern } from '../../../src/engine/migrate/verify.js';
 
 const fixture = (name: string): { file: string; text: string } => ({
   file: `test/fixtures/migration/${name}`,
-  text: readFileSync(fileURLToPath(new URL(`../fixtures/migration/${name}`, import.meta.url)), 'utf8'),
+  text: readFileSync(fileURLToPath(new URL(`../../fixtures/migration/${name}`, import.meta.url)), 'utf8'),
 });
 const genesys = IMPORT_FORMATS['genesys-cloud']!;
 
@@ -91,7 +91,7 @@ describe('rangePatterns', () => {
 });
 
 describe('Genesys Cloud export', () => {
-  const plan = loadDialPlanFile(fileURLToPath(new URL('../../rules/default.yaml', import.meta.url)));
+  const plan = loadDialPlanFile(fileURLToPath(new URL('../../../rules/default.yaml', import.meta.url)));
   const exported = exportGenesys(plan);
 
   it.each([1, 2, 3])('the bundled plan: number plans and plan agree on 100%% of the numbers (seed %i)', (seed) => {
@@ -135,7 +135,7 @@ describe('Genesys Cloud export', () => {
   });
 
   it('entries with when: conditions are errors (the classification depends on libphonenumber-js)', () => {
-    const gb = loadDialPlanFile(fileURLToPath(new URL('../../rules/gb.yaml', import.meta.url)));
+    const gb = loadDialPlanFile(fileURLToPath(new URL('../../../rules/gb.yaml', import.meta.url)));
     const ex = exportGenesys(gb);
     expect(ex.issues.filter((i) => i.severity === 'error').length).toBeGreaterThan(3);
     expect(verifyGenesysExport(gb, ex, { seed: 1, perRule: 10 }).agreement).toBeLessThan(100);

@@ -1,9 +1,9 @@
 // Hostile sources: nothing a file can hold makes import or --verify hang, crash or drop a rule silently.
 import { describe, expect, it } from 'vitest';
-import { parseDotnetRegex } from '../../src/migrate/dotnet-regex.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
-import { convertRegex } from '../../src/migrate/regex-to-pattern.js';
-import { unsafeToRun } from '../../src/migrate/verify.js';
+import { parseDotnetRegex } from '../../../src/engine/migrate/dotnet-regex.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
+import { convertRegex } from '../../../src/engine/migrate/regex-to-pattern.js';
+import { unsafeToRun } from '../../../src/engine/migrate/verify.js';
 
 const teams = (rules: readonly { Pattern: string; Translation: string }[]): string =>
   JSON.stringify({ SimpleName: 'H', NormalizationRules: rules.map((r, i) => ({ Name: `R${i}`, IsInternalExtension: false, ...r })) });

@@ -2,7 +2,7 @@
 // with the reference evaluator (Asterisk's best match, Unified CM's closest match and transformations) on every number.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
 
 const asteriskPattern = fc
   .tuple(fc.array(fc.constantFrom('1', '9', '0', 'X', 'N', 'Z', '[1-3]', '[27]', '*'), { minLength: 1, maxLength: 5 }), fc.constantFrom('', '', '.', '!'), fc.boolean())

@@ -3,14 +3,14 @@
 // normalized text; a plan that needs more rules is a clear error.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan, loadDialPlanFile } from '../../src/index.js';
-import { EXPORT_FORMATS } from '../../src/migrate/export-formats.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
-import { exportTeams, verifyTeamsExport } from '../../src/migrate/teams-export.js';
-import { readTeamsDialPlans, teamsReference, TEAMS_MAX_RULES } from '../../src/migrate/teams.js';
-import { compareOutcomes, createRng, inDomain, mutate, samplePattern } from '../../src/migrate/verify.js';
+import { loadDialPlan, loadDialPlanFile } from '../../../src/index.js';
+import { EXPORT_FORMATS } from '../../../src/engine/migrate/export-formats.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
+import { exportTeams, verifyTeamsExport } from '../../../src/engine/migrate/teams-export.js';
+import { readTeamsDialPlans, teamsReference, TEAMS_MAX_RULES } from '../../../src/engine/migrate/teams.js';
+import { compareOutcomes, createRng, inDomain, mutate, samplePattern } from '../../../src/engine/migrate/verify.js';
 
-const rule = (f: string): string => fileURLToPath(new URL(`../../rules/${f}`, import.meta.url));
+const rule = (f: string): string => fileURLToPath(new URL(`../../../rules/${f}`, import.meta.url));
 const PLANS = ['default.yaml', 'gb.yaml', 'de.yaml'];
 
 describe.each(PLANS)('rules/%s', (name) => {

@@ -4,15 +4,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../src/index.js';
-import { dotnetReplace, dotnetToJs, parseDotnetRegex, parseReplacement } from '../../src/migrate/dotnet-regex.js';
-import { IMPORT_FORMATS, verifyImport } from '../../src/migrate/formats.js';
-import { convertRegex } from '../../src/migrate/regex-to-pattern.js';
-import { importTeams, readTeamsDialPlans, teamsReference } from '../../src/migrate/teams.js';
-import { compareOutcomes, planOutcome } from '../../src/migrate/verify.js';
+import { loadDialPlan } from '../../../src/index.js';
+import { dotnetReplace, dotnetToJs, parseDotnetRegex, parseReplacement } from '../../../src/engine/migrate/dotnet-regex.js';
+import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
+import { convertRegex } from '../../../src/engine/migrate/regex-to-pattern.js';
+import { importTeams, readTeamsDialPlans, teamsReference } from '../../../src/engine/migrate/teams.js';
+import { compareOutcomes, planOutcome } from '../../../src/engine/migrate/verify.js';
 
 const fixture = (name: string): { file: string; text: string } => {
-  const file = fileURLToPath(new URL(`../fixtures/migration/${name}`, import.meta.url));
+  const file = fileURLToPath(new URL(`../../fixtures/migration/${name}`, import.meta.url));
   return { file: `test/fixtures/migration/${name}`, text: readFileSync(file, 'utf8') };
 };
 const teams = IMPORT_FORMATS['teams']!;

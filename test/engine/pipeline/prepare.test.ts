@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimalDigitValue, prepareNumber } from '../src/prepare.js';
-import type { PrepareStep } from '../src/prepare.js';
+import { decimalDigitValue, prepareNumber } from '../../../src/engine/pipeline/prepare.js';
+import type { PrepareStep } from '../../../src/engine/pipeline/prepare.js';
 
 describe('decimalDigitValue', () => {
   it('gives every Unicode decimal digit its value, and -1 to everything else', () => {

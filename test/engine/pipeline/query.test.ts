@@ -3,9 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { compileDialPlan, loadDefaultDialPlan } from '../src/index.js';
-import type { DialPlan } from '../src/index.js';
-import { parsePattern } from '../src/pattern.js';
+import { compileDialPlan, loadDefaultDialPlan } from '../../../src/index.js';
+import type { DialPlan } from '../../../src/index.js';
+import { parsePattern } from '../../../src/engine/match/pattern.js';
 
 interface Case {
   readonly name?: string;
@@ -20,7 +20,7 @@ interface Fixture {
   readonly cases: readonly Case[];
 }
 
-const dir = new URL('./fixtures/query/', import.meta.url);
+const dir = new URL('../../fixtures/query/', import.meta.url);
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 describe.each(files)('%s', (file) => {

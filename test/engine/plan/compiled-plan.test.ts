@@ -11,8 +11,8 @@ import {
   loadDialPlanFile,
   safeLoadDialPlan,
   safeLoadDialPlanFile,
-} from '../src/index.js';
-import { runInlineTests } from '../src/inline-tests.js';
+} from '../../../src/index.js';
+import { runInlineTests } from '../../../src/engine/authoring/inline-tests.js';
 
 const yaml = readFileSync(DEFAULT_RULES_PATH, 'utf8');
 const NUMBERS = ['1-800-456-2354', '6929', '317-555-1234 x12', '+44 20 7946 0958', '911', 'sip:agent@example.com', '5551234', '011 33 1 42 68 53 00'];

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LoadOptions, LoadResult, Problem } from '../src/index.js';
-import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../src/index.js';
+import type { LoadOptions, LoadResult, Problem } from '../../../src/index.js';
+import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-hostile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

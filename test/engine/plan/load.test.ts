@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileDialPlan, DialPlanError, loadDialPlan, safeCompileDialPlan, safeLoadDialPlan } from '../src/index.js';
+import { compileDialPlan, DialPlanError, loadDialPlan, safeCompileDialPlan, safeLoadDialPlan } from '../../../src/index.js';
 
 const good = `name: t
 classifications: [Local]

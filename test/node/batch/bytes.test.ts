@@ -2,8 +2,8 @@
 // input (escapes, non-ASCII, lone surrogates) and however small the buffer it starts with.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, utf8 } from '../../src/batch/bytes.js';
-import { quoteCsvCell } from '../../src/batch/csv.js';
+import { ByteWriter, utf8 } from '../../../src/node/batch/bytes.js';
+import { quoteCsvCell } from '../../../src/node/batch/csv.js';
 
 const text = (w: ByteWriter): string => Buffer.from(w.finish()).toString('utf8');
 const SEED = 20261128;

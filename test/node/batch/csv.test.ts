@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CsvRecord } from '../../src/batch/csv.js';
-import { createCsvReader, detectCsvDelimiter, quoteCsvCell } from '../../src/batch/csv.js';
-import { MAX_RECORD_CHARS } from '../../src/batch/lines.js';
+import type { CsvRecord } from '../../../src/node/batch/csv.js';
+import { createCsvReader, detectCsvDelimiter, quoteCsvCell } from '../../../src/node/batch/csv.js';
+import { MAX_RECORD_CHARS } from '../../../src/node/batch/lines.js';
 
 interface Case {
   readonly name: string;
@@ -17,7 +17,7 @@ interface Case {
   readonly after?: string[][];
 }
 
-const cases = JSON.parse(readFileSync(new URL('../fixtures/batch/csv-cases.json', import.meta.url), 'utf8')) as Case[];
+const cases = JSON.parse(readFileSync(new URL('../../fixtures/batch/csv-cases.json', import.meta.url), 'utf8')) as Case[];
 
 function readAll(pieces: readonly string[], delimiter?: string): CsvRecord[] {
   const r = createCsvReader(delimiter !== undefined ? { delimiter } : {});

@@ -1,13 +1,13 @@
 // Output rows: the hand-written NDJSON equals JSON.stringify of the documented shape; CSV cells read back; field lists.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createCsvReader } from '../../src/batch/csv.js';
-import type { OutputField } from '../../src/batch/format.js';
-import { createRowFormatter, formatHeader, formatRow, OUTPUT_FIELDS, parseFieldList, uniqueNames } from '../../src/batch/format.js';
-import { formatProgress } from '../../src/batch/progress.js';
-import { emptyCounts, formatSummary, mergeCounts, summarizeBatch } from '../../src/batch/summary.js';
-import { loadDefaultDialPlan } from '../../src/files.js';
-import { DETAIL_FIELDS } from '../../src/types.js';
+import { createCsvReader } from '../../../src/node/batch/csv.js';
+import type { OutputField } from '../../../src/node/batch/format.js';
+import { createRowFormatter, formatHeader, formatRow, OUTPUT_FIELDS, parseFieldList, uniqueNames } from '../../../src/node/batch/format.js';
+import { formatProgress } from '../../../src/node/batch/progress.js';
+import { emptyCounts, formatSummary, mergeCounts, summarizeBatch } from '../../../src/node/batch/summary.js';
+import { loadDefaultDialPlan } from '../../../src/node/files.js';
+import { DETAIL_FIELDS } from '../../../src/engine/types.js';
 
 const plan = loadDefaultDialPlan();
 const INPUTS = ['317 555 1234', '6929', '1-800-FLOWERS', 'sip:"jo\\e"@example.com', '', 'x'.repeat(300), '+44 20 7946 0958 ext. 12', '\u0001\ud800'];

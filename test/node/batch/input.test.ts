@@ -3,7 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hasInvalidBytes, readTextChunks, repairInvalidBytes } from '../../src/batch/input.js';
+import { hasInvalidBytes, readTextChunks, repairInvalidBytes } from '../../../src/node/batch/input.js';
 
 async function decode(pieces: readonly Uint8Array[]): Promise<{ text: string; invalid: number }> {
   let invalid = 0;

@@ -1,7 +1,7 @@
 // The line splitter: line ends, empty lines, chunk boundaries, and a line too long to keep.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createLineSplitter, KEPT_CHARS, MAX_RECORD_CHARS } from '../../src/batch/lines.js';
+import { createLineSplitter, KEPT_CHARS, MAX_RECORD_CHARS } from '../../../src/node/batch/lines.js';
 
 function split(pieces: readonly string[]): string[] {
   const s = createLineSplitter();

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openOutputFile } from '../../src/batch/output.js';
+import { openOutputFile } from '../../../src/node/batch/output.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-output-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,11 +7,11 @@ import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quoteCsvCell } from '../../src/batch/csv.js';
-import type { BatchRunOptions } from '../../src/batch/run.js';
-import { BatchRunError, runBatch } from '../../src/batch/run.js';
-import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../src/files.js';
-import { DETAIL_FIELDS } from '../../src/types.js';
+import { quoteCsvCell } from '../../../src/node/batch/csv.js';
+import type { BatchRunOptions } from '../../../src/node/batch/run.js';
+import { BatchRunError, runBatch } from '../../../src/node/batch/run.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/node/files.js';
+import { DETAIL_FIELDS } from '../../../src/engine/types.js';
 
 const plan = loadDefaultDialPlan();
 

@@ -9,9 +9,9 @@ import { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main.js';
+import { runCli } from '../../../src/node/cli/main.js';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-faults-'));
 const file = (name: string, content: string | Buffer): string => {
   const path = join(dir, name);
@@ -198,7 +198,7 @@ describe('dialplan batch --workers', () => {
 
 describe('dialplan batch: workers use the plan the main thread checked', () => {
   it('a rules file replaced during the run changes nothing: the workers compile the text that was loaded', async () => {
-    const rules = file('site.yaml', readFileSync(new URL('../../rules/default.yaml', import.meta.url), 'utf8'));
+    const rules = file('site.yaml', readFileSync(new URL('../../../rules/default.yaml', import.meta.url), 'utf8'));
     const rows = Array.from({ length: 40000 }, (_, i) => (i % 5 === 0 ? String(6000 + (i % 900)) : `317 555 ${String(i % 10000).padStart(4, '0')}`));
     const expected = run([file('changed-in.txt', rows.join('\n') + '\n'), '--rules', rules]).stdout;
     const child = spawn(process.execPath, [CLI, 'batch', '-', '--rules', rules, '--workers', '2'], { stdio: ['pipe', 'pipe', 'pipe'] });

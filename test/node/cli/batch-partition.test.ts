@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { quoteCsvCell } from '../../src/batch/csv.js';
-import { runCli } from '../../src/cli/main.js';
-import { seededRandom } from '../../src/metadata-numbers.js';
+import { quoteCsvCell } from '../../../src/node/batch/csv.js';
+import { runCli } from '../../../src/node/cli/main.js';
+import { seededRandom } from '../../../src/engine/authoring/metadata-numbers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-parts-'));
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
-const DOC = readFileSync(new URL('../../docs/batch.md', import.meta.url), 'utf8');
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
+const DOC = readFileSync(new URL('../../../docs/batch.md', import.meta.url), 'utf8');
 const hasParallel = spawnSync('parallel', ['--version'], { encoding: 'utf8' }).stdout?.startsWith('GNU parallel') === true;
 
 /** The shell block that follows `<!-- recipe: NAME ... -->` in docs/batch.md. */

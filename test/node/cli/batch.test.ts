@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { quoteCsvCell } from '../../src/batch/csv.js';
-import { runCli } from '../../src/cli/main.js';
-import { loadDefaultDialPlan } from '../../src/files.js';
+import { quoteCsvCell } from '../../../src/node/batch/csv.js';
+import { runCli } from '../../../src/node/cli/main.js';
+import { loadDefaultDialPlan } from '../../../src/node/files.js';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-'));
 const file = (name: string, content: string | Buffer): string => {
   const path = join(dir, name);

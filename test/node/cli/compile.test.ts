@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { isCompiledPlanText, loadDialPlanFile } from '../../src/index.js';
+import { isCompiledPlanText, loadDialPlanFile } from '../../../src/index.js';
 
-const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const main = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
 const run = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-compile-'));
 const plan = join(dir, 'plan.yaml');

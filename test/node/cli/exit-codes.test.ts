@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const DOC = readFileSync(new URL('../../docs/cli.md', import.meta.url), 'utf8');
-const LINT_FIXTURES = fileURLToPath(new URL('../fixtures/lint/', import.meta.url));
-const MIGRATION = fileURLToPath(new URL('../fixtures/migration/', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
+const DOC = readFileSync(new URL('../../../docs/cli.md', import.meta.url), 'utf8');
+const LINT_FIXTURES = fileURLToPath(new URL('../../fixtures/lint/', import.meta.url));
+const MIGRATION = fileURLToPath(new URL('../../fixtures/migration/', import.meta.url));
 // Commands whose rows are another change's business (the lead adds `compile` with its own row).
 const NOT_YET_IN_TABLE = new Set<string>([]);
 

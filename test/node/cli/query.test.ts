@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
 describe('dialplan query', () => {
   it('runs as the README quick start says: npx dialplan query 8004562354 (the built bin is executable)', () => {
-    const root = new URL('../../', import.meta.url).pathname;
+    const root = new URL('../../../', import.meta.url).pathname;
     const r = spawnSync('npx', ['--no-install', 'dialplan', 'query', '8004562354'], { cwd: root, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -4,8 +4,8 @@
 import { build } from 'esbuild';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { createFetchHandler, createQueryDetailsHandler, ICWS_ERROR_IDS, loadDefaultDialPlan, loadDialPlan } from '../../src/index.js';
-import { createFetchHandler as neutralCreateFetchHandler } from '../../src/engine.js';
+import { createFetchHandler, createQueryDetailsHandler, ICWS_ERROR_IDS, loadDefaultDialPlan, loadDialPlan } from '../../../src/index.js';
+import { createFetchHandler as neutralCreateFetchHandler } from '../../../src/engine.js';
 import { call, listen } from './helpers.js';
 
 const plan = loadDefaultDialPlan();
@@ -170,7 +170,7 @@ describe('both handlers send the same bytes', () => {
 describe('platform-neutral', () => {
   it('the fetch handler and its contract bundle for a neutral platform with no node: or Node.js builtin import', async () => {
     const out = await build({
-      entryPoints: [new URL('../../src/http/fetch.ts', import.meta.url).pathname],
+      entryPoints: [new URL('../../../src/engine/icws/fetch.ts', import.meta.url).pathname],
       bundle: true,
       platform: 'neutral',
       format: 'esm',
@@ -179,8 +179,8 @@ describe('platform-neutral', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(out.metafile.inputs);
-    expect(inputs.some((f) => f.endsWith('src/http/contract.ts'))).toBe(true);
-    expect(inputs.filter((f) => f.startsWith('node:') || !f.includes('src/http/'))).toEqual([]);
+    expect(inputs.some((f) => f.endsWith('src/engine/icws/contract.ts'))).toBe(true);
+    expect(inputs.filter((f) => f.startsWith('node:') || !f.includes('src/engine/'))).toEqual([]);
     const text = out.outputFiles[0]?.text ?? '';
     expect(text).toContain('createFetchHandler');
     expect(text).not.toMatch(/from\s*["']node:|require\(|Buffer\./);

@@ -3,13 +3,13 @@
 // headers and body, the seed examples, plan swaps under load, and a slow body that times out.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultDialPlan, loadDialPlan } from '../../src/index.js';
+import { loadDefaultDialPlan, loadDialPlan } from '../../../src/index.js';
 import type { RequestListener } from 'node:http';
-import type { DialPlan } from '../../src/index.js';
-import { createQueryDetailsHandler } from '../../src/http/handler.js';
-import type { QueryDetailsHandlerOptions, SessionCredentials } from '../../src/http/handler.js';
-import { createFetchHandler } from '../../src/http/fetch.js';
-import { ICWS_ERROR_IDS, WWW_AUTHENTICATE } from '../../src/http/respond.js';
+import type { DialPlan } from '../../../src/index.js';
+import { createQueryDetailsHandler } from '../../../src/node/http/handler.js';
+import type { QueryDetailsHandlerOptions, SessionCredentials } from '../../../src/node/http/handler.js';
+import { createFetchHandler } from '../../../src/engine/icws/fetch.js';
+import { ICWS_ERROR_IDS, WWW_AUTHENTICATE } from '../../../src/node/http/respond.js';
 import { call, fetchListener, listen, post } from './helpers.js';
 
 const plan = loadDefaultDialPlan();

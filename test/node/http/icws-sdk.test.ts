@@ -9,10 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetchHandler, createSessionStore, loadDefaultDialPlan } from '../../src/index.js';
+import { createFetchHandler, createSessionStore, loadDefaultDialPlan } from '../../../src/index.js';
 import { fetchListener, listen } from './helpers.js';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-sdk-'));
 const users = join(dir, 'users.json');
 

@@ -2,9 +2,9 @@
 // in order, stamped when they were logged; urgent lines and a full buffer written at once; a failing writer harmless;
 // headers an embedding application set before the handler answers are kept.
 import { describe, expect, it } from 'vitest';
-import { createQueryDetailsHandler } from '../../src/http/handler.js';
-import { createBufferedLog, LOG_FLUSH_BYTES, LOG_FLUSH_MS } from '../../src/http/log.js';
-import { loadDefaultDialPlan } from '../../src/index.js';
+import { createQueryDetailsHandler } from '../../../src/node/http/handler.js';
+import { createBufferedLog, LOG_FLUSH_BYTES, LOG_FLUSH_MS } from '../../../src/node/http/log.js';
+import { loadDefaultDialPlan } from '../../../src/index.js';
 import { listen, post } from './helpers.js';
 
 const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,7 @@
 // Failed-login throttling with an injected clock: 5 failures per user name or per address within a minute, then refusals
 // until the window passes; successes never count.
 import { describe, expect, it } from 'vitest';
-import { createLoginLimiter } from '../../src/http/login-limit.js';
+import { createLoginLimiter } from '../../../src/node/http/login-limit.js';
 
 describe('createLoginLimiter', () => {
   it('refuses a user name after 5 failures within the window, until the oldest leaves it', () => {

@@ -1,14 +1,14 @@
 // Loading rule files in a worker thread (dialplan serve's start-up and SIGHUP): hostile files come back as problems
 // within the time and memory budget, the event loop stays free meanwhile, and a load can be cancelled at any moment.
-// Uses dist/http/reload-worker.js (npm run build).
+// Uses dist/node/http/reload-worker.js (npm run build).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../src/index.js';
-import { loadDialPlanFileInWorker } from '../../src/http/reload.js';
-import type { WorkerLoadOptions } from '../../src/http/reload.js';
-import type { LoadResult } from '../../src/load.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/index.js';
+import { loadDialPlanFileInWorker } from '../../../src/node/http/reload.js';
+import type { WorkerLoadOptions } from '../../../src/node/http/reload.js';
+import type { LoadResult } from '../../../src/engine/plan/load.js';
 import { aliasBomb, bigPlan } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-reload-'));

@@ -5,10 +5,10 @@ import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH } from '../../src/index.js';
+import { DEFAULT_RULES_PATH } from '../../../src/index.js';
 import { aliasBomb, bigPlan, call, post } from './helpers.js';
 
-const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-serve-'));
 const users = join(dir, 'users.json');
 const rules = join(dir, 'rules.yaml');

@@ -6,12 +6,12 @@ import { hostname } from 'node:os';
 import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultDialPlan } from '../../src/index.js';
-import { hashPassword } from '../../src/http/passwords.js';
-import type { UsersFile } from '../../src/http/passwords.js';
-import { ICWS_CONTENT_TYPE, ICWS_ERROR_IDS } from '../../src/http/respond.js';
-import { createIcwsServer, redactPath } from '../../src/http/server.js';
-import { serverVersionOf } from '../../src/http/version.js';
+import { loadDefaultDialPlan } from '../../../src/index.js';
+import { hashPassword } from '../../../src/node/http/passwords.js';
+import type { UsersFile } from '../../../src/node/http/passwords.js';
+import { ICWS_CONTENT_TYPE, ICWS_ERROR_IDS } from '../../../src/node/http/respond.js';
+import { createIcwsServer, redactPath } from '../../../src/node/http/server.js';
+import { serverVersionOf } from '../../../src/node/http/version.js';
 import { call, listen, post } from './helpers.js';
 
 let t = 1_000_000;
@@ -240,7 +240,7 @@ describe("node's own refusals are ICWS errors too", () => {
 
 describe('routes', () => {
   it('answers version (from package.json) and features without a session, GET only', async () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
     const v = await call(`${base}/icws/connection/version`);
     expect(v.status).toBe(200);
     expect(v.headers.get('content-type')).toBe(ICWS_CONTENT_TYPE);

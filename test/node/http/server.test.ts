@@ -1,11 +1,11 @@
 // The dialplan-serve server in process: session lifecycle, scrypt users, idle expiry, request log, header timeouts.
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDefaultDialPlan } from '../../src/index.js';
-import { hashPassword, verifyPassword } from '../../src/http/passwords.js';
-import { ICWS_ERROR_IDS, WWW_AUTHENTICATE } from '../../src/http/respond.js';
-import { createIcwsServer, redactPath } from '../../src/http/server.js';
-import { createSessionStore, readCookie } from '../../src/http/sessions.js';
+import { loadDefaultDialPlan } from '../../../src/index.js';
+import { hashPassword, verifyPassword } from '../../../src/node/http/passwords.js';
+import { ICWS_ERROR_IDS, WWW_AUTHENTICATE } from '../../../src/node/http/respond.js';
+import { createIcwsServer, redactPath } from '../../../src/node/http/server.js';
+import { createSessionStore, readCookie } from '../../../src/node/http/sessions.js';
 import { call, listen, post } from './helpers.js';
 
 const logLines: string[] = [];

@@ -7,13 +7,13 @@
  * - an input conversion whose output can fall through every dial-plan entry (warning, with an example);
  * - a set or classification nothing uses, a directory extension that dialing it does not reach (warnings).
  */
-import type { LocationTables } from '../compile.js';
-import { convertNumber } from '../convert.js';
-import type { ErrorCode, Problem, Severity } from '../errors.js';
-import type { CompiledPattern } from '../match.js';
-import type { DialPlan } from '../plan.js';
-import { DIRECTORY_KINDS, pathOf } from '../validate.js';
-import type { Path } from '../validate.js';
+import type { LocationTables } from '../../plan/compile.js';
+import { convertNumber } from '../../pipeline/convert.js';
+import type { ErrorCode, Problem, Severity } from '../../errors.js';
+import type { CompiledPattern } from '../../match/match.js';
+import type { DialPlan } from '../../plan/plan.js';
+import { DIRECTORY_KINDS, pathOf } from '../../plan/validate.js';
+import type { Path } from '../../plan/validate.js';
 import { analyzeTable } from './shadow.js';
 
 /**

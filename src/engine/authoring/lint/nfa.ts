@@ -7,8 +7,8 @@
  * without regard to case), the digits, `* # , + / ^`, and one symbol OTHER for every character no pattern mentions — such
  * characters are interchangeable for every pattern, so one representative decides for all of them.
  */
-import type { CompiledPattern } from '../match.js';
-import { STAR_CHARS } from '../match.js';
+import type { CompiledPattern } from '../../match/match.js';
+import { STAR_CHARS } from '../../match/match.js';
 
 /** A finite alphabet: symbol i stands for `chars[i]`; the last symbol is OTHER. */
 export interface Alphabet {

@@ -8,7 +8,7 @@
  * An entry that wins in no reachable state is unreachable; one that matches where an earlier entry wins is partly shadowed.
  * The walk is breadth first, so example strings are the shortest ones.
  */
-import type { CompiledPattern } from '../match.js';
+import type { CompiledPattern } from '../../match/match.js';
 import type { Alphabet, Nfa } from './nfa.js';
 import { buildAlphabet, patternsToNfa } from './nfa.js';
 
