@@ -1,0 +1,85 @@
+// The playground's diagnostics on a 1 000-entry plan (issue #18: "under 100 ms for a 1 000-entry plan on a laptop").
+// Builds the page (scripts/build-playground.mjs), opens it from file:// in headless Chromium (Debian's /usr/bin/chromium
+// through playwright-core, as the browser tests do), loads each kind of generated plan of bench/plans.js at 1 000
+// entries as YAML, then makes real edits in the editor (a character typed into an entry's name, and a mistake typed into
+// a pattern and taken out again) and reads the page's own timings of each analysis:
+//
+// - diagnostics: from the end of the typing pause to the load problems underlined (YAML parse, validation, compile,
+//   positions, the editor's update), on the page's thread;
+// - analysis: the whole update on the page's thread (diagnostics, the numbers, the inline tests, the panels);
+// - lint: the lint worker's run (load and the exact shadowing analysis), off the page's thread, whose findings are
+//   underlined when it answers.
+//
+// The typing pause (150 ms, the debounce) comes before all three. Medians of BENCH_ROUNDS edits (default 15).
+// Run: `node bench/playground.mjs` (no build of dist/ needed).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import { stringify } from 'yaml';
+import { PLAN_KINDS } from './plans.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ENTRIES = 1000;
+
+if (!existsSync(CHROMIUM)) {
+  console.error(`bench/playground.mjs: ${CHROMIUM} is missing (apt-get install chromium).`);
+  process.exit(2);
+}
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'dialplan-playground-bench-'));
+execFileSync(process.execPath, [join(root, 'scripts/build-playground.mjs'), '--out', dir], { stdio: 'inherit' });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+  await page.waitForSelector('body[data-ready="yes"]');
+  console.log(`Chromium ${browser.version()}, ${ROUNDS} edits per plan, medians; typing pause before each: 150 ms`);
+  console.log(`${'plan (1 000 entries)'.padEnd(22)} ${'bytes'.padStart(8)} ${'diagnostics'.padStart(12)} ${'with error'.padStart(11)} ${'analysis'.padStart(10)} ${'lint (worker)'.padStart(14)} findings`);
+  for (const [kind, build] of Object.entries(PLAN_KINDS)) {
+    const text = stringify(build(ENTRIES), { lineWidth: 0 });
+    await page.evaluate(([t, f]) => window.dialplanPlayground.setPlan(t, f, '317-555-1234\n1-800-456-2354\n6929'), [text, `${kind}-${ENTRIES}.yaml`]);
+    await page.evaluate(() => window.dialplanPlayground.idle());
+    const diag = [];
+    const withError = [];
+    const analysis = [];
+    const lint = [];
+    // A line inside an entry of the dial plan (its name), and one of its patterns.
+    const lines = text.split('\n');
+    const nameLine = lines.findIndex((l, i) => i > lines.length / 2 && /^\s+- name: /.test(l)) + 1;
+    const matchLine = lines.findIndex((l, i) => i >= nameLine && /^\s+match: /.test(l)) + 1;
+    for (let r = 0; r < ROUNDS; r++) {
+      // A character typed at the end of an entry's name: the plan still loads.
+      await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), nameLine);
+      await page.keyboard.type(String(r % 10));
+      await page.evaluate(() => window.dialplanPlayground.idle());
+      let t = await page.evaluate(() => ({ ...window.dialplanPlayground.timings }));
+      diag.push(t.diagnosticsMs);
+      analysis.push(t.analysisMs);
+      lint.push(t.lintMs);
+      // A mistake typed at the end of a pattern (Z in the middle), underlined; then taken out again.
+      await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), matchLine);
+      await page.keyboard.type('Z1');
+      await page.evaluate(() => window.dialplanPlayground.idle());
+      t = await page.evaluate(() => ({ ...window.dialplanPlayground.timings }));
+      withError.push(t.diagnosticsMs);
+      const underlined = await page.locator('.cm-lintRange-error').count();
+      if (underlined === 0 && r === 0) console.warn(`  (${kind}: the mistake is not in view; its diagnostic is still set)`);
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Backspace');
+      await page.evaluate(() => window.dialplanPlayground.idle());
+    }
+    const findings = await page.locator('#problems li').count();
+    console.log(`${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(14)} ${findings}`);
+  }
+} finally {
+  await browser.close();
+  rmSync(dir, { recursive: true, force: true });
+}
