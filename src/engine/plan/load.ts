@@ -168,8 +168,11 @@ export interface RuleFileSnapshot {
   readonly source: string;
   readonly file: string;
   readonly value: unknown;
-  /** Line and column of the node at each path (as JSON of the path). */
-  readonly positions: Readonly<Record<string, readonly [number, number]>>;
+  /**
+   * Line and column of the node at each path (as JSON of the path), or a function giving them when first asked for: a
+   * precompiled plan of 10 000 entries holds 100 000 of them, which only a problem, `explain` or a test case reads.
+   */
+  readonly positions: Readonly<Record<string, readonly [number, number]>> | (() => Readonly<Record<string, readonly [number, number]>>);
 }
 
 /**
@@ -215,11 +218,17 @@ export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapsh
 export function loadRuleFileSnapshot(snapshot: RuleFileSnapshot, options: LoadOptions = {}, reparse = true): LoadResult {
   const outcome = compileRules(snapshot.value, options.matcher);
   if (outcome.problems.length > 0 && reparse) return safeLoadDialPlan(snapshot.source, { file: snapshot.file, ...options });
-  const lines = snapshot.source.split(/\r?\n|\r/);
+  // Both read when a position is first asked for, not before: a large plan that loads cleanly may never need one.
+  let lines: string[] | undefined;
+  let positions: Readonly<Record<string, readonly [number, number]>> | undefined;
   const locate: Locate = (p) => {
+    positions ??= typeof snapshot.positions === 'function' ? snapshot.positions() : snapshot.positions;
     for (let len = p.path.length; len >= 0; len--) {
-      const pos = snapshot.positions[pathKey(p.path.slice(0, len))];
-      if (pos) return { file: snapshot.file, line: pos[0], column: pos[1], excerpt: excerpt(lines[pos[0] - 1] ?? '', pos[0], pos[1]) };
+      const pos = positions[pathKey(p.path.slice(0, len))];
+      if (pos) {
+        lines ??= snapshot.source.split(/\r?\n|\r/);
+        return { file: snapshot.file, line: pos[0], column: pos[1], excerpt: excerpt(lines[pos[0] - 1] ?? '', pos[0], pos[1]) };
+      }
     }
     return { file: snapshot.file };
   };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   COMPILED_PLAN_FORMAT,
+  COMPILED_PLAN_VERSION,
   compilePlanText,
   DEFAULT_RULES_PATH,
   isCompiledPlanText,
@@ -12,6 +13,7 @@ import {
   safeLoadDialPlan,
   safeLoadDialPlanFile,
 } from '../../../src/index.js';
+import type { DialPlan } from '../../../src/index.js';
 import { runInlineTests } from '../../../src/engine/authoring/inline-tests.js';
 
 const yaml = readFileSync(DEFAULT_RULES_PATH, 'utf8');
@@ -51,7 +53,7 @@ describe('precompiled plans', () => {
     const json = compiled();
     const cases = [
       json.slice(0, json.length / 2),
-      json.replace('"version":1', '"version":99'),
+      json.replace(`"version":${COMPILED_PLAN_VERSION}`, '"version":99'),
       json.replace('"positions":', '"positionz":'),
       `{"format":"${COMPILED_PLAN_FORMAT}","version":1,"source":"x","file":"y","positions":{"[]":["a",1]},"value":{}}`,
     ];
@@ -61,6 +63,26 @@ describe('precompiled plans', () => {
       if (r.ok) continue;
       expect(r.problems.map((p) => [p.code, p.file, p.line, p.column])).toEqual([['COMPILED_PLAN_INVALID', 'broken.json', 1, 1]]);
     }
+  });
+
+  it('of version 1 (positions as an object) still load, with the same answers and lines', () => {
+    const v2 = JSON.parse(compiled()) as Record<string, unknown>;
+    const v1 = JSON.stringify({ ...v2, version: 1, positions: JSON.parse(v2['positions'] as string) });
+    const fromV1 = loadDialPlan(v1, { file: 'v1.json' });
+    const fromV2 = loadDialPlan(compiled(), { file: 'v1.json' });
+    expect(fromV1.explain('1-800-456-2354')).toEqual(fromV2.explain('1-800-456-2354'));
+    expect(fromV1.query('6929')).toEqual(fromV2.query('6929'));
+  });
+
+  it('whose positions text is damaged still answer, with traces that have no line rather than a wrong one', () => {
+    const v2 = JSON.parse(compiled()) as Record<string, unknown>;
+    const damaged = JSON.stringify({ ...v2, positions: '{"[]":' });
+    const plan = loadDialPlan(damaged, { file: 'd.json' });
+    const good = loadDialPlan(compiled(), { file: 'd.json' });
+    expect(plan.query('1-800-456-2354')).toEqual(good.query('1-800-456-2354'));
+    const lines = (p: DialPlan): unknown[] => JSON.stringify(p.explain('1-800-456-2354')).match(/"line":\d+/g) ?? [];
+    expect(lines(good).length).toBeGreaterThan(0);
+    expect(lines(plan)).toEqual([]);
   });
 
   it('edited by hand are checked again, with problems at the lines of the YAML they hold', () => {
