@@ -365,8 +365,12 @@ export function maxFileBytes(options: LoadOptions | undefined): number {
   return typeof max === 'number' && max >= 0 ? max : DEFAULT_MAX_FILE_BYTES;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
 /** The length of a string in UTF-8 bytes (a lone surrogate is written as U+FFFD, three bytes). */
 function utf8Length(text: string): number {
+  // Mostly ASCII (a precompiled plan of 6 MB is): one regular-expression scan, several times faster than the loop below.
+  if (!NON_ASCII.test(text)) return text.length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
