@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, { readonly load: () => Promise<Co
   compile: { load: async () => (await import('./compile.js')).compileCommand, summary: 'check a rule file and write it precompiled (JSON that loads without YAML)' },
   import: { load: async () => (await import('./import.js')).importCommand, summary: 'convert another system\'s dial plan to a rule file; --verify proves they agree' },
   export: { load: async () => (await import('./export.js')).exportCommand, summary: 'write a rule file in another system\'s language; --verify proves they agree' },
+  playground: { load: async () => (await import('./playground.js')).playgroundCommand, summary: 'serve the rule-authoring page (edit, test, explain) on 127.0.0.1' },
 };
 
 /** The top-level help. */
