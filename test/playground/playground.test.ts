@@ -3,8 +3,8 @@
 // flags of test/browser.test.ts; never a downloaded browser). One browser for the whole file. Every expected value comes
 // from the Node.js engine (or `dialplan query --json` when dist/ is built), never from a literal. Skipped, visibly, where
 // /usr/bin/chromium is missing (.ci/run installs it).
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -76,12 +76,13 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /** Opens the page; a page from file:// must ask for nothing on the network (the served one asks its server). */
   async function open(href = url): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     // Works offline: the page asks for nothing but itself (and the blob: of its lint worker).
     page.on('request', (r) => {
-      if (!/^(file|blob|data):/.test(r.url())) requests.push(r.url());
+      if (href.startsWith('file:') && !/^(file|blob|data):/.test(r.url())) requests.push(r.url());
     });
     page.on('dialog', (d) => void d.accept());
     await page.goto(href);
@@ -207,6 +208,42 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     expect(await broken.locator('#status').textContent()).toMatch(/damaged/);
     await Promise.all([page.close(), fresh.close(), broken.close()]);
   }, 60_000);
+
+  it.runIf(existsSync(join(ROOT, 'dist/node/cli/main.js')) && existsSync(join(ROOT, 'dist/playground/index.html')))(
+    'dialplan playground --rules FILE: the page opens the file, and Save to FILE writes the edit back after the confirmation',
+    async () => {
+      const work = mkdtempSync(join(tmpdir(), 'dialplan-playground-cli-'));
+      const rules = join(work, 'site.yaml');
+      writeFileSync(rules, DEFAULT_YAML);
+      const child = spawn(process.execPath, [join(ROOT, 'dist/node/cli/main.js'), 'playground', '--rules', rules], { cwd: work });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      try {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+        const page = await open(out.trim());
+        expect(await page.locator('#file-name').textContent()).toBe('site.yaml');
+        expect(await editorText(page)).toBe(DEFAULT_YAML);
+        await page.evaluate('window.dialplanPlayground.goToLine(5)');
+        await page.keyboard.press('End');
+        await page.keyboard.type(' (edited in the page)');
+        await idle(page);
+        const dialogs: string[] = [];
+        page.on('dialog', (d) => void dialogs.push(d.message()));
+        await page.click('#save-file');
+        await expect.poll(() => page.locator('#status').textContent()).toContain('Saved to site.yaml');
+        expect(dialogs.join()).toContain('site.yaml');
+        expect(readFileSync(rules, 'utf8')).toBe(await editorText(page));
+        expect(readFileSync(rules, 'utf8')).toContain('(edited in the page)');
+        await page.close();
+      } finally {
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+        rmSync(work, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 
   it('(e) a screenshot of the page with a plan and an explanation open (test/.artifacts/playground.png)', async () => {
     const page = await open();
