@@ -35,7 +35,7 @@ describe('npm package', () => {
   const paths = (pack?.files ?? []).map((f) => f.path);
 
   it('holds dist/, rules/ (with the schema), the guides, README.md, CHANGELOG.md, LICENSE and package.json only', () => {
-    expect(paths.filter((p) => !/^(dist\/|rules\/|docs\/[\w-]+\.(md|svg)$|bench\/README\.md$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
+    expect(paths.filter((p) => !/^(dist\/|rules\/|docs\/[\w-]+\.(md|svg|png)$|bench\/README\.md$|README\.md$|CHANGELOG\.md$|LICENSE$|package\.json$)/.test(p))).toEqual([]);
     expect(paths).toContain('rules/dialplan.schema.json');
     expect(paths).toContain('rules/default.yaml');
     expect(paths).toContain('dist/index.js');
