@@ -245,6 +245,37 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     60_000,
   );
 
+  it('is usable with the keyboard alone: Tab through the controls, into the editor and out, numbers, an explanation', async () => {
+    const page = await open();
+    const focused = (): Promise<string> => page.evaluate('document.activeElement.id || document.activeElement.className') as Promise<string>;
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('start');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('load');
+    const stops: string[] = [];
+    for (let i = 0; i < 8 && !stops.includes('cm-content'); i++) {
+      await page.keyboard.press('Tab');
+      stops.push(await focused());
+    }
+    // The hidden share link is not a stop; the editor is.
+    expect(stops).toEqual(['open', 'save', 'share', 'theme', 'cm-content']);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('\n# typed');
+    // Tab is not captured by the editor: it moves on to the numbers.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('numbers');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('6929');
+    await idle(page);
+    expect((await editorText(page)).endsWith('\n# typed')).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement.tagName')).toBe('SUMMARY');
+    await page.keyboard.press('Enter');
+    await page.locator('.explanation').waitFor();
+    expect(await page.locator('#results article.number').getAttribute('data-number')).toBe('6929');
+    await page.close();
+  }, 60_000);
+
   it('(e) a screenshot of the page with a plan and an explanation open (test/.artifacts/playground.png)', async () => {
     const page = await open();
     await page.locator('#results article.number').first().locator('summary').click();
