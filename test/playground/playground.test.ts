@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DETAIL_FIELDS, loadDefaultDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
+import { DETAIL_FIELDS, generateStarterPlan, loadDefaultDialPlan, loadDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -244,6 +244,45 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     },
     60_000,
   );
+
+  it('starts from a bundled plan, a starter plan for a country (init) and an opened file; refuses a file that is not UTF-8', async () => {
+    const page = await open();
+    // gb classifies by number type: the page must answer as the Node.js engine (libphonenumber-js "max" metadata).
+    const gb = readFileSync(join(ROOT, 'rules/gb.yaml'), 'utf8');
+    await page.selectOption('#start', 'gb');
+    await page.click('#load');
+    await idle(page);
+    expect(await editorText(page)).toBe(gb);
+    expect(await page.locator('#file-name').textContent()).toBe('gb.yaml');
+    const report = runInlineTests(loadDialPlan(gb, { file: 'gb.yaml' }));
+    expect(report.failures).toEqual([]);
+    expect(await page.locator('#tests-summary').textContent()).toBe(`${report.passed} of ${report.total} passed`);
+    const gbNumbers = (await page.inputValue('#numbers')).split('\n');
+    expect(gbNumbers.length).toBeGreaterThan(0);
+    const gbPlan = loadDialPlan(gb);
+    const expected = gbNumbers.map((n) => {
+      const d = gbPlan.details(n) as unknown as Record<string, unknown>;
+      return Object.fromEntries(DETAIL_FIELDS.map((f) => [f, d[f]]));
+    });
+    expect(await shownFields(page)).toEqual(expected);
+    // A starter plan is what dialplan init writes.
+    await page.selectOption('#start', 'starter');
+    await page.selectOption('#country', 'DE');
+    await page.fill('#area-code', '30');
+    await page.click('#load');
+    await idle(page);
+    expect(await editorText(page)).toBe(generateStarterPlan({ country: 'DE', areaCode: '30' }));
+    expect(await page.locator('#file-name').textContent()).toBe('de.yaml');
+    expect(await page.locator('#tests li[data-status="fail"]').count()).toBe(0);
+    // A file opened from disk.
+    await page.setInputFiles('#file-input', { name: 'mine.yaml', mimeType: 'text/yaml', buffer: Buffer.from(DEFAULT_YAML) });
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('mine.yaml');
+    expect(await editorText(page)).toBe(DEFAULT_YAML);
+    await page.setInputFiles('#file-input', { name: 'latin1.yaml', mimeType: 'text/yaml', buffer: Buffer.from('name: caf\xe9\n', 'latin1') });
+    await expect.poll(() => page.locator('#status').textContent()).toContain('latin1.yaml is not UTF-8');
+    expect(await editorText(page)).toBe(DEFAULT_YAML);
+    await page.close();
+  }, 60_000);
 
   it('is usable with the keyboard alone: Tab through the controls, into the editor and out, numbers, an explanation', async () => {
     const page = await open();
