@@ -9,20 +9,16 @@
  */
 import { loadPhoneLibrary } from '../international.js';
 import { phoneMetadata } from '../providers.js';
+import { NUMBER_TYPES as WHEN_NUMBER_TYPES } from '../plan/validate.js';
 
-/** The number types of the "max" metadata, in the order the cross-check reports them. */
-export const NUMBER_TYPES = [
-  'FIXED_LINE',
-  'MOBILE',
-  'TOLL_FREE',
-  'PREMIUM_RATE',
-  'SHARED_COST',
-  'VOIP',
-  'PERSONAL_NUMBER',
-  'PAGER',
-  'UAN',
-  'VOICEMAIL',
-] as const;
+type WhenNumberType = (typeof WHEN_NUMBER_TYPES)[number];
+
+/**
+ * The number types of the "max" metadata, in the order the cross-check reports them: those `when: { numberType }` may
+ * name (one list, in the validator), less `FIXED_LINE_OR_MOBILE`, which libphonenumber-js answers for a number that
+ * fits both patterns but which no pattern of the metadata describes on its own.
+ */
+export const NUMBER_TYPES = WHEN_NUMBER_TYPES.filter((t): t is Exclude<WhenNumberType, 'FIXED_LINE_OR_MOBILE'> => t !== 'FIXED_LINE_OR_MOBILE');
 
 /** One of {@link NUMBER_TYPES}. */
 export type NumberType = (typeof NUMBER_TYPES)[number];
