@@ -523,11 +523,6 @@ export function exportGenesys(plan: DialPlan, options: { readonly location?: str
     };
   });
   const notCarried = ['display texts, edit bases and dial strings', 'internal classifications (Genesys Cloud classifications have no such flag) and the directory (queue fields)', 'extension handling after / or ^', 'what prepare does before the rules (keypad letters, formatting characters, tel: URIs)'];
-  for (const e of plan.rules.dialPlan) {
-    if (e.when !== undefined) {
-      issues.push({ severity: 'error', where: plan.name, message: `Entry "${e.name}": its when: condition (libphonenumber-js) has no counterpart in a number plan; it is written without it, so numbers the condition turns away get its classification` });
-    }
-  }
   for (const n of notCarried) issues.push({ severity: 'note', where: plan.name, message: `not carried over: ${n}` });
   return { sites, json: JSON.stringify({ sites: sites.map((s) => ({ name: s.name, countryCallingCode: '', numberPlans: s.numberPlans })) }, null, 2) + '\n', issues };
 }

@@ -11,6 +11,9 @@ import { parseTemplate } from '../match/template.js';
 import type { MigrationIssue } from './imported-plan.js';
 import { uniqueName } from './imported-plan.js';
 import { readTeamsDialPlans, TEAMS_MAX_RULES, teamsReference } from './teams.js';
+import type { ConditionRegex, Rx } from './when-regex.js';
+import { conditionRegex, deriveText, emitRx, WhenRegexError } from './when-regex.js';
+import type { DialPlanEntryRule, WhenCondition } from '../types.js';
 import type { VerifyNumber, VerifyReport } from './verify.js';
 import { compareOutcomes, createRng, inDomain, mutate, samplePattern } from './verify.js';
 
@@ -400,7 +403,33 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
     const vars = location === undefined ? {} : (rules.locations[location] ?? {});
   const alphabet = alphabetOf(plan, vars);
   const drafts: Draft[] = [];
-  const entryPatterns = rules.dialPlan.map((e) => ({ e, patterns: e.match.map((m) => ({ m, p: toElems(m, rules.sets, vars) })) }));
+  const entryPatterns = rules.dialPlan
+    .map((e, index) => ({ e, index, patterns: e.match.map((m) => ({ m, p: toElems(m, rules.sets, vars) })) }))
+    // An entry whose condition implies the next entry's, on the same patterns with the same outcome, changes nothing.
+    .filter(({ e }, i, all) => !subsumedByNext(e, all[i + 1]?.e, options.classify, internal));
+  // Capture names of the conditions: unique in a location, as Java wants (and .NET's back-references need).
+  const names = { next: 1 };
+  const conditions = new Map<string, ConditionRegex | WhenRegexError>();
+  const conditionOf = (e: DialPlanEntryRule, p: ElemPattern): ConditionRegex | WhenRegexError => {
+    const when = e.when as WhenCondition;
+    const starts = literalStart(p);
+    const key = `${JSON.stringify(when)}|${starts}`;
+    let c = conditions.get(key);
+    if (c === undefined) {
+      try {
+        c = conditionRegex(when, starts.startsWith('+') ? starts.slice(1) : '');
+      } catch (err) {
+        if (!(err instanceof WhenRegexError)) throw err;
+        c = err;
+      }
+      conditions.set(key, c);
+    }
+    return c;
+  };
+  const whenAt = (index: number): string => {
+    const pos = plan.positionOf(['dialPlan', index, 'when']);
+    return pos.file !== undefined && pos.line !== undefined ? `${pos.file}:${pos.line}:${pos.column ?? 1} (dialPlan[${index}].when)` : `${plan.name} (dialPlan[${index}].when)`;
+  };
   const failed = new Set<string>();
   const fail = (what: string, e: Error): void => {
     if (failed.has(what)) return;
@@ -443,7 +472,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
     const prefixElems = g.pp?.elems.slice(0, g.k) ?? [];
     const rest = g.pp?.elems.slice(g.k) ?? undefined;
     const prefix = g.pp === undefined ? '^' : `^(?=${g.pp.elems.map(regexElem).join('')}$)${prefixElems.map(regexElem).join('')}`;
-    for (const { e, patterns } of entryPatterns) {
+    for (const { e, index, patterns } of entryPatterns) {
       const isInternal = internal.get(e.classification) === true;
       for (const { m, p } of patterns) {
         let pieces: Piece[];
@@ -468,13 +497,36 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
           // Without a look-ahead when the conversion's pattern and the entry's can be written as one sequence.
           const both = rest === undefined ? 'complex' : intersectSeq(rest, r0.elems);
           if (both === undefined) continue;
+          // The entry's when: condition, as a look-ahead over what follows the prefix (the converted number without L).
+          let condition = '';
+          if (e.when !== undefined) {
+            const c = conditionOf(e, p);
+            if (c instanceof WhenRegexError) {
+              const what = `Entry "${e.name}" (${m})`;
+              if (!failed.has(what)) {
+                failed.add(what);
+                issues.push({ severity: 'error', where: whenAt(index), message: `${what}: its when: condition cannot be written as a regular expression, so the entry is not exported: ${c.message}` });
+              }
+              continue;
+            }
+            let derived: Rx;
+            try {
+              derived = deriveText(c.rx, g.L);
+            } catch (err) {
+              if (!(err instanceof WhenRegexError)) throw err;
+              fail(`Entry "${e.name}" (${m}) after ${g.name}`, err);
+              continue;
+            }
+            if (derived.k === 'none') continue; // no number of this group meets the condition
+            condition = `(?=(?:${emitRx(derived, names)})$)`;
+          }
           const r: Residual = both === 'complex' ? r0 : { elems: both, consts: r0.consts };
           const rulePrefix = both === 'complex' ? prefix : `^${prefixElems.map(regexElem).join('')}`;
           try {
             const built = buildRule(r, p, pieces, g.L, e.normalized === undefined);
             drafts.push({
               prefix: rulePrefix,
-              body: built.body,
+              body: condition + built.body,
               translation: built.translation,
               internal: isInternal,
               classification: e.classification,
@@ -536,7 +588,6 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
     if (e.editBase !== undefined) notCarried.add('edit bases');
     if (e.dialString !== undefined) notCarried.add('dial strings');
     if (!e.dialCapable) notCarried.add('dialCapable: false');
-    if (e.when !== undefined) notCarried.add('when: conditions (an entry is written without its condition; where its normalized text is the converted number, as in the bundled plans, nothing changes)');
   }
   notCarried.add('classifications (only whether one is internal, as IsInternalExtension)');
   notCarried.add('extension handling (an extension after / or ^ is kept by the plan; Teams has no such field) and the directory (queue fields)');
@@ -563,6 +614,36 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
   }
   for (const n of notCarried) issues.push({ severity: 'note', where: plan.name, message: `not carried over: ${n}` });
   return { plans, json: JSON.stringify(plans, null, 2) + '\n', powershell: powershell(plans), issues };
+}
+
+/** The literal text every string of a pattern starts with (`+447` for `+447Z`). */
+function literalStart(p: ElemPattern): string {
+  let out = '';
+  for (const e of p.elems) {
+    if (e.k !== 'char' || e.chars.length !== 1) break;
+    out += e.chars;
+  }
+  return out;
+}
+
+/**
+ * Whether entry `a` can be left out because `b`, right after it, matches the same patterns, gives the same outcome
+ * (classification and normalized text; for Teams the normalized text and the internal flag) and has a condition that
+ * every number meeting a's meets: a number a takes, b would take the same way; one a turns away goes to b anyway.
+ */
+function subsumedByNext(a: DialPlanEntryRule, b: DialPlanEntryRule | undefined, classify: boolean, internal: ReadonlyMap<string, boolean>): boolean {
+  if (b === undefined || a.when === undefined) return false;
+  if (a.match.length !== b.match.length || a.match.some((m, i) => m !== b.match[i])) return false;
+  if (a.normalized !== b.normalized) return false;
+  if (classify ? a.classification !== b.classification : internal.get(a.classification) !== internal.get(b.classification)) return false;
+  const wa = a.when;
+  const wb = b.when;
+  if (wb === undefined) return true;
+  if (wb.valid !== undefined && wa.valid !== wb.valid) return false;
+  if (wb.numberType !== undefined && !(wa.numberType ?? []).every((t) => wb.numberType?.includes(t)) ) return false;
+  if (wb.numberType !== undefined && wa.numberType === undefined) return false;
+  if (wb.country !== undefined && (wa.country === undefined || !wa.country.every((c) => wb.country?.includes(c)))) return false;
+  return true;
 }
 
 function teamsName(s: string): string {
