@@ -507,7 +507,7 @@ export function exportGenesys(plan: DialPlan, options: { readonly location?: str
   const issues: MigrationIssue[] = [];
   const locations = options.location !== undefined ? [options.location] : plan.locations.length > 0 ? [...plan.locations] : [undefined];
   const sites = locations.map((location) => {
-    const drafts = composeLocation(plan, location, { classify: true, merge: false }, issues);
+    const drafts = composeLocation(plan, location, { classify: true, merge: false, dialect: 'java' }, issues);
     const taken = new Set<string>();
     return {
       name: location ?? plan.name,

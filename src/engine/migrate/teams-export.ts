@@ -12,6 +12,7 @@ import type { MigrationIssue } from './imported-plan.js';
 import { uniqueName } from './imported-plan.js';
 import { readTeamsDialPlans, TEAMS_MAX_RULES, teamsReference } from './teams.js';
 import type { ConditionRegex, Rx } from './when-regex.js';
+import type { RegexDialect } from './dotnet-regex.js';
 import { conditionRegex, deriveText, emitRx, WhenRegexError } from './when-regex.js';
 import type { DialPlanEntryRule, WhenCondition } from '../types.js';
 import type { VerifyNumber, VerifyReport } from './verify.js';
@@ -385,6 +386,8 @@ interface ComposeOptions {
   readonly classify: boolean;
   /** Consecutive rules of one entry with one translation become one alternation (which repeats group names). */
   readonly merge: boolean;
+  /** The target's regex dialect (how the conditions of `when:` write digits). */
+  readonly dialect?: RegexDialect;
 }
 
 /**
@@ -518,7 +521,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
               continue;
             }
             if (derived.k === 'none') continue; // no number of this group meets the condition
-            condition = `(?=(?:${emitRx(derived, names)})$)`;
+            condition = `(?=(?:${emitRx(derived, names, options.dialect)})$)`;
           }
           const r: Residual = both === 'complex' ? r0 : { elems: both, consts: r0.consts };
           const rulePrefix = both === 'complex' ? prefix : `^${prefixElems.map(regexElem).join('')}`;

@@ -25,6 +25,7 @@
  */
 import type { WhenCondition } from '../types.js';
 import { loadMetadata } from '../authoring/metadata-numbers.js';
+import type { RegexDialect } from './dotnet-regex.js';
 
 /** A condition that cannot be written as a regex: why, and which calling code needs what. */
 export class WhenRegexError extends Error {}
@@ -41,8 +42,8 @@ export type Rx =
   /** `(?=body$)` (end) or `(?=body)` (a prefix), `(?!...)` when negated. */
   | { readonly k: 'look'; readonly neg: boolean; readonly end: boolean; readonly body: Rx }
   /**
-   * The national prefix step: `prefix` (its first match) is taken off when `ok` holds, then `rest` is matched:
-   * `(?:(?=(?<a>prefix))(?!(?=general$)\k<a>(?!general$))\k<a>(?=lengths$)|(?!...the same...))rest`.
+   * The national prefix step: `prefix` (its first match) is taken off when the library would, then `rest` is matched:
+   * `(?=(?<c>(?=(?<a>prefix))(?!(?=general$)\k<a>(?!general$))\k<a>(?=lengths$)|))\k<c>rest`.
    */
   | { readonly k: 'strip'; readonly prefix: Rx; readonly general: Rx; readonly lengths: Rx; readonly rest: Rx };
 
@@ -278,10 +279,10 @@ export function deriveText(x: Rx, text: string): Rx {
   return out;
 }
 
-function setText(chars: string): string {
+function setText(chars: string, dialect: RegexDialect): string {
   if (chars === '+') return '\\+';
   if (chars.length === 1) return chars;
-  if (chars === DIGITS) return '[0-9]';
+  if (chars === DIGITS) return dialect === 'java' ? '\\d' : '[0-9]';
   // Runs of consecutive digits as ranges.
   let out = '';
   const ds = [...chars].map(Number).sort((a, b) => a - b);
@@ -295,16 +296,18 @@ function setText(chars: string): string {
 }
 
 /**
- * The regex text of `x`, in the common subset of .NET, Java and JavaScript (`[0-9]`, not `\d`, which is every Unicode
- * digit in .NET). Capture names are `npN`, numbered from `names.next`.
+ * The regex text of `x`, in the common subset of .NET, Java and JavaScript: digits as `[0-9]` for .NET (where `\d` is
+ * every Unicode digit), `\d` for Java (ASCII). Capture names are `npN`, numbered from `names.next`.
  *
  * @param x - the regex
  * @param names - the counter of capture names (shared by every condition of one rule: Java names must be unique)
+ * @param dialect - the target's regex dialect
  * @returns the text
  */
-export function emitRx(x: Rx, names: { next: number }): string {
+export function emitRx(x: Rx, names: { next: number }, dialect: RegexDialect = 'dotnet'): string {
+  const emit = (y: Rx): string => emitRx(y, names, dialect);
   const group = (y: Rx): string => {
-    const s = emitRx(y, names);
+    const s = emit(y);
     return y.k === 'alt' || (y.k === 'seq' && y.items.some((i) => i.k === 'alt')) ? `(?:${s})` : s;
   };
   switch (x.k) {
@@ -315,29 +318,29 @@ export function emitRx(x: Rx, names: { next: number }): string {
     case 'eos':
       return '$';
     case 'set':
-      return setText(x.chars);
+      return setText(x.chars, dialect);
     case 'seq':
-      return x.items.map((i) => (i.k === 'alt' ? `(?:${emitRx(i, names)})` : emitRx(i, names))).join('');
+      return x.items.map((i) => (i.k === 'alt' ? `(?:${emit(i)})` : emit(i))).join('');
     case 'alt':
-      return x.options.map((o) => emitRx(o, names)).join('|');
+      return x.options.map((o) => emit(o)).join('|');
     case 'rep': {
-      const body = x.body.k === 'set' ? emitRx(x.body, names) : `(?:${emitRx(x.body, names)})`;
+      const body = x.body.k === 'set' ? emit(x.body) : `(?:${emit(x.body)})`;
       const q = x.min === 0 && x.max === 1 ? '?' : x.min === 0 && x.max === Infinity ? '*' : x.min === 1 && x.max === Infinity ? '+' : x.max === Infinity ? `{${x.min},}` : x.min === x.max ? `{${x.min}}` : `{${x.min},${x.max}}`;
       if (x.min === 1 && x.max === 1) return group(x.body);
       return body + q;
     }
     case 'look': {
-      const body = emitRx(x.body, names);
+      const body = emit(x.body);
       return `(?${x.neg ? '!' : '='}${x.end && x.body.k === 'alt' ? `(?:${body})` : body}${x.end ? '$' : ''})`;
     }
     case 'strip': {
-      const step = (): string => {
-        const a = `np${names.next++}`;
-        return `(?=(?<${a}>${emitRx(x.prefix, names)}))(?!(?=(?:${emitRx(x.general, names)})$)\\k<${a}>(?!(?:${emitRx(x.general, names)})$))\\k<${a}>(?=(?:${emitRx(x.lengths, names)})$)`;
-      };
-      const take = step();
-      const keep = step();
-      return `(?:${take}|(?!${keep}))${group(x.rest)}`;
+      // The choice is held in a look-ahead capture (atomic in all three engines) that is the prefix or nothing, so no
+      // backtracking can take the other branch: `(?=(?<c>TAKE|))\k<c>`.
+      const a = `np${names.next++}`;
+      const c = `np${names.next++}`;
+      const g = emit(x.general);
+      const take = `(?=(?<${a}>${emit(x.prefix)}))(?!(?=(?:${g})$)\\k<${a}>(?!(?:${g})$))\\k<${a}>(?=(?:${emit(x.lengths)})$)`;
+      return `(?=(?<${c}>${take}|))\\k<${c}>${group(x.rest)}`;
     }
   }
 }
@@ -478,7 +481,9 @@ function nationalCondition(cc: CallingCode, when: WhenCondition): Rx {
     chosen = branch(main, undefined);
     for (const r of [...cc.regions].reverse()) {
       const sel: Rx = r.leading ? { k: 'look', neg: false, end: false, body: r.leading } : validIn(r);
-      const b = branch(r, r.id);
+      // Chosen for having a type: every valid outcome is already known to hold.
+      const allValid = ALL_TYPES.filter((t) => t !== undefined).every((t) => meets(when, { parsed: true, region: r.id, type: t }, cc.geographic));
+      const b = !r.leading && allValid ? EMPTY : branch(r, r.id);
       // When every number of the region meets the condition, a number that fails `sel` is the only one left to look on.
       if (b.k === 'empty') chosen = alt(sel, chosen);
       else chosen = alt(seq(sel, b), seq({ k: 'look', neg: true, end: false, body: sel }, chosen));
