@@ -37,8 +37,13 @@ interface Timings {
 
 /** The largest file the page opens: the loader's own default limit. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
-/** Typing pauses this long before the plan is reloaded. */
+/**
+ * Typing pauses this long before the plan is reloaded; longer for a plan that takes long to load (twice its last load,
+ * up to a second), so that typing into a very large plan is not held up by a reload after every key.
+ */
 const DEBOUNCE_MS = 150;
+/** A share link longer than this may be cut by browsers and chat tools; the page says so. */
+const MAX_LINK_CHARS = 2_000_000;
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const el = document.getElementById(id);
@@ -101,7 +106,7 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   // ---- analysis -------------------------------------------------------------------------------------------------
   function schedule(): void {
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(run, DEBOUNCE_MS);
+    timer = setTimeout(run, Math.max(DEBOUNCE_MS, Math.min(1_000, 2 * (analysis?.loadMs ?? 0))));
   }
 
   function run(): void {
@@ -469,6 +474,7 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    modified = false;
     say(`Saved ${file} (downloaded).`);
   }
   $('save').addEventListener('click', download);
@@ -499,6 +505,10 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   $('share').addEventListener('click', () => void share());
   async function share(): Promise<void> {
     const fragment = await encodeShare({ plan: view.state.doc.toString(), numbers: numbersBox.value, file, location: locationSelect.value });
+    if (fragment.length > MAX_LINK_CHARS) {
+      say(`This plan is too large for a link (${fragment.length} characters; browsers keep about ${MAX_LINK_CHARS}): use Save instead.`, true);
+      return;
+    }
     history.replaceState(null, '', fragment);
     const link = $<HTMLInputElement>('share-link');
     link.value = location.href;
@@ -542,6 +552,10 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
   });
 
   numbersBox.addEventListener('input', schedule);
+  // Closing the tab with unsaved edits asks first (the browser's own question).
+  window.addEventListener('beforeunload', (e) => {
+    if (modified) e.preventDefault();
+  });
   locationSelect.addEventListener('change', schedule);
 
   // ---- first state: a share link, the served file, or the default plan ---------------------------------------------
