@@ -21,7 +21,7 @@ import type { PositionedJson } from './source-text.js';
 import { lineColumn, parsePositionedJson, SourceSyntaxError } from './source-text.js';
 import { composeLocation } from './teams-export.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
-import { compareOutcomes, createRng, inDomain, mutate, samplePattern, sampleRegex, unsafeToRun } from './verify.js';
+import { compareOutcomes, conditionNumbers, createRng, inDomain, mutate, samplePattern, sampleRegex, unsafeToRun } from './verify.js';
 
 /** The match types of a Genesys Cloud number plan. */
 export const GENESYS_MATCH_TYPES = ['digitLength', 'numberList', 'e164NumberList', 'intraCountryCode', 'interCountryCode', 'regex'] as const;
@@ -560,6 +560,10 @@ export function verifyGenesysExport(plan: DialPlan, exported: GenesysExport, opt
         for (const y of [x, ...mutate(x, rng, domain)]) if (inDomain(y, domain)) numbers.push(several ? { number: y, location: site.name } : { number: y });
       }
     }
+  }
+  // Numbers that meet (and nearly meet) the entries' when: conditions.
+  for (const site of exported.sites) {
+    for (const y of conditionNumbers(plan, rng, options.perRule, domain)) if (inDomain(y, domain)) numbers.push(several ? { number: y, location: site.name } : { number: y });
   }
   const only = exported.sites[0]?.name;
   return compareOutcomes(numbers, reference.evaluate, (n) => {

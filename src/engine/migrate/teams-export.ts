@@ -16,7 +16,7 @@ import type { RegexDialect } from './dotnet-regex.js';
 import { conditionRegex, deriveText, emitRx, WhenRegexError } from './when-regex.js';
 import type { DialPlanEntryRule, WhenCondition } from '../types.js';
 import type { VerifyNumber, VerifyReport } from './verify.js';
-import { compareOutcomes, createRng, inDomain, mutate, samplePattern } from './verify.js';
+import { compareOutcomes, conditionNumbers, createRng, inDomain, mutate, samplePattern } from './verify.js';
 
 /** One exported normalization rule, with the fields `New-CsVoiceNormalizationRule` takes. */
 export interface TeamsRuleOut {
@@ -783,6 +783,10 @@ export function verifyTeamsExport(plan: DialPlan, exported: TeamsExport, options
       }
     }
   });
+  // Numbers that meet (and nearly meet) the entries' when: conditions.
+  for (const location of locations) {
+    for (const y of conditionNumbers(plan, rng, options.perRule, '0123456789+')) if (inDomain(y, '0123456789+')) numbers.push({ number: y, ...(location !== undefined ? { location } : {}) });
+  }
   return compareOutcomes(
     numbers,
     (n) => {

@@ -8,6 +8,9 @@ import { prepareNumber } from '../pipeline/prepare.js';
 import type { RegexNode } from './dotnet-regex.js';
 import { charSetHas } from './dotnet-regex.js';
 import { parsePattern } from '../match/pattern.js';
+import { parseTemplate } from '../match/template.js';
+import { sampleNumbers } from '../authoring/metadata-numbers.js';
+import { callingCodes } from './when-regex.js';
 
 /** What a system does with one number: the rule (classification) that took it and the number it becomes. */
 export interface Outcome {
@@ -320,4 +323,59 @@ export function unsafeToRun(node: RegexNode): number | undefined {
   };
   if (chain(node, false) > 3) bad ??= 0;
   return bad;
+}
+
+/**
+ * Numbers for the entries with a `when:` condition, which numbers drawn from patterns alone seldom meet (a random
+ * `+44Z` is rarely valid): valid numbers of every type the metadata describes, of calling codes the entry's pattern
+ * allows (at most `perRule` codes an entry, drawn at random), each also with a national prefix after the calling code,
+ * with near misses, and as dialed through each input conversion that rewrites a prefix (`00`, `0`, a local number).
+ *
+ * @param plan - the plan
+ * @param rng - the generator
+ * @param perRule - how many calling codes to draw from for each pattern
+ * @param domain - the characters numbers hold
+ * @returns the numbers (not yet filtered with {@link inDomain})
+ * @example
+ * ```ts
+ * conditionNumbers(loadDialPlanFile('rules/gb.yaml'), createRng(1), 5, '0123456789+').some((n) => n.startsWith('07')); // true
+ * ```
+ */
+export function conditionNumbers(plan: DialPlan, rng: Rng, perRule: number, domain: string): string[] {
+  const rules = plan.rules;
+  if (!rules.dialPlan.some((e) => e.when !== undefined)) return [];
+  const leading = (tokens: readonly { kind: string; text?: string }[]): string => {
+    let out = '';
+    for (const t of tokens) {
+      if (t.kind !== 'literal') break;
+      out += t.text ?? '';
+    }
+    return out;
+  };
+  // Each conversion that rewrites a dialed prefix P into L: P + the rest of the number.
+  const conversions = rules.inputConversions.flatMap((c) => c.match.map((m) => ({ P: leading(parsePattern(m).tokens), L: leading(parseTemplate(c.output).tokens) })));
+  const codes = callingCodes().filter((c) => c.geographic);
+  const out: string[] = [];
+  for (const e of rules.dialPlan) {
+    if (e.when === undefined) continue;
+    for (const m of e.match) {
+      const start = leading(parsePattern(m).tokens);
+      const fixed = start.startsWith('+') ? start.slice(1) : '';
+      const fits = codes.filter((c) => c.code.startsWith(fixed) || fixed.startsWith(c.code));
+      for (let k = 0; k < Math.min(perRule, fits.length); k++) {
+        const cc = fits.length <= perRule ? fits[k] : fits[rng.int(fits.length)];
+        const region = cc?.regions[rng.int(cc.regions.length)];
+        if (!cc || !region) continue;
+        for (const n of sampleNumbers(region.id, 1, () => rng.next())) {
+          if (!n.e164.startsWith(start.startsWith('+') ? start : '+')) continue;
+          const withPrefix = `+${cc.code}0${n.e164.slice(1 + cc.code.length)}`;
+          for (const x of [n.e164, withPrefix, ...mutate(n.e164, rng, domain)]) {
+            out.push(x);
+            for (const c of conversions) if (c.L !== '' && x.startsWith(c.L)) out.push(c.P + x.slice(c.L.length));
+          }
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -368,7 +368,7 @@ interface Meta {
 const NON_FIXED = ['MOBILE', 'PREMIUM_RATE', 'TOLL_FREE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'] as const;
 
 /** What the metadata says of one region (or non-geographic calling code), as regexes over the national number. */
-interface Region {
+export interface Region {
   readonly id: string;
   readonly general: Rx;
   readonly lengths: readonly number[];
@@ -403,7 +403,8 @@ function readRegion(m: Meta, id: string): Region {
 }
 
 /** The calling codes of the metadata, each with its regions (the main one first; `001` for a non-geographic code). */
-interface CallingCode {
+/** A calling code of the metadata and its regions. */
+export interface CallingCode {
   readonly code: string;
   readonly regions: readonly Region[];
   /** Regions are reported as the country; a non-geographic code's as `001` when valid. */
