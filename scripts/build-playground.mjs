@@ -25,6 +25,9 @@ const result = await build({
   target: 'es2022',
   write: false,
   loader: { '.yaml': 'text' },
+  // The page registers libphonenumber-js "max" (src/playground/phone.ts); the browser entry's "min" import then only
+  // adds a second copy of the library and its metadata, so it resolves to "max" too (the same API).
+  alias: { 'libphonenumber-js/min': 'libphonenumber-js/max' },
   tsconfig: join(src, 'tsconfig.json'),
   legalComments: 'none',
   logLevel: 'warning',
