@@ -3,7 +3,7 @@
  */
 import type { DialPlan } from '../plan/plan.js';
 import type { MigrationIssue } from './imported-plan.js';
-import { exportGenesys, verifyGenesysExport } from './genesys.js';
+import { exportGenesys, GENESYS_MAX_NUMBER_PLANS, verifyGenesysExport } from './genesys.js';
 import { exportTeams, verifyTeamsExport } from './teams-export.js';
 import { TEAMS_MAX_RULES } from './teams.js';
 import type { VerifyReport } from './verify.js';
@@ -63,7 +63,12 @@ export const EXPORT_FORMATS: Readonly<Record<string, ExportFormat>> = {
     script: false,
     run: (plan, options) => {
       const exported = exportGenesys(plan, options);
-      return { text: exported.json, issues: exported.issues, tooLarge: false, verify: (o) => verifyGenesysExport(plan, exported, o) };
+      return {
+        text: exported.json,
+        issues: exported.issues,
+        tooLarge: exported.sites.some((s) => s.numberPlans.length > GENESYS_MAX_NUMBER_PLANS),
+        verify: (o) => verifyGenesysExport(plan, exported, o),
+      };
     },
   },
 };

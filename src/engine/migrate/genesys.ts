@@ -19,7 +19,7 @@ import { uniqueName, writeImportedPlan } from './imported-plan.js';
 import { convertRegex } from './regex-to-pattern.js';
 import type { PositionedJson } from './source-text.js';
 import { lineColumn, parsePositionedJson, SourceSyntaxError } from './source-text.js';
-import { composeLocation } from './teams-export.js';
+import { composeLocation, longestRegexNote } from './teams-export.js';
 import type { Outcome, VerifyNumber, VerifyReport } from './verify.js';
 import { compareOutcomes, conditionNumbers, createRng, inDomain, mutate, samplePattern, sampleRegex, unsafeToRun } from './verify.js';
 
@@ -466,6 +466,9 @@ export function genesysReference(source: GenesysSource): ReferenceEvaluator {
   return { evaluate, numbers, issues };
 }
 
+/** The most number plans a Genesys Cloud site has ("You can have a maximum of 200 number plans per site"). */
+export const GENESYS_MAX_NUMBER_PLANS = 200;
+
 /** One exported Genesys Cloud number plan. */
 export interface GenesysNumberPlanOut {
   readonly name: string;
@@ -524,6 +527,17 @@ export function exportGenesys(plan: DialPlan, options: { readonly location?: str
   });
   const notCarried = ['display texts, edit bases and dial strings', 'internal classifications (Genesys Cloud classifications have no such flag) and the directory (queue fields)', 'extension handling after / or ^', 'what prepare does before the rules (keypad letters, formatting characters, tel: URIs)'];
   for (const n of notCarried) issues.push({ severity: 'note', where: plan.name, message: `not carried over: ${n}` });
+  for (const s of sites) {
+    if (s.numberPlans.length > GENESYS_MAX_NUMBER_PLANS) {
+      issues.push({
+        severity: 'error',
+        where: `${plan.name}${s.name !== plan.name ? ` [${s.name}]` : ''}`,
+        message: `needs ${s.numberPlans.length} number plans; Genesys Cloud accepts at most ${GENESYS_MAX_NUMBER_PLANS} in one site (split the plan into locations, or merge entries)`,
+      });
+    }
+  }
+  const note = longestRegexNote(sites.flatMap((s) => s.numberPlans.map((p) => ({ name: p.name, regex: p.match }))), 'Genesys Cloud documents no maximum length of a regex number plan');
+  if (note) issues.push({ severity: 'note', where: plan.name, message: note });
   return { sites, json: JSON.stringify({ sites: sites.map((s) => ({ name: s.name, countryCallingCode: '', numberPlans: s.numberPlans })) }, null, 2) + '\n', issues };
 }
 

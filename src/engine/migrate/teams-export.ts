@@ -46,6 +46,9 @@ export interface TeamsExport {
   readonly issues: readonly MigrationIssue[];
 }
 
+/** The longest `Description` of a normalization rule (New-CsVoiceNormalizationRule: "Maximum string length: 512 characters"). */
+export const TEAMS_MAX_DESCRIPTION = 512;
+
 /** The characters `?` matches. */
 const QUESTION = '0123456789*#,';
 
@@ -600,7 +603,7 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
     const names = new Set<string>();
     const normalizationRules: TeamsRuleOut[] = merged.map((d) => ({
       Name: uniqueName(teamsName(d.group === 'no conversion' ? (d.entry.split(' (')[0] ?? 'rule') : d.entry === 'converted number' ? (d.group.split(' (')[0] ?? 'rule') : `${d.group.split(' (')[0]} then ${d.entry.split(' (')[0]}`), names),
-      Description: `dialplan: ${d.group === 'no conversion' ? '' : `${d.group} then `}${d.entry}`.slice(0, 1024),
+      Description: `dialplan: ${d.group === 'no conversion' ? '' : `${d.group} then `}${d.entry}`.slice(0, TEAMS_MAX_DESCRIPTION),
       Pattern: `${d.prefix}(?:${d.body})$`,
       Translation: d.translation,
       IsInternalExtension: d.internal,
@@ -616,8 +619,27 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
     plans.push({ Identity: `Tag:${simple}`, SimpleName: simple, Description: `${plan.name}${location !== undefined ? `, location ${location}` : ''} (exported by dialplan)`.slice(0, 1040), NormalizationRules: normalizationRules });
   }
   for (const n of notCarried) issues.push({ severity: 'note', where: plan.name, message: `not carried over: ${n}` });
+  const note = longestRegexNote(plans.flatMap((p) => p.NormalizationRules.map((r) => ({ name: r.Name, regex: r.Pattern }))), 'Microsoft documents no maximum length of a Pattern');
+  if (note) issues.push({ severity: 'note', where: plan.name, message: note });
   return { plans, json: JSON.stringify(plans, null, 2) + '\n', powershell: powershell(plans), issues };
 }
+
+/**
+ * A note on the longest regex when it is long (a when: condition makes regexes of thousands of characters), since
+ * neither platform documents a limit: the user should know what is being sent.
+ *
+ * @param rules - the rules' names and regexes
+ * @param platform - what the platform documents
+ * @returns the note, or undefined when every regex is short
+ */
+export function longestRegexNote(rules: readonly { readonly name: string; readonly regex: string }[], platform: string): string | undefined {
+  const longest = rules.reduce<{ name: string; regex: string } | undefined>((a, r) => (a === undefined || r.regex.length > a.regex.length ? r : a), undefined);
+  if (!longest || longest.regex.length <= LONG_REGEX) return undefined;
+  return `the longest regex, of "${longest.name}", is ${longest.regex.length} characters (when: conditions are written out from libphonenumber-js's metadata); ${platform}`;
+}
+
+/** Above this length a regex is reported (a note). */
+const LONG_REGEX = 1000;
 
 /** The literal text every string of a pattern starts with (`+447` for `+447Z`). */
 function literalStart(p: ElemPattern): string {

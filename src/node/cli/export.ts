@@ -26,7 +26,8 @@ Formats:
                  lines; input conversions are composed into the rules; at most 50 rules a plan
   genesys-cloud  Genesys Cloud number plans: { "sites": [{ "name", "numberPlans" }] }, a site per
                  location, each numberPlans the body of PUT .../sites/{siteId}/numberplans: regex
-                 plans in priority order with the plan's classification and normalizedFormat
+                 plans in priority order with the plan's classification and normalizedFormat,
+                 when: conditions written out as regexes; at most 200 number plans a site
 
 Options:
   -l, --location NAME  export only this location
@@ -34,8 +35,9 @@ Options:
       --ps1 FILE       also write the PowerShell script to FILE (teams; with --out x.json and no
                        --ps1, it is written to x.ps1)
       --verify         evaluate the exported rules as the other system does and the plan as dialplan
-                       does on numbers generated from the plan's patterns (and near misses): both
-                       must give every number the same normalized text (and internal flag)
+                       does on numbers generated from the plan's patterns (and near misses, and
+                       valid numbers from the metadata for when: entries): both must give every
+                       number the same normalized text (and internal flag)
       --seed N         seed of the generated numbers (default 1)
       --sample N       numbers drawn per pattern, 1 to 1000 (default 25)
 
