@@ -154,6 +154,13 @@ export function jsonReply(status: number, body: unknown, headers: ReplyHeaders =
 }
 
 /**
+ * The headers of every 200 answer of the query-details route: those of {@link jsonReply} without extras, built once
+ * (not spread into a new object per request); the transports recognise this very object and send prebuilt headers.
+ * @internal
+ */
+export const OK_HEADERS: ReplyHeaders = { 'Content-Type': ICWS_CONTENT_TYPE, 'Cache-Control': 'no-store' };
+
+/**
  * An ICWS error reply `{ errorId, message }`; a 401 also carries the `WWW-Authenticate` challenge.
  *
  * @param status - the HTTP status
@@ -399,7 +406,7 @@ export function createQueryDetailsContract(options: QueryDetailsHandlerOptions):
       if (typeof phoneNumber !== 'string') return errorReply(400, ICWS_ERROR_IDS.invalidParameter, 'The phoneNumber property must be a string.');
       // The plan is read only now, after every await of the adapter: a swap during the body read is seen by this request.
       const r = plan.query(phoneNumber, queryOptions);
-      if (r.ok) return jsonReply(200, r.details);
+      if (r.ok) return { status: 200, headers: OK_HEADERS, body: JSON.stringify(r.details) };
       if (r.error.code === 'EMPTY') return errorReply(400, ICWS_ERROR_IDS.phoneNumberEmpty, r.error.message);
       if (r.error.code === 'TOO_LONG') return errorReply(400, ICWS_ERROR_IDS.phoneNumberTooLong, r.error.message);
       // NOT_A_STRING cannot happen (checked above); UNKNOWN_LOCATION is a server configuration fault, not the client's.

@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { IcwsErrorId, Reply, ReplyHeaders } from '../../engine/icws/contract.js';
-import { errorReply, jsonReply } from '../../engine/icws/contract.js';
+import { errorReply, ICWS_CONTENT_TYPE, jsonReply, OK_HEADERS } from '../../engine/icws/contract.js';
 
 export { ICWS_ERROR_IDS, ICWS_CONTENT_TYPE, WWW_AUTHENTICATE } from '../../engine/icws/contract.js';
 export type { IcwsError, IcwsErrorId } from '../../engine/icws/contract.js';
@@ -24,6 +24,12 @@ export type { IcwsError, IcwsErrorId } from '../../engine/icws/contract.js';
  */
 export function writeReply(res: ServerResponse, reply: Reply): void {
   const text = reply.body;
+  if (reply.headers === OK_HEADERS) {
+    // The query-details answer: its headers as a literal list, in the order below.
+    res.writeHead(reply.status, ['Content-Type', ICWS_CONTENT_TYPE, 'Content-Length', Buffer.byteLength(text), 'Cache-Control', 'no-store'] as unknown as string[]);
+    res.end(text);
+    return;
+  }
   // One writeHead with the headers as a flat list, rather than a setHeader per header (each validates and lower-cases
   // its name into the response's header map): the same bytes on the wire, at a fraction of the cost per request.
   // Headers set on the response before (by an application embedding the handler) are kept: Node merges them.

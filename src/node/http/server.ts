@@ -64,6 +64,8 @@ const CONNECTION = /^(\/icws)\/connection\/?$/i;
 const VERSION = /^\/icws\/connection\/version\/?$/i;
 const FEATURES = /^\/icws\/connection\/features\/?$/i;
 const SESSION_CONNECTION = /^(\/icws)\/([^/]+)\/connection\/?$/i;
+/** Where the request log finds when a response's request came in. */
+const STARTED = Symbol('started');
 
 /**
  * Creates (does not start) the server of `dialplan serve`.
@@ -180,7 +182,8 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     res.end();
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  // Only a login is asynchronous here: every other request is routed without a promise of its own.
+  const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
     const path = pathOf(req.url);
     const c = CONNECTION.exec(path);
     if (c) {
@@ -207,6 +210,20 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     handler(req, res);
   };
 
+  const failed =
+    (res: ServerResponse) =>
+    (e: unknown): void => {
+      log(`error: ${(e as Error)?.message ?? String(e)}`);
+      sendError(res, 500, ICWS_ERROR_IDS.internal, 'An unexpected error occurred.');
+    };
+  // One listener function for every response rather than a closure each; the time its request came in rides on the
+  // response (every response gets the same property, so they keep sharing one shape).
+  function logRequest(this: ServerResponse & { [STARTED]?: number }): void {
+    const ms = performance.now() - (this[STARTED] ?? Number.NaN);
+    const req = this.req;
+    log(`${req.method ?? '?'} ${redactPath(pathOf(req.url))} ${this.statusCode} ${ms.toFixed(1)}ms`);
+  }
+
   const server = createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -215,15 +232,13 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       connectionsCheckingInterval: Math.max(50, Math.min(1000, (options.headersTimeoutMs ?? 10_000) / 4)),
     },
     (req, res) => {
-      const start = performance.now();
-      res.on('finish', () => {
-        const ms = performance.now() - start;
-        log(`${req.method ?? '?'} ${redactPath(pathOf(req.url))} ${res.statusCode} ${ms.toFixed(1)}ms`);
-      });
-      route(req, res).catch((e: unknown) => {
-        log(`error: ${(e as Error)?.message ?? String(e)}`);
-        sendError(res, 500, ICWS_ERROR_IDS.internal, 'An unexpected error occurred.');
-      });
+      (res as ServerResponse & { [STARTED]?: number })[STARTED] = performance.now();
+      res.once('finish', logRequest);
+      try {
+        route(req, res)?.catch(failed(res));
+      } catch (e) {
+        failed(res)(e);
+      }
     },
   );
   // Node's own answers to requests it refuses before any handler runs (headers or whole request too slow, headers too

