@@ -58,6 +58,8 @@ export interface PlaygroundServerOptions {
   readonly token?: string;
   /** Called after each save, for the log. */
   readonly onSave?: (bytes: number) => void;
+  /** How long a save's body may take to arrive (default 30 s; tests). */
+  readonly bodyTimeoutMs?: number;
 }
 
 /**
@@ -125,7 +127,7 @@ export function createPlaygroundServer(options: PlaygroundServerOptions): { read
       if (type !== 'application/yaml' && type !== 'text/yaml' && type !== 'text/plain') {
         return reply(res, 415, 'The body must be the rule file as application/yaml or text/plain.');
       }
-      const body = await readBody(req, DEFAULT_MAX_FILE_BYTES);
+      const body = await readBody(req, DEFAULT_MAX_FILE_BYTES, options.bodyTimeoutMs ?? BODY_TIMEOUT_MS);
       if (body === 'too-large') return reply(res, 413, `The plan is larger than ${DEFAULT_MAX_FILE_BYTES} bytes.`, { connection: 'close' });
       if (body === 'timeout') return reply(res, 408, 'The request body did not arrive in time.', { connection: 'close' });
       if (body === 'aborted') return;
@@ -156,8 +158,8 @@ function reply(res: ServerResponse, status: number, message: string, headers: Re
   res.end(`${message}\n`);
 }
 
-/** Reads a body up to a limit, within {@link BODY_TIMEOUT_MS}. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large' | 'timeout' | 'aborted'> {
+/** Reads a body up to a limit, within a time. */
+function readBody(req: IncomingMessage, max: number, timeoutMs: number): Promise<Buffer | 'too-large' | 'timeout' | 'aborted'> {
   return new Promise((done) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (declared > max) {
@@ -166,7 +168,7 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-larg
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    const timer = setTimeout(() => finish('timeout'), BODY_TIMEOUT_MS);
+    const timer = setTimeout(() => finish('timeout'), timeoutMs);
     const finish = (r: Buffer | 'too-large' | 'timeout' | 'aborted'): void => {
       clearTimeout(timer);
       req.removeAllListeners('data');

@@ -46,7 +46,7 @@ function config(html: string): { file: string; text: string; saveUrl: string; to
 describe('createPlaygroundServer', () => {
   const rules = join(dir, 'site.yaml');
   const token = 'k'.repeat(43);
-  const { server } = createPlaygroundServer({ page: PAGE, rulesPath: rules, token });
+  const { server } = createPlaygroundServer({ page: PAGE, rulesPath: rules, token, bodyTimeoutMs: 300 });
   const bare = createPlaygroundServer({ page: PAGE });
   let port = 0;
   let barePort = 0;
@@ -122,6 +122,41 @@ describe('createPlaygroundServer', () => {
     expect(page.body).toBe(PAGE);
     const r = await send(barePort, 'PUT', SAVE_PATH, { origin: `http://127.0.0.1:${barePort}`, 'content-type': 'application/yaml' }, 'x');
     expect(r.status).toBe(404);
+  });
+
+  it('cuts off a save whose body never finishes (408), and says why a file cannot be written (500)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PUT',
+          path: SAVE_PATH,
+          headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, [TOKEN_HEADER]: token, 'content-type': 'application/yaml', 'content-length': 100 },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.write('name: ');
+    });
+    expect(status).toBe(408);
+    expect(readFileSync(rules, 'utf8')).toBe(PLAN);
+    const gone = join(dir, 'gone', 'site.yaml');
+    const lost = createPlaygroundServer({ page: PAGE, rulesPath: gone, token });
+    await new Promise<void>((r) => lost.server.listen(0, '127.0.0.1', r));
+    try {
+      const p = (lost.server.address() as AddressInfo).port;
+      const r = await send(p, 'PUT', SAVE_PATH, { origin: `http://127.0.0.1:${p}`, [TOKEN_HEADER]: token, 'content-type': 'application/yaml' }, 'name: y\n');
+      expect(r.status).toBe(500);
+      expect(r.body).toMatch(/^Cannot write site\.yaml: ENOENT/);
+      expect((await send(p, 'GET', '/')).status).toBe(500);
+    } finally {
+      lost.server.close();
+    }
   });
 });
 
