@@ -17,6 +17,15 @@ describe('dialplan query', () => {
     expect(r.stdout).toContain('displayText            (Toll Free) 1 (800) 456-2354');
   });
 
+  it('also runs from its place before the move to dist/node/cli/ (npx keeps the bin links it made then)', () => {
+    const old = new URL('../../../dist/cli/main.js', import.meta.url).pathname;
+    const direct = spawnSync(old, ['query', '--json', '6929'], { encoding: 'utf8' });
+    expect(direct.stderr).toBe('');
+    expect(direct.status).toBe(0);
+    expect(direct.stdout).toBe(run('query', '--json', '6929').stdout);
+    expect(JSON.parse(direct.stdout).queueName).toBe('User Queue:jdoe');
+  });
+
   it('prints a readable block with the bundled default plan (the README quick start)', () => {
     const r = run('query', '8004562354');
     expect(r.status).toBe(0);
