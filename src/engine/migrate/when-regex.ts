@@ -425,7 +425,9 @@ export function callingCodes(): readonly CallingCode[] {
   const { metadata, json } = loadMetadata();
   const m = metadata as unknown as Meta;
   const out: CallingCode[] = [];
-  const byCode = json.country_calling_codes;
+  // Non-geographic codes (+800, +882, ...) have their own numbering plans, outside country_calling_codes.
+  const nonGeographic = Object.keys((json as { nonGeographic?: Record<string, unknown> }).nonGeographic ?? {});
+  const byCode: Record<string, readonly string[]> = { ...json.country_calling_codes, ...Object.fromEntries(nonGeographic.map((c) => [c, ['001']])) };
   for (const code of Object.keys(byCode).sort()) {
     const ids = byCode[code] ?? [];
     const geographic = !(ids.length === 1 && ids[0] === '001');
