@@ -113,6 +113,44 @@ dialPlan:
     expect(verifyTeamsExport(plan, exported, { seed: 1, perRule: 25 }).agreement).toBeLessThan(100);
   });
 
+  it('writes when: conditions as .NET regexes where they change what Teams does (a condition before other rules)', () => {
+    const TEXT = `name: uk mobiles
+classifications: [Mobile, { name: Ext, internal: true }, Other]
+inputConversions:
+  - { name: national, match: "0[1-9]XXXXXXXXX", output: "+44{2-}" }
+dialPlan:
+  - { name: mobile, match: "+447Z", when: { valid: true, numberType: [MOBILE] }, classification: Mobile, normalized: "M{1-}" }
+  - { name: uk, match: "+44Z", when: { valid: true }, classification: Other, normalized: "U{1-}" }
+  - { name: ext, match: "XXXX", classification: Ext, normalized: "/{1-}" }
+`;
+    const plan = loadDialPlan(TEXT);
+    const exported = exportTeams(plan);
+    expect(exported.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(exported.plans[0]?.NormalizationRules.some((r) => r.Pattern.includes('(?=(?:') && r.Pattern.includes('[0-9]'))).toBe(true);
+    const ref = teamsReference(readTeamsDialPlans(exported.json, 'x.json'));
+    expect(ref.evaluate({ number: '07400123456' }).normalized).toBe('M+447400123456');
+    expect(ref.evaluate({ number: '02079460958' }).normalized).toBe('U+442079460958');
+    expect(ref.evaluate({ number: '01632960001' }).normalized).toBe('+441632960001'); // invalid: the converted number
+    for (const seed of [1, 2]) expect(verifyTeamsExport(plan, exported, { seed, perRule: 25 }).disagreements).toEqual([]);
+    // Without its condition the first rule would take every +447 number: the proof sees it.
+    const unconditioned = exportTeams(loadDialPlan(TEXT.replace('when: { valid: true, numberType: [MOBILE] }, ', '')));
+    expect(verifyTeamsExport(plan, unconditioned, { seed: 1, perRule: 25 }).agreement).toBeLessThan(100);
+  }, 60_000);
+
+  it('a when: condition that a regex cannot decide is reported with its position, and the entry is not exported', () => {
+    const plan = loadDialPlan(`name: x
+classifications: [A, B]
+inputConversions:
+  - { name: odd, match: "9XXXXXXXXXX", output: "+440{2-}" }
+dialPlan:
+  - { name: valid, match: "+44Z", when: { valid: true }, classification: A, normalized: "V{1-}" }
+  - { name: rest, match: "XXXX", classification: B, normalized: "R{1-}" }
+`);
+    const run = EXPORT_FORMATS['teams']!.run(plan, {});
+    const error = run.issues.find((i) => i.severity === 'error');
+    expect(error?.message).toMatch(/^Entry "valid" \(\+44Z\) after odd \(9XXXXXXXXXX\) is not exported: the national prefix may start inside the fixed part of the number$/);
+  });
+
   it('the exported rules differ from the plan when the plan changes (the proof can fail)', () => {
     const plan = loadDialPlanFile(rule('default.yaml'));
     const exported = exportTeams(plan);
