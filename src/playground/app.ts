@@ -540,6 +540,8 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
     // Storage can be off (file://, private windows): the system's preference applies.
   }
   showTheme();
+  // The page follows the system's setting through CSS at once; the button's label and state must follow it too.
+  window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', showTheme);
   themeButton.addEventListener('click', () => {
     const next = dark() ? 'light' : 'dark';
     document.documentElement.dataset['theme'] = next;

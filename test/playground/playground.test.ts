@@ -315,6 +315,28 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('the theme button names the other theme, also when the system switches while the page is open', async () => {
+    const page = await open();
+    const theme = (): Promise<unknown> =>
+      page.evaluate(`[document.querySelector('#theme').textContent, document.querySelector('#theme').getAttribute('aria-pressed'), getComputedStyle(document.body).backgroundColor]`);
+    await page.emulateMedia({ colorScheme: 'light' });
+    const [label, pressed, lightBg] = (await theme()) as [string, string, string];
+    expect([label, pressed]).toEqual(['Dark theme', 'false']);
+    // The system turns dark: the page follows, and so must the button (it would offer "Dark theme" on a dark page).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    // (The media query's change event comes a moment after the emulation.)
+    await expect.poll(async () => ((await theme()) as string[]).slice(0, 2)).toEqual(['Light theme', 'true']);
+    const dark = (await theme()) as [string, string, string];
+    expect(dark[2]).not.toBe(lightBg);
+    await page.click('#theme');
+    expect(await theme()).toEqual(['Dark theme', 'false', lightBg]);
+    // A theme chosen with the button stays when the system changes again.
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await theme()).toEqual(['Dark theme', 'false', lightBg]);
+    await page.close();
+  }, 60_000);
+
   it('(e) a screenshot of the page with a plan and an explanation open (test/.artifacts/playground.png)', async () => {
     const page = await open();
     await page.locator('#results article.number').first().locator('summary').click();
