@@ -11,10 +11,12 @@
  * with `normalizedFormat` (Java's `$1`, `${name}`). Other plans leave the number as it is.
  */
 import type { DialPlan } from '../plan/plan.js';
-import type { ParsedRegex, ReplacementPiece } from './dotnet-regex.js';
+import type { ParsedRegex, RegexNode, ReplacementPiece } from './dotnet-regex.js';
 import { dotnetReplace, dotnetToJs, parseDotnetRegex, parseJavaReplacement } from './dotnet-regex.js';
 import type { ReferenceEvaluator } from './formats.js';
-import type { ImportedEntry, ImportResult, MigrationIssue } from './imported-plan.js';
+import type { ImportedConversion, ImportedEntry, ImportResult, MigrationIssue } from './imported-plan.js';
+import type { WhenCondition } from '../types.js';
+import { readConditionMarker } from './when-regex.js';
 import { uniqueName, writeImportedPlan } from './imported-plan.js';
 import { convertRegex } from './regex-to-pattern.js';
 import type { PositionedJson } from './source-text.js';
@@ -286,10 +288,34 @@ export function importGenesys(source: GenesysSource): ImportResult {
   const locations = source.sites.length > 1 ? names : [];
   const domain = domainOf(source);
   const entries: ImportedEntry[] = [];
+  const conversions: ImportedConversion[] = [];
   const taken = new Set<string>();
+  let rebuilt = false;
   source.sites.forEach((site, k) => {
     const location = locations[k];
-    for (const p of site.plans) {
+    // An export of a plan with when: conditions and input conversions: rebuild the conversions (see exportShape).
+    const shape = exportShape(site);
+    if (shape) {
+      rebuilt = true;
+      for (const f of shape.fallbacks) {
+        const p = site.plans[f] as GenesysNumberPlan;
+        const { whole } = regexOf(p);
+        const converted = whole.errors.length > 0 ? undefined : convertRegex(whole, p.normalizedFormat, domain, parseJavaReplacement(p.normalizedFormat, whole));
+        const name = p.name.replace(/ then converted number(?: \(\d+\))?$/, '');
+        if (!converted?.ok || converted.value.variants.length === 0) {
+          issues.push({ severity: 'error', where: p.where, message: `"${p.name}" is not converted back into an input conversion: ${converted && !converted.ok ? (converted.problems[0]?.message ?? '') : 'its regex does not parse'}` });
+          continue;
+        }
+        const groups: { match: string[]; template: string }[] = [];
+        for (const v of converted.value.variants) {
+          const last = groups[groups.length - 1];
+          if (last && last.template === v.template) last.match.push(v.pattern);
+          else groups.push({ match: [v.pattern], template: v.template });
+        }
+        for (const g of groups) conversions.push({ name, match: g.match, output: g.template, source: `${p.where} "${p.name}": ${p.match} → ${p.normalizedFormat}`, ...(location !== undefined ? { location } : {}) });
+      }
+    }
+    for (const p of shape ? site.plans.slice(shape.start) : site.plans) {
       const label = `${p.where} "${p.name}": ${p.matchType}${p.match ? ` ${p.match}` : ''}${p.normalizedFormat ? ` → ${p.normalizedFormat}` : ''} (priority ${p.priority})`;
       const skip = (why: string, where = p.where): void => {
         issues.push({ severity: 'error', where, message: `"${p.name}" is not converted: ${why}` });
@@ -306,8 +332,22 @@ export function importGenesys(source: GenesysSource): ImportResult {
           skip(`its regex does not parse: ${parsed.errors[0]?.message ?? ''}`, at(parsed.errors[0]?.pos ?? 0));
           continue;
         }
+        // The when: conditions dialplan's export wrote as marked look-aheads become when: again.
+        const found: { when: WhenCondition; rewritten: string }[] = [];
+        const root = takeConditions(whole.root, found);
+        const rewritten = found.find((f) => f.rewritten !== '');
+        if (rewritten) {
+          skip(`its when: condition is asked of the number as input conversion rewrote it (to start ${rewritten.rewritten}); the conversion is not in this file`, at(0));
+          continue;
+        }
+        const when = found[0]?.when;
+        if (found.some((f) => JSON.stringify(f.when) !== JSON.stringify(when))) {
+          skip('it holds several different when: conditions', at(0));
+          continue;
+        }
+        const bare: ParsedRegex = { ...whole, root };
         const format = p.normalizedFormat === '' ? '$0' : p.normalizedFormat;
-        const converted = convertRegex(whole, format, domain, parseJavaReplacement(format, whole));
+        const converted = convertRegex(bare, format, domain, parseJavaReplacement(format, bare));
         if (!converted.ok) {
           const first = converted.problems[0];
           skip(converted.problems.map((x) => `${x.message} (index ${x.pos})`).join('; '), first && !first.inTranslation ? at(first.pos) : p.where);
@@ -326,7 +366,7 @@ export function importGenesys(source: GenesysSource): ImportResult {
           if (last && last.template === v.template) last.match.push(v.pattern);
           else groups.push({ match: [v.pattern], template: v.template });
         }
-        for (const g of groups) entries.push({ ...base, name: uniqueName(p.name, taken), match: g.match, normalized: g.template });
+        for (const g of groups) entries.push({ ...base, name: uniqueName(p.name, taken), match: g.match, normalized: g.template, ...(when !== undefined ? { when } : {}) });
         continue;
       }
       const r = planPatterns(p, site);
@@ -344,14 +384,76 @@ export function importGenesys(source: GenesysSource): ImportResult {
     classifications: list,
     locations,
     entries,
+    inputConversions: conversions,
     unmatched: { classification: unmatched, dialCapable: true },
     header: [
       `Imported from Genesys Cloud number plans (${source.file}) by dialplan import --from genesys-cloud.`,
       'Each entry is a number plan, in priority order: first match wins; regex plans normalize with their normalizedFormat.',
       `A number no plan matches keeps its text (${unmatched}).`,
+      ...(rebuilt
+        ? ['Read as a dialplan export with when: conditions: its "... then converted number" plans are input conversions again, and the plans after the last of them are the entries (the ones before repeat them behind each conversion).']
+        : []),
     ],
   };
   return { plan, yaml: writeImportedPlan(plan), issues };
+}
+
+/**
+ * Where a site's plans are what `dialplan export --to genesys-cloud` writes for a plan with input conversions and `when:`
+ * conditions: a block of plans per conversion ("G then E", ending with "G then converted number", which rewrites the
+ * prefix), then the plan's own entries, then the unmatched plan `^(?:(?<x>.*))$`. A condition behind a conversion is
+ * asked of the rewritten number, which no entry on the dialed number can ask; so the conversions are rebuilt from the
+ * "then converted number" plans and the entries are read from the last block. Only a site with a marked condition
+ * (dialplan's own) and this shape is read so; `--verify` compares the result with the file as Genesys Cloud reads it.
+ */
+function exportShape(site: GenesysSite): { readonly fallbacks: readonly number[]; readonly start: number } | undefined {
+  const plans = site.plans;
+  const last = plans[plans.length - 1];
+  if (!last || last.matchType !== 'regex' || last.match !== '^(?:(?<x>.*))$' || last.normalizedFormat !== '${x}') return undefined;
+  if (!plans.some((p) => p.matchType === 'regex' && p.match.includes('(?<dpwhen'))) return undefined;
+  const fallbacks: number[] = [];
+  plans.forEach((p, i) => {
+    if (p.matchType === 'regex' && p.classification === last.classification && / then converted number(?: \(\d+\))?$/.test(p.name)) fallbacks.push(i);
+  });
+  if (fallbacks.length === 0) return undefined;
+  let from = 0;
+  for (const f of fallbacks) {
+    const group = (plans[f] as GenesysNumberPlan).name.replace(/ then converted number(?: \(\d+\))?$/, '');
+    if (plans.slice(from, f).some((p) => !p.name.startsWith(`${group} then `))) return undefined;
+    from = f + 1;
+  }
+  return { fallbacks, start: from };
+}
+
+/**
+ * Takes the `when:` look-aheads dialplan's export wrote (a look-ahead whose first item is an empty group named by
+ * `conditionMarker` of when-regex.ts) out of a regex tree.
+ *
+ * @param node - the tree
+ * @param found - where the conditions read go
+ * @returns the tree without them
+ */
+function takeConditions(node: RegexNode, found: { when: WhenCondition; rewritten: string }[]): RegexNode {
+  switch (node.t) {
+    case 'look': {
+      const first = node.body.t === 'seq' ? node.body.items[0] : node.body;
+      const marker = node.ahead && !node.negate && first?.t === 'group' && first.name !== undefined ? readConditionMarker(first.name) : undefined;
+      if (marker) {
+        found.push({ when: marker.when, rewritten: marker.rewritten });
+        return { t: 'seq', items: [], pos: node.pos };
+      }
+      return node;
+    }
+    case 'seq':
+      return { ...node, items: node.items.map((i) => takeConditions(i, found)) };
+    case 'alt':
+      return { ...node, options: node.options.map((o) => takeConditions(o, found)) };
+    case 'group':
+    case 'repeat':
+      return { ...node, body: takeConditions(node.body, found) };
+    default:
+      return node;
+  }
 }
 
 /**

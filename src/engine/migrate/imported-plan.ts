@@ -2,6 +2,7 @@
  * What an import produces before it is written: entries with where each came from, the problems found, and the YAML text
  * of the plan (each entry commented with its source). No `node:` imports.
  */
+import type { WhenCondition } from '../types.js';
 
 /** How serious a migration finding is: `error` (something was not converted), `warning` (converted, with a limit), `note`. */
 export type MigrationSeverity = 'error' | 'warning' | 'note';
@@ -29,6 +30,19 @@ export interface ImportedEntry {
   readonly location?: string;
   /** Why the source rule was not converted: the entry is written as a comment only, where the rule was. */
   readonly notConverted?: string;
+  /** A `when:` condition (read back from a condition dialplan export wrote). */
+  readonly when?: WhenCondition;
+}
+
+/** One input conversion made by an import (a dialplan export read back: its prefix rewrites). */
+export interface ImportedConversion {
+  readonly name: string;
+  readonly match: readonly string[];
+  readonly output: string;
+  /** Where it came from, written as a comment above it. */
+  readonly source: string;
+  /** The only location it applies in. */
+  readonly location?: string;
 }
 
 /** A plan made by an import, ready to be written as YAML. */
@@ -39,6 +53,8 @@ export interface ImportedPlan {
   /** Location names, in order (empty: the plan has none). */
   readonly locations: readonly string[];
   readonly entries: readonly ImportedEntry[];
+  /** Input conversions, tried before the entries (most imports have none). */
+  readonly inputConversions?: readonly ImportedConversion[];
   readonly unmatched: { readonly classification: string; readonly dialCapable: boolean };
   /** Comment lines written at the top of the file. */
   readonly header: readonly string[];
@@ -91,6 +107,18 @@ export function writeImportedPlan(plan: ImportedPlan): string {
     });
     lines.push(`defaultLocation: ${q(plan.locations[0] as string)}`);
   }
+  if (plan.inputConversions !== undefined && plan.inputConversions.length > 0) {
+    lines.push('inputConversions:');
+    for (const c of plan.inputConversions) {
+      for (const l of c.source.split('\n')) lines.push(`  # ${comment(l)}`);
+      const k = c.location === undefined ? -1 : plan.locations.indexOf(c.location);
+      const prefix = k >= 0 ? `{${guardName(k)}}` : '';
+      const match = c.match.map((m) => q(prefix + m));
+      lines.push(`  - name: ${q(c.name)}`);
+      lines.push(`    match: ${match.length === 1 ? match[0] : `[${match.join(', ')}]`}`);
+      lines.push(`    output: ${q(c.output)}`);
+    }
+  }
   lines.push('dialPlan:');
   if (plan.entries.every((e) => e.notConverted !== undefined)) lines[lines.length - 1] = 'dialPlan: []';
   for (const e of plan.entries) {
@@ -107,6 +135,7 @@ export function writeImportedPlan(plan: ImportedPlan): string {
     lines.push(`    match: ${match.length === 1 ? match[0] : `[${match.join(', ')}]`}`);
     lines.push(`    classification: ${q(e.classification)}`);
     if (e.normalized !== undefined) lines.push(`    normalized: ${q(e.normalized)}`);
+    if (e.when !== undefined) lines.push(`    when: ${JSON.stringify(e.when)}`);
     if (e.dialCapable === false) lines.push('    dialCapable: false');
   }
   lines.push(`unmatched: { classification: ${q(plan.unmatched.classification)}, dialCapable: ${plan.unmatched.dialCapable} }`);

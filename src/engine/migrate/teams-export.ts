@@ -13,7 +13,7 @@ import { uniqueName } from './imported-plan.js';
 import { readTeamsDialPlans, TEAMS_MAX_RULES, teamsReference } from './teams.js';
 import type { ConditionRegex, Rx } from './when-regex.js';
 import type { RegexDialect } from './dotnet-regex.js';
-import { conditionRegex, deriveText, emitRx, WhenRegexError } from './when-regex.js';
+import { conditionMarker, conditionRegex, deriveText, emitRx, WhenRegexError } from './when-regex.js';
 import type { DialPlanEntryRule, WhenCondition } from '../types.js';
 import type { VerifyNumber, VerifyReport } from './verify.js';
 import { compareOutcomes, conditionNumbers, createRng, inDomain, mutate, samplePattern } from './verify.js';
@@ -524,7 +524,8 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
               continue;
             }
             if (derived.k === 'none') continue; // no number of this group meets the condition
-            condition = `(?=(?:${emitRx(derived, names, options.dialect)})$)`;
+            // The empty marker group names the condition, so that an import of the export can read it back.
+            condition = `(?=(?<${conditionMarker(e.when, g.L)}>)(?:${emitRx(derived, names, options.dialect)})$)`;
           }
           const r: Residual = both === 'complex' ? r0 : { elems: both, consts: r0.consts };
           const rulePrefix = both === 'complex' ? prefix : `^${prefixElems.map(regexElem).join('')}`;

@@ -721,3 +721,52 @@ export function conditionRegex(when: WhenCondition, starts: string): ConditionRe
   }
   return { rx, codes };
 }
+
+/** The prefix of the name of the empty group that says which condition a look-ahead is (for the import to read back). */
+const MARKER = 'dpwhen';
+
+/**
+ * The name of the empty group that marks a condition's look-ahead: `dpwhen` and the hexadecimal UTF-8 of
+ * `[when, L]` (L: the rewritten prefix it was read through), letters and digits only, as Java's group names must be.
+ *
+ * @param when - the condition
+ * @param rewritten - the literal prefix of the conversion it was read through (`''` for none)
+ * @returns the group name
+ * @example
+ * ```ts
+ * conditionMarker({ valid: true }, '').startsWith('dpwhen'); // true
+ * ```
+ */
+export function conditionMarker(when: WhenCondition, rewritten: string): string {
+  const bytes = new TextEncoder().encode(JSON.stringify([when, rewritten]));
+  return MARKER + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Reads a marker group name back.
+ *
+ * @param name - a group name
+ * @returns the condition and the rewritten prefix, or undefined when the name is no marker
+ * @example
+ * ```ts
+ * readConditionMarker(conditionMarker({ valid: true }, '')); // { when: { valid: true }, rewritten: '' }
+ * ```
+ */
+export function readConditionMarker(name: string): { readonly when: WhenCondition; readonly rewritten: string } | undefined {
+  if (!name.startsWith(MARKER)) return undefined;
+  const hex = name.slice(MARKER.length);
+  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/.test(hex)) return undefined;
+  try {
+    const bytes = new Uint8Array(hex.match(/../g)?.map((h) => parseInt(h, 16)) ?? []);
+    const v: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    if (!Array.isArray(v) || v.length !== 2 || typeof v[1] !== 'string' || typeof v[0] !== 'object' || v[0] === null) return undefined;
+    const w = v[0] as Record<string, unknown>;
+    const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((y) => typeof y === 'string');
+    if (Object.keys(w).some((k) => !['valid', 'numberType', 'country'].includes(k))) return undefined;
+    if (w['valid'] !== undefined && typeof w['valid'] !== 'boolean') return undefined;
+    if ((w['numberType'] !== undefined && !strings(w['numberType'])) || (w['country'] !== undefined && !strings(w['country']))) return undefined;
+    return { when: w as WhenCondition, rewritten: v[1] };
+  } catch {
+    return undefined;
+  }
+}
