@@ -11,12 +11,12 @@
  * with `normalizedFormat` (Java's `$1`, `${name}`). Other plans leave the number as it is.
  */
 import type { DialPlan } from '../plan/plan.js';
-import type { ParsedRegex, RegexNode, ReplacementPiece } from './dotnet-regex.js';
+import type { ParsedRegex, ReplacementPiece } from './dotnet-regex.js';
 import { dotnetReplace, dotnetToJs, parseDotnetRegex, parseJavaReplacement } from './dotnet-regex.js';
 import type { ReferenceEvaluator } from './formats.js';
 import type { ImportedConversion, ImportedEntry, ImportResult, MigrationIssue } from './imported-plan.js';
 import type { WhenCondition } from '../types.js';
-import { readConditionMarker } from './when-regex.js';
+import { takeConditions } from './when-regex.js';
 import { uniqueName, writeImportedPlan } from './imported-plan.js';
 import { convertRegex } from './regex-to-pattern.js';
 import type { PositionedJson } from './source-text.js';
@@ -423,37 +423,6 @@ function exportShape(site: GenesysSite): { readonly fallbacks: readonly number[]
     from = f + 1;
   }
   return { fallbacks, start: from };
-}
-
-/**
- * Takes the `when:` look-aheads dialplan's export wrote (a look-ahead whose first item is an empty group named by
- * `conditionMarker` of when-regex.ts) out of a regex tree.
- *
- * @param node - the tree
- * @param found - where the conditions read go
- * @returns the tree without them
- */
-function takeConditions(node: RegexNode, found: { when: WhenCondition; rewritten: string }[]): RegexNode {
-  switch (node.t) {
-    case 'look': {
-      const first = node.body.t === 'seq' ? node.body.items[0] : node.body;
-      const marker = node.ahead && !node.negate && first?.t === 'group' && first.name !== undefined ? readConditionMarker(first.name) : undefined;
-      if (marker) {
-        found.push({ when: marker.when, rewritten: marker.rewritten });
-        return { t: 'seq', items: [], pos: node.pos };
-      }
-      return node;
-    }
-    case 'seq':
-      return { ...node, items: node.items.map((i) => takeConditions(i, found)) };
-    case 'alt':
-      return { ...node, options: node.options.map((o) => takeConditions(o, found)) };
-    case 'group':
-    case 'repeat':
-      return { ...node, body: takeConditions(node.body, found) };
-    default:
-      return node;
-  }
 }
 
 /**

@@ -13,6 +13,8 @@ import type { PositionedJson } from './source-text.js';
 import { lineColumn, parsePositionedCsv, parsePositionedJson, SourceSyntaxError } from './source-text.js';
 import type { Outcome, VerifyNumber } from './verify.js';
 import { createRng, inDomain, mutate, sampleRegex, unsafeToRun } from './verify.js';
+import { takeConditions } from './when-regex.js';
+import type { WhenCondition } from '../types.js';
 
 /** Where a value of the source sits: the text offsets of its characters and a readable path. */
 interface Located {
@@ -298,7 +300,20 @@ export function importTeams(source: TeamsSource): ImportResult {
         skip(`its pattern does not parse: ${parsed.errors[0]?.message ?? ''}`);
         continue;
       }
-      const converted = convertRegex(parsed, rule.translation, domain);
+      // The when: conditions dialplan's export wrote as marked look-aheads become when: again.
+      const found: { when: WhenCondition; rewritten: string }[] = [];
+      const bare: ParsedRegex = { ...parsed, root: takeConditions(parsed.root, found) };
+      const when = found[0]?.when;
+      const rewritten = found.find((f) => f.rewritten !== '');
+      if (rewritten || found.some((f) => JSON.stringify(f.when) !== JSON.stringify(when))) {
+        const why = rewritten
+          ? `its when: condition is asked of the number as an input conversion rewrote it (to start ${rewritten.rewritten}), which no entry on the dialed number can ask`
+          : 'it holds several different when: conditions';
+        issues.push({ severity: 'error', where: at(rule.located.pattern), message: `"${rule.name}" is not converted: ${why}` });
+        skip(why);
+        continue;
+      }
+      const converted = convertRegex(bare, rule.translation, domain);
       if (!converted.ok) {
         for (const p of converted.problems) {
           issues.push({ severity: 'error', where: at(p.inTranslation ? rule.located.translation : rule.located.pattern, p.pos), message: `"${rule.name}" is not converted: ${p.message}` });
@@ -325,6 +340,7 @@ export function importTeams(source: TeamsSource): ImportResult {
           classification: byRule.get(rule) as string,
           match: g.match,
           normalized: g.template,
+          ...(when !== undefined ? { when } : {}),
           source: `${at(rule.located.pattern)}${groups.length > 1 ? ` (part ${gi + 1} of ${groups.length})` : ''}\n${label}`,
           ...(location !== undefined ? { location } : {}),
         });

@@ -25,7 +25,7 @@
  */
 import type { WhenCondition } from '../types.js';
 import { loadMetadata } from '../authoring/metadata-numbers.js';
-import type { RegexDialect } from './dotnet-regex.js';
+import type { RegexDialect, RegexNode } from './dotnet-regex.js';
 
 /** A condition that cannot be written as a regex: why, and which calling code needs what. */
 export class WhenRegexError extends Error {}
@@ -770,3 +770,40 @@ export function readConditionMarker(name: string): { readonly when: WhenConditio
     return undefined;
   }
 }
+
+/**
+ * Takes the `when:` look-aheads dialplan's export wrote (a look-ahead whose first item is an empty group named by
+ * {@link conditionMarker}) out of a parsed regex tree, for an import to read the conditions back.
+ *
+ * @param node - the tree
+ * @param found - where the conditions read go
+ * @returns the tree without them
+ * @example
+ * ```ts
+ * const found = [];
+ * takeConditions(parseDotnetRegex(genesysPlan.match, 'java').root, found); // found[0].when
+ * ```
+ */
+export function takeConditions(node: RegexNode, found: { when: WhenCondition; rewritten: string }[]): RegexNode {
+  switch (node.t) {
+    case 'look': {
+      const first = node.body.t === 'seq' ? node.body.items[0] : node.body;
+      const marker = node.ahead && !node.negate && first?.t === 'group' && first.name !== undefined ? readConditionMarker(first.name) : undefined;
+      if (marker) {
+        found.push({ when: marker.when, rewritten: marker.rewritten });
+        return { t: 'seq', items: [], pos: node.pos };
+      }
+      return node;
+    }
+    case 'seq':
+      return { ...node, items: node.items.map((i) => takeConditions(i, found)) };
+    case 'alt':
+      return { ...node, options: node.options.map((o) => takeConditions(o, found)) };
+    case 'group':
+    case 'repeat':
+      return { ...node, body: takeConditions(node.body, found) };
+    default:
+      return node;
+  }
+}
+

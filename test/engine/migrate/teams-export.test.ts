@@ -137,6 +137,21 @@ dialPlan:
     expect(verifyTeamsExport(plan, unconditioned, { seed: 1, perRule: 25 }).agreement).toBeLessThan(100);
   }, 60_000);
 
+  it('a round trip reads a when: condition back from its marked look-ahead', () => {
+    const plan = loadDialPlan(`name: uk
+classifications: [Mobile, Other]
+dialPlan:
+  - { name: mobile, match: "+447Z", when: { valid: true, numberType: [MOBILE] }, classification: Mobile, normalized: "M{1-}" }
+  - { name: rest, match: "+Z", classification: Other, normalized: "R{1-}" }
+`);
+    const run = IMPORT_FORMATS['teams']!.run(exportTeams(plan).json, 'x.json');
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(run.result.plan.entries[0]?.when).toEqual({ valid: true, numberType: ['MOBILE'] });
+    const back = loadDialPlan(run.result.yaml);
+    for (const n of ['+447400123456', '+447000000000', '+4420', '+33612345678']) expect(back.details(n).normalizedText, n).toBe(plan.details(n).normalizedText);
+    expect(back.details('+447400123456').normalizedText).toBe('M+447400123456');
+  });
+
   it('a when: condition that a regex cannot decide is reported with its position, and the entry is not exported', () => {
     const plan = loadDialPlan(`name: x
 classifications: [A, B]
