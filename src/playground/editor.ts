@@ -7,7 +7,9 @@ import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import type { Diagnostic } from '@codemirror/lint';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
 import type { Text } from '@codemirror/state';
-import { EditorView, hoverTooltip, keymap } from '@codemirror/view';
+import { StateEffect, StateField } from '@codemirror/state';
+import type { Tooltip } from '@codemirror/view';
+import { EditorView, hoverTooltip, keymap, showTooltip } from '@codemirror/view';
 import { tags } from '@lezer/highlight';
 import { basicSetup } from 'codemirror';
 import type { Problem } from '../browser.js';
@@ -36,6 +38,22 @@ const theme = EditorView.theme({
   '.cm-diagnosticSource': { opacity: '1', fontFamily: 'var(--mono)', fontWeight: '600' },
   '.cm-entry-hover': { padding: '4px 8px', maxWidth: '36em', fontFamily: 'var(--sans)' },
   '.cm-panels': { backgroundColor: 'var(--panel-bg)', color: 'var(--fg)' },
+});
+
+/** Shows (a tooltip) or hides (null) the entry information asked for from the keyboard. */
+const setEntryInfo = StateEffect.define<Tooltip | null>();
+
+/**
+ * The entry information of the cursor's line, asked for with Ctrl+K Ctrl+I (VS Code's "show hover"): what the mouse
+ * hover shows, for people who do not use a mouse. Closed by Escape, by an edit or by moving the cursor.
+ */
+const entryInfo = StateField.define<Tooltip | null>({
+  create: () => null,
+  update(value, tr) {
+    for (const e of tr.effects) if (e.is(setEntryInfo)) return e.value;
+    return tr.docChanged || tr.selection !== undefined ? null : value;
+  },
+  provide: (field) => showTooltip.from(field),
 });
 
 /** What the editor asks of the page. */
@@ -69,7 +87,31 @@ export function createEditor(parent: HTMLElement, text: string, hooks: EditorHoo
       lintGutter(),
       theme,
       EditorView.contentAttributes.of({ 'aria-label': 'Dial plan (YAML)' }),
-      keymap.of([{ key: 'Mod-s', preventDefault: true, run: () => (hooks.onSave(), true) }]),
+      keymap.of([
+        { key: 'Mod-s', preventDefault: true, run: () => (hooks.onSave(), true) },
+        {
+          key: 'Mod-k Mod-i',
+          preventDefault: true,
+          run: (view) => {
+            const pos = view.state.selection.main.head;
+            const dom = hooks.entryHover(view.state.doc.lineAt(pos).number);
+            if (dom === undefined) return true;
+            // Read out by screen readers as it appears.
+            dom.setAttribute('role', 'status');
+            view.dispatch({ effects: setEntryInfo.of({ pos, above: true, create: () => ({ dom }) }) });
+            return true;
+          },
+        },
+        {
+          key: 'Escape',
+          run: (view) => {
+            if (view.state.field(entryInfo) === null) return false;
+            view.dispatch({ effects: setEntryInfo.of(null) });
+            return true;
+          },
+        },
+      ]),
+      entryInfo,
       EditorView.updateListener.of((u) => {
         if (u.docChanged) hooks.onChange();
       }),

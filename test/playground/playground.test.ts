@@ -315,6 +315,31 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('shows from the keyboard which numbers the entry at the cursor matched (Ctrl+K Ctrl+I; Escape closes it)', async () => {
+    const page = await open();
+    const line = DEFAULT_YAML.split('\n').indexOf('  - name: Toll free') + 1;
+    expect(line).toBeGreaterThan(0);
+    await page.evaluate(`window.dialplanPlayground.goToLine(${line + 1})`);
+    const info = page.locator('.cm-entry-hover');
+    expect(await info.count()).toBe(0);
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+i');
+    await info.waitFor({ timeout: 5_000 });
+    expect(await info.getAttribute('data-entry')).toBe('dialPlan[6]');
+    expect(await info.textContent()).toContain('1-800-456-2354');
+    expect(await info.textContent()).not.toContain('6929');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => info.count()).toBe(0);
+    // Outside any entry there is nothing to show, and the keys change nothing.
+    const text = await editorText(page);
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+i');
+    expect(await info.count()).toBe(0);
+    expect(await editorText(page)).toBe(text);
+    await page.close();
+  }, 60_000);
+
   it('the theme button names the other theme, also when the system switches while the page is open', async () => {
     const page = await open();
     const theme = (): Promise<unknown> =>
