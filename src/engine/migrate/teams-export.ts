@@ -520,7 +520,11 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
               derived = deriveText(c.rx, g.L);
             } catch (err) {
               if (!(err instanceof WhenRegexError)) throw err;
-              fail(`Entry "${e.name}" (${m}) after ${g.name}`, err);
+              const what = `Entry "${e.name}" (${m}) after ${g.name}`;
+              if (!failed.has(what)) {
+                failed.add(what);
+                issues.push({ severity: 'error', where: whenAt(index), message: `${what} is not exported: ${err.message}` });
+              }
               continue;
             }
             if (derived.k === 'none') continue; // no number of this group meets the condition
