@@ -1,6 +1,7 @@
 // Property: random plans (prefix-rewriting input conversions, entries of digits, wildcards, sets and trailing Z or ?,
 // with default, wildcard-style and ordinal templates) export to Teams and Genesys Cloud, and the other system's
-// evaluation of the export agrees with the plan on every number drawn from the plan's patterns.
+// evaluation of the export agrees with the plan on every number drawn from the plan's patterns; so do random plans of
+// E.164 entries with random when: conditions behind national and international dialing conversions.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadDialPlan } from '../../../src/index.js';
@@ -46,4 +47,46 @@ describe('export property', () => {
       { seed: 20, numRuns: 150 },
     );
   });
+});
+
+const TYPES = ['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'UAN'];
+const conditioned = fc.record({
+  start: fc.constantFrom('+44', '+447', '+1', '+49', '+3', '+8'),
+  when: fc.record(
+    { valid: fc.boolean(), numberType: fc.subarray(TYPES, { minLength: 1, maxLength: 3 }), country: fc.subarray(['GB', 'JE', 'US', 'CA', 'DE', 'FR', 'IT', 'JP', '001'], { minLength: 1, maxLength: 3 }) },
+    { requiredKeys: [] },
+  ),
+  template: fc.constantFrom('default', 'prefix', 'internal'),
+});
+
+describe('export property: when: conditions', () => {
+  it('Teams and Genesys Cloud exports of random plans with when: conditions agree with the plan (fast-check, fixed seed)', () => {
+    fc.assert(
+      fc.property(fc.array(conditioned, { minLength: 1, maxLength: 3 }), fc.subarray(['uk', 'intl', 'us'], { minLength: 0 }), (entries, conversions) => {
+        const lines = ['name: conditions', 'classifications: [A, B, C, { name: I, internal: true }]'];
+        if (conversions.length > 0) lines.push('inputConversions:');
+        if (conversions.includes('intl')) lines.push('  - { name: intl, match: "00Z", output: "+{3-}" }');
+        if (conversions.includes('uk')) lines.push('  - { name: uk, match: "0[1-9]XXXXXXXXX", output: "+44{2-}" }');
+        if (conversions.includes('us')) lines.push('  - { name: us, match: "1NXXNXXXXXX", output: "+{1-}" }');
+        lines.push('dialPlan:');
+        entries.forEach((e, i) => {
+          const normalized = e.template === 'prefix' ? ', normalized: "00{2-}"' : e.template === 'internal' ? ', normalized: "/{1-}"' : '';
+          lines.push(`  - { name: e${i}, match: "${e.start}Z", when: ${JSON.stringify(e.when)}, classification: ${e.template === 'internal' ? 'I' : i % 2 ? 'A' : 'B'}${normalized} }`);
+        });
+        lines.push('  - { name: rest, match: "Z", classification: C, normalized: "R{1-}" }');
+        const plan = loadDialPlan(lines.join('\n') + '\n');
+        const teams = exportTeams(plan);
+        expect(teams.issues.filter((i) => i.severity === 'error')).toEqual([]);
+        const t = verifyTeamsExport(plan, teams, { seed: 5, perRule: 6 });
+        expect(t.tried).toBeGreaterThan(50);
+        expect(t.disagreements).toEqual([]);
+        const genesys = exportGenesys(plan);
+        expect(genesys.issues.filter((i) => i.severity === 'error')).toEqual([]);
+        const g = verifyGenesysExport(plan, genesys, { seed: 5, perRule: 6 });
+        expect(g.tried).toBeGreaterThan(50);
+        expect(g.disagreements).toEqual([]);
+      }),
+      { seed: 21, numRuns: 30 },
+    );
+  }, 600_000);
 });
