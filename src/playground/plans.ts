@@ -49,11 +49,13 @@ export function starterPlan(country: string, areaCode: string): { readonly file:
 }
 
 /**
- * The numbers to try a plan with: its first inline test inputs (a plan's tests are the numbers its author cares about).
+ * The numbers to try a plan with: its first inline test inputs (a plan's tests are the numbers its author cares about),
+ * each once (a plan tests one number in several locations) and without the empty or multi-line ones, which would not
+ * come back as one number per line.
  *
  * @param inputs - the inputs of the plan's `tests:`
  * @returns up to five of them, one per line
  */
 export function sampleNumbers(inputs: readonly string[]): string {
-  return inputs.slice(0, 5).join('\n');
+  return [...new Set(inputs.filter((i) => i.trim() !== '' && !/[\r\n]/.test(i)))].slice(0, 5).join('\n');
 }

@@ -315,6 +315,28 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('fills the numbers from the plan\'s test inputs once each, without empty lines', async () => {
+    const page = await open();
+    const yaml = [
+      'name: t',
+      'classifications: [A]',
+      'locations: { one: { areaCode: "317" }, two: { areaCode: "312" } }',
+      'dialPlan:',
+      '  - { name: a, match: "XXXX", classification: A }',
+      'tests:',
+      '  - { input: "1234", expect: { defaultClassification: A } }',
+      '  - { input: "1234", location: two, expect: { defaultClassification: A } }',
+      '  - { input: "", expect: { error: EMPTY } }',
+      '  - { input: "5678", expect: { defaultClassification: A } }',
+      '',
+    ].join('\n');
+    expect(runInlineTests(loadDialPlan(yaml)).failures).toEqual([]);
+    await page.setInputFiles('#file-input', { name: 'two.yaml', mimeType: 'text/yaml', buffer: Buffer.from(yaml) });
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('two.yaml');
+    expect(await page.inputValue('#numbers')).toBe('1234\n5678');
+    await page.close();
+  }, 60_000);
+
   it('shows from the keyboard which numbers the entry at the cursor matched (Ctrl+K Ctrl+I; Escape closes it)', async () => {
     const page = await open();
     const line = DEFAULT_YAML.split('\n').indexOf('  - name: Toll free') + 1;
