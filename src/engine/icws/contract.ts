@@ -6,6 +6,7 @@
  * @internal
  */
 import type { DialPlan } from '../plan/plan.js';
+import type { PhoneNumberDetails } from '../types.js';
 
 /** Every error id the endpoint can answer with, by name. */
 export const ICWS_ERROR_IDS = {
@@ -370,6 +371,7 @@ export function createQueryDetailsContract(options: QueryDetailsHandlerOptions):
   };
   const removed = (options.removedRoutes ?? []).map(compileRoute);
   const queryOptions = options.location !== undefined ? { location: options.location } : {};
+  const detailsJson = createDetailsSerializer();
 
   const afterSession = (verified: boolean, contentType: string | undefined): HeadOutcome => {
     if (!verified) return errorReply(401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
@@ -406,7 +408,7 @@ export function createQueryDetailsContract(options: QueryDetailsHandlerOptions):
       if (typeof phoneNumber !== 'string') return errorReply(400, ICWS_ERROR_IDS.invalidParameter, 'The phoneNumber property must be a string.');
       // The plan is read only now, after every await of the adapter: a swap during the body read is seen by this request.
       const r = plan.query(phoneNumber, queryOptions);
-      if (r.ok) return { status: 200, headers: OK_HEADERS, body: JSON.stringify(r.details) };
+      if (r.ok) return { status: 200, headers: OK_HEADERS, body: detailsJson(r.details) };
       if (r.error.code === 'EMPTY') return errorReply(400, ICWS_ERROR_IDS.phoneNumberEmpty, r.error.message);
       if (r.error.code === 'TOO_LONG') return errorReply(400, ICWS_ERROR_IDS.phoneNumberTooLong, r.error.message);
       // NOT_A_STRING cannot happen (checked above); UNKNOWN_LOCATION is a server configuration fault, not the client's.
@@ -440,4 +442,52 @@ function compileRoute(route: string): RegExp {
     .split(/(\{[^}/]*\})/)
     .map((p) => (/^\{[^}/]*\}$/.test(p) ? '[^/]+' : p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
   return new RegExp(`^${parts.join('')}/?$`, 'i');
+}
+
+/** A character that `JSON.stringify` writes escaped (control characters, `"`, `\\`) or may (surrogates: lone ones are). */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/**
+ * Creates the serializer of the 200 answer's body: exactly `JSON.stringify(details)` (a test holds it to that), at about
+ * half the cost. The five texts of the number are written as they are when nothing in them needs escaping; the fields
+ * after `extension` depend only on the dial-plan entry (outside the directory), so their text is cached per entry: the
+ * entry's `classifications` array (one per entry, by identity), the flags and the default classification pick it.
+ * Bounded, in case a plan hands out new arrays: past the bound, those fields are serialized each time.
+ *
+ * @returns the serializer
+ * @example
+ * ```ts
+ * const json = createDetailsSerializer();
+ * json(details) === JSON.stringify(details); // true
+ * ```
+ * @internal
+ */
+export function createDetailsSerializer(): (d: PhoneNumberDetails) => string {
+  const tails = new Map<readonly string[], (readonly [string, string] | undefined)[]>();
+  const tailOf = (d: PhoneNumberDetails): string =>
+    `,"defaultClassification":${jsonString(d.defaultClassification)},"classifications":${JSON.stringify(d.classifications)},` +
+    `"internal":${d.internal},"queueType":${JSON.stringify(d.queueType)},"queueName":${jsonString(d.queueName)},` +
+    `"voicemailCapable":${d.voicemailCapable},"dialCapable":${d.dialCapable},"autoDialExtension":${d.autoDialExtension}}`;
+  const cachedTail = (d: PhoneNumberDetails): string => {
+    if (d.queueName !== '') return tailOf(d);
+    let slots = tails.get(d.classifications);
+    if (slots === undefined) {
+      if (tails.size >= 1024) return tailOf(d);
+      slots = [];
+      tails.set(d.classifications, slots);
+    }
+    const slot = (d.internal ? 1 : 0) | (d.voicemailCapable ? 2 : 0) | (d.dialCapable ? 4 : 0) | (d.autoDialExtension ? 8 : 0) | (d.queueType << 4);
+    const hit = slots[slot];
+    if (hit !== undefined && hit[0] === d.defaultClassification) return hit[1];
+    const text = tailOf(d);
+    slots[slot] = [d.defaultClassification, text];
+    return text;
+  };
+  return (d) =>
+    `{"rawText":${jsonString(d.rawText)},"normalizedText":${jsonString(d.normalizedText)},"displayText":${jsonString(d.displayText)},` +
+    `"editBase":${jsonString(d.editBase)},"extension":${jsonString(d.extension)}${cachedTail(d)}`;
 }
