@@ -10,7 +10,7 @@ import type { Analysis, EntryRange } from './analysis.js';
 import { MAX_NUMBERS, analyze, entryAt, matchedEntries, numberLines } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
 import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
-import { decodeShare, encodeShare } from './share.js';
+import { SHARE_PREFIX, decodeShare, encodeShare } from './share.js';
 
 /** What `dialplan playground --rules FILE` writes into the page: the file, and how to save it back. */
 interface ServerConfig {
@@ -594,14 +594,16 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
       return (e as Error).message;
     }
   }
-  window.addEventListener('hashchange', () =>
+  window.addEventListener('hashchange', () => {
+    // A share link opened in this tab replaces the editor's text: ask first, as opening a file does.
+    if (!location.hash.startsWith(SHARE_PREFIX) || !confirmDiscard()) return;
     void fromFragment().then((r) => {
       if (typeof r === 'string') {
         notice = r;
         sayState();
       }
-    }),
-  );
+    });
+  });
   const shared = await fromFragment();
   if (shared !== true) {
     if (config !== undefined) setPlan(config.text, config.file, undefined);

@@ -315,6 +315,45 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('asks before a share link opened in the same tab replaces unsaved edits', async () => {
+    const source = await open();
+    await source.fill('#numbers', '911');
+    await idle(source);
+    await source.click('#share');
+    await expect.poll(() => source.locator('#share-link').inputValue()).toMatch(/#v1=/);
+    const fragment = new URL(await source.locator('#share-link').inputValue()).hash;
+    const shared = await editorText(source);
+    await source.close();
+
+    const page = await browser.newPage();
+    const asked: string[] = [];
+    let answer = false;
+    page.on('dialog', (d) => {
+      asked.push(d.type());
+      void (answer ? d.accept() : d.dismiss());
+    });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="yes"]', { timeout: 20_000 });
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await page.keyboard.type('# my unsaved edit\n');
+    await idle(page);
+    const edited = await editorText(page);
+    expect(edited).not.toBe(shared);
+    // Declined: the edits stay.
+    await page.evaluate(`location.hash = ${JSON.stringify(fragment)}`);
+    await expect.poll(() => asked.length).toBe(1);
+    await idle(page);
+    expect(await editorText(page)).toBe(edited);
+    // Accepted: the link's plan and numbers replace them.
+    answer = true;
+    await page.evaluate(`location.hash = ''`);
+    await page.evaluate(`location.hash = ${JSON.stringify(fragment)}`);
+    await expect.poll(() => editorText(page)).toBe(shared);
+    expect(await page.inputValue('#numbers')).toBe('911');
+    expect(asked).toEqual(['confirm', 'confirm']);
+    await page.close();
+  }, 60_000);
+
   it('fills the numbers from the plan\'s test inputs once each, without empty lines', async () => {
     const page = await open();
     const yaml = [
