@@ -636,6 +636,10 @@ export function exportTeams(plan: DialPlan, options: { readonly location?: strin
  * @param rules - the rules' names and regexes
  * @param platform - what the platform documents
  * @returns the note, or undefined when every regex is short
+ * @example
+ * ```ts
+ * longestRegexNote([{ name: 'a', regex: '^1$' }], 'no documented maximum'); // undefined
+ * ```
  */
 export function longestRegexNote(rules: readonly { readonly name: string; readonly regex: string }[], platform: string): string | undefined {
   const longest = rules.reduce<{ name: string; regex: string } | undefined>((a, r) => (a === undefined || r.regex.length > a.regex.length ? r : a), undefined);

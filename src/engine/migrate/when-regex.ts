@@ -87,7 +87,18 @@ function isAny(x: Rx): boolean {
   return x.k === 'rep' && x.min === 0 && x.max === Infinity && x.body.k === 'set' && x.body.chars === DIGITS;
 }
 
-/** Parses a metadata pattern (digits, `\d`, `[...]`, `(...)`, `(?:...)`, `|`, `?`, `{n}`, `{n,m}`, `$`). */
+/**
+ * Parses a metadata pattern (digits, `\d`, `[...]`, `(...)`, `(?:...)`, `|`, `?`, `{n}`, `{n,m}`, `$`).
+ *
+ * @param pattern - the pattern, as the metadata writes it
+ * @param lookGroup - the number of a capturing group to read as a look-ahead (the group a transform rule keeps)
+ * @returns the tree
+ * @throws WhenRegexError for syntax outside that subset
+ * @example
+ * ```ts
+ * emitRx(parseMetadataPattern('7[1-57-9]\\d{8}'), { next: 1 }); // '7[1-57-9][0-9]{8}'
+ * ```
+ */
 export function parseMetadataPattern(pattern: string, lookGroup?: number): Rx {
   let i = 0;
   let group = 0;
@@ -269,6 +280,11 @@ function derive(x: Rx, c: string): Rx {
  * @param x - the regex
  * @param text - the literal text
  * @returns the derivative
+ * @throws WhenRegexError when the text ends where a national prefix could be taken off
+ * @example
+ * ```ts
+ * deriveText(conditionRegex({ valid: true }, '44').rx, '+44'); // what a valid +44 number requires after +44
+ * ```
  */
 export function deriveText(x: Rx, text: string): Rx {
   let out = x;
@@ -303,6 +319,10 @@ function setText(chars: string, dialect: RegexDialect): string {
  * @param names - the counter of capture names (shared by every condition of one rule: Java names must be unique)
  * @param dialect - the target's regex dialect
  * @returns the text
+ * @example
+ * ```ts
+ * emitRx(conditionRegex({ numberType: ['MOBILE'] }, '447').rx, { next: 1 }, 'java').startsWith('\\+447'); // true
+ * ```
  */
 export function emitRx(x: Rx, names: { next: number }, dialect: RegexDialect = 'dotnet'): string {
   const emit = (y: Rx): string => emitRx(y, names, dialect);
@@ -416,9 +436,14 @@ export interface CallingCode {
 let codesCache: readonly CallingCode[] | undefined;
 
 /**
- * Every calling code of the "max" metadata (the metadata the Node.js engine's `when:` uses), with its regions.
+ * Every calling code of the "max" metadata (the metadata the Node.js engine's `when:` uses), with its regions; worked
+ * out once per process.
  *
  * @returns the calling codes
+ * @example
+ * ```ts
+ * callingCodes().find((c) => c.code === '44')?.regions.map((r) => r.id); // ['GB', 'GG', 'IM', 'JE']
+ * ```
  */
 export function callingCodes(): readonly CallingCode[] {
   if (codesCache) return codesCache;
