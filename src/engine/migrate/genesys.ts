@@ -597,6 +597,7 @@ export function exportGenesys(plan: DialPlan, options: { readonly location?: str
     };
   });
   const notCarried = ['display texts, edit bases and dial strings', 'internal classifications (Genesys Cloud classifications have no such flag) and the directory (queue fields)', 'extension handling after / or ^', 'what prepare does before the rules (keypad letters, formatting characters, tel: URIs)'];
+  if (plan.rules.dialPlan.some((e) => e.classifications.length > 0)) notCarried.push("further classifications (an entry's classifications: list; a number plan has one classification)");
   for (const n of notCarried) issues.push({ severity: 'note', where: plan.name, message: `not carried over: ${n}` });
   for (const s of sites) {
     if (s.numberPlans.length > GENESYS_MAX_NUMBER_PLANS) {
