@@ -1,23 +1,24 @@
 /**
  * The platform-neutral entry (`browser`, `worker`, `deno` and `default` export conditions): the engine of
- * src/engine.ts with `yaml` and libphonenumber-js ("min" metadata: no number types) statically imported, for bundlers
- * and runtimes without Node.js's module loader, and the default plan from its embedded snapshot. No `node:` import.
+ * src/engine.ts, with `yaml` and libphonenumber-js ("min" metadata: no number types) statically imported for the
+ * functions that need them, for bundlers and runtimes without Node.js's module loader, and the default plan from its
+ * embedded snapshot. No `node:` import.
  *
- * The libraries are registered by the functions that may need them (loading, compiling, the international fields)
- * rather than by a statement at import time: the package is `"sideEffects": false`, so a bundler may drop a module's
- * top-level statements, but never the body of a function that is called.
+ * The libraries are registered by the functions that need them rather than by a statement at import time: the package
+ * is `"sideEffects": false`, so a bundler may drop a module's top-level statements, but never the body of a function
+ * that is called; and a bundle then holds a library only when it imports a function that needs it.
  * @internal
  */
 import { getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, Parser, stringify, visit, YAMLParseError } from 'yaml';
 import * as init from './engine/authoring/init.js';
 import * as compiled from './engine/plan/compiled-plan.js';
-import * as defaults from './engine/plan/default-plan.js';
 import * as cross from './engine/authoring/cross-check.js';
 import * as international from './engine/international.js';
 import * as load from './engine/plan/load.js';
 import * as migrate from './engine/migrate/formats.js';
 import type { PhoneLibrary } from './engine/international.js';
+import type { YamlLibrary } from './engine/providers.js';
 import { provideDefaults } from './engine/providers.js';
 import * as when from './engine/match/when.js';
 
@@ -25,32 +26,51 @@ export * from './engine.js';
 
 // Named imports, not namespaces: a bundler then drops the rest of each library (libphonenumber-js's as-you-type
 // formatter and number finder, yaml's document model), a third of the bundle.
-const YAML = { Composer, Lexer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit, stringify };
-const phone = { parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry };
+const yaml = (): YamlLibrary => ({ Composer, Lexer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit, stringify });
+// libphonenumber-js types its arguments as region unions; the engine passes strings it checked (as with require).
+const phone = (): PhoneLibrary => ({ parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry }) as unknown as PhoneLibrary;
 
-/** Registers the statically imported libraries (unless the user registered others first), then calls `f`. */
-function ready<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
+/*
+ * Each function registers only the library it needs, so that a bundle holds only what the functions it imports use
+ * (the size budgets of docs/architecture.md): the default plan needs neither library (it comes from its snapshot), a
+ * plan loaded from YAML needs `yaml`, and the international fields, `when:`, `init` and the cross-check need
+ * libphonenumber-js. A YAML plan that uses international fields or `when:` asks for libphonenumber-js with a problem at
+ * load time unless it is registered (setPhoneLibraryProvider) or a function that registers it ran first.
+ */
+
+/** Registers `yaml` (unless the user registered a provider first), then calls `f`. */
+function withYaml<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
   return (...args) => {
-    // libphonenumber-js types its arguments as region unions; the engine passes strings it checked (as with require).
-    provideDefaults(() => YAML, () => phone as unknown as PhoneLibrary);
+    provideDefaults(yaml, undefined);
     return f(...args);
   };
 }
 
-export const safeLoadDialPlan = /* @__PURE__ */ ready(load.safeLoadDialPlan);
-export const loadDialPlan = /* @__PURE__ */ ready(load.loadDialPlan);
-export const safeCompileDialPlan = /* @__PURE__ */ ready(load.safeCompileDialPlan);
-export const compileDialPlan = /* @__PURE__ */ ready(load.compileDialPlan);
-export const compilePlanText = /* @__PURE__ */ ready(compiled.compilePlanText);
-export const safeLoadCompiledPlan = /* @__PURE__ */ ready(compiled.safeLoadCompiledPlan);
-export const safeLoadDefaultDialPlan = /* @__PURE__ */ ready(defaults.safeLoadDefaultDialPlan);
-export const loadDefaultDialPlan = /* @__PURE__ */ ready(defaults.loadDefaultDialPlan);
-export const describeInternational = /* @__PURE__ */ ready(international.describeInternational);
-export const meetsCondition = /* @__PURE__ */ ready(when.meetsCondition);
-export const generateStarterPlan = /* @__PURE__ */ ready(init.generateStarterPlan);
-export const buildStarterRules = /* @__PURE__ */ ready(init.buildStarterRules);
-export const describeDialling = /* @__PURE__ */ ready(init.describeDialling);
-export const listCountries = /* @__PURE__ */ ready(init.listCountries);
-export const crossCheckDialPlan = /* @__PURE__ */ ready(cross.crossCheckDialPlan);
-export const crossCheckAgreement = /* @__PURE__ */ ready(cross.crossCheckAgreement);
-export const verifyImport = /* @__PURE__ */ ready(migrate.verifyImport);
+/** Registers libphonenumber-js "min" (unless the user registered a provider first), then calls `f`. */
+function withPhone<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    provideDefaults(undefined, phone);
+    return f(...args);
+  };
+}
+
+/** Registers both libraries (unless the user registered providers first), then calls `f`. */
+function withBoth<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    provideDefaults(yaml, phone);
+    return f(...args);
+  };
+}
+
+export const safeLoadDialPlan = /* @__PURE__ */ withYaml(load.safeLoadDialPlan);
+export const loadDialPlan = /* @__PURE__ */ withYaml(load.loadDialPlan);
+export const compilePlanText = /* @__PURE__ */ withYaml(compiled.compilePlanText);
+export const describeInternational = /* @__PURE__ */ withPhone(international.describeInternational);
+export const meetsCondition = /* @__PURE__ */ withPhone(when.meetsCondition);
+export const generateStarterPlan = /* @__PURE__ */ withBoth(init.generateStarterPlan);
+export const buildStarterRules = /* @__PURE__ */ withPhone(init.buildStarterRules);
+export const describeDialling = /* @__PURE__ */ withPhone(init.describeDialling);
+export const listCountries = /* @__PURE__ */ withPhone(init.listCountries);
+export const crossCheckDialPlan = /* @__PURE__ */ withPhone(cross.crossCheckDialPlan);
+export const crossCheckAgreement = /* @__PURE__ */ withPhone(cross.crossCheckAgreement);
+export const verifyImport = /* @__PURE__ */ withBoth(migrate.verifyImport);

@@ -135,13 +135,29 @@ export function phoneMetadata(): PhoneMetadataSource {
 }
 
 /**
- * Registers the providers an entry point brings, for each library that has none yet (a user's own registration wins).
+ * Registers the providers an entry point brings (undefined: none for that library), for each library that has none yet
+ * (a user's own registration wins).
  * @internal
  *
  * @param yaml - the `yaml` provider
  * @param phone - the libphonenumber-js provider
  */
-export function provideDefaults(yaml: () => YamlLibrary, phone: () => PhoneLibrary): void {
-  yamlProvider ??= yaml;
-  phoneProvider ??= phone;
+export function provideDefaults(yaml: (() => YamlLibrary) | undefined, phone: (() => PhoneLibrary) | undefined): void {
+  if (yaml !== undefined) yamlProvider ??= yaml;
+  if (phone !== undefined) phoneProvider ??= phone;
+}
+
+/**
+ * Whether libphonenumber-js can be had when a plan first needs it: a provider is registered, or the runtime has a module
+ * loader to load it with. Checked when a plan that needs it is compiled, so that a browser page that did not register the
+ * library learns it from a problem at load time rather than from international fields that stay empty.
+ * @internal
+ *
+ * @returns whether {@link phoneLibrary} can answer
+ */
+export function phoneLibraryAvailable(): boolean {
+  if (phoneProvider !== undefined) return true;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('module') as { createRequire?: unknown } | undefined;
+  return typeof mod?.createRequire === 'function';
 }

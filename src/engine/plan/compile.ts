@@ -14,6 +14,7 @@ import { parsePattern } from '../match/pattern.js';
 import type { ParsedTemplate } from '../match/template.js';
 import { parseTemplate } from '../match/template.js';
 import { isInternationalField } from '../international.js';
+import { phoneLibraryAvailable } from '../providers.js';
 import { acceptWhen } from '../match/when.js';
 import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from '../types.js';
 import { QueueType } from '../types.js';
@@ -164,6 +165,10 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     }
   };
 
+  // The first thing that needs libphonenumber-js (a `when:`, an international template field), for the check below.
+  let needsPhone: { readonly what: string; readonly path: Path } | undefined;
+  rules.dialPlan.some((rule, i) => rule.when !== undefined && (needsPhone = { what: 'when:', path: [...pathOf(rule, ['dialPlan', i]), 'when'] }));
+
   for (const location of locationNames.length > 0 ? locationNames : ['']) {
     // Without prototype: `{constructor}` in a plan without locations must be an unknown name, not Object.prototype.constructor.
     const vars: Readonly<Record<string, string>> = rules.locations[location] ?? Object.create(null);
@@ -180,7 +185,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
         if (pp.issues.length === 0) {
           for (const field in templates) {
             const tpl = templates[field];
-            if (tpl) checkTemplate(tpl, compiled, i, parsed.length, path, field, rules, vars, location, report);
+            if (tpl) checkTemplate(tpl, compiled, i, parsed.length, path, field, rules, vars, location, report, (name) => (needsPhone ??= { what: `{${name}}`, path: [...path, field] }));
           }
         }
         for (const t of pp.tokens) {
@@ -229,6 +234,16 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       entryTemplates,
       entryAccept: acceptWhen(ents),
     });
+  }
+
+  // Where the runtime cannot load the library (a browser page that did not register one), say so now: otherwise the
+  // fields stay empty and every `when:` fails, with no word of why.
+  if (needsPhone !== undefined && !phoneLibraryAvailable()) {
+    sink.add(
+      'INVALID_PLAN',
+      `This plan uses ${needsPhone.what}, which needs libphonenumber-js, and this platform cannot load it by itself: register it before loading the plan (import * as phone from 'libphonenumber-js/min'; setPhoneLibraryProvider(() => phone)).`,
+      needsPhone.path,
+    );
   }
 
   const directory = new Map<string, DirectoryHit>();
@@ -328,6 +343,7 @@ function checkTemplate(
   vars: Readonly<Record<string, string>>,
   location: string,
   report: (p: RawProblem) => void,
+  onInternational: (name: string) => void,
 ): void {
   // Runs for every template of every entry (40 000 times in a 10 000-entry plan): nothing is built unless it reports.
   const which = (): string => (patternCount === 1 ? `pattern "${pattern.source}"` : `pattern #${patternIndex + 1} "${pattern.source}"`);
@@ -371,6 +387,7 @@ function checkTemplate(
         if (!pattern.setGroups.has(t.name)) problem('TEMPLATE_MISMATCH', `{${t.name}} is used but ${which()} does not match that set.`, t.offset);
       } else if (vars[t.name] === undefined && isInternationalField(t.name)) {
         // A libphonenumber-js field: it applies to any match (empty for a match that is not an E.164 number).
+        onInternational(t.name);
       } else if (vars[t.name] === undefined) {
         const isVar = Object.values(rules.locations).some((v) => t.name in v);
         problem(
