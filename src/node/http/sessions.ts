@@ -138,11 +138,28 @@ export function cookieNameOf(sessionId: string): string {
  * ```
  */
 export function readCookie(header: string, name: string): string | undefined {
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  // Each `name=value` part in place, trimmed by index: no array of parts and no string per cookie name, for every
+  // query-details request. The same answer as splitting at `;` and trimming each name (a test holds it to that).
+  for (let start = 0; start <= header.length; ) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end) {
+      let from = start;
+      let to = eq;
+      while (from < to && isTrimmed(header.charCodeAt(from))) from++;
+      while (to > from && isTrimmed(header.charCodeAt(to - 1))) to--;
+      if (to - from === name.length && header.startsWith(name, from)) return header.slice(eq + 1, end).trim();
+    }
+    start = end + 1;
   }
   return undefined;
+}
+
+/** Whether `String.prototype.trim` removes this code unit (white space and line terminators). */
+function isTrimmed(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /**
