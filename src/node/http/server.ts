@@ -185,6 +185,8 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
   // Only a login is asynchronous here: every other request is routed without a promise of its own.
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> | void => {
     const path = pathOf(req.url);
+    // The query-details requests, nearly all of them, skip the four expressions below.
+    if (!mayBeConnectionRoute(path)) return handler(req, res);
     const c = CONNECTION.exec(path);
     if (c) {
       if (req.method !== 'POST') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only POST is allowed here.', { Allow: 'POST' });
@@ -233,7 +235,8 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     },
     (req, res) => {
       (res as ServerResponse & { [STARTED]?: number })[STARTED] = performance.now();
-      res.once('finish', logRequest);
+      // `on`, not `once` (which wraps the listener in a new function): a response finishes once.
+      res.on('finish', logRequest);
       try {
         route(req, res)?.catch(failed(res));
       } catch (e) {
@@ -245,6 +248,26 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
   // large, not HTTP) are ICWS error bodies too, and close the connection.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   return { server, handler, sessions, logins };
+}
+
+/**
+ * Whether a path may be one of the connection routes (CONNECTION, VERSION, FEATURES, SESSION_CONNECTION): each ends
+ * with `connection`, `version` or `features` (in any case, then maybe a `/`), so a path whose last six letters before
+ * that `/` are none of `ection`, `ersion` and `atures` matches none of them. Letters are compared as the expressions'
+ * `i` flag compares them (ASCII only); anything else is let through to the expressions.
+ */
+function mayBeConnectionRoute(path: string): boolean {
+  let end = path.length;
+  if (end > 0 && path.charCodeAt(end - 1) === 47) end--;
+  if (end < 7) return true;
+  return endsWithLetters(path, end, 'ection') || endsWithLetters(path, end, 'ersion') || endsWithLetters(path, end, 'atures');
+}
+
+/** Whether `path` before `end` ends with `word` (lower-case ASCII letters), in any ASCII case. */
+function endsWithLetters(path: string, end: number, word: string): boolean {
+  const from = end - word.length;
+  for (let i = 0; i < word.length; i++) if ((path.charCodeAt(from + i) | 0x20) !== word.charCodeAt(i)) return false;
+  return true;
 }
 
 function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
