@@ -20,13 +20,6 @@ export interface Alphabet {
   readonly size: number;
 }
 
-/** An NFA: per state, its transitions (symbol to states) and epsilon moves; `accept` marks final states. */
-export interface Nfa {
-  readonly next: (readonly (readonly number[])[])[];
-  readonly epsilon: number[][];
-  readonly accept: boolean[];
-}
-
 const fold = (ch: string): string => ch.toLowerCase();
 
 /**
@@ -66,78 +59,126 @@ export function buildAlphabet(patterns: readonly CompiledPattern[]): Alphabet {
 }
 
 /**
- * Builds one NFA for several patterns (the language is their union) over an alphabet.
+ * A whole table's patterns as one NFA: per state, its transitions (symbol to states) and epsilon moves, and the entries
+ * whose pattern ends there.
+ */
+export interface TableNfa {
+  /** Per state, per symbol, the states it moves to (undefined: none). */
+  readonly next: readonly (readonly (readonly number[] | undefined)[])[];
+  /** Per state, the symbols it has a move on, in order. */
+  readonly symbolsFrom: readonly (readonly number[])[];
+  readonly epsilon: readonly (readonly number[])[];
+  /** The entries (by index) that a string ending in this state matches. */
+  readonly acceptOf: readonly (readonly number[])[];
+  /** The start state. */
+  readonly start: number;
+}
+
+/**
+ * Builds one NFA for a whole table, as a trie where patterns share states while they read the same characters: every
+ * step that reads one character from a set (a literal character, a class, `X`, `N`, `Y`, a location variable) is shared
+ * with any other pattern that took the same steps so far, and a pattern goes on in states of its own from its first
+ * `?`, `Z` or set reference. In a table of a thousand exchanges (`+1317555XXXX`, ...), the strings `+1317` then reach one
+ * state rather than a thousand, which keeps the sets of states lint's walk builds small.
  *
- * @param patterns - the patterns of one entry
- * @param alphabet - from {@link buildAlphabet}, covering these patterns
- * @returns the NFA; state 0 is the start
+ * @param entries - the table's entries, each with its patterns, in priority order
+ * @param alphabet - from {@link buildAlphabet}, covering every pattern of the table
+ * @returns the NFA
  * @example
  * ```ts
- * const nfa = patternsToNfa(entry.patterns, alphabet);
+ * const nfa = tableToNfa(tables.entries, buildAlphabet(tables.entries.flatMap((e) => e.patterns)));
  * ```
  */
-export function patternsToNfa(patterns: readonly CompiledPattern[], alphabet: Alphabet): Nfa {
-  const next: number[][][] = [];
+export function tableToNfa(entries: readonly { readonly patterns: readonly CompiledPattern[] }[], alphabet: Alphabet): TableNfa {
+  // Rows are sparse: a state moves on one symbol (a literal) or ten (an X), rarely on all of them.
+  const next: (number[] | undefined)[][] = [];
   const epsilon: number[][] = [];
-  const accept: boolean[] = [];
+  const acceptOf: number[][] = [];
   const state = (): number => {
-    next.push(Array.from({ length: alphabet.size }, () => []));
+    next.push(new Array<number[] | undefined>(alphabet.size));
     epsilon.push([]);
-    accept.push(false);
+    acceptOf.push([]);
     return next.length - 1;
   };
-  const edge = (from: number, symbols: Iterable<number>, to: number): void => {
-    for (const s of new Set(symbols)) next[from]?.[s]?.push(to);
+  const move = (from: number, symbol: number, to: number): void => {
+    const row = next[from] as (number[] | undefined)[];
+    (row[symbol] ??= []).push(to);
   };
-  const symbolsOf = (chars: string): number[] => [...chars].map((c) => alphabet.symbolOf(c));
+  // The shared states: a state reached from a shared state by one step over a given set of symbols.
+  const child = new Map<string, number>();
+  const symbolsOf = (chars: string): number[] => [...new Set([...chars].map((c) => alphabet.symbolOf(c)))].sort((a, b) => a - b);
   const all = Array.from({ length: alphabet.size }, (_, i) => i);
   const start = state();
-  for (const p of patterns) {
-    let cur = state();
-    epsilon[start]?.push(cur);
-    const literal = (text: string): void => {
-      for (const c of text) {
-        const n = state();
-        edge(cur, [alphabet.symbolOf(c)], n);
-        cur = n;
-      }
-    };
-    let dead = false;
-    for (const t of p.tokens) {
-      if (t.kind === 'literal') literal(t.text);
-      else if (t.kind === 'class') {
-        const n = state();
-        edge(cur, symbolsOf(t.chars), n);
-        cur = n;
-      } else if (t.kind === 'wildcard') {
-        if (t.wildcard === 'Z' || t.wildcard === '?') {
-          // A star: a fresh state that loops, so that it does not share the loop with anything before it.
-          const n = state();
-          epsilon[cur]?.push(n);
-          edge(n, t.wildcard === 'Z' ? all : symbolsOf(STAR_CHARS), n);
-          cur = n;
-        } else {
-          const n = state();
-          edge(cur, symbolsOf(t.wildcard === 'X' ? '0123456789' : t.wildcard === 'Y' ? '123456789' : '23456789'), n);
-          cur = n;
-        }
-      } else {
-        const v = p.refs.get(t.name);
-        if (v === undefined) dead = true;
-        else if (v.kind === 'var') literal(v.value);
-        else {
-          const end = state();
-          const from = cur;
-          for (const value of v.values) {
-            cur = from;
-            literal(value);
-            epsilon[cur]?.push(end);
+  entries.forEach((entry, e) => {
+    for (const p of entry.patterns) {
+      let cur = start;
+      let shared = true;
+      const step = (symbols: readonly number[]): void => {
+        if (shared) {
+          const key = `${cur}:${symbols.join(',')}`;
+          const known = child.get(key);
+          if (known !== undefined) {
+            cur = known;
+            return;
           }
-          cur = end;
+          const n = state();
+          for (const s of symbols) move(cur, s, n);
+          child.set(key, n);
+          cur = n;
+          return;
+        }
+        const n = state();
+        for (const s of symbols) move(cur, s, n);
+        cur = n;
+      };
+      const literal = (text: string): void => {
+        for (const c of text) step([alphabet.symbolOf(c)]);
+      };
+      let dead = false;
+      for (const t of p.tokens) {
+        if (t.kind === 'literal') literal(t.text);
+        else if (t.kind === 'class') step(symbolsOf(t.chars));
+        else if (t.kind === 'wildcard') {
+          if (t.wildcard === 'Z' || t.wildcard === '?') {
+            // A star: a fresh state that loops, so that it does not share the loop with anything before it; from here on
+            // the pattern's states are its own.
+            shared = false;
+            const n = state();
+            epsilon[cur]?.push(n);
+            for (const s of t.wildcard === 'Z' ? all : symbolsOf(STAR_CHARS)) move(n, s, n);
+            cur = n;
+          } else {
+            step(symbolsOf(t.wildcard === 'X' ? '0123456789' : t.wildcard === 'Y' ? '123456789' : '23456789'));
+          }
+        } else {
+          const v = p.refs.get(t.name);
+          if (v === undefined) {
+            dead = true;
+            break;
+          }
+          if (v.kind === 'var') literal(v.value);
+          else {
+            // Alternatives of their own, joined again by an epsilon move.
+            shared = false;
+            const end = state();
+            const from = cur;
+            for (const value of v.values) {
+              cur = from;
+              literal(value);
+              epsilon[cur]?.push(end);
+            }
+            cur = end;
+          }
         }
       }
+      const accepts = acceptOf[cur] as number[];
+      if (!dead && accepts[accepts.length - 1] !== e) accepts.push(e);
     }
-    if (!dead) accept[cur] = true;
-  }
-  return { next, epsilon, accept };
+  });
+  const symbolsFrom = next.map((row) => {
+    const out: number[] = [];
+    for (let sym = 0; sym < row.length; sym++) if (row[sym] !== undefined) out.push(sym);
+    return out;
+  });
+  return { next, symbolsFrom, epsilon, acceptOf, start };
 }

@@ -9,8 +9,8 @@
  * The walk is breadth first, so example strings are the shortest ones.
  */
 import type { CompiledPattern } from '../../match/match.js';
-import type { Alphabet, Nfa } from './nfa.js';
-import { buildAlphabet, patternsToNfa } from './nfa.js';
+import type { Alphabet, TableNfa } from './nfa.js';
+import { buildAlphabet, tableToNfa } from './nfa.js';
 
 /** What lint found out about one entry of a table. */
 export interface EntryReach {
@@ -53,7 +53,7 @@ export function analyzeTable(
   maxStates = MAX_PRODUCT_STATES,
 ): TableReach {
   const alphabet = buildAlphabet(entries.flatMap((e) => e.patterns));
-  const nfas = entries.map((e) => patternsToNfa(e.patterns, alphabet));
+  const nfa = tableToNfa(entries, alphabet);
   const wins: (string | undefined)[] = entries.map(() => undefined);
   const shadows: (string | undefined)[] = entries.map(() => undefined);
   const matches: boolean[] = entries.map(() => false);
@@ -62,7 +62,7 @@ export function analyzeTable(
   // cannot tell: it may win any string it matches, and never hides a later entry.
   const conditional = entries.map((e) => (e as { readonly rule?: { readonly when?: unknown } }).rule?.when !== undefined);
   for (const carry of carryExtensions) {
-    const ok = walk(nfas, alphabet, carry, maxStates, (matching, example) => {
+    const ok = walk(nfa, alphabet, carry, maxStates, (matching, example) => {
       let k = 0;
       for (; k < matching.length && conditional[matching[k] as number] === true; k++) {
         const e = matching[k] as number;
@@ -96,7 +96,7 @@ export function analyzeTable(
 }
 
 interface Node {
-  /** The NFA states alive, numbered across all entries (each state belongs to one entry), sorted. */
+  /** The NFA states alive, sorted. */
   readonly set: readonly number[];
   /** The entries whose base matched when the first separator was read (carry mode), sorted. */
   readonly frozen: readonly number[];
@@ -112,41 +112,24 @@ interface Node {
   readonly symbol: number;
 }
 
-/** All entries' NFAs as one, with states numbered apart; `owner` tells each state's entry. */
-interface GlobalNfa {
-  readonly next: (readonly (readonly number[])[])[];
-  readonly epsilon: (readonly number[])[];
-  readonly acceptOf: readonly number[];
-  readonly starts: readonly number[];
-}
-
-function joinNfas(nfas: readonly Nfa[]): GlobalNfa {
-  const next: (readonly (readonly number[])[])[] = [];
-  const epsilon: (readonly number[])[] = [];
-  const acceptOf: number[] = [];
-  const starts: number[] = [];
-  nfas.forEach((nfa, entry) => {
-    const offset = next.length;
-    starts.push(offset);
-    nfa.next.forEach((row, s) => {
-      next.push(row.map((targets) => targets.map((t) => t + offset)));
-      epsilon.push((nfa.epsilon[s] ?? []).map((t) => t + offset));
-      // -1: not accepting; otherwise the entry whose pattern ends here.
-      acceptOf.push(nfa.accept[s] ? entry : -1);
-    });
-  });
-  return { next, epsilon, acceptOf, starts };
-}
-
 function walk(
-  nfas: readonly Nfa[],
+  g: TableNfa,
   alphabet: Alphabet,
   carry: boolean,
   maxStates: number,
   visit: (matching: readonly number[], example: () => string) => void,
 ): boolean {
-  const g = joinNfas(nfas);
-  const closure = (states: Iterable<number>): number[] => {
+  const hasEpsilon = g.epsilon.map((e) => e.length > 0);
+  const symbolsFrom = g.symbolsFrom;
+  const closure = (states: number[]): number[] => {
+    // Most steps land in states without epsilon moves: then the closure is the states themselves, sorted, once each.
+    if (!states.some((s) => hasEpsilon[s] === true)) {
+      states.sort((a, b) => a - b);
+      let w = 0;
+      for (let r = 0; r < states.length; r++) if (r === 0 || states[r] !== states[w - 1]) states[w++] = states[r] as number;
+      states.length = w;
+      return states;
+    }
     const seen = new Set<number>();
     const stack = [...states];
     while (stack.length > 0) {
@@ -158,11 +141,19 @@ function walk(
     return [...seen].sort((a, b) => a - b);
   };
   const accepting = (set: readonly number[]): number[] => {
-    const out = new Set<number>();
+    // Mostly no state of the set accepts, or one does: no Set needed for those.
+    let only: readonly number[] | undefined;
+    let several = false;
     for (const s of set) {
-      const e = g.acceptOf[s] ?? -1;
-      if (e >= 0) out.add(e);
+      const a = g.acceptOf[s] as readonly number[];
+      if (a.length === 0) continue;
+      if (only === undefined) only = a;
+      else several = true;
     }
+    if (only === undefined) return [];
+    if (!several) return only.slice();
+    const out = new Set<number>();
+    for (const s of set) for (const e of g.acceptOf[s] ?? []) out.add(e);
     return [...out].sort((a, b) => a - b);
   };
   const key = (n: Pick<Node, 'set' | 'frozen' | 'phase' | 'sip'>): string => `${n.phase}|${n.sip}|${n.frozen.join(',')}|${n.set.join(',')}`;
@@ -186,7 +177,7 @@ function walk(
     return sym === colon ? 5 : -1;
   };
 
-  const start: Node = { set: closure(g.starts), frozen: [], phase: 0, sip: carry ? 5 : 0, parent: undefined, symbol: -1 };
+  const start: Node = { set: closure([g.start]), frozen: [], phase: 0, sip: carry ? 5 : 0, parent: undefined, symbol: -1 };
   const seen = new Set<string>([key(start)]);
   const queue: Node[] = [start];
   for (let head = 0; head < queue.length; head++) {
@@ -196,20 +187,42 @@ function walk(
       const matching = n.frozen.length === 0 ? accepting(n.set) : [...new Set([...n.frozen, ...accepting(n.set)])].sort((a, b) => a - b);
       visit(matching, () => example(n));
     }
+    // Where each symbol leads from the node's states, gathered from the states' own transitions (a literal's state has
+    // one symbol, an X's ten) rather than by asking every state about every symbol.
+    const movedBy: (number[] | undefined)[] = new Array<number[] | undefined>(alphabet.size);
+    for (const s of n.set) {
+      const row = g.next[s] as readonly (readonly number[] | undefined)[];
+      for (const sym of symbolsFrom[s] as readonly number[]) {
+        const list = (movedBy[sym] ??= []);
+        for (const t of row[sym] ?? []) list.push(t);
+      }
+    }
+    // Symbols that lead to the same states (the ten digits under an X) make the same child: only the first is worked out.
+    // Siblings are told apart by a number hashed from what makes the child, then compared (no string per symbol).
+    const siblings = new Map<number, { readonly separates: boolean; readonly sip: number; readonly moved: readonly number[] }[]>();
     for (let sym = 0; sym < alphabet.size; sym++) {
       let phase: Node['phase'] = n.phase === 0 ? 1 : n.phase;
       let frozen = n.frozen;
-      if (carry && n.phase === 1 && sepSymbols.has(sym)) {
+      const separates = carry && n.phase === 1 && sepSymbols.has(sym);
+      if (separates) {
         // The first separator after at least one character: the base ends here.
         frozen = accepting(n.set);
         phase = 2;
       }
-      const moved: number[] = [];
-      for (const s of n.set) for (const t of g.next[s]?.[sym] ?? []) moved.push(t);
+      const moved = movedBy[sym] ?? [];
+      // Once every entry is dead and no base matched, no longer string can match anything new.
+      if (moved.length === 0 && frozen.length === 0) continue;
+      const sip = carry ? 5 : sipNext(n.sip, sym);
+      let h = (separates ? 1 : 2) * 8 + sip + 1;
+      for (const t of moved) h = Math.imul(h ^ t, 0x9e3779b1);
+      const same = siblings.get(h);
+      if (same?.some((o) => o.separates === separates && o.sip === sip && o.moved.length === moved.length && o.moved.every((t, i) => t === moved[i]))) continue;
+      if (same) same.push({ separates, sip, moved: moved.slice() });
+      else siblings.set(h, [{ separates, sip, moved: moved.slice() }]);
       const set = moved.length === 0 ? [] : closure(moved);
       // Once every entry is dead and no base matched, no longer string can match anything new.
       if (set.length === 0 && frozen.length === 0) continue;
-      const child: Node = { set, frozen, phase, sip: carry ? 5 : sipNext(n.sip, sym), parent: n, symbol: sym };
+      const child: Node = { set, frozen, phase, sip, parent: n, symbol: sym };
       const k = key(child);
       if (seen.has(k)) continue;
       if (seen.size >= maxStates) return false;
