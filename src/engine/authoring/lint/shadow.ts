@@ -156,7 +156,28 @@ function walk(
     for (const s of set) for (const e of g.acceptOf[s] ?? []) out.add(e);
     return [...out].sort((a, b) => a - b);
   };
-  const key = (n: Pick<Node, 'set' | 'frozen' | 'phase' | 'sip'>): string => `${n.phase}|${n.sip}|${n.frozen.join(',')}|${n.set.join(',')}`;
+  // Visited product states, by a number hashed from what tells them apart, then compared: no key string per state.
+  const hashOf = (n: Pick<Node, 'set' | 'frozen' | 'phase' | 'sip'>): number => {
+    let h = n.phase * 16 + n.sip + 1;
+    for (const s of n.frozen) h = Math.imul(h ^ s, 0x9e3779b1);
+    h = Math.imul(h ^ 0x5bd1e995, 0x85ebca6b);
+    for (const s of n.set) h = Math.imul(h ^ s, 0x9e3779b1);
+    return h;
+  };
+  const sameArray = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+  const sameNode = (a: Node, b: Node): boolean => a.phase === b.phase && a.sip === b.sip && sameArray(a.set, b.set) && sameArray(a.frozen, b.frozen);
+  const visited = new Map<number, Node[]>();
+  let visitedCount = 0;
+  /** Records a node unless an equal one was; false when it was. */
+  const firstVisit = (n: Node): boolean => {
+    const h = hashOf(n);
+    const bucket = visited.get(h);
+    if (bucket?.some((o) => sameNode(o, n))) return false;
+    if (bucket) bucket.push(n);
+    else visited.set(h, [n]);
+    visitedCount++;
+    return true;
+  };
   const sepSymbols = new Set([alphabet.symbolOf('/'), alphabet.symbolOf('^')]);
   const example = (n: Node): string => {
     const out: string[] = [];
@@ -178,7 +199,7 @@ function walk(
   };
 
   const start: Node = { set: closure([g.start]), frozen: [], phase: 0, sip: carry ? 5 : 0, parent: undefined, symbol: -1 };
-  const seen = new Set<string>([key(start)]);
+  firstVisit(start);
   const queue: Node[] = [start];
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head] as Node;
@@ -223,10 +244,13 @@ function walk(
       // Once every entry is dead and no base matched, no longer string can match anything new.
       if (set.length === 0 && frozen.length === 0) continue;
       const child: Node = { set, frozen, phase, sip, parent: n, symbol: sym };
-      const k = key(child);
-      if (seen.has(k)) continue;
-      if (seen.size >= maxStates) return false;
-      seen.add(k);
+      if (visitedCount >= maxStates) {
+        // The bound: only a state never seen before would exceed it.
+        const bucket = visited.get(hashOf(child));
+        if (bucket?.some((o) => sameNode(o, child))) continue;
+        return false;
+      }
+      if (!firstVisit(child)) continue;
       queue.push(child);
     }
   }
