@@ -76,6 +76,19 @@ it('agrees with the reference matcher: no string reaches an entry called unreach
   );
 });
 
+it('counts a string with an @ as a SIP address only: no base is cut from it (found by the property above, seed 7)', () => {
+  // "@/0" is SIP-shaped, so it is matched whole: entry #2 wins it; "@" does not take it as a base with an extension.
+  const entries = [['@'], ['@/X']].map((pats) => ({ patterns: pats.map((p) => compilePattern(p, parsePattern(p).tokens, () => undefined)) }));
+  const reach = analyzeTable(entries);
+  expect(reach.entries[1]).toMatchObject({ reachable: true, coveredBy: [] });
+  expect(reach.entries[1]?.shadowExample).toBeUndefined();
+  expect(findFirstMatch(entries, '@/0', false)?.entry).toBe(1);
+  // Without the @, the same shape is a telephone number whose base the first entry takes.
+  const phone = [['1'], ['1/X']].map((pats) => ({ patterns: pats.map((p) => compilePattern(p, parsePattern(p).tokens, () => undefined)) }));
+  expect(analyzeTable(phone).entries[1]).toMatchObject({ reachable: false, coveredBy: [0] });
+  expect(findFirstMatch(phone, '1/0', true)?.entry).toBe(0);
+});
+
 it('dialplan lint exits 1 on errors, 0 with warnings only, and prints JSON with --json', () => {
   const cli = fileURLToPath(new URL('../../../dist/node/cli/main.js', import.meta.url));
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'lint', ...args], { encoding: 'utf8' });

@@ -103,9 +103,9 @@ interface Node {
   /** 0: nothing read yet, 1: reading the base, 2: past the first separator (carry mode only). */
   readonly phase: 0 | 1 | 2;
   /**
-   * Without extension carrying (SIP addresses), how far the string is from being one: prepare reads as SIP only text
-   * that holds `@` or starts with `sip:`/`sips:`. Progress through that prefix (0 to 4), 5 once it is SIP, -1 when the
-   * prefix failed and no `@` was read yet.
+   * How far the string is from being SIP-shaped: prepare reads as a SIP address (matched without extension carrying)
+   * only text that holds `@` or starts with `sip:`/`sips:`. Progress through that prefix (0 to 4), 5 once it is SIP, -1
+   * when the prefix failed and no `@` was read yet.
    */
   readonly sip: number;
   readonly parent: Node | undefined;
@@ -198,13 +198,17 @@ function walk(
     return sym === colon ? 5 : -1;
   };
 
-  const start: Node = { set: closure([g.start]), frozen: [], phase: 0, sip: carry ? 5 : 0, parent: undefined, symbol: -1 };
+  const start: Node = { set: closure([g.start]), frozen: [], phase: 0, sip: 0, parent: undefined, symbol: -1 };
+  // Which strings this walk answers for: prepare reads SIP-shaped text as a SIP address (matched whole, no extension
+  // carried), so the walk with extension carrying counts only the strings that are not SIP-shaped, the other one only
+  // those that are.
+  const counts = (n: Node): boolean => (carry ? n.sip !== 5 : n.sip === 5);
   firstVisit(start);
   const queue: Node[] = [start];
   for (let head = 0; head < queue.length; head++) {
     const n = queue[head] as Node;
     // The empty string never reaches a table (prepare rejects it), so the start state is not visited as an end.
-    if (n.phase !== 0 && n.sip === 5) {
+    if (n.phase !== 0 && counts(n)) {
       const matching = n.frozen.length === 0 ? accepting(n.set) : [...new Set([...n.frozen, ...accepting(n.set)])].sort((a, b) => a - b);
       visit(matching, () => example(n));
     }
@@ -233,7 +237,9 @@ function walk(
       const moved = movedBy[sym] ?? [];
       // Once every entry is dead and no base matched, no longer string can match anything new.
       if (moved.length === 0 && frozen.length === 0) continue;
-      const sip = carry ? 5 : sipNext(n.sip, sym);
+      const sip = sipNext(n.sip, sym);
+      // A SIP-shaped string stays SIP-shaped however it goes on: nothing below it counts for the walk with carrying.
+      if (carry && sip === 5) continue;
       let h = (separates ? 1 : 2) * 8 + sip + 1;
       for (const t of moved) h = Math.imul(h ^ t, 0x9e3779b1);
       const same = siblings.get(h);
