@@ -92,6 +92,9 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
   // are joined, so that `1 (NXX) NXX-XXXX` copies three runs of the number instead of ten single characters.
   const spans = captureSpans(pattern);
   const ops: (number | string)[] = [];
+  // Where the last step starts when it is a slice, else -1. Steps are 2 or 3 items long, so `ops.length - 3` may land on
+  // the operand of a 2-item step: a group numbered 2 (= SLICE) followed by a group step would be taken for a slice.
+  let lastSlice = -1;
   for (let i = 0; i < kinds.length; i++) {
     let kind = kinds[i] as number;
     let a = from[i] as number;
@@ -101,11 +104,11 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
       b = spans[2 * a + 1] as number;
       a = spans[2 * a] as number;
     }
-    const last = ops.length - 3;
-    if (kind === SLICE && last >= 0 && ops[last] === SLICE && ops[last + 2] === a) {
-      ops[last + 2] = b;
+    if (kind === SLICE && lastSlice >= 0 && ops[lastSlice + 2] === a) {
+      ops[lastSlice + 2] = b;
       continue;
     }
+    lastSlice = kind === SLICE ? ops.length : -1;
     ops.push(kind, kind === TEXT ? (texts[i] as string) : a);
     if (kind === SLICE) ops.push(b);
   }

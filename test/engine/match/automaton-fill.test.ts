@@ -56,6 +56,25 @@ describe('compileFiller', () => {
     );
   });
 
+  it('does not take a step reading group 2 for a slice to join (found by the property above, seeds 1-4)', () => {
+    // The shrunk counterexamples: a step reading capture group 2, then a group step, then an ordinal starting where that
+    // group's number says; the ordinal was joined onto the group step as if it were a slice.
+    for (const [src, tplSrc, text] of [
+      ['N{tf}1Z', '{tf}X{2-4}', '5888199'],
+      ['"#"+{tf}Z', 'X{tf}{2-4}', '#+88899'],
+      ['?1Z', '{Z}{Z}{3-}', '5199'],
+    ] as const) {
+      const pattern = compilePattern(src, parsePattern(src).tokens, resolve);
+      const template = parseTemplate(tplSrc);
+      const groups = pattern.regex.exec(text) as RegExpExecArray;
+      expect(runFiller(compileFiller(template, pattern, context), { matched: text, groups }), `${tplSrc} on ${src}`).toBe(
+        fillTemplate(template, pattern, text, groups, context),
+      );
+    }
+    const p = compilePattern('?1Z', parsePattern('?1Z').tokens, resolve);
+    expect(runFiller(compileFiller(parseTemplate('{Z}{Z}{3-}'), p, context), { matched: '5199', groups: p.regex.exec('5199') as RegExpExecArray })).toBe('999999');
+  });
+
   it('folds the classification and location variables into the text', () => {
     const pattern = compilePattern('+1NXX', parsePattern('+1NXX').tokens, resolve);
     const fill = compileFiller(parseTemplate('({classification}) {site} NXX'), pattern, context);
