@@ -52,7 +52,7 @@ describe('compileFiller', () => {
           ]);
         }
       }),
-      { seed: 42, numRuns: 600 },
+      { seed: 42, numRuns: 6000 },
     );
   });
 
