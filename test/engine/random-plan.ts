@@ -119,3 +119,26 @@ export const inputArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.constantFrom(...'0123456789+/^*#,@.:-() xsipabc'), maxLength: 14 }),
   fc.string({ maxLength: 10 }),
 );
+
+/**
+ * Texts that the patterns of a random plan match (one per pattern, each wildcard filled with one digit, `Z` with a few),
+ * with an extension after some of them: so that the properties see matches and filled templates, not only fall-throughs.
+ */
+export function matchingInputs(object: Record<string, unknown>): string[] {
+  const patterns: string[] = [];
+  for (const key of ['inputConversions', 'dialPlan']) {
+    for (const e of (object[key] as { match: string | string[] }[] | undefined) ?? []) patterns.push(...(Array.isArray(e.match) ? e.match : [e.match]));
+  }
+  return patterns.flatMap((p, i) => {
+    const text = p
+      .replace(/\{tf\}/g, '888')
+      .replace(/\{cc\}/g, '44')
+      .replace(/\{area\}/g, '317')
+      .replace(/"([^"]*)"/g, '$1')
+      .replace(/\[([^\]])[^\]]*\]/g, '$1')
+      .replace(/[XNYx]/g, String(2 + (i % 8)))
+      .replace(/\?/g, '')
+      .replace(/Z$/, '4567');
+    return [text, `${text} x12`, `${text}/7`];
+  });
+}

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { safeLoadDialPlan as browserSafeLoad } from '../../../src/browser.js';
 import type { LoadResult, Problem } from '../../../src/index.js';
 import { compilePlanText, safeCompileDialPlan, safeLoadDialPlan } from '../../../src/index.js';
-import { inputArb, planArb } from '../random-plan.js';
+import { inputArb, matchingInputs, planArb } from '../random-plan.js';
 
 const SEED = 20261202;
 const FILE = 'random.yaml';
@@ -81,7 +81,7 @@ describe('the loaders of one rule file', () => {
           expect(l.result.plan.locations, l.name).toEqual(ref.plan.locations);
         }
         const locations: (string | undefined)[] = [undefined, ...ref.plan.locations];
-        for (const input of inputs) {
+        for (const input of [...inputs, ...matchingInputs(object)]) {
           for (const location of locations) {
             const options = location === undefined ? undefined : { location };
             const want = ref.plan.query(input, options);
@@ -96,9 +96,9 @@ describe('the loaders of one rule file', () => {
           }
         }
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: SEED, numRuns: 100 },
     );
     // The property says little if the random plans rarely load.
-    expect(loadedCount).toBeGreaterThan(100);
+    expect(loadedCount).toBeGreaterThan(60);
   });
 });
