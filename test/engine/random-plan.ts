@@ -8,7 +8,7 @@ import { stringify } from 'yaml';
 /** The classifications every random plan declares. */
 export const CLASSIFICATIONS = ['A', 'B', 'I', 'Unknown'] as const;
 
-const SETS = { tf: ['800', '888'], cc: ['1', '44', '441'] };
+const SETS = { tf: ['800', '888'], cc: ['1', '44', '441'], sch: ['sip:', 'SIPS:', 'tel:'] };
 
 /** One piece of a pattern; `{area}` only in a plan with locations (elsewhere it names nothing, an error). */
 const piece = (withLocations: boolean): fc.Arbitrary<string> =>
@@ -17,9 +17,9 @@ const piece = (withLocations: boolean): fc.Arbitrary<string> =>
     { weight: 5, arbitrary: fc.constantFrom('X', 'N', 'Y', 'x') },
     { weight: 1, arbitrary: fc.constant('?') },
     { weight: 1, arbitrary: fc.constantFrom('[1-3]', '[2-9]', '[*#]', '[a-c]') },
-    { weight: 2, arbitrary: fc.constantFrom('{tf}', '{cc}', ...(withLocations ? ['{area}'] : [])) },
+    { weight: 2, arbitrary: fc.constantFrom('{tf}', '{cc}', '{sch}', ...(withLocations ? ['{area}'] : [])) },
     { weight: 1, arbitrary: fc.constantFrom('"X"', '"ext"', '"#"') },
-    { weight: 2, arbitrary: fc.constantFrom('+', '/', '^', '*', '#', '@', 's', 'p:') },
+    { weight: 2, arbitrary: fc.constantFrom('+', '/', '^', '*', '#', '@', 's', 'p:', ',', '.', 'a', 'I', 'É', 'ü', '"Zz"', '[0,]', '[É]') },
   );
 
 /** A pattern as its pieces; `Z` only last, where it must be. */
@@ -47,7 +47,7 @@ const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(
 const defined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 const dialEntry = (withLocations: boolean, i: number): fc.Arbitrary<Record<string, unknown>> =>
-  fc.tuple(pattern(withLocations), fc.constantFrom(undefined, undefined, '1', '+', '9', '*')).chain(([first, prefix]) => {
+  fc.tuple(pattern(withLocations), fc.constantFrom(undefined, undefined, '1', '+', '9', '*'), fc.constantFrom(`entry ${i}`, `entry ${i}`, `entry ${i}`, 'same name')).chain(([first, prefix, name]) => {
     // A second pattern, when there is one, has the same wildcards as the first (templates are filled from either).
     const patterns = prefix === undefined ? [first] : [first, [prefix, ...first]];
     return fc
@@ -60,7 +60,8 @@ const dialEntry = (withLocations: boolean, i: number): fc.Arbitrary<Record<strin
         dialString: maybe(template(first)),
         dialCapable: maybe(fc.boolean()),
       })
-      .map((r) => defined({ name: `entry ${i}`, match: patterns.length === 1 ? first.join('') : patterns.map((p) => p.join('')), ...r }));
+      // Now and then two entries share a name: a DUPLICATE_NAME warning.
+      .map((r) => defined({ name, match: patterns.length === 1 ? first.join('') : patterns.map((p) => p.join('')), ...r }));
   });
 
 const conversion = (withLocations: boolean, i: number): fc.Arbitrary<Record<string, unknown>> =>
@@ -139,6 +140,6 @@ export function matchingInputs(object: Record<string, unknown>): string[] {
       .replace(/[XNYx]/g, String(2 + (i % 8)))
       .replace(/\?/g, '')
       .replace(/Z$/, '4567');
-    return [text, `${text} x12`, `${text}/7`];
+    return [text, text.toUpperCase(), `${text} x12`, `${text}/7`];
   });
 }
