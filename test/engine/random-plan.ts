@@ -119,6 +119,8 @@ export const inputArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('1-800-FLOWERS', 'sip:agent@example.com', 'SIPS:a@b', '6929@pbx', '*67', '#', '+', '/', '^', 'tel:+13175551234', '6929', '  ', ''),
   fc.string({ unit: fc.constantFrom(...'0123456789+/^*#,@.:-() xsipabc'), maxLength: 14 }),
   fc.string({ maxLength: 10 }),
+  // Any UTF-16: astral characters, lone surrogates, controls.
+  fc.string({ unit: 'binary', maxLength: 8 }),
 );
 
 /**
