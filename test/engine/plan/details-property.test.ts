@@ -74,4 +74,25 @@ describe('query, details and explain on random plans', () => {
       { seed: SEED, numRuns: 150 },
     );
   });
+
+  it('answer without a location as in the default location (defaultLocation, or the first)', () => {
+    let tried = 0;
+    fc.assert(
+      fc.property(planArb, fc.array(inputArb, { maxLength: 8 }), ({ object, yaml }, random) => {
+        const loaded = safeLoadDialPlan(yaml);
+        fc.pre(loaded.ok && loaded.plan.locations.length > 0);
+        if (!loaded.ok) return;
+        const plan = loaded.plan;
+        const location = (object['defaultLocation'] as string | undefined) ?? plan.locations[0]!;
+        for (const input of [...random, ...matchingInputs(object)]) {
+          tried++;
+          const what = `${JSON.stringify(input)} default ${location}`;
+          expect(plan.query(input), what).toEqual(plan.query(input, { location }));
+          expect(plan.explain(input), what).toEqual(plan.explain(input, { location }));
+        }
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    expect(tried).toBeGreaterThan(500);
+  });
 });
