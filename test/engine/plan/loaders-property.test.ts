@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { safeLoadDialPlan as browserSafeLoad } from '../../../src/browser.js';
 import type { LoadResult, Problem } from '../../../src/index.js';
 import { compilePlanText, safeCompileDialPlan, safeLoadDialPlan } from '../../../src/index.js';
+import { loadRuleFileSnapshot, snapshotRuleFile } from '../../../src/engine/plan/load.js';
 import { inputArb, matchingInputs, planArb } from '../random-plan.js';
 
 const SEED = 20261202;
@@ -42,6 +43,9 @@ function loadAll(object: Record<string, unknown>, yaml: string): { readonly load
     { name: 'browser', result: browserSafeLoad(yaml, { file: FILE }), positions: true },
     { name: 'object', result: safeCompileDialPlan(object), positions: false },
   ];
+  // The reload worker's path: a snapshot parsed in the worker, copied to the main thread, loaded there.
+  const snapshot = snapshotRuleFile(yaml, FILE);
+  if (snapshot !== undefined) loaded.push({ name: 'snapshot', result: loadRuleFileSnapshot(structuredClone(snapshot)), positions: true });
   const compiled = compilePlanText(yaml, FILE);
   if (!compiled.ok) return { loaded, compileProblems: compiled.problems };
   const v2 = JSON.parse(compiled.json) as Record<string, unknown>;
@@ -96,9 +100,9 @@ describe('the loaders of one rule file', () => {
           }
         }
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed: SEED, numRuns: 80 },
     );
     // The property says little if the random plans rarely load.
-    expect(loadedCount).toBeGreaterThan(60);
+    expect(loadedCount).toBeGreaterThan(50);
   });
 });
