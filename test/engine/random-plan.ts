@@ -38,7 +38,15 @@ function template(pieces: readonly string[]): fc.Arbitrary<string> {
     { weight: 9, arbitrary: fc.array(fc.boolean(), { minLength: pieces.length, maxLength: pieces.length }).map((keep) => pieces.filter((p, i) => WILDCARD.test(p) || keep[i])) },
     { weight: 1, arbitrary: fc.subarray([...pieces]) },
   );
-  return fc.tuple(kept, fc.array(deco, { minLength: 8, maxLength: 8 })).map(([ps, ds]) => ps.map((p, i) => (ds[i] ?? '') + p).join('') + (ds[7] ?? ''));
+  const wildcardStyle = fc.tuple(kept, fc.array(deco, { minLength: 8, maxLength: 8 })).map(([ps, ds]) => ps.map((p, i) => (ds[i] ?? '') + p).join('') + (ds[7] ?? ''));
+  // Ordinal style: characters of the matched text by position (`{3}`, `{3-5}`, `{9-}`), between literal text.
+  const ordinal = fc.oneof(
+    fc.integer({ min: 1, max: 3 }).map((n) => `{${n}}`),
+    fc.tuple(fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 1 })).map(([a, d]) => `{${a}-${a + d}}`),
+    fc.integer({ min: 1, max: 3 }).map((n) => `{${n}-}`),
+    fc.constantFrom('+1', '/', '-', ' ', '"X"', '0', '{classification}'),
+  );
+  return fc.oneof({ weight: 4, arbitrary: wildcardStyle }, { weight: 1, arbitrary: fc.array(ordinal, { minLength: 1, maxLength: 4 }).map((ps) => ps.join('')) });
 }
 
 const maybe = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 2 });
