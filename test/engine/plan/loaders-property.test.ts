@@ -84,7 +84,8 @@ describe('the loaders of one rule file', () => {
           if (l.positions) expect(placed(l.result.plan.warnings), l.name).toEqual(placed(ref.plan.warnings));
           expect(l.result.plan.locations, l.name).toEqual(ref.plan.locations);
         }
-        const locations: (string | undefined)[] = [undefined, ...ref.plan.locations];
+        // 'nowhere' names no location: an UNKNOWN_LOCATION error from every loader alike.
+        const locations: (string | undefined)[] = [undefined, ...ref.plan.locations, 'nowhere'];
         for (const input of [...inputs, ...matchingInputs(object)]) {
           for (const location of locations) {
             const options = location === undefined ? undefined : { location };
