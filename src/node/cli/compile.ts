@@ -2,10 +2,11 @@
  * `dialplan compile FILE [--out FILE.json]`: checks a rule file and writes it precompiled, for plans large enough that
  * parsing YAML at every start-up shows.
  */
-import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { compilePlanText } from '../../engine/plan/compiled-plan.js';
 import { formatProblem } from '../../engine/errors.js';
+import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -20,32 +21,6 @@ Exit code 0 when written, 1 when it could not be written, 2 for bad arguments or
 exist or does not load.
 `;
 
-/**
- * Writes the output: a device, pipe or socket (`/dev/stdout`, a FIFO) directly; a file through a temporary file beside
- * it (beside the real file when `path` is a symbolic link, which stays a link), renamed into place once complete, so
- * that an interrupted run never leaves half a plan under that name.
- */
-function writeOutput(path: string, text: string): void {
-  let existing: ReturnType<typeof statSync> | undefined;
-  try {
-    existing = statSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  if (/^\/(dev|proc)\//.test(path) || (existing !== undefined && !existing.isFile())) {
-    writeFileSync(path, text);
-    return;
-  }
-  const target = existing !== undefined ? realpathSync(path) : path;
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temporary, text, { flag: 'wx' });
-    renameSync(temporary, target);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw e;
-  }
-}
 
 /** Runs `dialplan compile`. */
 export const compileCommand: Command = defineCommand({
@@ -78,7 +53,7 @@ export const compileCommand: Command = defineCommand({
       return EXIT.ok;
     }
     try {
-      writeOutput(resolve(io.cwd, values.out), r.json + '\n');
+      replaceFile(resolve(io.cwd, values.out), r.json + '\n');
     } catch (e) {
       io.stderr.write(`dialplan: cannot write ${values.out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
       return EXIT.failed;

@@ -2,12 +2,13 @@
  * `dialplan import --from FORMAT FILE [--out plan.yaml] [--verify]`: another system's rules as a dial plan, each entry
  * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
  */
-import { closeSync, lstatSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { IMPORT_FORMATS, verifyImport } from '../../engine/migrate/formats.js';
 import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
+import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -70,30 +71,10 @@ export function printIssues(issues: readonly MigrationIssue[], write: (s: string
  * @returns whether it was written
  */
 export function writeAtomically(cwd: string, file: string, text: string, stderr: (s: string) => unknown): boolean {
-  const target = resolve(cwd, file);
-  // A device, a pipe or a link to one (/dev/stdout) is written in place: renaming a file over it would replace it.
-  let special = false;
   try {
-    special = !statSync(target).isFile() || lstatSync(target).isSymbolicLink();
-  } catch {
-    special = false;
-  }
-  if (special) {
-    try {
-      writeFileSync(target, text);
-      return true;
-    } catch (e) {
-      stderr(`dialplan: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      return false;
-    }
-  }
-  const temporary = join(dirname(target), `.${Date.now()}-${process.pid}.dialplan-migrate.tmp`);
-  try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, target);
+    replaceFile(resolve(cwd, file), text);
     return true;
   } catch (e) {
-    rmSync(temporary, { force: true });
     stderr(`dialplan: cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
     return false;
   }

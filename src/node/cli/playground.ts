@@ -8,14 +8,15 @@
  * page sends its own), and it must carry the random token embedded in the page (which no other origin can read).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -138,7 +139,7 @@ export function createPlaygroundServer(options: PlaygroundServerOptions): { read
         return reply(res, 400, 'The body is not UTF-8 text.');
       }
       try {
-        writeAtomically(options.rulesPath, text);
+        replaceFile(options.rulesPath, text);
       } catch (e) {
         return reply(res, 500, `Cannot write ${basename(options.rulesPath)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
@@ -204,18 +205,6 @@ function readRuleFile(path: string): { ok: true; text: string } | { ok: false; m
   }
 }
 
-/** Writes through a temporary file beside the real one (a link stays a link), renamed into place once complete. */
-function writeAtomically(path: string, text: string): void {
-  const target = realpathSync(path);
-  const temporary = join(dirname(target), `.${basename(target)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(temporary, text, { flag: 'wx' });
-    renameSync(temporary, target);
-  } catch (e) {
-    rmSync(temporary, { force: true });
-    throw e;
-  }
-}
 
 /** Where `npm run build` writes the page. */
 export const PLAYGROUND_PAGE: string = fileURLToPath(new URL('dist/playground/index.html', PACKAGE_ROOT));
