@@ -14,7 +14,8 @@ import type { CompiledPattern } from '../../match/match.js';
 import type { DialPlan } from '../../plan/plan.js';
 import { DIRECTORY_KINDS, pathOf } from '../../plan/validate.js';
 import type { Path } from '../../plan/validate.js';
-import { analyzeTable } from './shadow.js';
+import type { TableReach } from './shadow.js';
+import { MAX_PRODUCT_STATES, analyzeTable } from './shadow.js';
 
 /**
  * Lints a loaded plan: every table of every location, the sets, classifications and directory.
@@ -28,6 +29,88 @@ import { analyzeTable } from './shadow.js';
  * ```
  */
 export function lintDialPlan(plan: DialPlan): readonly Problem[] {
+  return lintWith(plan, analyzeTable);
+}
+
+/**
+ * A lint that remembers its shadowing analyses, for linting one plan again and again as its author edits it (the
+ * playground's worker): a table whose patterns, `when:` presence and order are what they were in one of the last two
+ * runs gets that run's analysis back instead of walking again. The cache is keyed on exactly what the analysis reads
+ * (each entry's pattern tokens and what their `{name}`s resolve to, whether it has a `when:`, the modes, the bound), so it
+ * cannot go stale: an edit to a name, a template or a classification reuses it, an edit to a pattern walks anew.
+ */
+export interface LintSession {
+  /**
+   * Lints a plan, as {@link lintDialPlan} does, with the same findings.
+   *
+   * @param plan - a loaded or compiled plan
+   * @returns the findings
+   */
+  lint(plan: DialPlan): readonly Problem[];
+  /** Tables analysed (walked) and tables whose analysis was reused, over the session's life. */
+  readonly stats: { readonly analysed: number; readonly reused: number };
+}
+
+/**
+ * Starts a {@link LintSession}.
+ *
+ * @returns a session with an empty cache
+ * @example
+ * ```ts
+ * const session = createLintSession();
+ * session.lint(planBeforeTheEdit);
+ * session.lint(planAfterTheEdit); // instant when only names or templates changed
+ * ```
+ */
+export function createLintSession(): LintSession {
+  // Two generations: the analyses the last run used and those of the run before it, so that a text that goes back to an
+  // earlier version (a mistake typed and taken out again) finds its analysis too. Older ones are dropped.
+  let older = new Map<string, TableReach>();
+  let last = new Map<string, TableReach>();
+  const stats = { analysed: 0, reused: 0 };
+  return {
+    stats,
+    lint(plan) {
+      const now = new Map<string, TableReach>();
+      const cached: Analyze = (entries, carry = [true, false], maxStates = MAX_PRODUCT_STATES) => {
+        const key = analysisKey(entries, carry, maxStates);
+        const hit = now.get(key) ?? last.get(key) ?? older.get(key);
+        const reach = hit ?? analyzeTable(entries, carry, maxStates);
+        if (hit !== undefined) stats.reused++;
+        else stats.analysed++;
+        now.set(key, reach);
+        return reach;
+      };
+      const out = lintWith(plan, cached);
+      older = last;
+      last = now;
+      return out;
+    },
+  };
+}
+
+type Analyze = typeof analyzeTable;
+
+/**
+ * Everything {@link analyzeTable} reads, as one string: per entry, whether it has a `when:` and, per pattern, its tokens
+ * (not their offsets) and every `{name}` it resolves. Two tables with the same key get the same analysis.
+ */
+function analysisKey(entries: Parameters<Analyze>[0], carry: readonly boolean[], maxStates: number): string {
+  const parts: unknown[] = [carry, maxStates];
+  for (const e of entries) {
+    const when = (e as { readonly rule?: { readonly when?: unknown } }).rule?.when !== undefined;
+    parts.push(
+      when,
+      e.patterns.map((p) => [
+        p.tokens.map((t) => (t.kind === 'literal' ? ['l', t.text] : t.kind === 'class' ? ['c', t.chars] : t.kind === 'wildcard' ? ['w', t.wildcard] : ['r', t.name])),
+        [...p.refs].map(([name, v]) => [name, v === undefined ? null : v.kind === 'var' ? ['v', v.value] : ['s', v.values]]),
+      ]),
+    );
+  }
+  return JSON.stringify(parts);
+}
+
+function lintWith(plan: DialPlan, analyze: Analyze): readonly Problem[] {
   const out: Problem[] = [];
   const seen = new Set<string>();
   const add = (code: ErrorCode, severity: Severity, message: string, path: Path): void => {
@@ -39,9 +122,9 @@ export function lintDialPlan(plan: DialPlan): readonly Problem[] {
   };
   for (const tables of plan.compiled.tables.values()) {
     const where = tables.location !== undefined ? ` in location "${tables.location}"` : '';
-    lintTable('inputConversions', tables.conversions, where, add);
-    lintTable('dialPlan', tables.entries, where, add);
-    lintFallThrough(tables, where, add);
+    lintTable('inputConversions', tables.conversions, where, add, analyze);
+    lintTable('dialPlan', tables.entries, where, add, analyze);
+    lintFallThrough(tables, where, add, analyze);
   }
   lintUnused(plan, add);
   return out.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0));
@@ -54,8 +137,9 @@ function lintTable(
   entries: readonly { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path; readonly patterns: readonly CompiledPattern[] }[],
   where: string,
   add: Add,
+  analyze: Analyze,
 ): void {
-  const reach = analyzeTable(entries);
+  const reach = analyze(entries);
   const name = (i: number): string => `#${i + 1} "${entries[i]?.rule.name ?? ''}"`;
   if (!reach.complete) {
     add('LINT_INCOMPLETE', 'warning', `The ${table} table${where} is too large for the reachability check; it was skipped.`, [table]);
@@ -84,9 +168,9 @@ function lintTable(
  * not a pattern language, so this is a sample, not a proof: for each wildcard a few values (its bounds and a middle one),
  * every value of a named set, several lengths for `?` and `Z`.
  */
-function lintFallThrough(tables: LocationTables, where: string, add: Add): void {
+function lintFallThrough(tables: LocationTables, where: string, add: Add, analyze: Analyze): void {
   // A shortest string each conversion wins, in case every sample below is taken by an earlier conversion.
-  const reach = analyzeTable(tables.conversions, [true]);
+  const reach = analyze(tables.conversions, [true]);
   tables.conversions.forEach((conv, i) => {
     const win = reach.entries[i]?.winExample;
     for (const pattern of conv.patterns) {
