@@ -158,6 +158,61 @@ export class ByteWriter {
   }
 
   /**
+   * Writes fixed bytes, then the inside of a JSON string literal (the bytes of `JSON.stringify(s)` without its two
+   * quotes): `key` ends with the opening quote and the next piece starts with the closing one. One call per field of the
+   * default row instead of two (the key, then the string), with one check for room: at a million rows the calls and
+   * checks were a fifth of the writer's cost.
+   *
+   * @param key - fixed bytes (from {@link utf8}), short
+   * @param s - the string
+   */
+  jsonField(key: Uint8Array, s: string): void {
+    const k = key.length;
+    const n = s.length;
+    this.reserve(k + n);
+    const buf = this.buf;
+    const start = this.pos;
+    for (let i = 0; i < k; i++) buf[start + i] = key[i] as number;
+    const at = start + k;
+    for (let i = 0; i < n; i++) {
+      const c = charCodeAt.call(s, i);
+      // As in json(): printable ASCII other than `"` and `\` stands for itself; anything else takes JSON.stringify.
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92) {
+        this.pos = at;
+        const quoted = JSON.stringify(s);
+        this.text(quoted.slice(1, quoted.length - 1));
+        return;
+      }
+      buf[at + i] = c;
+    }
+    this.pos = at + n;
+  }
+
+  /**
+   * Writes a separator byte, then a CSV cell: the bytes of `sep` and {@link quoteCsvCell}`(s)`, with one check for room.
+   *
+   * @param sep - the separator's byte (`,` is 44)
+   * @param s - the cell's value
+   */
+  csvField(sep: number, s: string): void {
+    const n = s.length;
+    this.reserve(n + 1);
+    const buf = this.buf;
+    const start = this.pos;
+    buf[start] = sep;
+    for (let i = 0; i < n; i++) {
+      const c = charCodeAt.call(s, i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 44) {
+        this.pos = start + 1;
+        this.text(quoteCsvCell(s));
+        return;
+      }
+      buf[start + 1 + i] = c;
+    }
+    this.pos = start + 1 + n;
+  }
+
+  /**
    * Writes a CSV cell: the bytes of {@link quoteCsvCell}`(s)`.
    *
    * @param s - the cell's value

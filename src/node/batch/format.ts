@@ -143,6 +143,19 @@ const FALSE = utf8('false');
 /** The key of every output field, with its leading comma. */
 const KEY = Object.fromEntries(OUTPUT_FIELDS.map((f) => [f, utf8(`,${JSON.stringify(f)}:`)])) as Record<OutputField, Uint8Array>;
 
+/**
+ * The keys of the five texts of the default selection, each with the closing quote of the text before it (none before
+ * `rawText`) and the opening quote of its own: `","normalizedText":"`.
+ */
+const TEXT_KEY = {
+  rawText: utf8(',"rawText":"'),
+  normalizedText: utf8('","normalizedText":"'),
+  displayText: utf8('","displayText":"'),
+  editBase: utf8('","editBase":"'),
+  extension: utf8('","extension":"'),
+} as const;
+const QUOTE = utf8('"');
+
 /** The fields after `extension` in the default selection: they depend on the dial-plan entry and directory, not the number. */
 type Tail = Pick<PhoneNumberDetails, 'defaultClassification' | 'classifications' | 'internal' | 'queueType' | 'queueName' | 'voicemailCapable' | 'dialCapable' | 'autoDialExtension'>;
 
@@ -153,7 +166,7 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
   // Looked up once here: `KEY[field]` per row would be a keyed read with ever-changing keys.
   const fieldKeys = fields.map((f) => KEY[f]);
   const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
-  const tails = createTailCache(writeTail);
+  const tails = createTailCache(writeQuotedTail);
   return (out, row, raw, columns, r) => {
     out.bytes(ROW);
     out.int(row);
@@ -177,19 +190,16 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     if (all) {
       // The default selection, written out: the five texts of the number, then the rest of the line, which is the same
       // for every number an entry classifies (outside the directory) and so is copied from a cache.
-      out.bytes(KEY.rawText);
-      out.json(d.rawText);
-      out.bytes(KEY.normalizedText);
-      out.json(d.normalizedText);
-      out.bytes(KEY.displayText);
-      out.json(d.displayText);
-      out.bytes(KEY.editBase);
-      out.json(d.editBase);
-      out.bytes(KEY.extension);
-      out.json(d.extension);
+      // Each key is written with the quotes around the text before it (see TEXT_KEY), and the cached tail starts with
+      // the closing quote of the extension.
+      out.jsonField(TEXT_KEY.rawText, d.rawText);
+      out.jsonField(TEXT_KEY.normalizedText, d.normalizedText);
+      out.jsonField(TEXT_KEY.displayText, d.displayText);
+      out.jsonField(TEXT_KEY.editBase, d.editBase);
+      out.jsonField(TEXT_KEY.extension, d.extension);
       const tail = tails(d);
       if (tail !== undefined) out.bytes(tail);
-      else writeTail(out, d);
+      else writeQuotedTail(out, d);
       return;
     }
     for (let i = 0; i < fields.length; i++) {
@@ -273,6 +283,12 @@ function writeTail(out: ByteWriter, d: Tail): void {
   out.bytes(ROW_END);
 }
 
+/** Writes the closing quote of `extension`, then {@link writeTail}. */
+function writeQuotedTail(out: ByteWriter, d: Tail): void {
+  out.bytes(QUOTE);
+  writeTail(out, d);
+}
+
 /**
  * A cache of the bytes a tail writer ({@link writeTail}, {@link writeCsvTail}) writes, for rows outside the directory (no
  * queue name). A dial-plan entry hands
@@ -325,6 +341,9 @@ function writeCsvTail(out: ByteWriter, d: Tail): void {
   out.ascii(',,\n');
 }
 
+/** The byte of `,`. */
+const COMMA = 44;
+
 function csvFormatter(layout: BatchLayout): RowFormatter {
   const n = layout.carried.length;
   const fields = layout.fields;
@@ -333,10 +352,7 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
   const tails = createTailCache(writeCsvTail);
   return (out, row, raw, columns, r) => {
     out.int(row);
-    for (let i = 0; i < n; i++) {
-      out.ascii(',');
-      out.csv(columns?.[i] ?? '');
-    }
+    for (let i = 0; i < n; i++) out.csvField(COMMA, columns?.[i] ?? '');
     if (!isResolved(r)) {
       const e = problemOf(r);
       for (const f of fields) {
@@ -353,16 +369,11 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
     if (all) {
       // As for NDJSON: the texts of the number, then the rest of the line, cached per dial-plan entry.
       const d = r.details;
-      out.ascii(',');
-      out.csv(d.rawText);
-      out.ascii(',');
-      out.csv(d.normalizedText);
-      out.ascii(',');
-      out.csv(d.displayText);
-      out.ascii(',');
-      out.csv(d.editBase);
-      out.ascii(',');
-      out.csv(d.extension);
+      out.csvField(COMMA, d.rawText);
+      out.csvField(COMMA, d.normalizedText);
+      out.csvField(COMMA, d.displayText);
+      out.csvField(COMMA, d.editBase);
+      out.csvField(COMMA, d.extension);
       const tail = tails(d);
       if (tail !== undefined) out.bytes(tail);
       else writeCsvTail(out, d);

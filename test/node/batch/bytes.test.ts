@@ -34,6 +34,30 @@ describe('ByteWriter', () => {
     );
   });
 
+  it('writes key-and-text fields (jsonField, csvField) as the key or separator then the JSON string inside or the CSV cell', () => {
+    const keys = [utf8(',"a":"'), utf8('","normalizedText":"'), utf8('')];
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(2), fc.string({ unit: 'binary', maxLength: 30 })), { maxLength: 8 }), (fields) => {
+        const w = new ByteWriter(1);
+        const c = new ByteWriter(1);
+        let json = '';
+        for (const [k, v] of fields) {
+          w.jsonField(keys[k] as Uint8Array, v);
+          c.csvField(k === 2 ? 59 : 44, v);
+          json += Buffer.from(keys[k] as Uint8Array).toString('utf8') + JSON.stringify(v).slice(1, -1);
+        }
+        expect(Buffer.from(w.finish()).equals(Buffer.from(json, 'utf8'))).toBe(true);
+        expect(text(c)).toBe(fields.map(([k, v]) => (k === 2 ? ';' : ',') + quoteCsvCell(v)).join(''));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+    // An escape after printable text: what the fast loop copied before it is written over, not kept twice.
+    const w = new ByteWriter(8);
+    w.jsonField(utf8('{"k":"'), 'abc"d\\e\u00e9\ud800');
+    w.bytes(utf8('"}'));
+    expect(text(w)).toBe(JSON.stringify({ k: 'abc"d\\e\u00e9\ud800' }));
+  });
+
   it('writes integers as String does, also past 32 bits, negative or fractional', () => {
     fc.assert(
       fc.property(fc.oneof(fc.nat(), fc.integer(), fc.double({ noNaN: true }), fc.constantFrom(0, 9, 10, 2147483647, 2147483648, 1e21)), (n) => {
