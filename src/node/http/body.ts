@@ -109,6 +109,12 @@ interface PendingRead {
  * `clearTimeout` per request (a timer object, a list insert and removal) cost more than the whole query. Reads with the
  * same time limit are kept in start order, so a check looks at the oldest only. A read expires between its limit and
  * one check interval later (a tenth of the limit, 5 ms to 1 s).
+ *
+ * The timer and the sets outlive the reads: a busy server's body reads mostly start and end in the same turn of the
+ * event loop, one at a time, so stopping the timer (and dropping the set) whenever no read was left, and starting them
+ * again for the next request, was a `setInterval`, a `clearInterval` and a new `Set` per request all the same. A check
+ * that finds no read in progress stops the timer instead; it is unref'd, so it never keeps the process alive (a read in
+ * progress has its socket for that).
  */
 const deadlines = ((): { add(p: PendingRead): void; remove(p: PendingRead): void } => {
   const byTimeout = new Map<number, Set<PendingRead>>();
@@ -116,6 +122,13 @@ const deadlines = ((): { add(p: PendingRead): void; remove(p: PendingRead): void
   let timer: ReturnType<typeof setInterval> | undefined;
   let every = Infinity;
   const check = (): void => {
+    if (count === 0) {
+      clearInterval(timer);
+      timer = undefined;
+      every = Infinity;
+      byTimeout.clear();
+      return;
+    }
     const now = performance.now();
     for (const reads of byTimeout.values()) {
       for (const p of reads) {
@@ -130,6 +143,7 @@ const deadlines = ((): { add(p: PendingRead): void; remove(p: PendingRead): void
     if (timer !== undefined) clearInterval(timer);
     every = interval;
     timer = setInterval(check, interval);
+    timer.unref?.();
   };
   return {
     add(p) {
@@ -141,13 +155,7 @@ const deadlines = ((): { add(p: PendingRead): void; remove(p: PendingRead): void
     },
     remove(p) {
       const reads = byTimeout.get(p.timeoutMs);
-      if (reads === undefined || !reads.delete(p)) return;
-      if (reads.size === 0) byTimeout.delete(p.timeoutMs);
-      if (--count === 0 && timer !== undefined) {
-        clearInterval(timer);
-        timer = undefined;
-        every = Infinity;
-      }
+      if (reads !== undefined && reads.delete(p)) count--;
     },
   };
 })();
