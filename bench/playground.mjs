@@ -7,14 +7,17 @@
 // - diagnostics: from the end of the typing pause to the load problems underlined (YAML parse, validation, compile,
 //   positions, the editor's update), on the page's thread;
 // - analysis: the whole update on the page's thread (diagnostics, the numbers, the inline tests, the panels);
-// - lint: the lint worker's run (load and the exact shadowing analysis), off the page's thread, whose findings are
-//   underlined when it answers.
+// - lint: from the lint request (once the plan is loaded on the page's thread) to the findings underlined: the page sends
+//   the worker the rules it loaded, the worker compiles them and lints them (its lint session reuses the shadowing
+//   analysis when no pattern changed), and the page places the findings in the text; "in worker" is the worker's part;
+// - lint after a pattern edit: the same, after a digit typed at the end of a pattern (a new language: the exact
+//   shadowing analysis runs again), then taken out again.
 //
-// The typing pause (150 ms, the debounce) comes before all three. Medians of BENCH_ROUNDS edits (default 15).
+// The typing pause (150 ms, the debounce) comes before all of them. Medians of BENCH_ROUNDS edits (default 15).
 // Run: `node bench/playground.mjs` (no build of dist/ needed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -42,7 +45,10 @@ try {
   await page.goto(pathToFileURL(join(dir, 'index.html')).href);
   await page.waitForSelector('body[data-ready="yes"]');
   console.log(`Chromium ${browser.version()}, ${ROUNDS} edits per plan, medians; typing pause before each: 150 ms`);
-  console.log(`${'plan (1 000 entries)'.padEnd(22)} ${'bytes'.padStart(8)} ${'diagnostics'.padStart(12)} ${'with error'.padStart(11)} ${'analysis'.padStart(10)} ${'lint (worker)'.padStart(14)} findings`);
+  console.log(`${new Date().toISOString().slice(11, 16)} UTC, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `${'plan (1 000 entries)'.padEnd(22)} ${'bytes'.padStart(8)} ${'diagnostics'.padStart(12)} ${'with error'.padStart(11)} ${'analysis'.padStart(10)} ${'lint'.padStart(9)} ${'in worker'.padStart(10)} ${'pattern edit'.padStart(13)} ${'in worker'.padStart(10)} findings`,
+  );
   for (const [kind, build] of Object.entries(PLAN_KINDS)) {
     const text = stringify(build(ENTRIES), { lineWidth: 0 });
     await page.evaluate(([t, f]) => window.dialplanPlayground.setPlan(t, f, '317-555-1234\n1-800-456-2354\n6929'), [text, `${kind}-${ENTRIES}.yaml`]);
@@ -51,10 +57,17 @@ try {
     const withError = [];
     const analysis = [];
     const lint = [];
+    const lintWorker = [];
+    const patternLint = [];
+    const patternWorker = [];
     // A line inside an entry of the dial plan (its name), and one of its patterns.
     const lines = text.split('\n');
     const nameLine = lines.findIndex((l, i) => i > lines.length / 2 && /^\s+- name: /.test(l)) + 1;
     const matchLine = lines.findIndex((l, i) => i >= nameLine && /^\s+match: /.test(l)) + 1;
+    // A pattern that a digit at its end keeps valid (not one ending in Z), and where its end is (before a closing quote).
+    const openLine = lines.findIndex((l, i) => i >= nameLine && /^\s+match: .*[^Z"']["']?$/.test(l)) + 1;
+    const openText = lines[openLine - 1] ?? '';
+    const openColumn = /["']$/.test(openText) ? openText.length : openText.length + 1;
     for (let r = 0; r < ROUNDS; r++) {
       // A character typed at the end of an entry's name: the plan still loads.
       await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), nameLine);
@@ -64,6 +77,7 @@ try {
       diag.push(t.diagnosticsMs);
       analysis.push(t.analysisMs);
       lint.push(t.lintMs);
+      lintWorker.push(t.lintWorkerMs);
       // A mistake typed at the end of a pattern (Z in the middle), underlined; then taken out again.
       await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), matchLine);
       await page.keyboard.type('Z1');
@@ -75,9 +89,22 @@ try {
       await page.keyboard.press('Backspace');
       await page.keyboard.press('Backspace');
       await page.evaluate(() => window.dialplanPlayground.idle());
+      // A digit typed at the end of a pattern: the plan loads, the entry's language is new.
+      await page.evaluate(([n, c]) => window.dialplanPlayground.goToLine(n, c), [openLine, openColumn]);
+      const lints = await page.evaluate(() => window.dialplanPlayground.timings.lints);
+      await page.keyboard.type(String(r % 10));
+      await page.evaluate(() => window.dialplanPlayground.idle());
+      t = await page.evaluate(() => ({ ...window.dialplanPlayground.timings }));
+      if (t.lints === lints) throw new Error(`${kind}: the pattern edit on line ${openLine} was not linted (does the plan still load?)`);
+      patternLint.push(t.lintMs);
+      patternWorker.push(t.lintWorkerMs);
+      await page.keyboard.press('Backspace');
+      await page.evaluate(() => window.dialplanPlayground.idle());
     }
     const findings = await page.locator('#problems li').count();
-    console.log(`${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(14)} ${findings}`);
+    console.log(
+      `${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(9)} ${ms(median(lintWorker)).padStart(10)} ${ms(median(patternLint)).padStart(13)} ${ms(median(patternWorker)).padStart(10)} ${findings}`,
+    );
   }
 } finally {
   await browser.close();

@@ -3,7 +3,9 @@
  * answers, the inline tests, and where each table entry sits in the text (for "which numbers did this entry match?").
  */
 import type { DialPlan, InlineTestReport, Problem, QueryResult } from '../browser.js';
-import { runInlineTests, safeLoadDialPlan } from '../browser.js';
+import { runInlineTests, safeCompileDialPlan, safeLoadDialPlan } from '../browser.js';
+import type { Path } from '../engine/plan/validate.js';
+import { pathOf } from '../engine/plan/validate.js';
 
 /** The two tables whose entries explain names, in pipeline order. */
 export type TableName = 'inputConversions' | 'dialPlan';
@@ -137,16 +139,75 @@ export function matchedEntries(plan: DialPlan, text: string, location: string): 
   return out;
 }
 
+/** What the page sends the lint worker for one version of the text. */
+export interface LintRequest {
+  /** The rules the page loaded, as {@link rulesForLint} makes them. */
+  readonly rules: unknown;
+  /** The text, loaded again only when the rules do not compile on their own (see {@link lintRequest}). */
+  readonly text: string;
+  readonly file: string;
+}
+
 /**
- * The lint worker's job: load and lint (the exact shadowing analysis can take seconds on a large plan, so it runs off
- * the page's thread).
+ * What the page sends the lint worker: the rules it has validated already, which compile in a fraction of the time the
+ * YAML takes to load again, and the text, for the rare rules that do not compile on their own.
  *
- * @param text - the rule file's text
+ * Validated rules have every default filled in, and one default does not validate again: the unmatched classification
+ * `Unknown`, which needs no declaration when it is left out but does when it is written. It is left out again here. The
+ * inline tests are left out too (lint does not read them).
+ *
+ * @param plan - the page's plan, loaded from the text
+ * @param text - the text
  * @param file - its name
- * @param lint - the engine's lint
- * @returns the findings (none when the plan does not load: its load problems are shown already)
+ * @returns the request
  */
-export function lintText(text: string, file: string, lint: (plan: DialPlan) => readonly Problem[]): readonly Problem[] {
-  const r = safeLoadDialPlan(text, { file });
-  return r.ok ? lint(r.plan) : [];
+export function lintRequest(plan: DialPlan, text: string, file: string): LintRequest {
+  const rules = plan.rules;
+  const { classification, ...unmatched } = rules.unmatched;
+  const implicit = classification === 'Unknown' && !rules.classifications.some((c) => c.name === classification);
+  return { rules: { ...rules, tests: [], unmatched: implicit ? unmatched : rules.unmatched }, text, file };
+}
+
+/**
+ * The lint worker's job: compile the rules the page loaded and lint them (the exact shadowing analysis can take
+ * seconds on a large plan, so it runs off the page's thread). The findings come back without positions, and
+ * {@link placeFindings} puts them in the page's text; when the rules do not compile on their own, the text is loaded
+ * again and the findings come back placed.
+ *
+ * @param request - from {@link lintRequest} (as the worker receives it: a structured clone)
+ * @param lint - the engine's lint (a lint session in the worker, so that an edit that changes no pattern reuses the
+ *   last analysis)
+ * @returns the findings and whether they are placed already (none when nothing loads: the page shows its load problems)
+ */
+export function lintRules(request: LintRequest, lint: (plan: DialPlan) => readonly Problem[]): { readonly problems: readonly Problem[]; readonly placed: boolean } {
+  const r = safeCompileDialPlan(request.rules);
+  if (r.ok) return { problems: lint(r.plan), placed: false };
+  const loaded = safeLoadDialPlan(request.text, { file: request.file });
+  return { problems: loaded.ok ? lint(loaded.plan) : [], placed: true };
+}
+
+/**
+ * Findings of {@link lintRules} placed in the page's text: each path mapped from the rules' own indexes to the file's
+ * (the loader drops invalid list items, so the two can differ), with its line, column and excerpt, in lint's order
+ * (errors first, then by line). The same findings as `lintDialPlan` on the page's plan.
+ *
+ * @param findings - from the worker, for `plan.rules`
+ * @param plan - the page's plan, loaded from the text
+ * @returns the findings as `lintDialPlan(plan)` gives them
+ */
+export function placeFindings(findings: readonly Problem[], plan: DialPlan): readonly Problem[] {
+  return findings
+    .map((p) => {
+      const path = sourcePath(plan.rules, p.path);
+      const { excerpt, ...pos } = plan.positionOf(path);
+      return { code: p.code, severity: p.severity, message: p.message, path, ...pos, ...(excerpt !== undefined ? { excerpt } : {}) };
+    })
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/** The path in the file of the item a path of the rules points at (the path itself when the loader kept no other). */
+function sourcePath(rules: unknown, path: Path): Path {
+  let v: unknown = rules;
+  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined;
+  return typeof v === 'object' && v !== null ? pathOf(v, path) : path;
 }

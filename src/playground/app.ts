@@ -4,10 +4,10 @@
  * Save to file of `dialplan playground --rules FILE`, to the local server that served the page.
  */
 import type { EditorView } from '@codemirror/view';
-import type { Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
+import type { DialPlan, Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
 import { DETAIL_FIELDS, QueueType } from '../browser.js';
 import type { Analysis, EntryRange } from './analysis.js';
-import { MAX_NUMBERS, analyze, entryAt, matchedEntries, numberLines } from './analysis.js';
+import { MAX_NUMBERS, analyze, entryAt, lintRequest, matchedEntries, numberLines, placeFindings } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
 import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
 import { SHARE_PREFIX, decodeShare, encodeShare } from './share.js';
@@ -28,8 +28,13 @@ interface Timings {
   diagnosticsMs: number;
   /** The whole analysis on the page's thread: load, numbers, tests, panels. */
   analysisMs: number;
-  /** The lint worker's last run (load and lint), off the page's thread. */
+  /**
+   * The last lint: from the request (the plan loaded and its rules sent to the worker) to its findings underlined in the
+   * editor, the worker's run, the messages and the placing of the findings included.
+   */
   lintMs: number;
+  /** The worker's own part of it: compiling the rules and linting them, off the page's thread. */
+  lintWorkerMs: number;
   /** Analyses done; lint runs done. */
   analyses: number;
   lints: number;
@@ -51,6 +56,12 @@ const $ = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
+/**
+ * How long a lint run the text has outgrown may go on: under this, the newest request waits for it (the worker then
+ * keeps its cache, and the run is usually short); past it, the worker is stopped and started afresh.
+ */
+const LINT_PATIENCE_MS = 1_000;
+
 /** The lint worker: started from the page's own inline script, so that it works from file:// too. */
 function startLintWorker(): Worker | undefined {
   const source = document.getElementById('playground-script')?.textContent;
@@ -67,16 +78,22 @@ function startLintWorker(): Worker | undefined {
  *
  * @param lintOnPage - lint on the page's thread (when no worker can be started)
  */
-export async function startPlayground(lintOnPage: (text: string, file: string) => readonly Problem[]): Promise<void> {
+export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, analyses: 0, lints: 0 };
+  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, analyses: 0, lints: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
+  /** The text `analysis` was made from. */
+  let analysedText = '';
   let lintProblems: readonly Problem[] = [];
   let lintState: 'idle' | 'running' | 'done' = 'idle';
   let lintId = 0;
   let worker = startLintWorker();
   let workerBusy = false;
+  /** The request that waits for the worker's run to end, and the timer that stops that run if it goes on too long. */
+  let pending: { readonly id: number; readonly plan: DialPlan; readonly text: string; readonly at: number } | undefined;
+  let patience: ReturnType<typeof setTimeout> | undefined;
+  let busySince = 0;
   let modified = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idleWaiters: (() => void)[] = [];
@@ -113,6 +130,7 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
     timer = undefined;
     const t0 = performance.now();
     const text = view.state.doc.toString();
+    analysedText = text;
     analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
     lintProblems = [];
     showProblems(view, analysis.problems);
@@ -130,7 +148,8 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
 
   function requestLint(text: string): void {
     const id = ++lintId;
-    if (analysis?.plan === undefined) {
+    const plan = analysis?.plan;
+    if (plan === undefined) {
       lintState = 'idle';
       return;
     }
@@ -140,40 +159,74 @@ export async function startPlayground(lintOnPage: (text: string, file: string) =
       setTimeout(() => {
         if (id !== lintId) return;
         const t0 = performance.now();
-        lintDone(id, lintOnPage(text, file), performance.now() - t0);
+        const problems = lintOnPage(plan);
+        lintDone(id, problems, t0, performance.now() - t0);
       }, 0);
       return;
     }
     if (workerBusy) {
-      // The exact shadowing analysis can take seconds on a large plan: drop a run the text has outgrown.
-      worker.terminate();
-      worker = startLintWorker();
-      if (worker === undefined) return requestLint(text);
+      // A run the text has outgrown: the newest request waits for its end (the worker keeps what it learnt), unless it
+      // goes on too long (the exact analysis of a large plan can take seconds); then the worker is started afresh.
+      pending = { id, plan, text, at: performance.now() };
+      if (patience === undefined) patience = setTimeout(giveUp, Math.max(0, busySince + LINT_PATIENCE_MS - performance.now()));
+      return;
     }
-    workerBusy = true;
+    sendLint(id, plan, text, performance.now());
+  }
+
+  /** Sends a request to the worker; `t0` is when it was made (it may have waited for the run before). */
+  function sendLint(id: number, plan: DialPlan, text: string, t0: number): void {
     const w = worker;
-    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; ms: number }>) => {
+    if (w === undefined) return requestLint(text);
+    workerBusy = true;
+    busySince = performance.now();
+    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; placed: boolean; ms: number }>) => {
       workerBusy = false;
-      lintDone(e.data.id, e.data.problems, e.data.ms);
+      if (patience !== undefined) clearTimeout(patience);
+      patience = undefined;
+      const next = pending;
+      pending = undefined;
+      if (next !== undefined && next.id === lintId) sendLint(next.id, next.plan, next.text, next.at);
+      else if (e.data.id === lintId) {
+        timings.lintWorkerMs = e.data.ms;
+        lintDone(e.data.id, e.data.placed ? e.data.problems : placeFindings(e.data.problems, plan), t0);
+      }
     };
     w.onerror = (e) => {
       e.preventDefault();
       workerBusy = false;
+      pending = undefined;
+      if (patience !== undefined) clearTimeout(patience);
+      patience = undefined;
       worker = undefined;
-      requestLint(text);
+      // Lint the newest plan on the page's thread instead.
+      if (lintState === 'running') requestLint(analysedText);
     };
-    w.postMessage({ id, text, file });
+    w.postMessage({ id, request: lintRequest(plan, text, file) });
   }
 
-  function lintDone(id: number, problems: readonly Problem[], ms: number): void {
+  function giveUp(): void {
+    patience = undefined;
+    const next = pending;
+    pending = undefined;
+    if (!workerBusy || next === undefined || next.id !== lintId) return;
+    worker?.terminate();
+    workerBusy = false;
+    worker = startLintWorker();
+    if (worker === undefined) requestLint(next.text);
+    else sendLint(next.id, next.plan, next.text, next.at);
+  }
+
+  function lintDone(id: number, problems: readonly Problem[], t0: number, workerMs?: number): void {
     if (id !== lintId) return;
     lintProblems = problems;
     lintState = 'done';
-    timings.lintMs = ms;
+    if (workerMs !== undefined) timings.lintWorkerMs = workerMs;
     timings.lints++;
     showProblems(view, [...(analysis?.problems ?? []), ...problems]);
     renderProblems();
     sayState();
+    timings.lintMs = performance.now() - t0;
     settle();
   }
 
