@@ -190,16 +190,14 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     if (all) {
       // The default selection, written out: the five texts of the number, then the rest of the line, which is the same
       // for every number an entry classifies (outside the directory) and so is copied from a cache.
-      // Each key is written with the quotes around the text before it (see TEXT_KEY), and the cached tail starts with
+      // Each key is written with the quotes around the text before it (see TEXT_KEY), and the tail starts with
       // the closing quote of the extension.
       out.jsonField(TEXT_KEY.rawText, d.rawText);
       out.jsonField(TEXT_KEY.normalizedText, d.normalizedText);
       out.jsonField(TEXT_KEY.displayText, d.displayText);
       out.jsonField(TEXT_KEY.editBase, d.editBase);
       out.jsonField(TEXT_KEY.extension, d.extension);
-      const tail = tails(d);
-      if (tail !== undefined) out.bytes(tail);
-      else writeQuotedTail(out, d);
+      out.bytes(tails(d));
       return;
     }
     for (let i = 0; i < fields.length; i++) {
@@ -291,27 +289,33 @@ function writeQuotedTail(out: ByteWriter, d: Tail): void {
 
 /**
  * A cache of the bytes a tail writer ({@link writeTail}, {@link writeCsvTail}) writes, for rows outside the directory (no
- * queue name). A dial-plan entry hands
- * every number the same `classifications` array, so that array (by identity) and the flags pick the entry of the cache.
- * Bounded, in case a plan hands out new arrays: past the bound, rows are written field by field.
+ * queue name). A dial-plan entry hands every number the same `classifications` array, so that array (by identity) and
+ * the flags pick the entry of the cache. Bounded, in case a plan hands out new arrays: past the bound, and for rows in
+ * the directory, the tail is written afresh each time (into its own small buffer).
+ *
+ * Every row's tail comes out of the same call of `write`, cached or not: a call that only rare rows reach (a directory
+ * number, one in thousands) has no type feedback when the row formatter is optimized, and the first such row threw
+ * away the formatter's optimized code, inlined queries and all, for V8 to compile it again.
  */
-function createTailCache(write: (out: ByteWriter, d: Tail) => void): (d: Tail) => Uint8Array | undefined {
+function createTailCache(write: (out: ByteWriter, d: Tail) => void): (d: Tail) => Uint8Array {
   const byClassifications = new Map<readonly string[], (readonly [string, Uint8Array] | undefined)[]>();
   return (d) => {
-    if (d.queueName !== '') return undefined;
-    let slots = byClassifications.get(d.classifications);
-    if (slots === undefined) {
-      if (byClassifications.size >= 1024) return undefined;
-      slots = [];
-      byClassifications.set(d.classifications, slots);
+    let slots: (readonly [string, Uint8Array] | undefined)[] | undefined;
+    let slot = 0;
+    if (d.queueName === '') {
+      slots = byClassifications.get(d.classifications);
+      if (slots === undefined && byClassifications.size < 1024) {
+        slots = [];
+        byClassifications.set(d.classifications, slots);
+      }
+      slot = (d.internal ? 1 : 0) | (d.voicemailCapable ? 2 : 0) | (d.dialCapable ? 4 : 0) | (d.autoDialExtension ? 8 : 0) | (d.queueType << 4);
+      const hit = slots?.[slot];
+      if (hit !== undefined && hit[0] === d.defaultClassification) return hit[1];
     }
-    const slot = (d.internal ? 1 : 0) | (d.voicemailCapable ? 2 : 0) | (d.dialCapable ? 4 : 0) | (d.autoDialExtension ? 8 : 0) | (d.queueType << 4);
-    const hit = slots[slot];
-    if (hit !== undefined && hit[0] === d.defaultClassification) return hit[1];
     const w = new ByteWriter(256);
     write(w, d);
-    const bytes = w.finish().slice();
-    slots[slot] = [d.defaultClassification, bytes];
+    const bytes = w.finish();
+    if (slots !== undefined) slots[slot] = [d.defaultClassification, bytes.slice()];
     return bytes;
   };
 }
@@ -374,9 +378,7 @@ function csvFormatter(layout: BatchLayout): RowFormatter {
       out.csvField(COMMA, d.displayText);
       out.csvField(COMMA, d.editBase);
       out.csvField(COMMA, d.extension);
-      const tail = tails(d);
-      if (tail !== undefined) out.bytes(tail);
-      else writeCsvTail(out, d);
+      out.bytes(tails(d));
       return;
     }
     for (let i = 0; i < fieldIndexes.length; i++) {

@@ -67,6 +67,25 @@ describe('CSV rows', () => {
   });
 });
 
+describe('NDJSON rows with every field', () => {
+  it('are JSON.stringify of the details past the bound of the tail cache (a plan handing out new classifications arrays) and for directory hits', () => {
+    const f = createRowFormatter({ format: 'ndjson', fields: DETAIL_FIELDS, carried: [] });
+    const csv = createRowFormatter({ format: 'csv', fields: DETAIL_FIELDS, carried: [] });
+    const base = plan.query('3175551234');
+    const directory = plan.query('6930');
+    if (!base.ok || !directory.ok) throw new Error('the default plan resolves both');
+    expect(directory.details.queueName).not.toBe('');
+    // 1 100 arrays never seen before (the cache keeps 1 024), each with its own classification name, then directory hits.
+    for (let i = 0; i < 1100; i++) {
+      const r = i % 100 === 99 ? directory : { ...base, details: { ...base.details, defaultClassification: `C${i}`, classifications: [`C${i}`, 'Local'] } };
+      expect(formatRow(f, i + 1, r.details.rawText, undefined, r)).toBe(JSON.stringify({ row: i + 1, ...r.details }) + '\n');
+      const cells = formatRow(csv, i + 1, r.details.rawText, undefined, r).split(',');
+      expect(cells[6]).toBe(r.details.defaultClassification);
+      expect(cells[7]).toBe(r.details.classifications.join('|'));
+    }
+  });
+});
+
 describe('CSV rows with every field', () => {
   it('read back as the details, the tail of each line cached per entry or written for directory hits', () => {
     const layout = { format: 'csv', fields: DETAIL_FIELDS, carried: ['id'] } as const;
