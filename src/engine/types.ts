@@ -80,8 +80,12 @@ export const DETAIL_FIELDS = [
   'autoDialExtension',
 ] as const satisfies readonly (keyof PhoneNumberDetails)[];
 
-/** Codes of the expected failures of a query; they come back as values, never as exceptions. */
-export type QueryErrorCode = 'TOO_LONG' | 'EMPTY' | 'NOT_A_STRING' | 'UNKNOWN_LOCATION';
+/**
+ * Codes of the expected failures of a query; they come back as values, never as exceptions. `COMPILED_PLAN_INVALID`
+ * comes only from a precompiled plan whose entry, read when first reached, does not pass its check (a file altered
+ * after `dialplan compile` in a way its checksum did not catch).
+ */
+export type QueryErrorCode = 'TOO_LONG' | 'EMPTY' | 'NOT_A_STRING' | 'UNKNOWN_LOCATION' | 'COMPILED_PLAN_INVALID';
 
 /** Why a query produced no details. */
 export interface QueryError {

@@ -1,6 +1,7 @@
 /**
  * Reading rule files from disk (Node.js only; the rest of the engine is pure).
  */
+import { isAscii } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Problem } from '../engine/errors.js';
@@ -47,7 +48,9 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
       problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${reason}.`, path: [], file: path }],
     };
   }
-  return safeLoadDialPlan(text, { file: path, ...(options ?? {}) });
+  // The file's bytes were counted against the limit as they were read: the text need not be counted again (a scan of
+  // every character of a 7 MB precompiled plan).
+  return safeLoadDialPlan(text, { file: path, ...(options ?? {}), maxFileBytes: Number.MAX_SAFE_INTEGER });
 }
 
 const CHUNK = 1 << 16;
@@ -62,9 +65,21 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
   try {
     const size = fstatSync(fd).size;
     if (size > max) return fileTooLarge(size, max, { file });
-    // The size is a hint only: pipes and devices report 0, and a file may grow while it is read.
+    // The size is a hint only: pipes and devices report 0, and a file may grow while it is read. A regular file is read
+    // into one buffer of its size (no copy of a 7 MB precompiled plan from chunks); whatever follows, in chunks.
     const chunks: Buffer[] = [];
     let total = 0;
+    if (size > 0) {
+      const whole = Buffer.allocUnsafe(size);
+      let n = 0;
+      while (n < size) {
+        const got = readSync(fd, whole, n, size - n, null);
+        if (got === 0) break;
+        n += got;
+      }
+      chunks.push(n === size ? whole : whole.subarray(0, n));
+      total = n;
+    }
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, max + 1 - total));
       const n = readSync(fd, chunk, 0, chunk.length, null);
@@ -73,10 +88,13 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
       total += n;
       if (total > max) return fileTooLarge(total, max, { file });
     }
-    bytes = Buffer.concat(chunks, total);
+    bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
   } finally {
     closeSync(fd);
   }
+  // ASCII (every precompiled plan, most rule files) is UTF-8 as it is: a vectorised check and a one-byte string copy,
+  // several times faster than decoding a 7 MB file.
+  if (isAscii(bytes)) return bytes.toString('latin1');
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

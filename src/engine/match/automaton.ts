@@ -15,8 +15,9 @@
  */
 import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
-import type { TrieHits, TriePattern } from './literal-trie.js';
-import { LiteralTrie } from './literal-trie.js';
+import type { TrieArrays, TrieHits, TriePattern } from './literal-trie.js';
+import { checkTrieArrays, LiteralTrie } from './literal-trie.js';
+import { packInts, unpackInts } from './pack.js';
 import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
 import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
@@ -67,6 +68,8 @@ export interface AutomatonStats {
 export interface AutomatonMatcher extends TableMatcher {
   /** What the matcher holds now. */
   stats(): AutomatonStats;
+  /** What a precompiled plan stores of it, for {@link restoreAutomaton}. */
+  snapshot(): AutomatonSnapshot;
 }
 
 // 65 535 states: ids then fit in 16 bits, which halves the transition table (see `narrow`).
@@ -131,6 +134,117 @@ export function compileAutomaton(entries: readonly MatchableEntry[], options: Au
  * ```
  */
 export const automatonMatcher: MatcherFactory = (entries) => compileAutomaton(entries);
+
+/**
+ * What a precompiled plan stores of one table's matcher ({@link AutomatonMatcher.snapshot}): the alphabet's code units,
+ * the class sets, where each entry's patterns start, the patterns the DFA holds, the trie's arrays and the capture
+ * layouts, as plain JSON values.
+ */
+export interface AutomatonSnapshot {
+  readonly used: readonly number[];
+  readonly setKeys: readonly (string | null)[];
+  /** The integer arrays, each packed by {@link packInts} (with the stride noted). */
+  readonly patternBase: string;
+  /** Stride 2. */
+  readonly dfaPairs: string;
+  readonly trie: {
+    readonly nodes: number;
+    readonly patterns: number;
+    /** Stride 2. */
+    readonly node: string;
+    /** Stride 2. */
+    readonly edge: string;
+    /** Stride 5. */
+    readonly record: string;
+    readonly tails: string;
+  } | null;
+  readonly spanAt: string;
+  readonly spanData: string;
+}
+
+/** A snapshot in typed arrays, checked. */
+interface StoredAutomaton {
+  readonly used: readonly number[];
+  readonly setKeys: readonly (string | null)[];
+  readonly patternBase: Int32Array;
+  readonly patternTotal: number;
+  readonly dfaPairs: Int32Array;
+  readonly trie: TrieArrays | null;
+  readonly spanAt: Int32Array;
+  readonly spanData: Int32Array;
+}
+
+/**
+ * Makes a table's matcher again from what {@link AutomatonMatcher.snapshot} stored, without looking at the patterns
+ * the trie holds: a precompiled plan of 10 000 exact numbers loads its matcher from arrays, and compiles an entry only
+ * when a query first reaches it. Undefined when the snapshot is not well formed for this table (a damaged or crafted
+ * file): the caller then compiles the table as usual.
+ *
+ * @param snapshot - the stored form, as parsed from JSON
+ * @param entries - the table; only the entries the DFA holds are read now
+ * @param options - the DFA cache's bounds
+ * @returns the matcher, or undefined
+ * @example
+ * ```ts
+ * const m = restoreAutomaton(JSON.parse(JSON.stringify(compileAutomaton(entries).snapshot())), entries);
+ * ```
+ */
+export function restoreAutomaton(snapshot: unknown, entries: readonly MatchableEntry[], options: AutomatonOptions = {}): AutomatonMatcher | undefined {
+  const stored = checkSnapshot(snapshot, entries.length);
+  return stored === undefined ? undefined : new HybridMatcher(entries, options, stored);
+}
+
+const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
+  Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
+
+/** Whether every value of an array lies in [min, max]. */
+function within(a: Int32Array, min: number, max: number): boolean {
+  for (let i = 0; i < a.length; i++) if ((a[i] as number) < min || (a[i] as number) > max) return false;
+  return true;
+}
+
+/** A snapshot turned into typed arrays, or undefined when any part of it is out of shape or out of bounds. */
+function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  const { used, setKeys, trie } = o;
+  if (!isIntArray(used, 0, 0xffff) || new Set(used).size !== used.length) return undefined;
+  if (!Array.isArray(setKeys) || !setKeys.every((k) => k === null || typeof k === 'string') || new Set(setKeys).size !== setKeys.length) return undefined;
+  const patternBase = unpackInts(o['patternBase']);
+  const spanAt = unpackInts(o['spanAt']);
+  const spanData = unpackInts(o['spanData']);
+  const dfaPairs = unpackInts(o['dfaPairs'], 2);
+  if (patternBase === undefined || spanAt === undefined || spanData === undefined || dfaPairs === undefined) return undefined;
+  if (patternBase.length !== entryCount || !within(spanAt, -1, 0x7fffffff)) return undefined;
+  const total = spanAt.length;
+  for (let e = 0; e < patternBase.length; e++) {
+    const next = e + 1 < patternBase.length ? (patternBase[e + 1] as number) : total;
+    if ((e === 0 && patternBase[0] !== 0) || (patternBase[e] as number) < 0 || (patternBase[e] as number) > next) return undefined;
+  }
+  const countOf = (e: number): number => (Number.isInteger(e) && e >= 0 && e < entryCount ? (e + 1 < entryCount ? (patternBase[e + 1] as number) : total) - (patternBase[e] as number) : -1);
+  for (let i = 0; i < spanAt.length; i++) {
+    const at = spanAt[i] as number;
+    if (at < 0) continue;
+    const groups = spanData[at] as number;
+    if (!(groups >= 0) || at + 2 * groups >= spanData.length) return undefined;
+  }
+  if (dfaPairs.length % 2 !== 0) return undefined;
+  for (let i = 0; i < dfaPairs.length; i += 2) if ((dfaPairs[i + 1] as number) < 0 || (dfaPairs[i + 1] as number) >= countOf(dfaPairs[i] as number)) return undefined;
+  let trieArrays: TrieArrays | null = null;
+  if (trie !== null) {
+    if (typeof trie !== 'object' || trie === undefined) return undefined;
+    const t = trie as Record<string, unknown>;
+    const node = unpackInts(t['node'], 2);
+    const edge = unpackInts(t['edge'], 2);
+    const record = unpackInts(t['record'], 5);
+    const tails = unpackInts(t['tails']);
+    if (node === undefined || edge === undefined || record === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
+    const classes = buildAlphabet(new Set(used)).alphabet.size;
+    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, node, edge, record, tails };
+    if (!checkTrieArrays(trieArrays, countOf, setKeys.length)) return undefined;
+  }
+  return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
+}
 
 /** The characters of a table split into classes that no pattern tells apart. */
 interface Alphabet {
@@ -227,7 +341,7 @@ class ClassSets {
     // One character, the common case (every character of an exact number): found by its code, not by a string key.
     const one = chars !== null && chars.length === 1 ? chars.charCodeAt(0) : -1;
     if (one >= 0 && (this.byCode[one] as number) >= 0) return this.byCode[one] as number;
-    const key = chars ?? '\u0000any';
+    const key = chars ?? ANY_KEY;
     let id = this.ids.get(key);
     if (id !== undefined) {
       if (one >= 0) this.byCode[one] = id;
@@ -250,6 +364,41 @@ class ClassSets {
   table(): Uint8Array {
     return Uint8Array.from(this.bytes);
   }
+
+  /** Each set's key (its characters; null for every character), in id order: calling `of` with them rebuilds the ids. */
+  keys(): (string | null)[] {
+    const out = new Array<string | null>(this.ids.size);
+    for (const [key, id] of this.ids) out[id] = key === ANY_KEY ? null : key;
+    return out;
+  }
+}
+
+const ANY_KEY = '\u0000any';
+
+/** Every code unit the patterns name, in the order first named: the alphabet's class ids follow that order. */
+function usedCodeUnits(entries: readonly MatchableEntry[]): number[] {
+  // Marked in a bitmap first: a plan of 100 000 numbers names a dozen characters a million times.
+  const seen = new Uint8Array(65_536);
+  const used: number[] = [];
+  for (const entry of entries) {
+    for (const p of entry.patterns) {
+      for (const t of p.tokens) {
+        const s = tokenChars(t, p);
+        for (let i = 0; i < s.length; i++) {
+          const c = s.charCodeAt(i);
+          if (seen[c] === 0) (seen[c] = 1), used.push(c);
+        }
+      }
+    }
+  }
+  return used;
+}
+
+/** The most patterns of one entry, from where each entry's patterns start. */
+function mostOf(base: Int32Array, total: number): number {
+  let most = 0;
+  for (let e = 0; e < base.length; e++) most = Math.max(most, (e + 1 < base.length ? (base[e + 1] as number) : total) - (base[e] as number));
+  return most;
 }
 
 /**
@@ -314,32 +463,47 @@ class HybridMatcher implements AutomatonMatcher {
   private readonly spanAt: Int32Array;
   private readonly spanData: Int32Array;
   private readonly programs = new Map<number, CaptureProgram | null>();
+  /** The code units the patterns name, in the order the alphabet was built from them. */
+  private readonly used: readonly number[];
+  /** The keys of the class sets, in id order. */
+  private readonly setKeys: readonly (string | null)[];
+  /** The (entry, pattern) pairs the DFA holds. */
+  private readonly dfaPairs: Int32Array;
   private cls = new Uint16Array(64);
   private readonly hits: TrieHits = { list: [] };
 
-  constructor(entries: readonly MatchableEntry[], options: AutomatonOptions) {
+  /**
+   * @param entries - the table
+   * @param options - the DFA cache's bounds
+   * @param stored - what {@link HybridMatcher.snapshot} saved of this table's matcher, already checked by
+   *   {@link restoreAutomaton}: the matcher is then made of it, and only the entries the DFA holds are read
+   */
+  constructor(entries: readonly MatchableEntry[], options: AutomatonOptions, stored?: StoredAutomaton) {
     this.entries = entries;
-    // Every code unit the patterns name, marked in a bitmap first: a plan of 100 000 numbers names a dozen characters a
-    // million times.
-    const seen = new Uint8Array(65_536);
-    const used = new Set<number>();
-    for (const entry of entries) {
-      for (const p of entry.patterns) {
-        for (const t of p.tokens) {
-          const s = tokenChars(t, p);
-          for (let i = 0; i < s.length; i++) {
-            const c = s.charCodeAt(i);
-            if (seen[c] === 0) (seen[c] = 1), used.add(c);
-          }
-        }
-      }
-    }
-    const { alphabet, classOf } = buildAlphabet(used);
+    const used = stored?.used ?? usedCodeUnits(entries);
+    this.used = used;
+    const { alphabet, classOf } = buildAlphabet(new Set(used));
     this.ascii = alphabet.ascii;
     this.tests = alphabet.tests;
     this.classOf = classOf;
     this.k = alphabet.size;
     const sets = new ClassSets(this.k, classOf);
+
+    if (stored !== undefined) {
+      // The same sets in the same order get the same ids: the trie's tails refer to them by id.
+      for (const key of stored.setKeys) sets.of(key);
+      this.patternBase = stored.patternBase;
+      this.dfaPairs = stored.dfaPairs;
+      this.dfa = new LazyDfa(entries, stored.dfaPairs, sets, this.k, options, stored.patternBase.length, mostOf(stored.patternBase, stored.patternTotal));
+      this.trie = stored.trie === null ? null : new LiteralTrie(stored.trie).useSets(sets.table());
+      this.spanAt = stored.spanAt;
+      this.spanData = stored.spanData;
+      this.setKeys = stored.setKeys;
+      // Layouts come from the checked spans, never from the stored records.
+      const base = this.patternBase;
+      this.trie?.setLayouts((e, p) => this.spanAt[(base[e] as number) + p] as number);
+      return;
+    }
 
     // Where each entry's patterns start in the flat per-pattern arrays.
     this.patternBase = new Int32Array(entries.length);
@@ -363,26 +527,65 @@ class HybridMatcher implements AutomatonMatcher {
     const trie =
       shapes.length === 0
         ? null
-        : new LiteralTrie(shapes, this.k, (s) => (inDfa[(base[s.entry] as number) + s.pattern] = 0), options.maxTriePatternsPerNode ?? DEFAULT_MAX_TRIE_PER_NODE);
-    this.dfa = new LazyDfa(entries, (e, p) => inDfa[(base[e] as number) + p] === 1, sets, this.k, options);
+        : LiteralTrie.build(shapes, this.k, (s) => (inDfa[(base[s.entry] as number) + s.pattern] = 0), options.maxTriePatternsPerNode ?? DEFAULT_MAX_TRIE_PER_NODE);
+    const pairs: number[] = [];
+    entries.forEach((entry, e) => {
+      for (let p = 0; p < entry.patterns.length; p++) if (inDfa[(base[e] as number) + p] === 1) pairs.push(e, p);
+    });
+    this.dfaPairs = Int32Array.from(pairs);
+    this.dfa = new LazyDfa(entries, this.dfaPairs, sets, this.k, options, entries.length, mostOf(base, total));
     // The trie reads class sets from the table as it is once every pattern has been seen.
     this.trie = trie === null ? null : trie.useSets(sets.table());
+    this.setKeys = sets.keys();
 
     this.spanAt = new Int32Array(total);
     const data: number[] = [];
+    // Patterns of the same shape share one layout: a plan of 100 000 numbers has a handful, which stay in cache.
+    const layoutAt = new Map<string, number>();
     let i = 0;
     for (const entry of entries) {
       for (const pattern of entry.patterns) {
         const spans = captureSpans(pattern);
-        this.spanAt[i++] = spans === null ? -1 : data.length;
-        if (spans === null) continue;
-        // The number of groups, then their spans.
-        data.push(spans.length / 2 - 1);
-        for (let j = 2; j < spans.length; j++) data.push(spans[j] as number);
+        if (spans === null) {
+          this.spanAt[i++] = -1;
+          continue;
+        }
+        const key = spans.join(',');
+        let at = layoutAt.get(key);
+        if (at === undefined) {
+          at = data.length;
+          layoutAt.set(key, at);
+          // The number of groups, then their spans.
+          data.push(spans.length / 2 - 1);
+          for (let j = 2; j < spans.length; j++) data.push(spans[j] as number);
+        }
+        this.spanAt[i++] = at;
       }
     }
     this.spanData = Int32Array.from(data);
     this.trie?.setLayouts((e, p) => this.spanAt[(base[e] as number) + p] as number);
+  }
+
+  /**
+   * What a precompiled plan stores of this matcher: everything built from the patterns except the DFA, whose few
+   * entries are read again on loading. Plain JSON values.
+   *
+   * @returns the stored form, for {@link restoreAutomaton}
+   */
+  snapshot(): AutomatonSnapshot {
+    const t = this.trie?.arrays();
+    return {
+      used: this.used.slice(),
+      setKeys: this.setKeys.slice(),
+      patternBase: packInts(this.patternBase),
+      dfaPairs: packInts(this.dfaPairs, 2),
+      trie:
+        t === undefined
+          ? null
+          : { nodes: t.nodes, patterns: t.patterns, node: packInts(t.node, 2), edge: packInts(t.edge, 2), record: packInts(t.record, 5), tails: packInts(t.tails) },
+      spanAt: packInts(this.spanAt),
+      spanData: packInts(this.spanData),
+    };
   }
 
   stats(): AutomatonStats {
@@ -569,12 +772,23 @@ class LazyDfa {
   private simulateLeft = 0;
   private simulatePeriod = SIMULATE_QUERIES;
 
+  /**
+   * @param entries - the table
+   * @param dfaPairs - the (entry, pattern) pairs the DFA holds, in table order; only their entries are read
+   * @param classSets - the table's class sets
+   * @param k - the number of classes
+   * @param options - the cache's bounds
+   * @param entryCount - the table's entries
+   * @param mostPatterns - the most patterns of one entry
+   */
   constructor(
     entries: readonly MatchableEntry[],
-    inDfa: (entry: number, pattern: number) => boolean,
+    dfaPairs: Int32Array,
     classSets: ClassSets,
     k: number,
     options: AutomatonOptions,
+    entryCount: number,
+    mostPatterns: number,
   ) {
     this.k = k;
     this.w = k + 2;
@@ -627,9 +841,12 @@ class LazyDfa {
       return at;
     };
     let patterns = 0;
-    entries.forEach((entry, e) => {
-      entry.patterns.forEach((pattern, p) => {
-        if (!inDfa(e, p) || !canMatch(pattern)) return;
+    for (let i = 0; i < dfaPairs.length; i += 2) {
+      const e = dfaPairs[i] as number;
+      const p = dfaPairs[i + 1] as number;
+      const pattern = (entries[e] as MatchableEntry).patterns[p] as CompiledPattern;
+      {
+        if (!canMatch(pattern)) continue;
         patterns++;
         let at = root;
         for (const t of pattern.tokens) {
@@ -674,8 +891,8 @@ class LazyDfa {
           }
         }
         (eps[at] as number[]).push(add(MATCH, -1, -1, null, e, p));
-      });
-    });
+      }
+    }
     this.patterns = patterns;
     this.rootSeed = Int32Array.of(root);
     const n = kind.length;
@@ -710,14 +927,13 @@ class LazyDfa {
     }
     this.sets = classSets.table();
     this.single = Int32Array.from(set, (s) => (s < 0 ? -1 : (classSets.single[s] as number)));
-    const mostPatterns = entries.reduce((most, en) => Math.max(most, en.patterns.length), 0);
     // The cache grows with the automaton: a table of 100 000 overlapping entries needs a few hundred thousand states over
     // a day's numbers, which a cache sized for the default plan would flush over and over. Still bounded: at most 2^20
     // states and 32 stored nodes a state (the 100 000-entry overlap plan of bench/plans.js needs 47 MB). Room for the dead
     // and start states and, after a flush, the state a query was in and the one it goes to.
     this.maxStates = Math.max(options.maxStates ?? Math.max(DEFAULT_MAX_STATES, Math.min(MAX_SCALED_STATES, n >> 1)), 4);
     this.maxStoredNodes = options.maxStoredNodes ?? Math.max(DEFAULT_MAX_STORED_NODES, 32 * this.maxStates);
-    this.narrow = this.maxStates <= 0xffff && entries.length <= 0xffff && mostPatterns <= 0x10000;
+    this.narrow = this.maxStates <= 0xffff && entryCount <= 0xffff && mostPatterns <= 0x10000;
     this.stamp = new Int32Array(n);
     this.stack = new Int32Array(n);
     this.found = new Int32Array(n);

@@ -15,6 +15,21 @@ export interface TriePattern {
   readonly tail: readonly number[];
 }
 
+/** What a {@link LiteralTrie} is made of: flat arrays, so that a precompiled plan can store the trie and load it as it is. */
+export interface TrieArrays {
+  readonly classes: number;
+  readonly nodes: number;
+  readonly patterns: number;
+  /** Per node and one past the last, [first edge, first record]. */
+  readonly node: Int32Array;
+  /** Per edge, [class read, node reached]; a node's edges lead to nodes numbered after it. */
+  readonly edge: Int32Array;
+  /** Per record, [entry, pattern, tail length, tail offset, capture layout]. */
+  readonly record: Int32Array;
+  /** Class-set ids of the tails, end to end. */
+  readonly tails: Int32Array;
+}
+
 /** Every match the trie found for one text, for callers that must try candidates in order (conditions such as `when:`). */
 export interface TrieHits {
   /** (entry, pattern, 1 for the whole text or 0 for the base) triples, in walk order. */
@@ -60,9 +75,9 @@ export class LiteralTrie {
    * @param classes - the number of character classes
    * @param accepted - called for each pattern the trie keeps
    * @param maxPerNode - the most patterns one node keeps
+   * @returns the trie
    */
-  constructor(patterns: readonly TriePattern[], classes: number, accepted: (p: TriePattern) => void, maxPerNode: number) {
-    this.classes = classes;
+  static build(patterns: readonly TriePattern[], classes: number, accepted: (p: TriePattern) => void, maxPerNode: number): LiteralTrie {
     // One insertion per prefix character. A node's children are a linked list (first child, next sibling) in growable
     // typed arrays: no per-node object and no hashing, and a list is at most as long as the number of classes.
     // At most one node per prefix character: allocated once, so the insertion loop reads plain local arrays.
@@ -99,8 +114,6 @@ export class LiteralTrie {
       kept.push(p);
       accepted(p);
     }
-    this.nodes = nodes;
-    this.patterns = kept.length;
     // Nodes renumbered in depth-first order, so that a chain of single children (the tail of an exact number) lies in
     // consecutive slots: a walk down a 100 000-entry trie then touches a few cache lines rather than one per character.
     const renamed = new Int32Array(nodes);
@@ -136,31 +149,64 @@ export class LiteralTrie {
     const children = group(edgeOwners);
     const records = group(Int32Array.from(recordNode, (v) => renamed[v] as number));
     // Per node, [first edge, first record] side by side (the next node's pair ends both ranges); per edge, [class, node].
-    this.node = new Int32Array(2 * (nodes + 1));
+    const nodeInfo = new Int32Array(2 * (nodes + 1));
     for (let v = 0; v <= nodes; v++) {
-      this.node[2 * v] = children.start[v] as number;
-      this.node[2 * v + 1] = records.start[v] as number;
+      nodeInfo[2 * v] = children.start[v] as number;
+      nodeInfo[2 * v + 1] = records.start[v] as number;
     }
-    this.edge = new Int32Array(2 * (nodes - 1));
+    const edge = new Int32Array(2 * (nodes - 1));
     for (let i = 0; i < nodes - 1; i++) {
       const old = (children.order[i] as number) + 1;
-      this.edge[2 * i] = nodeClass[old] as number;
-      this.edge[2 * i + 1] = renamed[old] as number;
+      edge[2 * i] = nodeClass[old] as number;
+      edge[2 * i + 1] = renamed[old] as number;
     }
     const count = kept.length;
-    this.record = new Int32Array(5 * count);
-    let tailLength = 0;
-    for (const p of kept) tailLength += p.tail.length;
-    this.tails = new Int32Array(tailLength);
-    let offset = 0;
+    const record = new Int32Array(5 * count);
+    // Equal tails are stored once (every entry of `+1317XXXXXXX` shape has the same `XXXX`): fewer bytes, and the tails a
+    // query checks stay in cache.
+    const tailAt = new Map<string, number>();
+    const tailList: number[] = [];
     for (let r = 0; r < count; r++) {
       const p = kept[records.order[r] as number] as TriePattern;
-      this.record[5 * r] = p.entry;
-      this.record[5 * r + 1] = p.pattern;
-      this.record[5 * r + 2] = p.tail.length;
-      this.record[5 * r + 3] = offset;
-      for (let i = 0; i < p.tail.length; i++) this.tails[offset++] = p.tail[i] as number;
+      const key = p.tail.join(',');
+      let at = tailAt.get(key);
+      if (at === undefined) {
+        at = tailList.length;
+        tailAt.set(key, at);
+        for (const t of p.tail) tailList.push(t);
+      }
+      record[5 * r] = p.entry;
+      record[5 * r + 1] = p.pattern;
+      record[5 * r + 2] = p.tail.length;
+      record[5 * r + 3] = at;
     }
+    const tails = Int32Array.from(tailList);
+    return new LiteralTrie({ classes, nodes, patterns: count, node: nodeInfo, edge, record, tails });
+  }
+
+  /**
+   * A trie from its arrays: those {@link LiteralTrie.build} made, or a stored copy of them ({@link LiteralTrie.arrays}) that
+   * {@link checkTrieArrays} has found well formed.
+   *
+   * @param a - the trie's arrays
+   */
+  constructor(a: TrieArrays) {
+    this.classes = a.classes;
+    this.nodes = a.nodes;
+    this.patterns = a.patterns;
+    this.node = a.node;
+    this.edge = a.edge;
+    this.record = a.record;
+    this.tails = a.tails;
+  }
+
+  /**
+   * The arrays the trie is made of, for a precompiled plan to store; {@link LiteralTrie}'s constructor takes them back.
+   *
+   * @returns the arrays (shared, not copied)
+   */
+  arrays(): TrieArrays {
+    return { classes: this.classes, nodes: this.nodes, patterns: this.patterns, node: this.node, edge: this.edge, record: this.record, tails: this.tails };
   }
 
   /**
@@ -249,4 +295,44 @@ export class LiteralTrie {
     this.sets = sets;
     return this;
   }
+}
+
+/**
+ * Whether stored trie arrays are well formed: every range in bounds, every edge leading forward, every record naming a
+ * pattern that exists and a tail inside the tails. A precompiled plan is checked by its checksum; this check is what keeps
+ * a file crafted to pass it from sending a query out of bounds.
+ *
+ * @param a - the arrays
+ * @param patternsOf - how many patterns the entry at an index has (-1 past the last entry)
+ * @param setCount - how many class sets the table has
+ * @returns whether a {@link LiteralTrie} may be made of them
+ * @example
+ * ```ts
+ * checkTrieArrays(trie.arrays(), (e) => entries[e]?.patterns.length ?? -1, sets); // true
+ * ```
+ */
+export function checkTrieArrays(a: TrieArrays, patternsOf: (entry: number) => number, setCount: number): boolean {
+  const { nodes, patterns, node, edge, record, tails, classes } = a;
+  if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(patterns) || patterns < 0 || classes < 1) return false;
+  if (node.length !== 2 * (nodes + 1) || edge.length !== 2 * (nodes - 1) || record.length !== 5 * patterns) return false;
+  if (node[0] !== 0 || node[1] !== 0 || node[2 * nodes] !== nodes - 1 || node[2 * nodes + 1] !== patterns) return false;
+  for (let v = 0; v < nodes; v++) {
+    const e0 = node[2 * v] as number;
+    const e1 = node[2 * v + 2] as number;
+    if (e1 < e0 || (node[2 * v + 3] as number) < (node[2 * v + 1] as number)) return false;
+    for (let i = e0; i < e1; i++) {
+      const c = edge[2 * i] as number;
+      const to = edge[2 * i + 1] as number;
+      if (c < 0 || c >= classes || to <= v || to >= nodes) return false;
+    }
+  }
+  for (let r = 0; r < patterns; r++) {
+    const count = patternsOf(record[5 * r] as number);
+    const p = record[5 * r + 1] as number;
+    const length = record[5 * r + 2] as number;
+    const at = record[5 * r + 3] as number;
+    if (count < 0 || p < 0 || p >= count || length < 0 || at < 0 || at + length > tails.length) return false;
+  }
+  for (let i = 0; i < tails.length; i++) if ((tails[i] as number) < 0 || (tails[i] as number) >= setCount) return false;
+  return true;
 }

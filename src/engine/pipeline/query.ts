@@ -2,6 +2,7 @@
  * The whole pipeline for one number: prepare, convert, classify, then the extension and queue fields.
  */
 import { classifyNumber } from './classify.js';
+import { DialPlanError } from '../errors.js';
 import type { CompiledPlan, LocationTables } from '../plan/compile.js';
 import { convertNumber } from './convert.js';
 import { resolveExtension } from './extension.js';
@@ -51,6 +52,17 @@ export function describeUnknownLocation(location: string, names: readonly string
  * ```
  */
 export function queryNumber(plan: CompiledPlan, rawText: unknown, options?: QueryOptions): QueryResult {
+  try {
+    return resolveNumber(plan, rawText, options);
+  } catch (e) {
+    // A precompiled plan compiles an entry when a query first reaches it; one that fails its check is this query's
+    // failure, not an exception (see restoreCompiledPlan).
+    if (e instanceof DialPlanError && e.code === 'COMPILED_PLAN_INVALID') return { ok: false, error: { code: e.code, message: e.message } };
+    throw e;
+  }
+}
+
+function resolveNumber(plan: CompiledPlan, rawText: unknown, options?: QueryOptions): QueryResult {
   const tables = selectTables(plan, options?.location);
   if (!('entries' in tables)) return { ok: false, error: tables };
   const prepared = prepareNumber(rawText, plan.rules.extensionSeparator);

@@ -277,8 +277,13 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
 /**
  * What the template table compiles an entry from. A function of its own, so that the closure the plan keeps holds the
  * entries and variables only, not the scope of compileRules (whose parsed templates and caches must be let go).
+ * @internal
+ *
+ * @param ents - the table's entries
+ * @param vars - the location's variables
+ * @returns the entry at an index, as the template table reads it
  */
-function templatesOf(ents: readonly CompiledDialPlanEntry[], vars: Readonly<Record<string, string>>): (index: number) => TemplatedEntry {
+export function templatesOf(ents: readonly CompiledDialPlanEntry[], vars: Readonly<Record<string, string>>): (index: number) => TemplatedEntry {
   return (i) => {
     const e = ents[i] as CompiledDialPlanEntry;
     return { patterns: e.patterns, templates: [e.normalized, e.display, e.editBase, e.dialString], context: { classification: e.rule.classification, vars } };
@@ -289,8 +294,9 @@ function templatesOf(ents: readonly CompiledDialPlanEntry[], vars: Readonly<Reco
  * A dial-plan entry as the pipeline and the tools see it. Its templates were parsed and checked while compiling; the
  * parsed forms are not kept but parsed again when first asked for (to compile the entry's fillers, or by explain and
  * lint), so that a plan of 100 000 entries does not hold 400 000 parsed templates most of which nothing reads.
+ * @internal
  */
-class DialPlanEntry implements CompiledDialPlanEntry {
+export class DialPlanEntry implements CompiledDialPlanEntry {
   readonly defaultClassification: string;
   readonly dialCapable: boolean;
   private parsed: (ParsedTemplate | undefined)[] | undefined;

@@ -7,21 +7,23 @@
  * `explain` and inline tests still point at lines of the YAML), and the YAML text itself, for the excerpts.
  */
 import type { Problem } from '../errors.js';
+import type { AutomatonSnapshot } from '../match/automaton.js';
+import { packInts, unpackInts } from '../match/pack.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { excerpt, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
+import { excerpt, loadedPlan, loadRuleFileSnapshot, locatorOf, safeLoadDialPlan, snapshotRuleFile } from './load.js';
+import { restoreCompiledPlan } from './restore.js';
 
 /** The value of the `format` key of a precompiled plan. */
 export const COMPILED_PLAN_FORMAT = 'dialplan-compiled-plan';
 /**
- * The version of the precompiled format this library writes. It reads this one and version 1 (whose `positions` is an
- * object rather than the JSON text of one).
+ * The version of the precompiled format this library writes. It reads this one and versions 1 and 2, which hold the rule
+ * file's parsed value and are compiled in full when loaded.
  */
-export const COMPILED_PLAN_VERSION = 2;
+export const COMPILED_PLAN_VERSION = 3;
 
 /**
- * A precompiled plan as stored on disk (version 2). `positions` is the JSON text of the positions object, parsed only when
- * a position is first needed (a problem, `explain`, a test case): as an object it was three quarters of the time
- * `JSON.parse` spent on a 10 000-entry plan, and a hundred thousand small arrays for the garbage collector.
+ * A precompiled plan of version 2 as stored on disk. `positions` is the JSON text of the positions object, parsed only
+ * when a position is first needed. Version 3 (what {@link compilePlanText} writes) is described at {@link compilePlanText}.
  */
 export interface CompiledPlanFile {
   readonly format: typeof COMPILED_PLAN_FORMAT;
@@ -30,6 +32,24 @@ export interface CompiledPlanFile {
   readonly source: string;
   readonly value: unknown;
   readonly positions: string;
+}
+
+/** The sections of a version 3 file, in the order they are written; `index` holds where each starts and ends. */
+const SECTIONS = ['file', 'head', 'warnings', 'matchers', 'hasWhen', 'entryAt', 'dialPlan', 'source', 'positions'] as const;
+type Section = (typeof SECTIONS)[number];
+/** The sections the checksum covers: everything a load trusts without checking it again. */
+const CHECKED_UP_TO: Section = 'dialPlan';
+const V3_HEADER = '{"format":"dialplan-compiled-plan","version":3,"index":[';
+const V3_INDEX = /^\{"format":"dialplan-compiled-plan","version":3,"index":\[(\d+(?:,\d+)*)\],/;
+
+/**
+ * The checksum of a version 3 file: FNV-1a over the UTF-16 code units of its checked sections. It tells a file as
+ * `dialplan compile` wrote it from one edited since (which is then loaded and checked in full); it is not a signature.
+ */
+function checksumOf(text: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** The outcome of {@link compilePlanText}. */
@@ -58,15 +78,50 @@ export function compilePlanText(yamlText: string, file: string): CompilePlanText
     // Unreachable: a text that loads is valid YAML. Said rather than thrown, as every loader does.
     return { ok: false, problems: [{ code: 'YAML_SYNTAX', severity: 'error', message: 'The rule file is not valid YAML.', path: [], file }] };
   }
-  const compiled: CompiledPlanFile = {
-    format: COMPILED_PLAN_FORMAT,
-    version: COMPILED_PLAN_VERSION,
-    file: snapshot.file,
-    source: snapshot.source,
-    value: snapshot.value,
-    positions: JSON.stringify(snapshot.positions),
+  const plan = loaded.plan;
+  // The rules as the file wrote them (defaults are not filled in: an `unmatched` written out would have to be declared),
+  // the head apart from the entries, which a load reads (and checks) one by one when first reached.
+  const head = { ...(snapshot.value as Record<string, unknown>) };
+  const dialPlan = head['dialPlan'] as readonly unknown[];
+  delete head['dialPlan'];
+  const matchers: Record<string, AutomatonSnapshot> = {};
+  for (const [name, table] of plan.compiled.tables) {
+    const m = table.entryMatcher as Partial<{ snapshot: () => AutomatonSnapshot }>;
+    if (typeof m.snapshot === 'function') matchers[name] = m.snapshot();
+  }
+  // The entries end to end in one JSON list, with where each starts, so that a load parses only those it reaches.
+  const entryAt: number[] = [];
+  let list = '[';
+  dialPlan.forEach((e, i) => {
+    if (i > 0) list += ',';
+    entryAt.push(list.length);
+    list += JSON.stringify(e);
+  });
+  entryAt.push(list.length + 1);
+  list += ']';
+  const values: Record<Section, string> = {
+    file: JSON.stringify(snapshot.file),
+    head: JSON.stringify(head),
+    warnings: JSON.stringify(plan.warnings),
+    matchers: JSON.stringify(matchers),
+    hasWhen: JSON.stringify(plan.rules.dialPlan.some((e) => e.when !== undefined)),
+    entryAt: JSON.stringify(entryAt),
+    dialPlan: list,
+    source: JSON.stringify(snapshot.source),
+    positions: JSON.stringify(packInts(positionList({ ...head, dialPlan }, typeof snapshot.positions === 'function' ? snapshot.positions() : snapshot.positions), 2)),
   };
-  return { ok: true, json: JSON.stringify(compiled), warnings: loaded.plan.warnings };
+  let body = '';
+  const index: number[] = [];
+  let checkedEnd = 0;
+  for (const name of SECTIONS) {
+    body += `${body === '' ? '' : ','}"${name}":`;
+    index.push(body.length);
+    body += values[name];
+    index.push(body.length);
+    if (name === CHECKED_UP_TO) checkedEnd = body.length;
+  }
+  const json = `${V3_HEADER}${[checksumOf(body, 0, checkedEnd), ...index].join(',')}],${body}}`;
+  return { ok: true, json, warnings: plan.warnings };
 }
 
 /**
@@ -106,6 +161,12 @@ export function safeLoadCompiledPlan(text: string, options: LoadOptions = {}): L
       { code: 'COMPILED_PLAN_INVALID', severity: 'error', message, path: [], ...where, line: 1, column: 1, excerpt: excerpt(text.slice(0, 200).split(/\r?\n|\r/)[0] ?? '', 1, 1) },
     ],
   });
+  // A version 3 file as `dialplan compile` wrote it loads without compiling its entries; anything else (an older
+  // version, a file edited since, a matcher of one's own) is parsed whole and compiled as a rule file is.
+  if (options.matcher === undefined) {
+    const restored = loadStored(text);
+    if (restored !== undefined) return restored;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -116,29 +177,44 @@ export function safeLoadCompiledPlan(text: string, options: LoadOptions = {}): L
   const p = parsed as Record<string, unknown>;
   if (p['format'] !== COMPILED_PLAN_FORMAT) return invalid(`A precompiled plan's "format" must be "${COMPILED_PLAN_FORMAT}".`);
   const version = p['version'];
-  if (version !== 1 && version !== COMPILED_PLAN_VERSION) {
-    return invalid(`This precompiled plan is of version ${JSON.stringify(version)}; this library reads versions 1 and ${COMPILED_PLAN_VERSION}. Compile the rule file again.`);
+  if (version !== 1 && version !== 2 && version !== COMPILED_PLAN_VERSION) {
+    return invalid(`This precompiled plan is of version ${JSON.stringify(version)}; this library reads versions 1 to ${COMPILED_PLAN_VERSION}. Compile the rule file again.`);
   }
   const positions = p['positions'];
   const source = p['source'];
   const file = p['file'];
-  const positionsOk = version === 1 ? typeof positions === 'object' && positions !== null && !Array.isArray(positions) : typeof positions === 'string';
+  // Version 1 holds an object, version 2 its JSON text, version 3 a packed list in the order of a walk of the rules.
+  const positionsAsObject = version === 1;
+  const positionsOk = positionsAsObject ? typeof positions === 'object' && positions !== null && !Array.isArray(positions) : typeof positions === 'string';
   if (typeof source !== 'string' || typeof file !== 'string' || !positionsOk) {
     return invalid('This precompiled plan lacks its "source", "file" or "positions"; compile the rule file again.');
   }
-  if (version === 1 && !wellFormedPositions(positions)) {
+  if (positionsAsObject && !wellFormedPositions(positions)) {
     return invalid('This precompiled plan has a position that is not [line, column]; compile the rule file again.');
   }
+  // Version 3 holds the validated rules as `head` and `dialPlan`; they are checked again as any rules are.
+  const head = p['head'];
+  const value = version === 3 ? (typeof head === 'object' && head !== null && !Array.isArray(head) ? { ...head, dialPlan: p['dialPlan'] } : head) : p['value'];
   const snapshot: RuleFileSnapshot = {
     source,
     file,
-    value: p['value'],
+    value,
     // Version 2 keeps them as text, read at the first position asked for; text that is not well-formed positions (a
     // damaged or hand-edited file) gives problems and traces without lines rather than wrong ones.
     positions:
-      version === 1
+      positionsAsObject
         ? (positions as RuleFileSnapshot['positions'])
-        : () => {
+        : version === 3
+          ? () => {
+              try {
+                const packed = unpackInts(positions, 2);
+                return packed === undefined ? {} : positionsFromList(value, packed);
+              } catch {
+                // A value nested deeper than the stack allows (a crafted file): no positions.
+                return {};
+              }
+            }
+          : () => {
             try {
               const parsed: unknown = JSON.parse(positions as string);
               return wellFormedPositions(parsed) ? (parsed as Readonly<Record<string, readonly [number, number]>>) : {};
@@ -158,4 +234,111 @@ function wellFormedPositions(positions: unknown): boolean {
     if (!Array.isArray(pos) || pos.length !== 2 || !pos.every((n) => Number.isInteger(n) && n >= 0)) return false;
   }
   return true;
+}
+
+/**
+ * Loads a version 3 file without compiling its entries (see {@link restoreCompiledPlan}), when its index is well formed
+ * and its checksum proves it unchanged since `dialplan compile` wrote it. Undefined otherwise: the caller then loads it
+ * in full, which reports whatever is wrong with it.
+ */
+function loadStored(text: string): LoadResult | undefined {
+  const m = V3_INDEX.exec(text.slice(0, 512));
+  if (m === null) return undefined;
+  const numbers = (m[1] as string).split(',').map(Number);
+  if (numbers.length !== 1 + 2 * SECTIONS.length) return undefined;
+  const body = m[0].length;
+  const sum = numbers[0] as number;
+  const range = new Map<Section, readonly [number, number]>();
+  let last = 0;
+  for (let k = 0; k < SECTIONS.length; k++) {
+    const start = body + (numbers[1 + 2 * k] as number);
+    const end = body + (numbers[2 + 2 * k] as number);
+    const name = SECTIONS[k] as Section;
+    // Each range starts right after its own key: a file whose text moved or whose keys were renamed is not read by it.
+    if (start < last || end < start || end > text.length || !text.startsWith(`"${name}":`, start - name.length - 3)) return undefined;
+    range.set(name, [start, end]);
+    last = end;
+  }
+  const [dpStart, dpEnd] = range.get('dialPlan') as readonly [number, number];
+  if (checksumOf(text, body, dpEnd) !== sum) return undefined;
+  const section = (name: Section): string => {
+    const [a, b] = range.get(name) as readonly [number, number];
+    return text.slice(a, b);
+  };
+  try {
+    const file: unknown = JSON.parse(section('file'));
+    const warnings: unknown = JSON.parse(section('warnings'));
+    const entryAt: unknown = JSON.parse(section('entryAt'));
+    if (typeof file !== 'string' || !Array.isArray(warnings) || !Array.isArray(entryAt) || entryAt.length === 0) return undefined;
+    for (let i = 0; i < entryAt.length; i++) {
+      const at = entryAt[i] as unknown;
+      if (!Number.isInteger(at) || (at as number) < 1 || (i > 0 && (at as number) <= (entryAt[i - 1] as number)) || (at as number) > dpEnd - dpStart) return undefined;
+    }
+    const compiled = restoreCompiledPlan({
+      head: JSON.parse(section('head')),
+      entryCount: entryAt.length - 1,
+      entryText: (i) => text.slice(dpStart + (entryAt[i] as number), dpStart + (entryAt[i + 1] as number) - 1),
+      matchers: JSON.parse(section('matchers')),
+      hasWhen: JSON.parse(section('hasWhen')) === true,
+    });
+    if (compiled === undefined) return undefined;
+    // Positions and the YAML text are parsed when a position is first asked for; damaged ones give no lines, never wrong
+    // ones. Positions are stored in the order of a walk of the rules, which are parsed whole for it.
+    const positions = (): Readonly<Record<string, readonly [number, number]>> => {
+      try {
+        const packed = unpackInts(JSON.parse(section('positions')), 2);
+        const value: unknown = { ...(JSON.parse(section('head')) as object), dialPlan: JSON.parse(section('dialPlan')) as unknown };
+        return packed === undefined ? {} : positionsFromList(value, packed);
+      } catch {
+        return {};
+      }
+    };
+    const source = (): string => {
+      try {
+        const parsed: unknown = JSON.parse(section('source'));
+        return typeof parsed === 'string' ? parsed : '';
+      } catch {
+        return '';
+      }
+    };
+    return loadedPlan(compiled, warnings as Problem[], locatorOf(file, positions, source));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The positions of a rule file's nodes as one list, [line, column] per node in the order of a depth-first walk of its
+ * value (a node without position is [0, 0]): a few characters a node packed, where the positions object took forty.
+ */
+function positionList(value: unknown, positions: Readonly<Record<string, readonly [number, number]>>): number[] {
+  const out: number[] = [];
+  walkValue(value, [], (path) => {
+    const pos = positions[JSON.stringify(path)];
+    out.push(pos?.[0] ?? 0, pos?.[1] ?? 0);
+  });
+  return out;
+}
+
+/** The positions object again, from the same walk of the same value. */
+function positionsFromList(value: unknown, list: Int32Array): Record<string, readonly [number, number]> {
+  const out: Record<string, readonly [number, number]> = Object.create(null) as Record<string, readonly [number, number]>;
+  let i = 0;
+  walkValue(value, [], (path) => {
+    const line = list[i] as number;
+    const column = list[i + 1] as number;
+    i += 2;
+    if (line > 0 && column >= 0) out[JSON.stringify(path)] = [line, column];
+  });
+  return out;
+}
+
+/** Visits every node of a JSON value depth first, parents before children, lists by index and maps by key order. */
+function walkValue(value: unknown, path: (string | number)[], visit: (path: readonly (string | number)[]) => void): void {
+  visit(path);
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => walkValue(v, [...path, i], visit));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) walkValue((value as Record<string, unknown>)[key], [...path, key], visit);
+  }
 }

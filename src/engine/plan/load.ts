@@ -3,7 +3,7 @@
  */
 import { isCompiledPlanText, safeLoadCompiledPlan } from './compiled-plan.js';
 import type { CST, Node, Range, Scalar } from 'yaml';
-import type { Locate } from './compile.js';
+import type { CompiledPlan, Locate } from './compile.js';
 import type { MatcherFactory } from '../match/match.js';
 import { compileRules, toProblems } from './compile.js';
 import type { ErrorCode, Problem } from '../errors.js';
@@ -218,21 +218,48 @@ export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapsh
 export function loadRuleFileSnapshot(snapshot: RuleFileSnapshot, options: LoadOptions = {}, reparse = true): LoadResult {
   const outcome = compileRules(snapshot.value, options.matcher);
   if (outcome.problems.length > 0 && reparse) return safeLoadDialPlan(snapshot.source, { file: snapshot.file, ...options });
-  // Both read when a position is first asked for, not before: a large plan that loads cleanly may never need one.
+  const { positions } = snapshot;
+  return finish(outcome, locatorOf(snapshot.file, typeof positions === 'function' ? positions : () => positions, () => snapshot.source));
+}
+
+/**
+ * Places problems by stored positions: the line and column of the closest node on each problem's path, with an excerpt
+ * of that line. Positions and source are read when a position is first asked for, not before: a large plan that loads
+ * cleanly may never need one.
+ * @internal
+ *
+ * @param file - the rule file's name
+ * @param positionsOf - the positions by path key
+ * @param sourceOf - the rule file's text, for excerpts
+ * @returns the locator
+ */
+export function locatorOf(file: string, positionsOf: () => Readonly<Record<string, readonly [number, number]>>, sourceOf: () => string): Locate {
   let lines: string[] | undefined;
   let positions: Readonly<Record<string, readonly [number, number]>> | undefined;
-  const locate: Locate = (p) => {
-    positions ??= typeof snapshot.positions === 'function' ? snapshot.positions() : snapshot.positions;
+  return (p) => {
+    positions ??= positionsOf();
     for (let len = p.path.length; len >= 0; len--) {
       const pos = positions[pathKey(p.path.slice(0, len))];
       if (pos) {
-        lines ??= snapshot.source.split(/\r?\n|\r/);
-        return { file: snapshot.file, line: pos[0], column: pos[1], excerpt: excerpt(lines[pos[0] - 1] ?? '', pos[0], pos[1]) };
+        lines ??= sourceOf().split(/\r?\n|\r/);
+        return { file, line: pos[0], column: pos[1], excerpt: excerpt(lines[pos[0] - 1] ?? '', pos[0], pos[1]) };
       }
     }
-    return { file: snapshot.file };
+    return { file };
   };
-  return finish(outcome, locate);
+}
+
+/**
+ * Wraps an already compiled plan (a restored precompiled one) as a load result, with its stored warnings.
+ * @internal
+ *
+ * @param compiled - the compiled plan
+ * @param warnings - its warnings, placed already
+ * @param locate - where paths of the rule file sit
+ * @returns the load result
+ */
+export function loadedPlan(compiled: CompiledPlan, warnings: readonly Problem[], locate: Locate): LoadResult {
+  return { ok: true, plan: createDialPlan(compiled, warnings, positionFinder(locate)), warnings };
 }
 
 /**
@@ -301,8 +328,12 @@ function finish(outcome: ReturnType<typeof compileRules>, locate: Locate): LoadR
   const problems = toProblems(outcome.problems, locate);
   if (!outcome.ok) return { ok: false, problems: sortProblems(problems) };
   const warnings = sortProblems(problems);
-  // Positions of table entries and test cases, for explain and the inline test runner.
-  const positionOf = (path: Path): SourcePosition => {
+  return { ok: true, plan: createDialPlan(outcome.plan, warnings, positionFinder(locate)), warnings };
+}
+
+/** Positions of table entries and test cases, for explain and the inline test runner. */
+function positionFinder(locate: Locate): (path: Path) => SourcePosition {
+  return (path: Path): SourcePosition => {
     const { file, line, column, excerpt } = locate({ code: 'INVALID_PLAN', severity: 'error', message: '', path, on: 'value' });
     return {
       ...(file !== undefined ? { file } : {}),
@@ -311,7 +342,6 @@ function finish(outcome: ReturnType<typeof compileRules>, locate: Locate): LoadR
       ...(excerpt !== undefined ? { excerpt } : {}),
     };
   };
-  return { ok: true, plan: createDialPlan(outcome.plan, warnings, positionOf), warnings };
 }
 
 function sortProblems(problems: Problem[]): Problem[] {

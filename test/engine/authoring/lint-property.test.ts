@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/index.js';
 import { compilePlanText, lintDialPlan, safeCompileDialPlan, safeLoadDialPlan } from '../../../src/index.js';
 import { planArb } from '../random-plan.js';
+import { legacyPlanTexts, withWrongChecksum } from '../plan/legacy-plans.js';
 
 const SEED = 20261204;
 const FILE = 'random.yaml';
@@ -13,7 +14,7 @@ const FILE = 'random.yaml';
 const full = (ps: readonly Problem[]): unknown[] => ps.map((p) => [p.severity, p.code, p.path, p.message, p.file, p.line, p.column, p.excerpt]);
 
 describe('lint on random plans', () => {
-  it('finds the same for a plan loaded from YAML and from its precompiled JSON (versions 2 and 1)', () => {
+  it('finds the same for a plan loaded from YAML and from its precompiled JSON (version 3 restored and whole, 2 and 1)', () => {
     let findings = 0;
     fc.assert(
       fc.property(planArb, ({ object, yaml }) => {
@@ -23,11 +24,10 @@ describe('lint on random plans', () => {
         const compiled = compilePlanText(yaml, FILE);
         expect(compiled.ok).toBe(true);
         if (!compiled.ok) return;
-        const v2 = JSON.parse(compiled.json) as Record<string, unknown>;
-        const v1 = JSON.stringify({ ...v2, version: 1, positions: JSON.parse(v2['positions'] as string) });
+        const legacy = legacyPlanTexts(yaml, FILE);
         const want = full(lintDialPlan(fromYaml.plan));
         findings += want.length;
-        for (const text of [compiled.json, v1]) {
+        for (const text of [compiled.json, withWrongChecksum(compiled.json), legacy?.v2 ?? '', legacy?.v1 ?? '']) {
           const fromJson = safeLoadDialPlan(text, { file: FILE });
           expect(fromJson.ok).toBe(true);
           if (fromJson.ok) expect(full(lintDialPlan(fromJson.plan))).toEqual(want);

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { automatonMatcher, compileAutomaton } from '../../../src/engine/match/automaton.js';
+import { automatonMatcher, compileAutomaton, restoreAutomaton } from '../../../src/engine/match/automaton.js';
+import { packInts } from '../../../src/engine/match/pack.js';
 import type { AutomatonOptions } from '../../../src/engine/match/automaton.js';
 import { referenceMatcher } from '../../../src/engine/match/match.js';
 import type { MatchableEntry, RefValue, TableMatch } from '../../../src/engine/match/match.js';
@@ -121,6 +122,55 @@ describe('compileAutomaton', () => {
       ),
       { seed: 42, numRuns: 400 },
     );
+  });
+
+  it('restored from its snapshot (as JSON, the way a precompiled plan stores it) answers as it does, and as the reference', () => {
+    fc.assert(
+      fc.property(
+        planArb.chain((plan) =>
+          fc.tuple(fc.constant(plan), fc.array(fc.tuple(inputArb(plan), fc.boolean(), acceptArb), { minLength: 1, maxLength: 25 })),
+        ),
+        ([plan, queries]) => {
+          const entries = compileTable(plan);
+          const original = compileAutomaton(entries);
+          const restored = restoreAutomaton(JSON.parse(JSON.stringify(original.snapshot())), entries);
+          expect(restored).toBeDefined();
+          if (restored === undefined) return;
+          expect(restored.snapshot()).toEqual(original.snapshot());
+          for (const [text, carry, accept] of queries) {
+            const want = view(findFirstMatch(entries, text, carry, accept));
+            expect(view(restored.find(text, carry, accept)), `${JSON.stringify(plan)} ${JSON.stringify(text)} carry=${carry}`).toEqual(want);
+          }
+        },
+      ),
+      { seed: 43, numRuns: 300 },
+    );
+  });
+
+  it('is not restored from a snapshot that does not fit its table, whatever part of it is wrong', () => {
+    const entries = compileTable([['+1317555XXXX', '+1317556XXXX'], ['911'], ['+Z'], ['Z']]);
+    const good = compileAutomaton(entries).snapshot();
+    expect(restoreAutomaton(JSON.parse(JSON.stringify(good)), entries)).toBeDefined();
+    const trie = good.trie;
+    if (trie === null) throw new Error('expected a trie');
+    const bad: unknown[] = [
+      null,
+      'x',
+      { ...good, used: [70_000] },
+      { ...good, setKeys: [1] },
+      { ...good, patternBase: '!' },
+      // One entry fewer than the table.
+      { ...good, patternBase: packInts([0, 2, 3]) },
+      { ...good, dfaPairs: packInts([9, 0], 2) },
+      { ...good, dfaPairs: packInts([2, 5], 2) },
+      { ...good, spanAt: packInts([999, 0, 0, 0, 0]) },
+      { ...good, trie: { ...trie, nodes: trie.nodes + 1 } },
+      { ...good, trie: { ...trie, record: packInts([99, 0, 4, 0, 0], 5) + trie.record.slice(1) } },
+      // An edge back to the root: a walk could go round.
+      { ...good, trie: { ...trie, edge: packInts([0, 0], 2) + trie.edge.slice(2) } },
+      { ...good, trie: { ...trie, tails: packInts([9999]) } },
+    ];
+    for (const b of bad) expect(restoreAutomaton(b, entries), JSON.stringify(b)).toBeUndefined();
   });
 
   it('agrees with the reference when its cache is tiny and keeps being flushed', () => {

@@ -1,5 +1,5 @@
-// One plan, every loader, one answer: a random rule file loaded from its YAML text, from its precompiled JSON (versions
-// 2 and 1), from the object YAML parses it into, and through the browser entry gives the same query results, the same
+// One plan, every loader, one answer: a random rule file loaded from its YAML text, from its precompiled JSON (version 3
+// restored and loaded whole, versions 2 and 1), from the object YAML parses it into, and through the browser entry gives the same query results, the same
 // explain traces and the same warnings (or, for a plan that does not load, the same problems).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import type { LoadResult, Problem } from '../../../src/index.js';
 import { compilePlanText, safeCompileDialPlan, safeLoadDialPlan } from '../../../src/index.js';
 import { loadRuleFileSnapshot, snapshotRuleFile } from '../../../src/engine/plan/load.js';
 import { inputArb, matchingInputs, planArb } from '../random-plan.js';
+import { legacyPlanTexts, withWrongChecksum } from './legacy-plans.js';
 
 const SEED = 20261202;
 const FILE = 'random.yaml';
@@ -48,10 +49,14 @@ function loadAll(object: Record<string, unknown>, yaml: string): { readonly load
   if (snapshot !== undefined) loaded.push({ name: 'snapshot', result: loadRuleFileSnapshot(structuredClone(snapshot)), positions: true });
   const compiled = compilePlanText(yaml, FILE);
   if (!compiled.ok) return { loaded, compileProblems: compiled.problems };
-  const v2 = JSON.parse(compiled.json) as Record<string, unknown>;
-  const v1 = JSON.stringify({ ...v2, version: 1, positions: JSON.parse(v2['positions'] as string) });
-  loaded.push({ name: 'json v2', result: safeLoadDialPlan(compiled.json, { file: FILE }), positions: true });
-  loaded.push({ name: 'json v1', result: safeLoadDialPlan(v1, { file: FILE }), positions: true });
+  // Version 3 restored from its stored parts, and loaded whole (as a file edited since it was compiled); versions 2 and 1.
+  loaded.push({ name: 'json v3', result: safeLoadDialPlan(compiled.json, { file: FILE }), positions: true });
+  loaded.push({ name: 'json v3 unchecked', result: safeLoadDialPlan(withWrongChecksum(compiled.json), { file: FILE }), positions: true });
+  const legacy = legacyPlanTexts(yaml, FILE);
+  if (legacy !== undefined) {
+    loaded.push({ name: 'json v2', result: safeLoadDialPlan(legacy.v2, { file: FILE }), positions: true });
+    loaded.push({ name: 'json v1', result: safeLoadDialPlan(legacy.v1, { file: FILE }), positions: true });
+  }
   return { loaded };
 }
 
@@ -83,6 +88,8 @@ describe('the loaders of one rule file', () => {
           if (l.positions) expect(said(l.result.plan.warnings), l.name).toEqual(said(ref.plan.warnings));
           if (l.positions) expect(placed(l.result.plan.warnings), l.name).toEqual(placed(ref.plan.warnings));
           expect(l.result.plan.locations, l.name).toEqual(ref.plan.locations);
+          // The validated rules too: a restored plan reads its entries when first asked, and must give the same ones.
+          expect(JSON.parse(JSON.stringify(l.result.plan.rules)), l.name).toEqual(JSON.parse(JSON.stringify(ref.plan.rules)));
         }
         // 'nowhere' names no location: an UNKNOWN_LOCATION error from every loader alike.
         const locations: (string | undefined)[] = [undefined, ...ref.plan.locations, 'nowhere'];
