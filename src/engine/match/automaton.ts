@@ -143,8 +143,8 @@ export const automatonMatcher: MatcherFactory = (entries) => compileAutomaton(en
 export interface AutomatonSnapshot {
   readonly used: readonly number[];
   readonly setKeys: readonly (string | null)[];
-  /** The integer arrays, each packed by {@link packInts} (with the stride noted). */
-  readonly patternBase: string;
+  /** The integer arrays, each packed by {@link packInts} (with the stride noted); patternBase null when every entry has one pattern. */
+  readonly patternBase: string | null;
   /** Stride 2. */
   readonly dfaPairs: string;
   readonly trie: {
@@ -197,6 +197,13 @@ export function restoreAutomaton(snapshot: unknown, entries: readonly MatchableE
 const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
   Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
 
+/** Where each entry's patterns start when every entry has one: entry e's at e. */
+function onePerEntry(n: number): Int32Array {
+  const base = new Int32Array(n);
+  for (let e = 0; e < n; e++) base[e] = e;
+  return base;
+}
+
 /** Whether every value of an array lies in [min, max]. */
 function within(a: Int32Array, min: number, max: number): boolean {
   for (let i = 0; i < a.length; i++) if ((a[i] as number) < min || (a[i] as number) > max) return false;
@@ -210,7 +217,7 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
   const { used, setKeys, trie } = o;
   if (!isIntArray(used, 0, 0xffff) || new Set(used).size !== used.length) return undefined;
   if (!Array.isArray(setKeys) || !setKeys.every((k) => k === null || typeof k === 'string') || new Set(setKeys).size !== setKeys.length) return undefined;
-  const patternBase = unpackInts(o['patternBase']);
+  const patternBase = o['patternBase'] === null ? onePerEntry(entryCount) : unpackInts(o['patternBase']);
   const spanAt = unpackInts(o['spanAt']);
   const spanData = unpackInts(o['spanData']);
   const dfaPairs = unpackInts(o['dfaPairs'], 2);
@@ -577,7 +584,7 @@ class HybridMatcher implements AutomatonMatcher {
     return {
       used: this.used.slice(),
       setKeys: this.setKeys.slice(),
-      patternBase: packInts(this.patternBase),
+      patternBase: this.patternBase.every((b, e) => b === e) && this.spanAt.length === this.patternBase.length ? null : packInts(this.patternBase),
       dfaPairs: packInts(this.dfaPairs, 2),
       trie:
         t === undefined
