@@ -257,8 +257,9 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
       }
       inFlight[best] = (inFlight[best] ?? 0) + 1;
       const reuse = spare.take();
+      // Lines travel as one string: joined by the reader already, or joined here.
       const request: WorkerRequest =
-        batch.columns === undefined && batch.problems === undefined
+        batch.joined === undefined && batch.columns === undefined && batch.problems === undefined
           ? { seq: nextSeq++, batch: { ...batch, numbers: [] }, packed: batch.numbers.join('\n'), reuse }
           : { seq: nextSeq++, batch, reuse };
       // The spare buffer moves to the worker without a copy, as its answer will move back.

@@ -34,7 +34,8 @@ export interface ProcessedBatch {
  */
 export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatter, options: QueryOptions, reuse?: ArrayBuffer): ProcessedBatch {
   const counts = emptyCounts();
-  const { numbers, columns, problems } = batch;
+  const { columns, problems } = batch;
+  const numbers = batch.joined !== undefined ? batch.joined.split('\n') : batch.numbers;
   // Tallied in Maps, then copied into the plain objects of the counts: a null-prototype object indexed by ever-changing
   // keys is a megamorphic lookup on every row.
   const byClassification = new Map<string, number>();

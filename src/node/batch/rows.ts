@@ -18,6 +18,11 @@ export interface RowBatch {
   /** The 1-based number of the first row of the batch (the CSV header is not a row). */
   readonly firstRow: number;
   readonly numbers: readonly string[];
+  /**
+   * Line input handed on whole (to worker threads): the rows' numbers joined with `\n` (none holds one), `numbers`
+   * then empty. Split where the batch is processed.
+   */
+  readonly joined?: string | undefined;
   /** Per row, the values of the carried columns, in the order of {@link BatchLayout.carried}; undefined for line input. */
   readonly columns: readonly (readonly string[])[] | undefined;
   /** Per row, the reader's problem, if any; undefined when no row of the batch has one. */

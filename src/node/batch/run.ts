@@ -176,7 +176,19 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
         rowsRead += lines.length;
         await sink?.submit(batch);
       };
-      for await (const text of chunks) await submit(splitter.push(text));
+      // For worker threads, complete lines go on as the text they came in (see pushJoined), unless rows must be checked
+      // for bytes that are not UTF-8 (each row that holds one gets its own problem).
+      const joined = o.workers > 1;
+      for await (const text of chunks) {
+        const lines = joined && !invalidBytes ? splitter.pushJoined(text) : splitter.push(text);
+        if (Array.isArray(lines)) {
+          await submit(lines);
+          continue;
+        }
+        const batch: RowBatch = { firstRow: rowOffset + rowsRead + 1, numbers: [], joined: lines.text, columns: undefined, problems: undefined };
+        rowsRead += lines.count;
+        await sink.submit(batch);
+      }
       await submit(splitter.end());
     } else {
       let reader: CsvReader | undefined;

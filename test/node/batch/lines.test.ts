@@ -57,3 +57,50 @@ describe('createLineSplitter: where a long line is cut', () => {
     expect(split([over]).map((l) => l.length)).toEqual([KEPT_CHARS]);
   });
 });
+
+describe('createLineSplitter: pushJoined', () => {
+  /** The lines of `pieces` through pushJoined (a joined text split back), mixed with push where `viaPush` says. */
+  function splitJoined(pieces: readonly string[], viaPush: (i: number) => boolean = () => false): string[] {
+    const s = createLineSplitter();
+    const out: string[] = [];
+    pieces.forEach((p, i) => {
+      const r = viaPush(i) ? s.push(p) : s.pushJoined(p);
+      if (Array.isArray(r)) out.push(...r);
+      else {
+        const lines = r.text.split('\n');
+        expect(lines).toHaveLength(r.count);
+        out.push(...lines);
+      }
+    });
+    return [...out, ...s.end()];
+  }
+
+  it('gives the lines push gives, however the text is cut, with CR, empty lines and switches between the two', () => {
+    const line = fc.string({ unit: fc.constantFrom('1', ' ', 'x', '\r', 'é', '\n') });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 3 }), (lines, size, every) => {
+        const text = lines.join('\n');
+        const pieces: string[] = [];
+        for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+        expect(splitJoined(pieces, (i) => every > 0 && i % (every + 1) === every)).toEqual(split(pieces));
+      }),
+      { seed: 20261202, numRuns: 500 },
+    );
+  });
+
+  it('hands back complete lines as one text with their count, and the rest later', () => {
+    const s = createLineSplitter();
+    expect(s.pushJoined('317 555 1234\n69')).toEqual({ text: '317 555 1234', count: 1 });
+    expect(s.pushJoined('29\n\n7')).toEqual({ text: '6929\n', count: 2 });
+    expect(s.pushJoined('00')).toEqual([]);
+    expect(s.end()).toEqual(['700']);
+  });
+
+  it('cuts a long line as push does (it takes the path of push)', () => {
+    const over = '5'.repeat(MAX_RECORD_CHARS + 1);
+    const text = `1\n${over}\n2\n3`;
+    const pieces: string[] = [];
+    for (let i = 0; i < text.length; i += 65536) pieces.push(text.slice(i, i + 65536));
+    expect(splitJoined(pieces).map((l) => l.length)).toEqual([1, KEPT_CHARS, 1, 1]);
+  });
+});

@@ -115,6 +115,25 @@ describe('runBatch', () => {
     expect(one.summary.byError).toEqual({ EMPTY: Math.ceil(30000 / 7) });
   });
 
+  it('with a worker thread writes what the main thread writes across CRLF, bytes that are not UTF-8 and an over-long line', async () => {
+    // Lines reach the worker as the text they came in (pushJoined) until a chunk holds a CR, bad bytes or a long line.
+    const lines = Array.from({ length: 12000 }, (_, i) => (i % 11 === 0 ? '' : `317 555 ${String(i).padStart(4, '0').slice(-4)}`));
+    const text = lines.join('\n') + '\n';
+    const chunks: (string | Uint8Array)[] = [];
+    for (let i = 0; i < text.length; i += 4093) chunks.push(text.slice(i, i + 4093));
+    chunks.splice(5, 0, '6929\r\n69', '30\r\n');
+    chunks.splice(9, 0, Buffer.from([0x36, 0x39, 0xff, 0x32, 0x39, 0x0a]));
+    chunks.splice(15, 0, '\n' + '5'.repeat(70000) + '\n');
+    const one = await batch(chunks);
+    const two = await batch(chunks, { workers: 2 });
+    // The inserted chunks land inside lines, so only the lines are counted: one row each, whoever answers it.
+    const rows = (chunks.map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('latin1'))).join('').match(/\n/g) ?? []).length;
+    expect(one.summary).toMatchObject({ rowsRead: rows, rowsWritten: rows });
+    expect(two.summary).toMatchObject({ rowsRead: rows, rowsWritten: rows });
+    expect(two.out).toBe(one.out);
+    expect(one.summary.byError).toMatchObject({ INVALID_ENCODING: 1, TOO_LONG: 1 });
+  });
+
   it('counts classifications, errors and dialCapable false in the summary', async () => {
     const { summary } = await batch(['6929\n\n1-800-FLOWERS\n' + 'x'.repeat(300) + '\n']);
     expect(summary).toMatchObject({ rowsRead: 4, rowsWritten: 4, rowsOk: 2, rowsFailed: 2, byClassification: { Intercom: 1, 'Toll Free': 1 }, byError: { EMPTY: 1, TOO_LONG: 1 } });
