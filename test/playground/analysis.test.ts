@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { PLAN_KINDS } from '../../bench/plans.js';
 import { lintDialPlan, safeLoadDialPlan } from '../../src/index.js';
 import { lintRequest, lintRules, placeFindings } from '../../src/playground/analysis.js';
 import { planArb } from '../engine/random-plan.js';
 
 const SEED = 20261202;
+// bench/plans.js is plain JavaScript without types.
+const { PLAN_KINDS } = (await import(new URL('../../bench/plans.js', import.meta.url).href)) as { PLAN_KINDS: Record<string, (entries: number) => unknown> };
 
 describe('the lint worker and the page', () => {
   it('place the findings of a plan compiled from the rules where lintDialPlan puts those of the plan loaded from YAML', () => {

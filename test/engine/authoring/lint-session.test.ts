@@ -3,12 +3,15 @@
 // reuse (so that the property is about the cache, not about a session that never hits it).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildExchangePlan } from '../../../bench/plans.js';
 import { createLintSession } from '../../../src/engine/authoring/lint/lint.js';
+import type { SubWalk } from '../../../src/engine/authoring/lint/shadow.js';
+import { MAX_PRODUCT_STATES, analyzeTable } from '../../../src/engine/authoring/lint/shadow.js';
 import { lintDialPlan, safeCompileDialPlan } from '../../../src/index.js';
 import { planObjectArb } from '../random-plan.js';
 
 const SEED = 20261202;
+// bench/plans.js is plain JavaScript without types.
+const { buildExchangePlan } = (await import(new URL('../../../bench/plans.js', import.meta.url).href)) as { buildExchangePlan: (entries: number) => unknown };
 
 type Plan = Record<string, unknown>;
 type Entry = Record<string, unknown>;
@@ -67,6 +70,35 @@ const editArb: fc.Arbitrary<(p: Plan, history: readonly Plan[]) => Plan> = fc.on
 );
 
 describe('a lint session', () => {
+  it('splits the walk into sub-walks, remembered across tables and plans, with the same outcome as one walk', () => {
+    // One cache for every table of every plan: a key that stood for two different sub-walks would show.
+    const cache = new Map<string, SubWalk>();
+    let reused = 0;
+    let tables = 0;
+    fc.assert(
+      fc.property(planObjectArb, fc.integer({ min: 1, max: 6 }), (object, depth) => {
+        const r = safeCompileDialPlan(object);
+        if (!r.ok) return;
+        for (const t of r.plan.compiled.tables.values()) {
+          for (const [entries, modes] of [
+            [t.entries, [true, false]],
+            [t.conversions, [true]],
+          ] as const) {
+            const want = analyzeTable(entries, modes);
+            const size = cache.size;
+            expect(analyzeTable(entries, modes, MAX_PRODUCT_STATES, { get: (k) => cache.get(k), set: (k, v) => void cache.set(k, v) }, depth)).toEqual(want);
+            if (cache.size === size) reused++;
+            tables++;
+          }
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+    expect(tables).toBeGreaterThan(300);
+    expect(reused).toBeGreaterThan(20);
+  });
+
+
   it('finds after every edit exactly what lintDialPlan finds from scratch, reusing analyses where no pattern changed', () => {
     let reused = 0;
     let checked = 0;

@@ -14,7 +14,7 @@ import type { CompiledPattern } from '../../match/match.js';
 import type { DialPlan } from '../../plan/plan.js';
 import { DIRECTORY_KINDS, pathOf } from '../../plan/validate.js';
 import type { Path } from '../../plan/validate.js';
-import type { TableReach } from './shadow.js';
+import type { SubWalk, TableReach, WalkCache } from './shadow.js';
 import { MAX_PRODUCT_STATES, analyzeTable } from './shadow.js';
 
 /**
@@ -47,8 +47,11 @@ export interface LintSession {
    * @returns the findings
    */
   lint(plan: DialPlan): readonly Problem[];
-  /** Tables analysed (walked) and tables whose analysis was reused, over the session's life. */
-  readonly stats: { readonly analysed: number; readonly reused: number };
+  /**
+   * Over the session's life: tables analysed and tables whose analysis was reused whole; sub-walks (below one prefix,
+   * see `analyzeTable`) walked and reused.
+   */
+  readonly stats: { readonly analysed: number; readonly reused: number; readonly subWalks: number; readonly subWalksReused: number };
 }
 
 /**
@@ -65,28 +68,57 @@ export interface LintSession {
 export function createLintSession(): LintSession {
   // Two generations: the analyses the last run used and those of the run before it, so that a text that goes back to an
   // earlier version (a mistake typed and taken out again) finds its analysis too. Older ones are dropped.
-  let older = new Map<string, TableReach>();
-  let last = new Map<string, TableReach>();
-  const stats = { analysed: 0, reused: 0 };
+  let older = new Map<string, Remembered>();
+  let last = new Map<string, Remembered>();
+  // The same for the sub-walks of a table that did change: below each prefix the edit did not touch, the walk is the
+  // one of the run before. Each table remembers the sub-walks it used, which stay while the table is reused whole.
+  let olderWalks = new Map<string, SubWalk>();
+  let lastWalks = new Map<string, SubWalk>();
+  const stats = { analysed: 0, reused: 0, subWalks: 0, subWalksReused: 0 };
   return {
     stats,
     lint(plan) {
-      const now = new Map<string, TableReach>();
+      const now = new Map<string, Remembered>();
+      const nowWalks = new Map<string, SubWalk>();
       const cached: Analyze = (entries, carry = [true, false], maxStates = MAX_PRODUCT_STATES) => {
         const key = analysisKey(entries, carry, maxStates);
-        const hit = now.get(key) ?? last.get(key) ?? older.get(key);
-        const reach = hit ?? analyzeTable(entries, carry, maxStates);
-        if (hit !== undefined) stats.reused++;
-        else stats.analysed++;
-        now.set(key, reach);
-        return reach;
+        let table = now.get(key) ?? last.get(key) ?? older.get(key);
+        if (table !== undefined) stats.reused++;
+        else {
+          stats.analysed++;
+          const used: [string, SubWalk][] = [];
+          const walks: WalkCache = {
+            get(k) {
+              const hit = nowWalks.get(k) ?? lastWalks.get(k) ?? olderWalks.get(k);
+              if (hit !== undefined) stats.subWalksReused++;
+              else stats.subWalks++;
+              return hit;
+            },
+            set(k, value) {
+              nowWalks.set(k, value);
+              used.push([k, value]);
+            },
+          };
+          table = { reach: analyzeTable(entries, carry, maxStates, walks), walks: used };
+        }
+        now.set(key, table);
+        for (const [k, w] of table.walks) nowWalks.set(k, w);
+        return table.reach;
       };
       const out = lintWith(plan, cached);
       older = last;
       last = now;
+      olderWalks = lastWalks;
+      lastWalks = nowWalks;
       return out;
     },
   };
+}
+
+/** A table's analysis, and the sub-walks it was made of. */
+interface Remembered {
+  readonly reach: TableReach;
+  readonly walks: readonly (readonly [string, SubWalk])[];
 }
 
 type Analyze = typeof analyzeTable;

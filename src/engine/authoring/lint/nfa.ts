@@ -104,9 +104,28 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
     const row = next[from] as (number[] | undefined)[];
     (row[symbol] ??= []).push(to);
   };
-  // The shared states: a state reached from a shared state by one step over a given set of symbols.
-  const child = new Map<string, number>();
-  const symbolsOf = (chars: string): number[] => [...new Set([...chars].map((c) => alphabet.symbolOf(c)))].sort((a, b) => a - b);
+  // The shared states: a state reached from a shared state by one step over a given set of symbols (numbered, below),
+  // by a number made of both (no string per step: a table of a thousand entries takes ten thousand steps).
+  const child = new Map<number, number>();
+  const symbolSets = new Map<string, number>();
+  // The arrays below are made once per character or class, so they are mostly known by identity.
+  const setOfArray = new Map<readonly number[], number>();
+  const setNumber = (symbols: readonly number[]): number => {
+    let id = setOfArray.get(symbols);
+    if (id !== undefined) return id;
+    const k = symbols.join(',');
+    id = symbolSets.get(k);
+    if (id === undefined) symbolSets.set(k, (id = symbolSets.size));
+    setOfArray.set(symbols, id);
+    return id;
+  };
+  const single: number[][] = Array.from({ length: alphabet.size }, (_, i) => [i]);
+  const symbolsOfChars = new Map<string, number[]>();
+  const symbolsOf = (chars: string): number[] => {
+    let out = symbolsOfChars.get(chars);
+    if (out === undefined) symbolsOfChars.set(chars, (out = [...new Set([...chars].map((c) => alphabet.symbolOf(c)))].sort((a, b) => a - b)));
+    return out;
+  };
   const all = Array.from({ length: alphabet.size }, (_, i) => i);
   const start = state();
   entries.forEach((entry, e) => {
@@ -115,7 +134,8 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
       let shared = true;
       const step = (symbols: readonly number[]): void => {
         if (shared) {
-          const key = `${cur}:${symbols.join(',')}`;
+          // Below 2^53: fewer than 2^20 sets of symbols (one per class a table spells), fewer than 2^33 states.
+          const key = cur * 0x100000 + setNumber(symbols);
           const known = child.get(key);
           if (known !== undefined) {
             cur = known;
@@ -132,7 +152,7 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
         cur = n;
       };
       const literal = (text: string): void => {
-        for (const c of text) step([alphabet.symbolOf(c)]);
+        for (const c of text) step(single[alphabet.symbolOf(c)] as number[]);
       };
       let dead = false;
       for (const t of p.tokens) {
