@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DETAIL_FIELDS, generateStarterPlan, loadDefaultDialPlan, loadDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
+import { DETAIL_FIELDS, generateStarterPlan, lintDialPlan, loadDefaultDialPlan, loadDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -152,6 +152,45 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.evaluate('window.dialplanPlayground.goToLine(1)');
     await listed.locator('button').click();
     expect(await cursorLine(page)).toBe(lineNo);
+    await page.close();
+  }, 60_000);
+
+  it('lint findings come from the worker to their line as the author types a pattern, then a name (the analysis reused)', async () => {
+    const page = await open();
+    const lines = DEFAULT_YAML.split('\n');
+    const matchLine = lines.indexOf('    match: [X, XX, XXX, XXXX, XXXXX, XXXXXX]') + 1;
+    expect(matchLine).toBeGreaterThan(0);
+    const listed = async (): Promise<string[]> =>
+      page.locator('#problems li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-code')} ${e.getAttribute('data-line')} ${e.textContent}`));
+    const expected = (text: string): string[] => {
+      const r = safeLoadDialPlan(text, { file: 'default.yaml' });
+      return r.ok ? [...r.warnings, ...lintDialPlan(r.plan)].map((p) => `${p.code} ${p.line}`) : [];
+    };
+    // A Z typed after the Extension entry's first X: every string of "International, dialed with 011" starts with a digit.
+    await page.evaluate(`window.dialplanPlayground.goToLine(${matchLine}, 14)`);
+    await page.keyboard.type('Z');
+    await idle(page);
+    let text = await editorText(page);
+    expect(text.split('\n')[matchLine - 1]).toBe('    match: [XZ, XX, XXX, XXXX, XXXXX, XXXXXX]');
+    let shown = await listed();
+    expect(shown.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(expected(text));
+    const hidden = lines.indexOf('  - name: International, dialed with 011') + 1;
+    expect(shown.find((l) => l.startsWith(`UNREACHABLE_ENTRY ${hidden} `))).toContain('is taken by #13 "Extension"');
+    // A name typed: the same analysis, the new name in the message.
+    await page.evaluate(`window.dialplanPlayground.goToLine(${matchLine - 1}, 1000)`);
+    await page.keyboard.type(' 2');
+    await idle(page);
+    text = await editorText(page);
+    shown = await listed();
+    expect(shown.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(expected(text));
+    expect(shown.find((l) => l.startsWith(`UNREACHABLE_ENTRY ${hidden} `))).toContain('is taken by #13 "Extension 2"');
+    // The Z taken out again: the entry is reachable.
+    await page.evaluate(`window.dialplanPlayground.goToLine(${matchLine}, 15)`);
+    await page.keyboard.press('Backspace');
+    await idle(page);
+    shown = await listed();
+    expect(shown.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(expected(await editorText(page)));
+    expect(shown.some((l) => l.startsWith('UNREACHABLE_ENTRY'))).toBe(false);
     await page.close();
   }, 60_000);
 

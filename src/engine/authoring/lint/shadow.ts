@@ -65,6 +65,9 @@ export interface SubWalk {
  */
 export const SPLIT_DEPTH = 5;
 
+/** The share of the bound that the split walk may use (see {@link analyzeTable}). */
+const SPLIT_BUDGET = 0.5;
+
 /**
  * Decides, for each entry of a table, whether it can win and whether earlier entries take some of its strings.
  *
@@ -72,8 +75,9 @@ export const SPLIT_DEPTH = 5;
  * states up to that depth are walked as one, and below each state at that depth a sub-walk of its own is walked, or
  * taken from the cache when the same sub-walk (the same automaton below it, the same entries in the same order) was
  * walked before. The outcome is the same as without a cache: each example is the shortest string, first in the
- * alphabet's order, and the sets are unions. The split walk visits states shared below two prefixes twice: when it
- * exceeds the bound, the single walk decides (and it then exceeds the bound only when that one does).
+ * alphabet's order, and the sets are unions. The split walk visits states shared below two prefixes twice, so it may
+ * visit more than the single walk: past half the bound it stops and the single walk decides (the split walk never
+ * completes where the single walk would not, so the bound is met or missed alike).
  *
  * @param entries - the table's entries, each with its compiled patterns, in priority order
  * @param carryExtensions - the modes to consider: with extension carrying (telephone numbers) and without (SIP addresses)
@@ -202,7 +206,11 @@ function singleMode(ctx: WalkContext, n: number): ModeOutcome | undefined {
 function splitMode(ctx: WalkContext, n: number, cache: WalkCache, depth: number): ModeOutcome | undefined {
   const out = newOutcome(n);
   const frontier: Node[] = [];
-  let total = walk(ctx, undefined, depth, ctx.maxStates, (matching, example) => recordFirst(out, ctx.conditional, matching, example), (f) => frontier.push(f));
+  // The split walk's own bound, below the single walk's: a plan whose prefixes share most of their states (mixtures of
+  // `?` that overlap everywhere) would have them walked again below every prefix; past it, the single walk decides, having
+  // lost at most this much work.
+  const budget = Math.floor(ctx.maxStates * SPLIT_BUDGET);
+  let total = walk(ctx, undefined, depth, budget, (matching, example) => recordFirst(out, ctx.conditional, matching, example), (f) => frontier.push(f));
   if (total < 0) return undefined;
   const alphabetKey = JSON.stringify([ctx.carry, ctx.alphabet.chars]);
   for (const f of frontier) {
@@ -211,12 +219,12 @@ function splitMode(ctx: WalkContext, n: number, cache: WalkCache, depth: number)
     let sub = cache.get(fullKey);
     // The numbers are compared too: two sub-walks whose numbers hash alike are not taken for each other.
     if (sub === undefined || !sameInts(sub.ints, ints)) {
-      sub = subWalk(ctx, f, ranked, ints);
+      sub = subWalk(ctx, f, ranked, ints, budget - total);
       if (sub === undefined) return undefined;
     }
     cache.set(fullKey, sub);
     total += sub.count;
-    if (total > ctx.maxStates) return undefined;
+    if (total > budget) return undefined;
     // The strings below `f` start with its own (every one at least as long as any string the first part visited).
     const prefix = pathTo(f);
     ranked.forEach((e, r) => {
@@ -339,7 +347,7 @@ const sameInts = (a: Int32Array, b: Int32Array): boolean => {
 };
 
 /** The walk below `f`, as if `f` were the start (its strings the suffixes), with entries ranked as `ranked`. */
-function subWalk(ctx: WalkContext, f: Node, ranked: readonly number[], ints: Int32Array): SubWalk | undefined {
+function subWalk(ctx: WalkContext, f: Node, ranked: readonly number[], ints: Int32Array, maxStates: number): SubWalk | undefined {
   const found = new Map<number, { win?: string; shadow?: string; matches: boolean; covered: Set<number> }>();
   const at = (e: number): { win?: string; shadow?: string; matches: boolean; covered: Set<number> } => {
     let r = found.get(e);
@@ -347,7 +355,7 @@ function subWalk(ctx: WalkContext, f: Node, ranked: readonly number[], ints: Int
     return r;
   };
   const root: Node = { set: f.set, frozen: f.frozen, phase: f.phase, sip: f.sip, parent: undefined, symbol: -1, depth: 0 };
-  const count = walk(ctx, root, Infinity, ctx.maxStates, (matching, example) => {
+  const count = walk(ctx, root, Infinity, maxStates, (matching, example) => {
     let k = 0;
     for (; k < matching.length && ctx.conditional[matching[k] as number] === true; k++) {
       const r = at(matching[k] as number);
