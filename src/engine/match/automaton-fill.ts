@@ -91,6 +91,35 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
   // A capture of a pattern with a layout is a fixed span of the matched text: it becomes a slice, and slices that meet
   // are joined, so that `1 (NXX) NXX-XXXX` copies three runs of the number instead of ten single characters.
   const spans = captureSpans(pattern);
+  // Digits the template writes as text that the pattern fixes at known places of every match (the `317` of a display
+  // `(317) 555-XXXX` of the pattern `+1317555XXXX`, every digit of an exact number's display) are copied from the match
+  // instead: the same text, and the same steps for every entry of a plan of one entry per exchange or per number, which a
+  // table then stores once (see compileEntry) and a query finds in cache.
+  const digits = spans === null ? null : literalDigits(pattern);
+  if (digits !== null) {
+    const n = kinds.length;
+    let cursor = 0;
+    for (let i = 0; i < n; i++) {
+      const kind = kinds[i] as number;
+      if (kind !== TEXT) {
+        // Runs are looked for first after what the steps before them copied.
+        if (kind === GROUP && spans !== null && (spans[2 * (from[i] as number) + 1] as number) >= 0) cursor = spans[2 * (from[i] as number) + 1] as number;
+        push(kind, texts[i] as string, from[i] as number, to[i] as number);
+        continue;
+      }
+      const parts = splitDigits(texts[i] as string, digits, cursor);
+      if (parts === null) {
+        push(TEXT, texts[i] as string, 0, 0);
+        continue;
+      }
+      for (const part of parts) {
+        if (typeof part === 'string') push(TEXT, part, 0, 0);
+        else (push(SLICE, '', part[0], part[1]), (cursor = part[1]));
+      }
+    }
+    // The steps made above, in place of the first ones.
+    for (const list of [kinds, texts, from, to]) list.splice(0, n);
+  }
   const ops: (number | string)[] = [];
   // Where the last step starts when it is a slice, else -1. Steps are 2 or 3 items long, so `ops.length - 3` may land on
   // the operand of a 2-item step: a group numbered 2 (= SLICE) followed by a group step would be taken for a slice.
@@ -113,6 +142,59 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
     if (kind === SLICE) ops.push(b);
   }
   return ops;
+}
+
+/**
+ * The digits a fixed-length pattern fixes, by position in every text it matches (NUL where it fixes none), or null for a
+ * pattern of variable length or one that can match nothing. Only digits: a literal letter matches either case, so a
+ * matched text need not repeat it as the template writes it.
+ */
+function literalDigits(pattern: CompiledPattern): string | null {
+  if (pattern.fixedLength === undefined) return null;
+  let out = '';
+  const put = (text: string): void => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      out += c >= 48 && c <= 57 ? text[i] : '\u0000';
+    }
+  };
+  for (const t of pattern.tokens) {
+    if (t.kind === 'literal') put(t.text);
+    else if (t.kind === 'wildcard' || t.kind === 'class') out += '\u0000';
+    else {
+      const v = pattern.refs.get(t.name);
+      if (v === undefined) return null;
+      if (v.kind === 'var') put(v.value);
+      else out += '\u0000'.repeat(v.values[0]?.length ?? 0);
+    }
+  }
+  return out.length === pattern.fixedLength ? out : null;
+}
+
+/**
+ * A template's literal text cut into text and slices of the match: each run of digits found among the pattern's fixed
+ * digits becomes [from, to) of the match, found first where the previous run ended (a display that repeats the number in
+ * order), then anywhere. Null when no run is found (the text stays as it is).
+ */
+function splitDigits(text: string, digits: string, start: number): (string | readonly [number, number])[] | null {
+  const out: (string | readonly [number, number])[] = [];
+  let cursor = start;
+  let last = 0;
+  let found = false;
+  for (const m of text.matchAll(/[0-9]+/g)) {
+    const run = m[0];
+    let at = digits.indexOf(run, cursor);
+    if (at < 0) at = digits.indexOf(run);
+    if (at < 0) continue;
+    found = true;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push([at, at + run.length]);
+    cursor = at + run.length;
+    last = m.index + run.length;
+  }
+  if (!found) return null;
+  if (last < text.length) out.push(text.slice(last));
+  return out;
 }
 
 /**
@@ -183,6 +265,8 @@ export interface TemplateTable {
   readonly steps: (number | string)[];
   /** What an entry's templates are compiled from. */
   readonly entry: (index: number) => TemplatedEntry;
+  /** Compiled blocks by their content, so that entries with the same steps share one (see compileEntry). */
+  readonly shared: Map<string, number>;
 }
 
 /**
@@ -201,27 +285,58 @@ export interface TemplateTable {
 export function compileTemplateTable(entries: readonly TemplatedEntry[] | number, entryAt?: (index: number) => TemplatedEntry): TemplateTable {
   const count = typeof entries === 'number' ? entries : entries.length;
   const entry = typeof entries === 'number' ? (entryAt as (index: number) => TemplatedEntry) : (e: number) => entries[e] as TemplatedEntry;
-  return { first: new Int32Array(count).fill(-1), at: [], steps: [], entry };
+  return { first: new Int32Array(count).fill(-1), at: [], steps: [], entry, shared: new Map() };
 }
 
-/** Compiles the templates of entry `e` into the table; returns the index in `at` of its first pattern. */
+/** How many distinct compiled entries a table remembers in order to share them (the steps themselves are not bounded). */
+const MAX_SHARED = 4096;
+
+/**
+ * Compiles the templates of entry `e` into the table; returns the index in `at` of its first pattern. Entries whose
+ * steps come out the same (one entry per exchange or per number, once their digits are copied from the match) share
+ * one copy: a query of a 100 000-entry plan then reads steps that are in cache rather than its entry's own.
+ */
 function compileEntry(table: TemplateTable, e: number): number {
   const entry = table.entry(e);
-  const { at, steps } = table;
-  const first = at.length;
-  table.first[e] = first;
+  // The entry's block with offsets from its start: [per pattern, its header offset], then headers and steps.
+  const block: (number | string)[] = [];
+  const heads: number[] = [];
   for (const pattern of entry.patterns) {
-    const header = steps.length;
-    at.push(header);
-    for (let s = 0; s < entry.templates.length; s++) steps.push(-1);
+    const header = block.length;
+    heads.push(header);
+    for (let s = 0; s < entry.templates.length; s++) block.push(-1);
     entry.templates.forEach((template, section) => {
       if (template === undefined) return;
-      steps[header + section] = steps.length;
-      for (const step of compileFiller(template, pattern, entry.context)) steps.push(step);
-      steps.push(END);
+      block[header + section] = block.length;
+      for (const step of compileFiller(template, pattern, entry.context)) block.push(step);
+      block.push(END);
     });
   }
+  // Strings and numbers told apart in the key: JSON keeps "1" and 1 apart.
+  const key = JSON.stringify([heads, block]);
+  const known = table.shared.get(key);
+  if (known !== undefined) {
+    table.first[e] = known;
+    return known;
+  }
+  const { at, steps } = table;
+  const first = at.length;
+  const base = steps.length;
+  for (const h of heads) at.push(base + h);
+  for (let i = 0; i < block.length; i++) {
+    const step = block[i] as number | string;
+    // Section offsets (the first items of each header) are relative to the block: made absolute.
+    steps.push(isHeaderSlot(heads, entry.templates.length, i) && typeof step === 'number' && step >= 0 ? base + step : step);
+  }
+  table.first[e] = first;
+  if (table.shared.size < MAX_SHARED) table.shared.set(key, first);
   return first;
+}
+
+/** Whether item `i` of a block is one of its headers' section offsets. */
+function isHeaderSlot(heads: readonly number[], sections: number, i: number): boolean {
+  for (const h of heads) if (i >= h && i < h + sections) return true;
+  return false;
 }
 
 /**

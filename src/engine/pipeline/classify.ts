@@ -3,6 +3,7 @@
  */
 import type { CompiledPlan, LocationTables } from '../plan/compile.js';
 import { fillSection } from '../match/automaton-fill.js';
+import { entryProfile } from '../plan/profiles.js';
 import type { TableMatch } from '../match/match.js';
 
 /** What the dial plan made of a number. */
@@ -39,7 +40,8 @@ export interface Classification {
  */
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
   const match = tables.entryMatcher.find(converted, !sip, tables.entryAccept);
-  const entry = match ? tables.entries[match.entry] : undefined;
+  // What the details take from the entry, from the table's short list of profiles: the entry object itself is not read.
+  const entry = match ? entryProfile(tables.entryProfiles, match.entry) : undefined;
   if (!match || !entry) {
     const normalizedText = converted;
     return {

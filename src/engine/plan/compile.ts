@@ -16,6 +16,8 @@ import { parseTemplate } from '../match/template.js';
 import { isInternationalField } from '../international.js';
 import { phoneLibraryAvailable } from '../providers.js';
 import { acceptWhen } from '../match/when.js';
+import type { EntryProfiles } from './profiles.js';
+import { createEntryProfiles } from './profiles.js';
 import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from '../types.js';
 import { QueueType } from '../types.js';
 import type { Path, RawProblem } from './validate.js';
@@ -62,6 +64,8 @@ export interface LocationTables {
   readonly entryMatcher: TableMatcher;
   /** Every entry's normalized, display, editBase and dialString templates compiled for each pattern (sections 0 to 3). */
   readonly entryTemplates: TemplateTable;
+  /** Per entry, what a query copies from it into the details (see {@link EntryProfiles}). */
+  readonly entryProfiles: EntryProfiles;
   /** The `accept` callback that applies the entries' `when:` conditions; undefined when no entry has one. */
   readonly entryAccept: ((match: TableMatch) => boolean) | undefined;
 }
@@ -232,6 +236,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       entries: ents,
       entryMatcher: matcherFactory(ents),
       entryTemplates,
+      entryProfiles: createEntryProfiles(ents),
       entryAccept: acceptWhen(ents),
     });
   }

@@ -18,6 +18,7 @@ import { phoneLibraryAvailable } from '../providers.js';
 import type { DialPlanEntryRule, DialPlanRules } from '../types.js';
 import type { CompiledDialPlanEntry, CompiledPlan, LocationTables } from './compile.js';
 import { compileRules, DialPlanEntry, templatesOf } from './compile.js';
+import { createEntryProfiles } from './profiles.js';
 import type { Path } from './validate.js';
 import { ProblemSink, validateRules } from './validate.js';
 
@@ -112,6 +113,7 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
       // A snapshot that does not fit: the table is compiled from its entries (all of them, now), as an ordinary load would.
       entryMatcher: matcher ?? automatonMatcher(entries),
       entryTemplates: compileTemplateTable(n, templatesOf(entries, vars)),
+      entryProfiles: createEntryProfiles(entries),
       entryAccept: parts.hasWhen ? acceptWhen(entries) : undefined,
     });
   }

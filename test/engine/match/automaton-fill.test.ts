@@ -14,11 +14,11 @@ const resolve = (name: string): RefValue | undefined => REFS[name];
 const context = { classification: 'Long Distance', vars: { area: '317', site: 'Indy' } };
 
 const patternArb = fc
-  .array(fc.constantFrom('1', '+', 'X', 'Y', 'N', '?', '[2-5]', '{tf}', '{area}', '"#"', '/'), { minLength: 1, maxLength: 6 })
+  .array(fc.constantFrom('1', '+', 'X', 'Y', 'N', '?', '[2-5]', '{tf}', '{area}', '"#"', '/', '31', '55', '0'), { minLength: 1, maxLength: 6 })
   .chain((ps) => fc.constantFrom(ps.join(''), `${ps.join('')}Z`));
 const templateArb = fc
   .array(
-    fc.constantFrom('X', 'N', 'Y', '?', 'Z', '[2-5]', '{1}', '{2-4}', '{3-}', '{9}', '{Z}', '{tf}', '{area}', '{site}', '{classification}', '{nope}', '"Xt"', '(', ') ', '-', '+1'),
+    fc.constantFrom('X', 'N', 'Y', '?', 'Z', '[2-5]', '{1}', '{2-4}', '{3-}', '{9}', '{Z}', '{tf}', '{area}', '{site}', '{classification}', '{nope}', '"Xt"', '(', ') ', '-', '+1', '317', '5', '0', '1 '),
     { maxLength: 8 },
   )
   .map((ts) => ts.join(''));
@@ -54,6 +54,38 @@ describe('compileFiller', () => {
       }),
       { seed: 42, numRuns: 6000 },
     );
+  });
+
+  it('copies the digits a template repeats from the match, so that one entry per exchange or per number shares its steps', () => {
+    const ctx = { classification: 'Local', vars: {} };
+    const exchange = (area: string, exchange: string): readonly (number | string)[] => {
+      const p = compilePattern(`+1${area}${exchange}XXXX`, parsePattern(`+1${area}${exchange}XXXX`).tokens, resolve);
+      const filler = compileFiller(parseTemplate(`({classification}) (${area}) ${exchange}-XXXX`), p, ctx);
+      expect(runFiller(filler, { matched: `+1${area}${exchange}1234`, groups: [] })).toBe(`(Local) (${area}) ${exchange}-1234`);
+      return filler;
+    };
+    expect(exchange('317', '555')).toEqual(exchange('212', '208'));
+    const did = (n: string): readonly (number | string)[] => {
+      const p = compilePattern(`+1${n}`, parsePattern(`+1${n}`).tokens, resolve);
+      const filler = compileFiller(parseTemplate(`(DID) ${n.slice(0, 3)} ${n.slice(3, 6)}-${n.slice(6)}`), p, ctx);
+      expect(runFiller(filler, { matched: `+1${n}`, groups: [] })).toBe(`(DID) ${n.slice(0, 3)} ${n.slice(3, 6)}-${n.slice(6)}`);
+      return filler;
+    };
+    expect(did('3175551234')).toEqual(did('3173173171'));
+    // In a table, such entries share one block of steps; an entry with other steps gets its own.
+    const entryOf = (area: string, display: string): { patterns: ReturnType<typeof compilePattern>[]; templates: ReturnType<typeof parseTemplate>[]; context: typeof ctx } => ({
+      patterns: [compilePattern(`+1${area}555XXXX`, parsePattern(`+1${area}555XXXX`).tokens, resolve)],
+      templates: [parseTemplate(display)],
+      context: ctx,
+    });
+    const table = compileTemplateTable([entryOf('317', '(317) 555-XXXX'), entryOf('212', '(212) 555-XXXX'), entryOf('415', 'Site XXXX')]);
+    const fill = (e: number, area: string): string | undefined => fillSection(table, e, 0, 0, { matched: `+1${area}5551234`, groups: [] });
+    expect([fill(0, '317'), fill(1, '212'), fill(2, '415')]).toEqual(['(317) 555-1234', '(212) 555-1234', 'Site 1234']);
+    expect(table.first[0]).toBe(table.first[1]);
+    expect(table.first[2]).not.toBe(table.first[0]);
+    // Digits the pattern does not fix stay text.
+    const p = compilePattern('+1NXXNXXXXXX', parsePattern('+1NXXNXXXXXX').tokens, resolve);
+    expect(compileFiller(parseTemplate('1 (NXX) 555-XXXX'), p, ctx)).toContain(') 555-');
   });
 
   it('does not take a step reading group 2 for a slice to join (found by the property above, seeds 1-4)', () => {
