@@ -58,6 +58,7 @@ try {
     const analysis = [];
     const lint = [];
     const lintWorker = [];
+    const lintPage = [];
     const patternLint = [];
     const patternWorker = [];
     // A line inside an entry of the dial plan (its name), and one of its patterns.
@@ -78,6 +79,7 @@ try {
       analysis.push(t.analysisMs);
       lint.push(t.lintMs);
       lintWorker.push(t.lintWorkerMs);
+      lintPage.push(t.lintPageMs);
       // A mistake typed at the end of a pattern (Z in the middle), underlined; then taken out again.
       await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), matchLine);
       await page.keyboard.type('Z1');
@@ -102,6 +104,7 @@ try {
       await page.evaluate(() => window.dialplanPlayground.idle());
     }
     const findings = await page.locator('#problems li').count();
+    console.log(`  (${kind}: of the lint, placing and showing the findings on the page's thread: ${ms(median(lintPage))})`);
     console.log(
       `${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(9)} ${ms(median(lintWorker)).padStart(10)} ${ms(median(patternLint)).padStart(13)} ${ms(median(patternWorker)).padStart(10)} ${findings}`,
     );
