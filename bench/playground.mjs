@@ -7,9 +7,10 @@
 // - diagnostics: from the end of the typing pause to the load problems underlined (YAML parse, validation, compile,
 //   positions, the editor's update), on the page's thread;
 // - analysis: the whole update on the page's thread (diagnostics, the numbers, the inline tests, the panels);
-// - lint: from the lint request (once the plan is loaded on the page's thread) to the findings underlined: the page sends
-//   the worker the rules it loaded, the worker compiles them and lints them (its lint session reuses the shadowing
-//   analysis when no pattern changed), and the page places the findings in the text; "in worker" is the worker's part;
+// - lint: from the lint request (as soon as the plan is loaded on the page's thread) to the findings underlined: the
+//   page sends the worker the rules it loaded, the worker compiles them and lints them (its lint session reuses the
+//   shadowing analysis when no pattern changed), and the page places the findings in the text; "in worker" is the
+//   worker's part, "from pause" the whole wait from the end of the typing pause (the page's load included);
 // - lint after a pattern edit: the same, after a digit typed at the end of a pattern (a new language: the exact
 //   shadowing analysis runs again), then taken out again.
 //
@@ -47,7 +48,7 @@ try {
   console.log(`Chromium ${browser.version()}, ${ROUNDS} edits per plan, medians; typing pause before each: 150 ms`);
   console.log(`${new Date().toISOString().slice(11, 16)} UTC, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(
-    `${'plan (1 000 entries)'.padEnd(22)} ${'bytes'.padStart(8)} ${'diagnostics'.padStart(12)} ${'with error'.padStart(11)} ${'analysis'.padStart(10)} ${'lint'.padStart(9)} ${'in worker'.padStart(10)} ${'pattern edit'.padStart(13)} ${'in worker'.padStart(10)} findings`,
+    `${'plan (1 000 entries)'.padEnd(22)} ${'bytes'.padStart(8)} ${'diagnostics'.padStart(12)} ${'with error'.padStart(11)} ${'analysis'.padStart(10)} ${'lint'.padStart(9)} ${'in worker'.padStart(10)} ${'from pause'.padStart(11)} ${'pattern edit'.padStart(13)} ${'in worker'.padStart(10)} ${'from pause'.padStart(11)} findings`,
   );
   for (const [kind, build] of Object.entries(PLAN_KINDS)) {
     const text = stringify(build(ENTRIES), { lineWidth: 0 });
@@ -59,6 +60,8 @@ try {
     const lint = [];
     const lintWorker = [];
     const lintPage = [];
+    const lintPause = [];
+    const patternPause = [];
     const patternLint = [];
     const patternWorker = [];
     // A line inside an entry of the dial plan (its name), and one of its patterns.
@@ -80,6 +83,7 @@ try {
       lint.push(t.lintMs);
       lintWorker.push(t.lintWorkerMs);
       lintPage.push(t.lintPageMs);
+      lintPause.push(t.lintSincePauseMs);
       // A mistake typed at the end of a pattern (Z in the middle), underlined; then taken out again.
       await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), matchLine);
       await page.keyboard.type('Z1');
@@ -100,13 +104,14 @@ try {
       if (t.lints === lints) throw new Error(`${kind}: the pattern edit on line ${openLine} was not linted (does the plan still load?)`);
       patternLint.push(t.lintMs);
       patternWorker.push(t.lintWorkerMs);
+      patternPause.push(t.lintSincePauseMs);
       await page.keyboard.press('Backspace');
       await page.evaluate(() => window.dialplanPlayground.idle());
     }
     const findings = await page.locator('#problems li').count();
     console.log(`  (${kind}: of the lint, placing and showing the findings on the page's thread: ${ms(median(lintPage))})`);
     console.log(
-      `${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(9)} ${ms(median(lintWorker)).padStart(10)} ${ms(median(patternLint)).padStart(13)} ${ms(median(patternWorker)).padStart(10)} ${findings}`,
+      `${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(9)} ${ms(median(lintWorker)).padStart(10)} ${ms(median(lintPause)).padStart(11)} ${ms(median(patternLint)).padStart(13)} ${ms(median(patternWorker)).padStart(10)} ${ms(median(patternPause)).padStart(11)} ${findings}`,
     );
   }
 } finally {

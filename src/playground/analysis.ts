@@ -48,12 +48,15 @@ export const MAX_NUMBERS = 200;
  * @param file - its name, for problems
  * @param numbers - the numbers, one per line (blank lines skipped)
  * @param location - the location to query at, or empty for the plan's default
+ * @param onLoad - called as soon as the text is loaded, with the plan (undefined when it does not load), before the
+ *   numbers and the tests: the page starts lint then, so that the worker runs while the page answers them
  * @returns the analysis
  */
-export function analyze(text: string, file: string, numbers: readonly string[], location: string): Analysis {
+export function analyze(text: string, file: string, numbers: readonly string[], location: string, onLoad?: (plan: DialPlan | undefined) => void): Analysis {
   const t0 = performance.now();
   const r = safeLoadDialPlan(text, { file });
   const loadMs = performance.now() - t0;
+  onLoad?.(r.ok ? r.plan : undefined);
   if (!r.ok) return { plan: undefined, problems: r.problems, answers: [], tests: undefined, entries: [], loadMs };
   const plan = r.plan;
   const options = location !== '' && plan.locations.includes(location) ? { location } : {};
