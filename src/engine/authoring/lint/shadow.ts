@@ -270,9 +270,15 @@ function subWalkKey(ctx: WalkContext, f: Node): { readonly key: string; readonly
   for (let i = 0; i < order.length; i++) {
     const s = order[i] as number;
     const row = g.next[s] as readonly (readonly number[] | undefined)[];
-    for (const sym of g.symbolsFrom[s] as readonly number[]) for (const t of row[sym] as readonly number[]) reach(t);
-    for (const t of g.epsilon[s] as readonly number[]) reach(t);
-    for (const e of g.acceptOf[s] as readonly number[]) accept(e);
+    const symbols = g.symbolsFrom[s] as readonly number[];
+    for (let k = 0; k < symbols.length; k++) {
+      const targets = row[symbols[k] as number] as readonly number[];
+      for (let x = 0; x < targets.length; x++) reach(targets[x] as number);
+    }
+    const eps = g.epsilon[s] as readonly number[];
+    for (let x = 0; x < eps.length; x++) reach(eps[x] as number);
+    const acc = g.acceptOf[s] as readonly number[];
+    for (let x = 0; x < acc.length; x++) accept(acc[x] as number);
   }
   ranked.sort((a, b) => a - b);
   ranked.forEach((e, r) => (rankOf[e] = r));
