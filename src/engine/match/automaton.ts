@@ -150,12 +150,8 @@ export interface AutomatonSnapshot {
   readonly trie: {
     readonly nodes: number;
     readonly patterns: number;
-    /** Stride 2. */
-    readonly node: string;
-    /** Stride 2. */
-    readonly edge: string;
-    /** Stride 5. */
-    readonly record: string;
+    /** The packed nodes, each edge's child given from its node's start; stride 0. */
+    readonly t: string;
     readonly tails: string;
   } | null;
   readonly spanAt: string;
@@ -196,6 +192,23 @@ export function restoreAutomaton(snapshot: unknown, entries: readonly MatchableE
 
 const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
   Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
+
+/**
+ * A copy of packed trie nodes whose edges give their child from the node's start (`sign` -1) or absolutely (`sign` 1):
+ * a chain's next node is a few items on, a small number, where its absolute place is a large one. A copy whose node
+ * sizes run past its end is returned as it is, for the check to refuse.
+ */
+function childrenFrom(t: Int32Array, sign: 1 | -1): Int32Array {
+  const out = t.slice();
+  for (let o = 0; o + 1 < out.length; ) {
+    const edges = out[o] as number;
+    const size = 2 + 2 * edges + 5 * (out[o + 1] as number);
+    if (!(edges >= 0 && size > 0) || o + size > out.length) break;
+    for (let i = o + 3; i < o + 2 + 2 * edges; i += 2) out[i] = (out[i] as number) + sign * o;
+    o += size;
+  }
+  return out;
+}
 
 /** Where each entry's patterns start when every entry has one: entry e's at e. */
 function onePerEntry(n: number): Int32Array {
@@ -241,13 +254,11 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
   if (trie !== null) {
     if (typeof trie !== 'object' || trie === undefined) return undefined;
     const t = trie as Record<string, unknown>;
-    const node = unpackInts(t['node'], 2);
-    const edge = unpackInts(t['edge'], 2);
-    const record = unpackInts(t['record'], 5);
+    const packed = unpackInts(t['t'], 0);
     const tails = unpackInts(t['tails']);
-    if (node === undefined || edge === undefined || record === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
+    if (packed === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
     const classes = buildAlphabet(new Set(used)).alphabet.size;
-    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, node, edge, record, tails };
+    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: childrenFrom(packed, 1), tails };
     if (!checkTrieArrays(trieArrays, countOf, setKeys.length)) return undefined;
   }
   return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
@@ -586,10 +597,7 @@ class HybridMatcher implements AutomatonMatcher {
       setKeys: this.setKeys.slice(),
       patternBase: this.patternBase.every((b, e) => b === e) && this.spanAt.length === this.patternBase.length ? null : packInts(this.patternBase),
       dfaPairs: packInts(this.dfaPairs, 2),
-      trie:
-        t === undefined
-          ? null
-          : { nodes: t.nodes, patterns: t.patterns, node: packInts(t.node, 2), edge: packInts(t.edge, 2), record: packInts(t.record, 5), tails: packInts(t.tails) },
+      trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1), 0), tails: packInts(t.tails) },
       spanAt: packInts(this.spanAt),
       spanData: packInts(this.spanData),
     };

@@ -20,15 +20,14 @@ export interface TrieArrays {
   readonly classes: number;
   readonly nodes: number;
   readonly patterns: number;
-  /** Per node and one past the last, [first edge, first record]. */
-  readonly node: Int32Array;
-  /** Per edge, [class read, node reached]; a node's edges lead to nodes numbered after it. */
-  readonly edge: Int32Array;
-  /** Per record, [entry, pattern, tail length, tail offset, capture layout]. */
-  readonly record: Int32Array;
+  /** The nodes, packed (see the class). */
+  readonly t: Int32Array;
   /** Class-set ids of the tails, end to end. */
   readonly tails: Int32Array;
 }
+
+/** Items of a record: entry, pattern, tail length, tail offset, capture layout. */
+const RECORD = 5;
 
 /** Every match the trie found for one text, for callers that must try candidates in order (conditions such as `when:`). */
 export interface TrieHits {
@@ -53,15 +52,13 @@ export class LiteralTrie {
   readonly nodes: number;
   /** Patterns held. */
   readonly patterns: number;
-  /** Per node, its first edge and its first record; node v's ranges end where node v + 1's begin. */
-  private readonly node: Int32Array;
-  /** Per edge, the class it reads and the node it leads to. */
-  private readonly edge: Int32Array;
   /**
-   * Per record (a pattern hanging off a node), [entry, pattern, tail length, tail offset, capture layout]: one cache line
-   * holds all a winner needs, where separate arrays would cost a trip to memory each in a large plan.
+   * The nodes, end to end in depth-first order, each `[edge count E, record count R, E × (class, offset of the child),
+   * R × (entry, pattern, tail length, tail offset, capture layout)]`. A node, its edges and its records share cache lines,
+   * and a chain of single children (the digits of an exact number after its exchange) lies in a few consecutive lines:
+   * a walk down a 100 000-entry trie touches one line per branching level rather than three.
    */
-  private readonly record: Int32Array;
+  private readonly t: Int32Array;
   private readonly tails: Int32Array;
   /** Class sets, `classes` bytes each: 1 where the set holds the class (see {@link LiteralTrie.useSets}). */
   private sets: Uint8Array = new Uint8Array(0);
@@ -116,72 +113,63 @@ export class LiteralTrie {
     }
     // Nodes renumbered in depth-first order, so that a chain of single children (the tail of an exact number) lies in
     // consecutive slots: a walk down a 100 000-entry trie then touches a few cache lines rather than one per character.
-    const renamed = new Int32Array(nodes);
+    const order = new Int32Array(nodes);
     const stack = new Int32Array(nodes);
     let sp = 0;
     let next = 0;
     stack[sp++] = 0;
     while (sp > 0) {
       const v = stack[--sp] as number;
-      renamed[v] = next++;
+      order[next++] = v;
       for (let c = firstChild[v] as number; c >= 0; c = nextSibling[c] as number) stack[sp++] = c;
     }
-    // Children and records grouped by node (a counting sort over typed arrays).
-    const group = (owners: Int32Array): { start: Int32Array; order: Int32Array } => {
-      const start = new Int32Array(nodes + 1);
-      for (let i = 0; i < owners.length; i++) {
-        const at = (owners[i] as number) + 1;
-        start[at] = (start[at] as number) + 1;
-      }
-      for (let v = 0; v < nodes; v++) start[v + 1] = (start[v + 1] as number) + (start[v] as number);
-      const fill = start.slice(0, nodes);
-      const out = new Int32Array(owners.length);
-      for (let i = 0; i < owners.length; i++) {
-        const o = owners[i] as number;
-        out[fill[o] as number] = i;
-        fill[o] = (fill[o] as number) + 1;
-      }
-      return { start, order: out };
-    };
-    // Edge i - 1 leads to old node i; edges are grouped by their parent's new number.
-    const edgeOwners = new Int32Array(nodes - 1);
-    for (let i = 1; i < nodes; i++) edgeOwners[i - 1] = renamed[parent[i] as number] as number;
-    const children = group(edgeOwners);
-    const records = group(Int32Array.from(recordNode, (v) => renamed[v] as number));
-    // Per node, [first edge, first record] side by side (the next node's pair ends both ranges); per edge, [class, node].
-    const nodeInfo = new Int32Array(2 * (nodes + 1));
-    for (let v = 0; v <= nodes; v++) {
-      nodeInfo[2 * v] = children.start[v] as number;
-      nodeInfo[2 * v + 1] = records.start[v] as number;
+    // Each node's place in the packed array, in that order.
+    const childCount = new Int32Array(nodes);
+    for (let i = 1; i < nodes; i++) childCount[parent[i] as number] = (childCount[parent[i] as number] as number) + 1;
+    const offset = new Int32Array(nodes);
+    let size = 0;
+    for (let k = 0; k < nodes; k++) {
+      const v = order[k] as number;
+      offset[v] = size;
+      size += 2 + 2 * (childCount[v] as number) + RECORD * (perNode[v] as number);
     }
-    const edge = new Int32Array(2 * (nodes - 1));
-    for (let i = 0; i < nodes - 1; i++) {
-      const old = (children.order[i] as number) + 1;
-      edge[2 * i] = nodeClass[old] as number;
-      edge[2 * i + 1] = renamed[old] as number;
+    const t = new Int32Array(size);
+    for (let v = 0; v < nodes; v++) {
+      t[offset[v] as number] = childCount[v] as number;
+      t[(offset[v] as number) + 1] = perNode[v] as number;
     }
+    const fill = new Int32Array(nodes);
+    for (let i = 1; i < nodes; i++) {
+      const p = parent[i] as number;
+      const slot = (offset[p] as number) + 2 + 2 * (fill[p] as number);
+      fill[p] = (fill[p] as number) + 1;
+      t[slot] = nodeClass[i] as number;
+      t[slot + 1] = offset[i] as number;
+    }
+    fill.fill(0);
     const count = kept.length;
-    const record = new Int32Array(5 * count);
     // Equal tails are stored once (every entry of `+1317XXXXXXX` shape has the same `XXXX`): fewer bytes, and the tails a
-    // query checks stay in cache.
+    // query checks stay in cache. Records keep table order within their node.
     const tailAt = new Map<string, number>();
     const tailList: number[] = [];
     for (let r = 0; r < count; r++) {
-      const p = kept[records.order[r] as number] as TriePattern;
+      const p = kept[r] as TriePattern;
       const key = p.tail.join(',');
       let at = tailAt.get(key);
       if (at === undefined) {
         at = tailList.length;
         tailAt.set(key, at);
-        for (const t of p.tail) tailList.push(t);
+        for (const c of p.tail) tailList.push(c);
       }
-      record[5 * r] = p.entry;
-      record[5 * r + 1] = p.pattern;
-      record[5 * r + 2] = p.tail.length;
-      record[5 * r + 3] = at;
+      const v = recordNode[r] as number;
+      const slot = (offset[v] as number) + 2 + 2 * (childCount[v] as number) + RECORD * (fill[v] as number);
+      fill[v] = (fill[v] as number) + 1;
+      t[slot] = p.entry;
+      t[slot + 1] = p.pattern;
+      t[slot + 2] = p.tail.length;
+      t[slot + 3] = at;
     }
-    const tails = Int32Array.from(tailList);
-    return new LiteralTrie({ classes, nodes, patterns: count, node: nodeInfo, edge, record, tails });
+    return new LiteralTrie({ classes, nodes, patterns: count, t, tails: Int32Array.from(tailList) });
   }
 
   /**
@@ -194,9 +182,7 @@ export class LiteralTrie {
     this.classes = a.classes;
     this.nodes = a.nodes;
     this.patterns = a.patterns;
-    this.node = a.node;
-    this.edge = a.edge;
-    this.record = a.record;
+    this.t = a.t;
     this.tails = a.tails;
   }
 
@@ -206,7 +192,7 @@ export class LiteralTrie {
    * @returns the arrays (shared, not copied)
    */
   arrays(): TrieArrays {
-    return { classes: this.classes, nodes: this.nodes, patterns: this.patterns, node: this.node, edge: this.edge, record: this.record, tails: this.tails };
+    return { classes: this.classes, nodes: this.nodes, patterns: this.patterns, t: this.t, tails: this.tails };
   }
 
   /**
@@ -220,55 +206,54 @@ export class LiteralTrie {
   run(cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
     this.wholeEntry = 0;
     this.baseEntry = 0;
-    const info = this.node;
-    const edge = this.edge;
-    let node = 0;
+    const t = this.t;
+    let o = 0;
     for (let d = 0; ; d++) {
-      const at = 2 * node;
-      if ((info[at + 1] as number) < (info[at + 3] as number)) this.check(node, d, cls, n, sep, hits);
+      const edges = t[o] as number;
+      const records = t[o + 1] as number;
+      if (records > 0) this.check(o + 2 + 2 * edges, records, d, cls, n, sep, hits);
       if (d === n) return;
       const c = cls[d] as number;
-      const end = 2 * (info[at + 2] as number);
+      const end = o + 2 + 2 * edges;
       let next = -1;
-      for (let i = 2 * (info[at] as number); i < end; i += 2) {
-        if (edge[i] === c) {
-          next = edge[i + 1] as number;
+      for (let i = o + 2; i < end; i += 2) {
+        if (t[i] === c) {
+          next = t[i + 1] as number;
           break;
         }
       }
       if (next < 0) return;
-      node = next;
+      o = next;
     }
   }
 
-  /** Checks the tails hanging off `node`, reached after `d` characters. */
-  private check(node: number, d: number, cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
-    const end = this.node[2 * node + 3] as number;
-    for (let r = this.node[2 * node + 1] as number; r < end; r++) {
-      const length = this.record[5 * r + 2] as number;
+  /** Checks the `count` records at `at`, whose prefixes end after `d` characters. */
+  private check(at: number, count: number, d: number, cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
+    const t = this.t;
+    for (let r = at, end = at + RECORD * count; r < end; r += RECORD) {
+      const length = t[r + 2] as number;
       const whole = d + length === n;
       const base = sep > 0 && d + length === sep;
       if (!whole && !base) continue;
-      if (!this.tailFits(r, d, length, cls)) continue;
-      const e = this.record[5 * r] as number;
-      const p = this.record[5 * r + 1] as number;
+      if (!this.tailFits(t[r + 3] as number, d, length, cls)) continue;
+      const e = t[r] as number;
+      const p = t[r + 1] as number;
       if (hits !== null) hits.list.push(e, p, whole ? 1 : 0);
       if (whole) {
         if (this.wholeEntry === 0 || e + 1 < this.wholeEntry || (e + 1 === this.wholeEntry && p < this.wholePattern)) {
           this.wholeEntry = e + 1;
           this.wholePattern = p;
-          this.wholeLayout = this.record[5 * r + 4] as number;
+          this.wholeLayout = t[r + 4] as number;
         }
       } else if (this.baseEntry === 0 || e + 1 < this.baseEntry || (e + 1 === this.baseEntry && p < this.basePattern)) {
         this.baseEntry = e + 1;
         this.basePattern = p;
-        this.baseLayout = this.record[5 * r + 4] as number;
+        this.baseLayout = t[r + 4] as number;
       }
     }
   }
 
-  private tailFits(r: number, d: number, length: number, cls: Uint16Array): boolean {
-    const at = this.record[5 * r + 3] as number;
+  private tailFits(at: number, d: number, length: number, cls: Uint16Array): boolean {
     const k = this.classes;
     for (let i = 0; i < length; i++) {
       if (this.sets[(this.tails[at + i] as number) * k + (cls[d + i] as number)] !== 1) return false;
@@ -282,7 +267,13 @@ export class LiteralTrie {
    * @param layoutOf - the layout of an entry's pattern
    */
   setLayouts(layoutOf: (entry: number, pattern: number) => number): void {
-    for (let r = 0; r < this.patterns; r++) this.record[5 * r + 4] = layoutOf(this.record[5 * r] as number, this.record[5 * r + 1] as number);
+    const t = this.t;
+    for (let o = 0; o < t.length; ) {
+      const edges = t[o] as number;
+      const records = t[o + 1] as number;
+      for (let r = o + 2 + 2 * edges, end = r + RECORD * records; r < end; r += RECORD) t[r + 4] = layoutOf(t[r] as number, t[r + 1] as number);
+      o += 2 + 2 * edges + RECORD * records;
+    }
   }
 
   /**
@@ -312,26 +303,40 @@ export class LiteralTrie {
  * ```
  */
 export function checkTrieArrays(a: TrieArrays, patternsOf: (entry: number) => number, setCount: number): boolean {
-  const { nodes, patterns, node, edge, record, tails, classes } = a;
+  const { nodes, patterns, t, tails, classes } = a;
   if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(patterns) || patterns < 0 || classes < 1) return false;
-  if (node.length !== 2 * (nodes + 1) || edge.length !== 2 * (nodes - 1) || record.length !== 5 * patterns) return false;
-  if (node[0] !== 0 || node[1] !== 0 || node[2 * nodes] !== nodes - 1 || node[2 * nodes + 1] !== patterns) return false;
-  for (let v = 0; v < nodes; v++) {
-    const e0 = node[2 * v] as number;
-    const e1 = node[2 * v + 2] as number;
-    if (e1 < e0 || (node[2 * v + 3] as number) < (node[2 * v + 1] as number)) return false;
-    for (let i = e0; i < e1; i++) {
-      const c = edge[2 * i] as number;
-      const to = edge[2 * i + 1] as number;
-      if (c < 0 || c >= classes || to <= v || to >= nodes) return false;
+  // Where nodes start, walking them end to end; then every edge must lead forward to one of them.
+  const starts = new Uint8Array(t.length);
+  let count = 0;
+  let records = 0;
+  let o = 0;
+  while (o < t.length) {
+    const edges = t[o] as number;
+    const recs = t[o + 1] as number;
+    if (!(edges >= 0 && recs >= 0)) return false;
+    const size = 2 + 2 * edges + RECORD * recs;
+    if (o + size > t.length) return false;
+    starts[o] = 1;
+    count++;
+    records += recs;
+    for (let r = o + 2 + 2 * edges; r < o + size; r += RECORD) {
+      const n = patternsOf(t[r] as number);
+      const p = t[r + 1] as number;
+      const length = t[r + 2] as number;
+      const at = t[r + 3] as number;
+      if (n < 0 || p < 0 || p >= n || length < 0 || at < 0 || at + length > tails.length) return false;
     }
+    o += size;
   }
-  for (let r = 0; r < patterns; r++) {
-    const count = patternsOf(record[5 * r] as number);
-    const p = record[5 * r + 1] as number;
-    const length = record[5 * r + 2] as number;
-    const at = record[5 * r + 3] as number;
-    if (count < 0 || p < 0 || p >= count || length < 0 || at < 0 || at + length > tails.length) return false;
+  if (count !== nodes || records !== patterns || t.length === 0) return false;
+  for (o = 0; o < t.length; ) {
+    const edges = t[o] as number;
+    for (let i = o + 2; i < o + 2 + 2 * edges; i += 2) {
+      const c = t[i] as number;
+      const to = t[i + 1] as number;
+      if (c < 0 || c >= classes || to <= o || to >= t.length || starts[to] !== 1) return false;
+    }
+    o += 2 + 2 * edges + RECORD * (t[o + 1] as number);
   }
   for (let i = 0; i < tails.length; i++) if ((tails[i] as number) < 0 || (tails[i] as number) >= setCount) return false;
   return true;

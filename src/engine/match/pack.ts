@@ -16,7 +16,7 @@ for (let i = 0; i < DIGITS.length; i++) VALUE[DIGITS.charCodeAt(i)] = i;
  *
  * @param values - the integers
  * @param stride - each value is stored as its difference from the value this many places before (1 for a sorted list,
- *   the record size for a table of records)
+ *   the record size for a table of records; 0 for the values themselves)
  * @returns the text, of characters `A-Za-z0-9-_`
  * @example
  * ```ts
@@ -26,7 +26,7 @@ for (let i = 0; i < DIGITS.length; i++) VALUE[DIGITS.charCodeAt(i)] = i;
 export function packInts(values: ArrayLike<number>, stride = 1): string {
   let out = '';
   for (let i = 0; i < values.length; i++) {
-    const d = ((values[i] as number) - (i >= stride ? (values[i - stride] as number) : 0)) | 0;
+    const d = ((values[i] as number) - (stride > 0 && i >= stride ? (values[i - stride] as number) : 0)) | 0;
     // Zigzag: 0, -1, 1, -2, ... become 0, 1, 2, 3, ...; `>>> 0` keeps the top bit as a magnitude.
     let z = ((d << 1) ^ (d >> 31)) >>> 0;
     while (z >= 32) {
@@ -66,7 +66,7 @@ export function unpackInts(text: unknown, stride = 1): Int32Array | undefined {
       z += v * scale;
       if (z > 0xffffffff) return undefined;
       const d = (z >>> 1) ^ -(z & 1);
-      out[n] = (d + (n >= stride ? (out[n - stride] as number) : 0)) | 0;
+      out[n] = (d + (stride > 0 && n >= stride ? (out[n - stride] as number) : 0)) | 0;
       n++;
       z = 0;
       scale = 1;

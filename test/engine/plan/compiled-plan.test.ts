@@ -161,8 +161,8 @@ describe('precompiled plans', () => {
 
   it('of version 3 with damaged matcher arrays and a matching checksum compile the table instead, with the same answers', () => {
     const json = compiled();
-    // Every packed array of the trie cut to its first character: out of shape, so the table is compiled from its entries.
-    const altered = rechecksum(json.replace(/"(node|edge|record|tails)":"([A-Za-z0-9_-])[A-Za-z0-9_-]*"/g, '"$1":"$2"'));
+    // The packed arrays of the trie cut to their first character: out of shape, so the table is compiled from its entries.
+    const altered = rechecksum(json.replace(/"(t|tails)":"([A-Za-z0-9_-])[A-Za-z0-9_-]*"/g, '"$1":"$2"'));
     expect(altered).not.toBe(json);
     const good = loadDialPlan(yaml);
     const plan = loadDialPlan(altered, { file: 'altered.json' });
