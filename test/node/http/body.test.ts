@@ -1,9 +1,11 @@
 // The body reader's deadlines: one timer checks every read in progress (issue 20), so each read must still end at its
 // own time limit, whatever other reads (with the same or another limit) are waiting, and a body that arrives is never
 // cut by a deadline it met.
+import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonBody } from '../../../src/node/http/body.js';
 
@@ -65,5 +67,29 @@ describe('readJsonBody deadlines', () => {
     expect((await request('/100', 100, 'x')).status).toBe(408);
     expect((await request('/100', 2, '{}')).status).toBe(200);
     expect((await request('/100', 100, 'x')).status).toBe(408);
+  });
+});
+
+describe('readJsonBody deadlines: the shared timer and the process', () => {
+  // Uses dist/node/http/body.js (npm run build): a child process with nothing else to keep it alive.
+  const body = fileURLToPath(new URL('../../../dist/node/http/body.js', import.meta.url));
+  // A read that completes (the timer stays, idle), then one that stalls: it must still get its 408.
+  const script = `import { PassThrough } from 'node:stream';
+     const { readJsonBody } = await import(${JSON.stringify(body)});
+     const request = () => Object.assign(new PassThrough(), { headers: { 'content-length': '10' } });
+     const first = request();
+     const done = readJsonBody(first, { limit: 1024, timeoutMs: 100 });
+     first.end('{"a":1234}');
+     const r1 = await done;
+     const r2 = await readJsonBody(request(), { limit: 1024, timeoutMs: 100 });
+     console.log(r1.ok ? 'ok' : r1.status, r2.ok ? 'ok' : r2.status);`;
+
+  it('keeps the process alive while a read waits for its deadline, and lets it exit once none waits', () => {
+    const started = Date.now();
+    const waited = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 10_000 });
+    expect(waited.stdout.trim()).toBe('ok 408');
+    // Once no read is in progress, the timer alone does not hold the process (it would for its 1 s check otherwise).
+    expect(waited.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
