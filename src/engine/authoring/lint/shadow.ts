@@ -103,8 +103,10 @@ export function analyzeTable(
   // cannot tell: it may win any string it matches, and never hides a later entry.
   const conditional = entries.map((e) => (e as { readonly rule?: { readonly when?: unknown } }).rule?.when !== undefined);
   const modes: ModeOutcome[] = [];
+  // The two modes mostly split at the same states: their sub-walks' keys are worked out once.
+  const keys = new Map<string, ReturnType<typeof subWalkKey>>();
   for (const carry of carryExtensions) {
-    const ctx: WalkContext = { g: nfa, alphabet, carry, maxStates, conditional };
+    const ctx: WalkContext = { g: nfa, alphabet, carry, maxStates, conditional, keys };
     // Symbols are encoded one character each: an alphabet past the BMP's size cannot be (no pattern has one).
     const outcome = (cache !== undefined && alphabet.size < 0xd000 ? splitMode(ctx, entries.length, cache, splitDepth) : undefined) ?? singleMode(ctx, entries.length);
     if (outcome === undefined) return { complete: false, entries: [] };
@@ -151,6 +153,8 @@ interface WalkContext {
   readonly conditional: readonly boolean[];
   /** Per NFA state, whether it has epsilon moves (worked out by the first walk). */
   hasEpsilon?: readonly boolean[];
+  /** The sub-walks' keys made so far, by the state they start from (shared by the modes of one table). */
+  readonly keys: Map<string, ReturnType<typeof subWalkKey>>;
   /** Scratch for {@link subWalkKey}: per NFA state, its number in the key being made, or -1; per entry, its rank. */
   local?: Int32Array;
   rankOf?: Int32Array;
@@ -214,7 +218,10 @@ function splitMode(ctx: WalkContext, n: number, cache: WalkCache, depth: number)
   if (total < 0) return undefined;
   const alphabetKey = JSON.stringify([ctx.carry, ctx.alphabet.chars]);
   for (const f of frontier) {
-    const { key, ints, ranked } = subWalkKey(ctx, f);
+    const signature = `${f.phase},${f.sip}|${f.frozen.join(',')}|${f.set.join(',')}`;
+    let made = ctx.keys.get(signature);
+    if (made === undefined) ctx.keys.set(signature, (made = subWalkKey(ctx, f)));
+    const { key, ints, ranked } = made;
     const fullKey = `${alphabetKey}\n${key}`;
     let sub = cache.get(fullKey);
     // The numbers are compared too: two sub-walks whose numbers hash alike are not taken for each other.
