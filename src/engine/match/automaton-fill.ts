@@ -245,6 +245,11 @@ export interface TemplatedEntry {
   /** The entry's templates in section order (for a dial-plan entry: normalized, display, editBase, dialString). */
   readonly templates: readonly (ParsedTemplate | undefined)[];
   readonly context: FillContext;
+  /**
+   * A number kept with the entry's compiled templates and read back by {@link entryTag} (the dial plan's index of the
+   * entry's profile): a query then finds it where it finds the templates, in the block that entries alike share.
+   */
+  readonly tag?: number;
 }
 
 /**
@@ -298,8 +303,8 @@ const MAX_SHARED = 4096;
  */
 function compileEntry(table: TemplateTable, e: number): number {
   const entry = table.entry(e);
-  // The entry's block with offsets from its start: [per pattern, its header offset], then headers and steps.
-  const block: (number | string)[] = [];
+  // The entry's block with offsets from its start: its tag, then per pattern a header of section offsets and the steps.
+  const block: (number | string)[] = [entry.tag ?? 0];
   const heads: number[] = [];
   for (const pattern of entry.patterns) {
     const header = block.length;
@@ -337,6 +342,26 @@ function compileEntry(table: TemplateTable, e: number): number {
 function isHeaderSlot(heads: readonly number[], sections: number, i: number): boolean {
   for (const h of heads) if (i >= h && i < h + sections) return true;
   return false;
+}
+
+/**
+ * The tag of entry `e` (see {@link TemplatedEntry.tag}), compiling its templates first if they are not yet; -1 for an
+ * index the table does not have.
+ *
+ * @param table - from {@link compileTemplateTable}
+ * @param e - the entry's index
+ * @returns its tag
+ * @example
+ * ```ts
+ * const profile = profiles.list[entryTag(tables.entryTemplates, match.entry)];
+ * ```
+ */
+export function entryTag(table: TemplateTable, e: number): number {
+  let first = table.first[e];
+  if (first === undefined) return -1;
+  if (first < 0) first = compileEntry(table, e);
+  // A block starts with its tag, just before its first header.
+  return table.steps[(table.at[first] as number) - 1] as number;
 }
 
 /**

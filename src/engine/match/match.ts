@@ -107,18 +107,40 @@ export function compilePattern(
   }
   // A plan of 100 000 exact numbers holds 100 000 patterns: the arrays of one with no wildcard are shared, and the others
   // are copied to their length (an array grown by push keeps room for more).
+  // Patterns of one shape (one entry per exchange: `+1317555XXXX`, `+1212208XXXX`, ...) share these arrays too.
   return new Pattern(
     source,
     tokens.slice(),
-    positional.length === 0 ? NO_WILDCARDS : positional,
-    positional.length === 0 ? NO_SOURCES : positionalSources,
-    positional.length === 0 ? NO_NUMBERS : positionalGroups,
+    positional.length === 0 ? NO_WILDCARDS : shared(positional),
+    positional.length === 0 ? NO_SOURCES : shared(positionalSources),
+    positional.length === 0 ? NO_NUMBERS : shared(positionalGroups),
     setGroups ?? NO_GROUPS,
     zGroup,
     fixed,
     refs ?? NO_REFS,
   );
 }
+
+/**
+ * Arrays that patterns hold, one frozen copy per content: a plan of 100 000 entries of a few shapes holds a few
+ * arrays rather than 300 000, which is less for the garbage collector to walk on every collection while queries run.
+ * The table of copies is bounded; past it, arrays are kept as they are.
+ */
+const sharedArrays = new Map<string, readonly (string | number)[]>();
+const MAX_SHARED_ARRAYS = 4096;
+
+function shared<T extends string | number>(values: T[]): readonly T[] {
+  // Strings and numbers told apart, and no separator needed: JSON.
+  const key = JSON.stringify(values);
+  const known = sharedArrays.get(key);
+  if (known !== undefined) return known as readonly T[];
+  const frozen = Object.freeze(values);
+  if (sharedArrays.size < MAX_SHARED_ARRAYS) sharedArrays.set(key, frozen);
+  return frozen;
+}
+
+/** Capture spans, one copy per content (see {@link shared}). */
+const sharedSpans = new Map<string, Int32Array>();
 
 const NO_GROUPS: ReadonlyMap<string, number> = new Map();
 const NO_WILDCARDS: readonly WildcardKind[] = Object.freeze([]);
@@ -388,6 +410,10 @@ function spansOf(pattern: CompiledPattern): Int32Array | null {
     if (len < 0) variableSeen = true;
     else start += len;
   }
+  const key = spans.join(',');
+  const known = sharedSpans.get(key);
+  if (known !== undefined) return known;
+  if (sharedSpans.size < MAX_SHARED_ARRAYS) sharedSpans.set(key, spans);
   return spans;
 }
 

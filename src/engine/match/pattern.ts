@@ -95,7 +95,7 @@ export function parsePattern(source: string): ParsedPattern {
       case 'n':
       case '?':
         flush();
-        tokens.push({ kind: 'wildcard', wildcard: ch === '?' ? '?' : (ch.toUpperCase() as 'X' | 'Y' | 'N'), offset: i });
+        tokens.push(wildcardToken(ch === '?' ? '?' : (ch.toUpperCase() as 'X' | 'Y' | 'N'), i));
         break;
       case 'Z':
       case 'z':
@@ -104,7 +104,7 @@ export function parsePattern(source: string): ParsedPattern {
           issues.push({ code: 'Z_NOT_LAST', message: '`Z` may appear only once, as the last character.', offset: zAt });
         }
         zAt = i;
-        tokens.push({ kind: 'wildcard', wildcard: 'Z', offset: i });
+        tokens.push(wildcardToken('Z', i));
         break;
       case '"': {
         const end = source.indexOf('"', i + 1);
@@ -204,4 +204,21 @@ export function expandClass(body: string, offset: number, issues: SyntaxIssue[])
 
 function describeChar(ch: string): string {
   return /\s/.test(ch) ? 'white space' : `the control character U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Wildcard tokens, one frozen object per kind and offset: the `XXXX` of 100 000 patterns of one shape are four objects,
+ * not 400 000 (every token is read only).
+ */
+const wildcardTokens = new Map<string, PatternToken>();
+
+function wildcardToken(wildcard: Exclude<WildcardKind, '['>, offset: number): PatternToken {
+  const key = `${wildcard}${offset}`;
+  let token = wildcardTokens.get(key);
+  if (token === undefined) {
+    token = Object.freeze({ kind: 'wildcard', wildcard, offset });
+    // Offsets are bounded by the longest pattern a table holds; the bound only guards a hostile file of huge patterns.
+    if (wildcardTokens.size < 65_536) wildcardTokens.set(key, token);
+  }
+  return token;
 }

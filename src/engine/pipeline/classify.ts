@@ -2,8 +2,7 @@
  * Stage 3 of the pipeline: the dial-plan table classifies the converted number and builds its texts from templates.
  */
 import type { CompiledPlan, LocationTables } from '../plan/compile.js';
-import { fillSection } from '../match/automaton-fill.js';
-import { entryProfile } from '../plan/profiles.js';
+import { entryTag, fillSection } from '../match/automaton-fill.js';
 import type { TableMatch } from '../match/match.js';
 
 /** What the dial plan made of a number. */
@@ -40,8 +39,9 @@ export interface Classification {
  */
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
   const match = tables.entryMatcher.find(converted, !sip, tables.entryAccept);
-  // What the details take from the entry, from the table's short list of profiles: the entry object itself is not read.
-  const entry = match ? entryProfile(tables.entryProfiles, match.entry) : undefined;
+  // What the details take from the entry comes from the table's short list of profiles, by the index kept with the
+  // entry's templates: the entry object itself is not read.
+  const entry = match ? tables.entryProfiles.list[entryTag(tables.entryTemplates, match.entry)] : undefined;
   if (!match || !entry) {
     const normalizedText = converted;
     return {

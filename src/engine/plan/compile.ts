@@ -17,7 +17,7 @@ import { isInternationalField } from '../international.js';
 import { phoneLibraryAvailable } from '../providers.js';
 import { acceptWhen } from '../match/when.js';
 import type { EntryProfiles } from './profiles.js';
-import { createEntryProfiles } from './profiles.js';
+import { createEntryProfiles, profileIndex } from './profiles.js';
 import type { DialPlanEntryRule, DialPlanRules, DirectoryKind, InputConversionRule } from '../types.js';
 import { QueueType } from '../types.js';
 import type { Path, RawProblem } from './validate.js';
@@ -64,7 +64,7 @@ export interface LocationTables {
   readonly entryMatcher: TableMatcher;
   /** Every entry's normalized, display, editBase and dialString templates compiled for each pattern (sections 0 to 3). */
   readonly entryTemplates: TemplateTable;
-  /** Per entry, what a query copies from it into the details (see {@link EntryProfiles}). */
+  /** What queries copy from the entries into the details; an entry's index in it is its template tag (see {@link EntryProfiles}). */
   readonly entryProfiles: EntryProfiles;
   /** The `accept` callback that applies the entries' `when:` conditions; undefined when no entry has one. */
   readonly entryAccept: ((match: TableMatch) => boolean) | undefined;
@@ -146,6 +146,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     const path = pathOf(rule, ['dialPlan', i]);
     return {
       rule,
+      index: i,
       path,
       parsed: parsedPatterns(rule.match, path),
       templates: {
@@ -224,10 +225,11 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
     };
     const ents: CompiledDialPlanEntry[] = entries.map(
       (e) =>
-        new DialPlanEntry(e.rule, e.path, compileAll(e.parsed, e.path, e.templates), classificationsOf(e.rule), internalOf.get(e.rule.classification) ?? false),
+        new DialPlanEntry(e.rule, e.index, compileAll(e.parsed, e.path, e.templates), classificationsOf(e.rule), internalOf.get(e.rule.classification) ?? false),
     );
     // Compiled entry by entry when first filled; the entries themselves say what to compile, so nothing per entry is kept.
-    const entryTemplates = compileTemplateTable(ents.length, templatesOf(ents, vars));
+    const entryProfiles = createEntryProfiles();
+    const entryTemplates = compileTemplateTable(ents.length, templatesOf(ents, vars, entryProfiles));
     tables.set(location, {
       location: location === '' ? undefined : location,
       vars,
@@ -236,7 +238,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       entries: ents,
       entryMatcher: matcherFactory(ents),
       entryTemplates,
-      entryProfiles: createEntryProfiles(ents),
+      entryProfiles,
       entryAccept: acceptWhen(ents),
     });
   }
@@ -286,12 +288,22 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
  *
  * @param ents - the table's entries
  * @param vars - the location's variables
+ * @param profiles - the table's profiles: an entry's tag is the index of its profile
  * @returns the entry at an index, as the template table reads it
  */
-export function templatesOf(ents: readonly CompiledDialPlanEntry[], vars: Readonly<Record<string, string>>): (index: number) => TemplatedEntry {
+export function templatesOf(
+  ents: readonly CompiledDialPlanEntry[],
+  vars: Readonly<Record<string, string>>,
+  profiles: EntryProfiles,
+): (index: number) => TemplatedEntry {
   return (i) => {
     const e = ents[i] as CompiledDialPlanEntry;
-    return { patterns: e.patterns, templates: [e.normalized, e.display, e.editBase, e.dialString], context: { classification: e.rule.classification, vars } };
+    return {
+      patterns: e.patterns,
+      templates: [e.normalized, e.display, e.editBase, e.dialString],
+      context: { classification: e.rule.classification, vars },
+      tag: profileIndex(profiles, e),
+    };
   };
 }
 
@@ -306,15 +318,27 @@ export class DialPlanEntry implements CompiledDialPlanEntry {
   readonly dialCapable: boolean;
   private parsed: (ParsedTemplate | undefined)[] | undefined;
 
+  /**
+   * @param rule - the validated entry
+   * @param index - its index in the table (its path is worked out from it when asked for: a plan of 100 000 entries
+   *   would otherwise hold 100 000 arrays that only explain and lint read)
+   * @param patterns - its patterns, compiled for the location
+   * @param classifications - default first, without duplicates
+   * @param internal - whether its classification is internal
+   */
   constructor(
     readonly rule: DialPlanEntryRule,
-    readonly path: Path,
+    private readonly index: number,
     readonly patterns: readonly CompiledPattern[],
     readonly classifications: readonly string[],
     readonly internal: boolean,
   ) {
     this.defaultClassification = rule.classification;
     this.dialCapable = rule.dialCapable;
+  }
+
+  get path(): Path {
+    return pathOf(this.rule, ['dialPlan', this.index]);
   }
 
   get normalized(): ParsedTemplate | undefined {

@@ -14,52 +14,40 @@ export interface EntryProfile {
   readonly dialCapable: boolean;
 }
 
-/** The profiles of a table's entries, worked out when an entry is first matched. */
+/** The distinct profiles of a table's entries. */
 export interface EntryProfiles {
-  /** Per entry, the index of its profile in `list`, or -1 until it is first asked for. */
-  readonly of: Int32Array;
   readonly list: EntryProfile[];
-  readonly entries: readonly CompiledDialPlanEntry[];
   /** Profiles by classification list (shared by the entries that have the same one), then by the two flags. */
   readonly byList: Map<readonly string[], number[]>;
 }
 
 /**
- * Makes the (empty) profile table of a table's entries.
+ * Makes the (empty) list of a table's profiles.
  *
- * @param entries - the table's entries
  * @returns the profiles, filled as entries are matched
  * @example
  * ```ts
- * const profiles = createEntryProfiles(tables.entries);
- * entryProfile(profiles, 0)?.defaultClassification; // 'Toll Free'
+ * const profiles = createEntryProfiles();
+ * profiles.list[profileIndex(profiles, tables.entries[0])]?.defaultClassification; // 'Toll Free'
  * ```
  */
-export function createEntryProfiles(entries: readonly CompiledDialPlanEntry[]): EntryProfiles {
-  return { of: new Int32Array(entries.length).fill(-1), list: [], entries, byList: new Map() };
+export function createEntryProfiles(): EntryProfiles {
+  return { list: [], byList: new Map() };
 }
 
 /**
- * The profile of entry `e`, or undefined when the table has no such entry.
+ * The index in `profiles.list` of an entry's profile, added when no entry had it before. The template table keeps it
+ * with the entry's compiled templates (its tag), so that a query finds both in one place.
  *
  * @param profiles - the table's profiles
- * @param e - the entry's index
- * @returns its profile
+ * @param entry - a dial-plan entry of the table
+ * @returns its profile's index
  * @example
  * ```ts
- * entryProfile(tables.entryProfiles, match.entry)?.classifications;
+ * profileIndex(tables.entryProfiles, tables.entries[3]); // 0
  * ```
  */
-export function entryProfile(profiles: EntryProfiles, e: number): EntryProfile | undefined {
-  const k = profiles.of[e];
-  if (k === undefined) return undefined;
-  return k >= 0 ? profiles.list[k] : assign(profiles, e);
-}
-
-/** Reads entry `e` once and gives it its profile, shared with every entry that has the same one. */
-function assign(profiles: EntryProfiles, e: number): EntryProfile | undefined {
-  const entry = profiles.entries[e];
-  if (entry === undefined) return undefined;
+export function profileIndex(profiles: EntryProfiles, entry: CompiledDialPlanEntry): number {
   const list = entry.classifications;
   let slots = profiles.byList.get(list);
   if (slots === undefined) profiles.byList.set(list, (slots = [-1, -1, -1, -1]));
@@ -70,6 +58,5 @@ function assign(profiles: EntryProfiles, e: number): EntryProfile | undefined {
     profiles.list.push({ classifications: list, defaultClassification: entry.defaultClassification, internal: entry.internal, dialCapable: entry.dialCapable });
     slots[slot] = k;
   }
-  profiles.of[e] = k;
-  return profiles.list[k];
+  return k;
 }

@@ -99,12 +99,13 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
         if (parsed.issues.length > 0) throw invalidEntry(i, `pattern "${source}" does not parse`);
         return compilePattern(source, parsed.tokens, resolve);
       });
-      const entry = new DialPlanEntry(rule, ['dialPlan', i], patterns, classificationsOf(rule), internalOf.get(rule.classification) ?? false);
+      const entry = new DialPlanEntry(rule, i, patterns, classificationsOf(rule), internalOf.get(rule.classification) ?? false);
       // From now on the table holds the compiled entry itself: queries that reach it again skip the stand-in.
       entries[i] = entry;
       return entry;
     };
     const entries: CompiledDialPlanEntry[] = Array.from({ length: n }, (_, i) => new StoredEntry(i, compileEntry));
+    const profiles = createEntryProfiles();
     const stored = (matchers as Record<string, unknown>)[name];
     const matcher: AutomatonMatcher | undefined = Object.hasOwn(matchers, name) ? restoreAutomaton(stored, entries) : undefined;
     tables.set(name, {
@@ -112,8 +113,8 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
       entries,
       // A snapshot that does not fit: the table is compiled from its entries (all of them, now), as an ordinary load would.
       entryMatcher: matcher ?? automatonMatcher(entries),
-      entryTemplates: compileTemplateTable(n, templatesOf(entries, vars)),
-      entryProfiles: createEntryProfiles(entries),
+      entryTemplates: compileTemplateTable(n, templatesOf(entries, vars, profiles)),
+      entryProfiles: profiles,
       entryAccept: parts.hasWhen ? acceptWhen(entries) : undefined,
     });
   }

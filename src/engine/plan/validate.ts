@@ -77,6 +77,7 @@ export const DIRECTORY_KINDS: readonly DirectoryKind[] = ['users', 'stations', '
 /** The classification of numbers no entry matches, unless the plan says otherwise; it needs no declaration. */
 export const DEFAULT_UNMATCHED_CLASSIFICATION = 'Unknown';
 
+const NO_STRINGS: readonly string[] = Object.freeze([]);
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const EXTENSION = /^[0-9*#]+$/;
 const RESERVED_NAMES = new Set(['Z', 'z', 'classification']);
@@ -214,7 +215,8 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
       name: n,
       match,
       classification,
-      classifications: extra,
+      // Most entries have no further classifications: they share one empty list.
+      classifications: extra.length === 0 ? NO_STRINGS : extra,
       dialCapable: bool(m, 'dialCapable', p, sink) ?? true,
       ...optional('normalized', str(m, 'normalized', p, sink)),
       ...optional('display', str(m, 'display', p, sink)),
