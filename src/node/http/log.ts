@@ -16,7 +16,7 @@
 export const LOG_FLUSH_MS = 50;
 
 /**
- * Buffered characters that make the log write at once.
+ * Buffered bytes (UTF-8) that make the log write at once.
  *
  * @example
  * ```ts
@@ -58,7 +58,11 @@ export interface BufferedLog {
  * ```
  */
 export function createBufferedLog(write: (chunk: string) => void, now: () => number = Date.now): BufferedLog {
-  let pending = '';
+  // Lines wait as UTF-8 bytes, not as a string grown with `+=`: such a string is a tree of a few objects a line, and a
+  // busy server's pending lines (a thousand or so) outlived every young-generation collection in between, each of which
+  // copied them all (and then moved them to the old generation). The bytes live outside the JavaScript heap.
+  const bytes = Buffer.allocUnsafeSlow(LOG_FLUSH_BYTES);
+  let used = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // The time stamp of the last millisecond, kept: a busy server logs many lines in the same millisecond.
   let stampMs = Number.NaN;
@@ -68,9 +72,12 @@ export function createBufferedLog(write: (chunk: string) => void, now: () => num
       clearTimeout(timer);
       timer = undefined;
     }
-    if (pending === '') return;
-    const chunk = pending;
-    pending = '';
+    if (used === 0) return;
+    const chunk = bytes.toString('utf8', 0, used);
+    used = 0;
+    writeChunk(chunk);
+  };
+  const writeChunk = (chunk: string): void => {
     try {
       write(chunk);
     } catch {
@@ -83,11 +90,18 @@ export function createBufferedLog(write: (chunk: string) => void, now: () => num
       stampMs = t;
       stamp = new Date(t).toISOString();
     }
-    pending += `${stamp} ${line}\n`;
+    const text = `${stamp} ${line}\n`;
+    // At most 3 bytes a UTF-16 unit. A line that may not fit goes after what waits; one larger than the buffer on its own.
+    if (used + 3 * text.length > bytes.length) {
+      flush();
+      if (3 * text.length > bytes.length) return writeChunk(text);
+    }
+    used += bytes.write(text, used);
   };
   const log = ((line: string): void => {
     add(line);
-    if (pending.length >= LOG_FLUSH_BYTES) flush();
+    // Written once less than a long line's room is left, so a full buffer is written at once.
+    if (used >= LOG_FLUSH_BYTES - 1024) flush();
     else if (timer === undefined) {
       timer = setTimeout(flush, LOG_FLUSH_MS);
       timer.unref?.();

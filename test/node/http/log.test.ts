@@ -45,6 +45,22 @@ describe('createBufferedLog', () => {
     lines.forEach((l, i) => expect(l).toBe(`1970-01-01T00:00:00.000Z ${i} ${line}`));
   });
 
+  it('keeps non-ASCII lines and lines of any length whole and in order, one larger than the buffer too', () => {
+    const chunks: string[] = [];
+    const log = createBufferedLog((c) => chunks.push(c), () => 0);
+    const sent: string[] = [];
+    // Lengths around the buffer's room, in 1-, 2-, 3- and 4-byte characters.
+    for (const [unit, count] of [['a', 100], ['é', 9000], ['€', 21000], ['😀', 5000], ['a', LOG_FLUSH_BYTES + 10], ['€', 3], ['a', LOG_FLUSH_BYTES - 1100]] as const) {
+      const line = `${sent.length} ${unit.repeat(count)}`;
+      sent.push(line);
+      log(line);
+    }
+    log.flush();
+    const lines = chunks.join('').split('\n').filter((l) => l !== '');
+    expect(lines).toEqual(sent.map((l) => `1970-01-01T00:00:00.000Z ${l}`));
+    expect(chunks.every((c) => c.endsWith('\n'))).toBe(true);
+  });
+
   it('a writer that throws (a closed standard error) does not throw into the server', () => {
     const log = createBufferedLog(() => {
       throw new Error('EPIPE');
