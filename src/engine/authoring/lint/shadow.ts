@@ -196,8 +196,6 @@ const decode = (encoded: string, alphabet: Alphabet): string => {
   for (let i = 0; i < encoded.length; i++) out += alphabet.sample(encoded.charCodeAt(i) - 1);
   return out;
 };
-/** Whether `b` comes before `a` in the walk's order: shorter first, then by symbols. */
-const before = (a: string | undefined, b: string): boolean => a === undefined || b.length < a.length || (b.length === a.length && b < a);
 
 /** The whole walk of one mode at once; undefined past the bound. */
 function singleMode(ctx: WalkContext, n: number): ModeOutcome | undefined {
@@ -232,16 +230,21 @@ function splitMode(ctx: WalkContext, n: number, cache: WalkCache, depth: number)
     cache.set(fullKey, sub);
     total += sub.count;
     if (total > budget) return undefined;
-    // The strings below `f` start with its own (every one at least as long as any string the first part visited).
-    const prefix = pathTo(f);
-    ranked.forEach((e, r) => {
+    // The strings below `f` start with its own, `depth` symbols long: longer than any string the first part visited, and
+    // the states at that depth come in the walk's order, so a string from here comes first only when it is shorter than
+    // what the first part and the states before `f` found (of the same length, theirs come first).
+    let prefix: string | undefined;
+    for (let r = 0; r < ranked.length; r++) {
+      const e = ranked[r] as number;
       const win = sub.wins[r];
-      if (win !== undefined && before(out.wins[e], prefix + win)) out.wins[e] = prefix + win;
+      const knownWin = out.wins[e];
+      if (win !== undefined && (knownWin === undefined || depth + win.length < knownWin.length)) out.wins[e] = (prefix ??= pathTo(f)) + win;
       const shadow = sub.shadows[r];
-      if (shadow !== undefined && before(out.shadows[e], prefix + shadow)) out.shadows[e] = prefix + shadow;
+      const knownShadow = out.shadows[e];
+      if (shadow !== undefined && (knownShadow === undefined || depth + shadow.length < knownShadow.length)) out.shadows[e] = (prefix ??= pathTo(f)) + shadow;
       if (sub.matches[r] === true) out.matches[e] = true;
-      for (const w of sub.covered[r] ?? []) out.covered[e]?.add(ranked[w] as number);
-    });
+      for (const w of sub.covered[r] as readonly number[]) out.covered[e]?.add(ranked[w] as number);
+    }
   }
   return out;
 }
