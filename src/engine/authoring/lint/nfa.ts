@@ -94,11 +94,18 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
   const next: (number[] | undefined)[][] = [];
   const epsilon: number[][] = [];
   const acceptOf: number[][] = [];
+  // Most states have no epsilon move and accept nothing: they share one empty list until they get one of their own.
+  const none: number[] = [];
   const state = (): number => {
     next.push(new Array<number[] | undefined>(alphabet.size));
-    epsilon.push([]);
-    acceptOf.push([]);
+    epsilon.push(none);
+    acceptOf.push(none);
     return next.length - 1;
+  };
+  const addEpsilon = (from: number, to: number): void => {
+    const list = epsilon[from] as number[];
+    if (list === none) epsilon[from] = [to];
+    else list.push(to);
   };
   const move = (from: number, symbol: number, to: number): void => {
     const row = next[from] as (number[] | undefined)[];
@@ -164,7 +171,7 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
             // the pattern's states are its own.
             shared = false;
             const n = state();
-            epsilon[cur]?.push(n);
+            addEpsilon(cur, n);
             for (const s of t.wildcard === 'Z' ? all : symbolsOf(STAR_CHARS)) move(n, s, n);
             cur = n;
           } else {
@@ -185,14 +192,17 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
             for (const value of v.values) {
               cur = from;
               literal(value);
-              epsilon[cur]?.push(end);
+              addEpsilon(cur, end);
             }
             cur = end;
           }
         }
       }
       const accepts = acceptOf[cur] as number[];
-      if (!dead && accepts[accepts.length - 1] !== e) accepts.push(e);
+      if (!dead && accepts[accepts.length - 1] !== e) {
+        if (accepts === none) acceptOf[cur] = [e];
+        else accepts.push(e);
+      }
     }
   });
   const symbolsFrom = next.map((row) => {
