@@ -99,7 +99,9 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
         if (parsed.issues.length > 0) throw invalidEntry(i, `pattern "${source}" does not parse`);
         return compilePattern(source, parsed.tokens, resolve);
       });
-      const entry = new DialPlanEntry(rule, i, patterns, classificationsOf(rule), internalOf.get(rule.classification) ?? false);
+      const entry = new DialPlanEntry(rule, i, patterns, classificationsOf(rule), internalOf.get(rule.classification) ?? false, resolve);
+      // Checked; compiled again when read (see DialPlanEntry.release): the table's matcher is always the engine's.
+      entry.release();
       // From now on the table holds the compiled entry itself: queries that reach it again skip the stand-in.
       entries[i] = entry;
       return entry;
