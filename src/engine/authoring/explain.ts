@@ -4,6 +4,7 @@
  * and linear in the number whatever the plan) and takes the final details from the real query, so the trace can never
  * report details the engine would not return.
  */
+import { DialPlanError } from '../errors.js';
 import type { CompiledPlan } from '../plan/compile.js';
 import type { TableMatcher } from '../match/match.js';
 import type { CompiledPattern, MatchableEntry, TableMatch } from '../match/match.js';
@@ -118,6 +119,24 @@ export interface Explanation {
  * ```
  */
 export function explainNumber(
+  plan: CompiledPlan,
+  rawText: string,
+  options: QueryOptions | undefined,
+  positionOf: (path: Path) => SourcePosition,
+): Explanation {
+  try {
+    return explainResolved(plan, rawText, options, positionOf);
+  } catch (e) {
+    // A precompiled plan reads an entry when first asked for; one that fails its check makes the trace fail as a query
+    // would, rather than throw (see restoreCompiledPlan).
+    if (e instanceof DialPlanError && e.code === 'COMPILED_PLAN_INVALID') {
+      return { rawText, unmatched: undefined, location: options?.location, error: { code: e.code, message: e.message } };
+    }
+    throw e;
+  }
+}
+
+function explainResolved(
   plan: CompiledPlan,
   rawText: string,
   options: QueryOptions | undefined,

@@ -150,6 +150,8 @@ describe('precompiled plans', () => {
     const bad = plan.query('+1 317 555 1007');
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.code).toBe('COMPILED_PLAN_INVALID');
+    expect(plan.explain('+1 317 555 1007').error?.code).toBe('COMPILED_PLAN_INVALID');
+    expect(() => plan.details('+1 317 555 1007')).toThrow(/Entry #8 of this precompiled plan's dialPlan is not valid/);
     expect(plan.query('+1 317 555 1008')).toEqual(loadDialPlan(DIDS).query('+1 317 555 1008'));
     // An entry the DFA holds is read while loading: the same alteration there is found then, and the file is loaded whole.
     const json = compiled();
