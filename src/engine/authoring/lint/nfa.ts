@@ -107,9 +107,27 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
     if (list === none) epsilon[from] = [to];
     else list.push(to);
   };
+  // A step over several symbols (an X: ten digits) to one new state gives them one list of targets, shared, and copied
+  // before a later move adds to it for one symbol only.
+  const sharedLists = new Set<number[]>();
   const move = (from: number, symbol: number, to: number): void => {
     const row = next[from] as (number[] | undefined)[];
-    (row[symbol] ??= []).push(to);
+    let list = row[symbol];
+    if (list === undefined) row[symbol] = [to];
+    else {
+      if (sharedLists.has(list)) row[symbol] = list = list.slice();
+      list.push(to);
+    }
+  };
+  const moveAll = (from: number, symbols: readonly number[], to: number): void => {
+    if (symbols.length === 1) return move(from, symbols[0] as number, to);
+    const row = next[from] as (number[] | undefined)[];
+    const list = [to];
+    sharedLists.add(list);
+    for (const s of symbols) {
+      if (row[s] === undefined) row[s] = list;
+      else move(from, s, to);
+    }
   };
   // The shared states: a state reached from a shared state by one step over a given set of symbols (numbered, below),
   // by a number made of both (no string per step: a table of a thousand entries takes ten thousand steps).
@@ -149,13 +167,13 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
             return;
           }
           const n = state();
-          for (const s of symbols) move(cur, s, n);
+          moveAll(cur, symbols, n);
           child.set(key, n);
           cur = n;
           return;
         }
         const n = state();
-        for (const s of symbols) move(cur, s, n);
+        moveAll(cur, symbols, n);
         cur = n;
       };
       const literal = (text: string): void => {
@@ -172,7 +190,7 @@ export function tableToNfa(entries: readonly { readonly patterns: readonly Compi
             shared = false;
             const n = state();
             addEpsilon(cur, n);
-            for (const s of t.wildcard === 'Z' ? all : symbolsOf(STAR_CHARS)) move(n, s, n);
+            moveAll(n, t.wildcard === 'Z' ? all : symbolsOf(STAR_CHARS), n);
             cur = n;
           } else {
             step(symbolsOf(t.wildcard === 'X' ? '0123456789' : t.wildcard === 'Y' ? '123456789' : '23456789'));
