@@ -16,7 +16,7 @@
 import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
 import type { TrieArrays, TrieHits, TriePattern } from './literal-trie.js';
-import { checkTrieArrays, LiteralTrie } from './literal-trie.js';
+import { checkTrieArrays, LiteralTrie, nodeEdgeSpan } from './literal-trie.js';
 import { packInts, unpackInts } from './pack.js';
 import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
 import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
@@ -198,13 +198,19 @@ const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
  * a chain's next node is a few items on, a small number, where its absolute place is a large one. A copy whose node
  * sizes run past its end is returned as it is, for the check to refuse.
  */
-function childrenFrom(t: Int32Array, sign: 1 | -1): Int32Array {
+function childrenFrom(t: Int32Array, sign: 1 | -1, classes: number): Int32Array {
   const out = t.slice();
   for (let o = 0; o + 1 < out.length; ) {
-    const edges = out[o] as number;
-    const size = 2 + 2 * edges + 5 * (out[o + 1] as number);
-    if (!(edges >= 0 && size > 0) || o + size > out.length) break;
-    for (let i = o + 3; i < o + 2 + 2 * edges; i += 2) out[i] = (out[i] as number) + sign * o;
+    const first = out[o] as number;
+    if (first < -1) break;
+    const span = nodeEdgeSpan(first, classes);
+    const size = 2 + span + 5 * (out[o + 1] as number);
+    if (!(size > 0) || o + size > out.length) break;
+    if (first === -1) {
+      for (let i = o + 2; i < o + 2 + span; i++) if ((out[i] as number) !== -1) out[i] = (out[i] as number) + sign * o;
+    } else {
+      for (let i = o + 3; i < o + 2 + span; i += 2) out[i] = (out[i] as number) + sign * o;
+    }
     o += size;
   }
   return out;
@@ -258,7 +264,7 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
     const tails = unpackInts(t['tails']);
     if (packed === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
     const classes = buildAlphabet(new Set(used)).alphabet.size;
-    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: childrenFrom(packed, 1), tails };
+    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: childrenFrom(packed, 1, classes), tails };
     if (!checkTrieArrays(trieArrays, countOf, setKeys.length)) return undefined;
   }
   return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
@@ -597,7 +603,7 @@ class HybridMatcher implements AutomatonMatcher {
       setKeys: this.setKeys.slice(),
       patternBase: this.patternBase.every((b, e) => b === e) && this.spanAt.length === this.patternBase.length ? null : packInts(this.patternBase),
       dfaPairs: packInts(this.dfaPairs, 2),
-      trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1), 0), tails: packInts(t.tails) },
+      trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1, t.classes), 0), tails: packInts(t.tails) },
       spanAt: packInts(this.spanAt),
       spanData: packInts(this.spanData),
     };

@@ -28,6 +28,21 @@ export interface TrieArrays {
 
 /** Items of a record: entry, pattern, tail length, tail offset, capture layout. */
 const RECORD = 5;
+/** The edge count of a node whose children are kept one slot per class (-1 where there is none). */
+const DENSE = -1;
+
+/** Whether a node of `children` children keeps them one slot per class: when that takes no more room than pairs. */
+const isDense = (children: number, classes: number): boolean => children > 0 && 2 * children >= classes;
+/** The items a node of `children` children spends on its edges. */
+const edgeSpan = (children: number, classes: number): number => (isDense(children, classes) ? classes : 2 * children);
+/**
+ * The items a node spends on its edges, from its first item (its edge count, or {@link DENSE}).
+ *
+ * @param first - the node's first item
+ * @param classes - the number of classes
+ * @returns the items between its two counts and its records
+ */
+export const nodeEdgeSpan = (first: number, classes: number): number => (first === DENSE ? classes : 2 * first);
 
 /** Every match the trie found for one text, for callers that must try candidates in order (conditions such as `when:`). */
 export interface TrieHits {
@@ -126,21 +141,31 @@ export class LiteralTrie {
     // Each node's place in the packed array, in that order.
     const childCount = new Int32Array(nodes);
     for (let i = 1; i < nodes; i++) childCount[parent[i] as number] = (childCount[parent[i] as number] as number) + 1;
+    // A node with many children (an exchange's ten digits) keeps them by class, one slot per class: a step is one read
+    // instead of a scan; a node with few keeps (class, child) pairs. Dense when that is no larger.
     const offset = new Int32Array(nodes);
     let size = 0;
     for (let k = 0; k < nodes; k++) {
       const v = order[k] as number;
       offset[v] = size;
-      size += 2 + 2 * (childCount[v] as number) + RECORD * (perNode[v] as number);
+      size += 2 + edgeSpan(childCount[v] as number, classes) + RECORD * (perNode[v] as number);
     }
     const t = new Int32Array(size);
     for (let v = 0; v < nodes; v++) {
-      t[offset[v] as number] = childCount[v] as number;
-      t[(offset[v] as number) + 1] = perNode[v] as number;
+      const o = offset[v] as number;
+      const c = childCount[v] as number;
+      const dense = isDense(c, classes);
+      t[o] = dense ? DENSE : c;
+      t[o + 1] = perNode[v] as number;
+      if (dense) t.fill(-1, o + 2, o + 2 + classes);
     }
     const fill = new Int32Array(nodes);
     for (let i = 1; i < nodes; i++) {
       const p = parent[i] as number;
+      if (isDense(childCount[p] as number, classes)) {
+        t[(offset[p] as number) + 2 + (nodeClass[i] as number)] = offset[i] as number;
+        continue;
+      }
       const slot = (offset[p] as number) + 2 + 2 * (fill[p] as number);
       fill[p] = (fill[p] as number) + 1;
       t[slot] = nodeClass[i] as number;
@@ -162,7 +187,7 @@ export class LiteralTrie {
         for (const c of p.tail) tailList.push(c);
       }
       const v = recordNode[r] as number;
-      const slot = (offset[v] as number) + 2 + 2 * (childCount[v] as number) + RECORD * (fill[v] as number);
+      const slot = (offset[v] as number) + 2 + edgeSpan(childCount[v] as number, classes) + RECORD * (fill[v] as number);
       fill[v] = (fill[v] as number) + 1;
       t[slot] = p.entry;
       t[slot + 1] = p.pattern;
@@ -207,19 +232,24 @@ export class LiteralTrie {
     this.wholeEntry = 0;
     this.baseEntry = 0;
     const t = this.t;
+    const k = this.classes;
     let o = 0;
     for (let d = 0; ; d++) {
       const edges = t[o] as number;
       const records = t[o + 1] as number;
-      if (records > 0) this.check(o + 2 + 2 * edges, records, d, cls, n, sep, hits);
+      if (records > 0) this.check(o + 2 + (edges === DENSE ? k : 2 * edges), records, d, cls, n, sep, hits);
       if (d === n) return;
       const c = cls[d] as number;
-      const end = o + 2 + 2 * edges;
       let next = -1;
-      for (let i = o + 2; i < end; i += 2) {
-        if (t[i] === c) {
-          next = t[i + 1] as number;
-          break;
+      if (edges === DENSE) {
+        next = t[o + 2 + c] as number;
+      } else {
+        const end = o + 2 + 2 * edges;
+        for (let i = o + 2; i < end; i += 2) {
+          if (t[i] === c) {
+            next = t[i + 1] as number;
+            break;
+          }
         }
       }
       if (next < 0) return;
@@ -269,10 +299,10 @@ export class LiteralTrie {
   setLayouts(layoutOf: (entry: number, pattern: number) => number): void {
     const t = this.t;
     for (let o = 0; o < t.length; ) {
-      const edges = t[o] as number;
+      const span = nodeEdgeSpan(t[o] as number, this.classes);
       const records = t[o + 1] as number;
-      for (let r = o + 2 + 2 * edges, end = r + RECORD * records; r < end; r += RECORD) t[r + 4] = layoutOf(t[r] as number, t[r + 1] as number);
-      o += 2 + 2 * edges + RECORD * records;
+      for (let r = o + 2 + span, end = r + RECORD * records; r < end; r += RECORD) t[r + 4] = layoutOf(t[r] as number, t[r + 1] as number);
+      o += 2 + span + RECORD * records;
     }
   }
 
@@ -311,15 +341,16 @@ export function checkTrieArrays(a: TrieArrays, patternsOf: (entry: number) => nu
   let records = 0;
   let o = 0;
   while (o < t.length) {
-    const edges = t[o] as number;
+    const first = t[o] as number;
     const recs = t[o + 1] as number;
-    if (!(edges >= 0 && recs >= 0)) return false;
-    const size = 2 + 2 * edges + RECORD * recs;
+    if (!(first >= DENSE && recs >= 0)) return false;
+    const span = nodeEdgeSpan(first, classes);
+    const size = 2 + span + RECORD * recs;
     if (o + size > t.length) return false;
     starts[o] = 1;
     count++;
     records += recs;
-    for (let r = o + 2 + 2 * edges; r < o + size; r += RECORD) {
+    for (let r = o + 2 + span; r < o + size; r += RECORD) {
       const n = patternsOf(t[r] as number);
       const p = t[r + 1] as number;
       const length = t[r + 2] as number;
@@ -329,14 +360,18 @@ export function checkTrieArrays(a: TrieArrays, patternsOf: (entry: number) => nu
     o += size;
   }
   if (count !== nodes || records !== patterns || t.length === 0) return false;
+  const forward = (from: number, to: number): boolean => to > from && to < t.length && starts[to] === 1;
   for (o = 0; o < t.length; ) {
-    const edges = t[o] as number;
-    for (let i = o + 2; i < o + 2 + 2 * edges; i += 2) {
-      const c = t[i] as number;
-      const to = t[i + 1] as number;
-      if (c < 0 || c >= classes || to <= o || to >= t.length || starts[to] !== 1) return false;
+    const first = t[o] as number;
+    if (first === DENSE) {
+      for (let i = o + 2; i < o + 2 + classes; i++) if ((t[i] as number) !== -1 && !forward(o, t[i] as number)) return false;
+    } else {
+      for (let i = o + 2; i < o + 2 + 2 * first; i += 2) {
+        const c = t[i] as number;
+        if (c < 0 || c >= classes || !forward(o, t[i + 1] as number)) return false;
+      }
     }
-    o += 2 + 2 * edges + RECORD * (t[o + 1] as number);
+    o += 2 + nodeEdgeSpan(first, classes) + RECORD * (t[o + 1] as number);
   }
   for (let i = 0; i < tails.length; i++) if ((tails[i] as number) < 0 || (tails[i] as number) >= setCount) return false;
   return true;
