@@ -60,6 +60,8 @@ try {
     const lint = [];
     const lintWorker = [];
     const lintPage = [];
+    const lintCompile = [];
+    const patternCompile = [];
     const lintPause = [];
     const patternPause = [];
     const patternLint = [];
@@ -83,6 +85,7 @@ try {
       lint.push(t.lintMs);
       lintWorker.push(t.lintWorkerMs);
       lintPage.push(t.lintPageMs);
+      lintCompile.push(t.lintCompileMs);
       lintPause.push(t.lintSincePauseMs);
       // A mistake typed at the end of a pattern (Z in the middle), underlined; then taken out again.
       await page.evaluate((n) => window.dialplanPlayground.goToLine(n, 1000), matchLine);
@@ -104,12 +107,15 @@ try {
       if (t.lints === lints) throw new Error(`${kind}: the pattern edit on line ${openLine} was not linted (does the plan still load?)`);
       patternLint.push(t.lintMs);
       patternWorker.push(t.lintWorkerMs);
+      patternCompile.push(t.lintCompileMs);
       patternPause.push(t.lintSincePauseMs);
       await page.keyboard.press('Backspace');
       await page.evaluate(() => window.dialplanPlayground.idle());
     }
     const findings = await page.locator('#problems li').count();
-    console.log(`  (${kind}: of the lint, placing and showing the findings on the page's thread: ${ms(median(lintPage))})`);
+    console.log(
+      `  (${kind}: of the lint, placing and showing the findings on the page's thread: ${ms(median(lintPage))}; of the worker's part, compiling the rules: ${ms(median(lintCompile))}, ${ms(median(patternCompile))} after a pattern edit)`,
+    );
     console.log(
       `${kind.padEnd(22)} ${String(text.length).padStart(8)} ${ms(median(diag)).padStart(12)} ${ms(median(withError)).padStart(11)} ${ms(median(analysis)).padStart(10)} ${ms(median(lint)).padStart(9)} ${ms(median(lintWorker)).padStart(10)} ${ms(median(lintPause)).padStart(11)} ${ms(median(patternLint)).padStart(13)} ${ms(median(patternWorker)).padStart(10)} ${ms(median(patternPause)).padStart(11)} ${findings}`,
     );

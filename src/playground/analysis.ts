@@ -180,13 +180,22 @@ export function lintRequest(plan: DialPlan, text: string, file: string): LintReq
  * @param request - from {@link lintRequest} (as the worker receives it: a structured clone)
  * @param lint - the engine's lint (a lint session in the worker, so that an edit that changes no pattern reuses the
  *   last analysis)
- * @returns the findings and whether they are placed already (none when nothing loads: the page shows its load problems)
+ * @returns the findings, whether they are placed already (none when nothing loads: the page shows its load problems),
+ *   and the milliseconds spent compiling (or loading) before lint
  */
-export function lintRules(request: LintRequest, lint: (plan: DialPlan) => readonly Problem[]): { readonly problems: readonly Problem[]; readonly placed: boolean } {
+export function lintRules(
+  request: LintRequest,
+  lint: (plan: DialPlan) => readonly Problem[],
+): { readonly problems: readonly Problem[]; readonly placed: boolean; readonly compileMs: number } {
+  const t0 = performance.now();
   const r = safeCompileDialPlan(request.rules);
-  if (r.ok) return { problems: lint(r.plan), placed: false };
+  if (r.ok) {
+    const compileMs = performance.now() - t0;
+    return { problems: lint(r.plan), placed: false, compileMs };
+  }
   const loaded = safeLoadDialPlan(request.text, { file: request.file });
-  return { problems: loaded.ok ? lint(loaded.plan) : [], placed: true };
+  const compileMs = performance.now() - t0;
+  return { problems: loaded.ok ? lint(loaded.plan) : [], placed: true, compileMs };
 }
 
 /**

@@ -35,6 +35,8 @@ interface Timings {
   lintMs: number;
   /** The worker's own part of it: compiling the rules and linting them, off the page's thread. */
   lintWorkerMs: number;
+  /** Of the worker's part, compiling the rules. */
+  lintCompileMs: number;
   /** The page's part of it: placing the findings in the text, underlining and listing them. */
   lintPageMs: number;
   /** From the end of the typing pause (the start of the analysis) to lint's findings underlined: what the author waits. */
@@ -84,7 +86,7 @@ function startLintWorker(): Worker | undefined {
  */
 export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintPageMs: 0, lintSincePauseMs: 0, analyses: 0, lints: 0 };
+  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, analyses: 0, lints: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
@@ -185,7 +187,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     if (w === undefined) return requestLint(text, plan);
     workerBusy = true;
     busySince = performance.now();
-    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; placed: boolean; ms: number }>) => {
+    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; placed: boolean; ms: number; compileMs: number }>) => {
       workerBusy = false;
       if (patience !== undefined) clearTimeout(patience);
       patience = undefined;
@@ -194,6 +196,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       if (next !== undefined && next.id === lintId) sendLint(next.id, next.plan, next.text, next.at);
       else if (e.data.id === lintId) {
         timings.lintWorkerMs = e.data.ms;
+        timings.lintCompileMs = e.data.compileMs;
         const t1 = performance.now();
         lintDone(e.data.id, e.data.placed ? e.data.problems : placeFindings(e.data.problems, plan), t0, undefined, t1);
       }

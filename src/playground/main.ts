@@ -20,8 +20,8 @@ if (typeof document === 'undefined') {
   const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<{ id: number; request: LintRequest }>) => void) | null; postMessage(m: unknown): void };
   scope.onmessage = (e) => {
     const t0 = performance.now();
-    const { problems, placed } = lintRules(e.data.request, (plan) => session.lint(plan));
-    scope.postMessage({ id: e.data.id, problems, placed, ms: performance.now() - t0 });
+    const { problems, placed, compileMs } = lintRules(e.data.request, (plan) => session.lint(plan));
+    scope.postMessage({ id: e.data.id, problems, placed, ms: performance.now() - t0, compileMs });
   };
 } else {
   void startPlayground((plan) => session.lint(plan));
