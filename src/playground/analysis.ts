@@ -144,7 +144,7 @@ export function matchedEntries(plan: DialPlan, text: string, location: string): 
 
 /** What the page sends the lint worker for one version of the text. */
 export interface LintRequest {
-  /** The rules the page loaded, as {@link rulesForLint} makes them. */
+  /** The rules the page loaded, as {@link lintRequest} makes them. */
   readonly rules: unknown;
   /** The text, loaded again only when the rules do not compile on their own (see {@link lintRequest}). */
   readonly text: string;
