@@ -37,7 +37,10 @@ export function lintDialPlan(plan: DialPlan): readonly Problem[] {
  * playground's worker): a table whose patterns, `when:` presence and order are what they were in one of the last two
  * runs gets that run's analysis back instead of walking again. The cache is keyed on exactly what the analysis reads
  * (each entry's pattern tokens and what their `{name}`s resolve to, whether it has a `when:`, the modes, the bound), so it
- * cannot go stale: an edit to a name, a template or a classification reuses it, an edit to a pattern walks anew.
+ * cannot go stale: an edit to a name, a template or a classification reuses it. A table whose patterns changed is walked
+ * again only in part: the walk is split at a small depth, and the walk below each state there is remembered too, under
+ * everything it reads (see `analyzeTable`), so that an edit to one pattern walks again only below the prefixes it
+ * touched.
  */
 export interface LintSession {
   /**
