@@ -68,8 +68,6 @@ export interface AutomatonStats {
 export interface AutomatonMatcher extends TableMatcher {
   /** What the matcher holds now. */
   stats(): AutomatonStats;
-  /** What a precompiled plan stores of it, for {@link restoreAutomaton}. */
-  snapshot(): AutomatonSnapshot;
 }
 
 // 65 535 states: ids then fit in 16 bits, which halves the transition table (see `narrow`).
@@ -136,7 +134,7 @@ export function compileAutomaton(entries: readonly MatchableEntry[], options: Au
 export const automatonMatcher: MatcherFactory = (entries) => compileAutomaton(entries);
 
 /**
- * What a precompiled plan stores of one table's matcher ({@link AutomatonMatcher.snapshot}): the alphabet's code units,
+ * What a precompiled plan stores of one table's matcher ({@link snapshotAutomaton}): the alphabet's code units,
  * the class sets, where each entry's patterns start, the patterns the DFA holds, the trie's arrays and the capture
  * layouts, as plain JSON values.
  */
@@ -171,7 +169,7 @@ interface StoredAutomaton {
 }
 
 /**
- * Makes a table's matcher again from what {@link AutomatonMatcher.snapshot} stored, without looking at the patterns
+ * Makes a table's matcher again from what {@link snapshotAutomaton} stored, without looking at the patterns
  * the trie holds: a precompiled plan of 10 000 exact numbers loads its matcher from arrays, and compiles an entry only
  * when a query first reaches it. Undefined when the snapshot is not well formed for this table (a damaged or crafted
  * file): the caller then compiles the table as usual.
@@ -182,7 +180,7 @@ interface StoredAutomaton {
  * @returns the matcher, or undefined
  * @example
  * ```ts
- * const m = restoreAutomaton(JSON.parse(JSON.stringify(compileAutomaton(entries).snapshot())), entries);
+ * const m = restoreAutomaton(JSON.parse(JSON.stringify(snapshotAutomaton(compileAutomaton(entries)))), entries);
  * ```
  */
 export function restoreAutomaton(snapshot: unknown, entries: readonly MatchableEntry[], options: AutomatonOptions = {}): AutomatonMatcher | undefined {
@@ -268,6 +266,36 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
     if (!checkTrieArrays(trieArrays, countOf, setKeys.length)) return undefined;
   }
   return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
+}
+
+/**
+ * What a precompiled plan stores of a table's matcher: everything built from the patterns except the DFA, whose few
+ * entries are read again on loading, as plain JSON values. A function rather than a method, so that a bundle that never
+ * writes a precompiled plan (a browser page) leaves it and the packing out.
+ *
+ * @param matcher - a matcher made by {@link compileAutomaton} or {@link restoreAutomaton}
+ * @returns the stored form, for {@link restoreAutomaton}; undefined for a matcher of another kind
+ * @example
+ * ```ts
+ * const stored = snapshotAutomaton(compileAutomaton(entries));
+ * ```
+ */
+export function snapshotAutomaton(matcher: TableMatcher): AutomatonSnapshot | undefined {
+  if (!(matcher instanceof HybridMatcher)) return undefined;
+  // The matcher's own fields, read here rather than by a method of its class, which every bundle would keep.
+  const m = matcher;
+  const t = m['trie']?.arrays();
+  const base = m['patternBase'];
+  const spanAt = m['spanAt'];
+  return {
+    used: m['used'].slice(),
+    setKeys: m['setKeys'].slice(),
+    patternBase: base.every((b, e) => b === e) && spanAt.length === base.length ? null : packInts(base),
+    dfaPairs: packInts(m['dfaPairs'], 2),
+    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1, t.classes), 0), tails: packInts(t.tails) },
+    spanAt: packInts(spanAt),
+    spanData: packInts(m['spanData']),
+  };
 }
 
 /** The characters of a table split into classes that no pattern tells apart. */
@@ -588,25 +616,6 @@ class HybridMatcher implements AutomatonMatcher {
     }
     this.spanData = Int32Array.from(data);
     this.trie?.setLayouts((e, p) => this.spanAt[(base[e] as number) + p] as number);
-  }
-
-  /**
-   * What a precompiled plan stores of this matcher: everything built from the patterns except the DFA, whose few
-   * entries are read again on loading. Plain JSON values.
-   *
-   * @returns the stored form, for {@link restoreAutomaton}
-   */
-  snapshot(): AutomatonSnapshot {
-    const t = this.trie?.arrays();
-    return {
-      used: this.used.slice(),
-      setKeys: this.setKeys.slice(),
-      patternBase: this.patternBase.every((b, e) => b === e) && this.spanAt.length === this.patternBase.length ? null : packInts(this.patternBase),
-      dfaPairs: packInts(this.dfaPairs, 2),
-      trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1, t.classes), 0), tails: packInts(t.tails) },
-      spanAt: packInts(this.spanAt),
-      spanData: packInts(this.spanData),
-    };
   }
 
   stats(): AutomatonStats {

@@ -8,10 +8,10 @@
  */
 import type { Problem } from '../errors.js';
 import type { AutomatonSnapshot } from '../match/automaton.js';
+import { snapshotAutomaton } from '../match/automaton.js';
 import { packInts, unpackInts } from '../match/pack.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from './load.js';
-import { excerpt, loadedPlan, loadRuleFileSnapshot, locatorOf, safeLoadDialPlan, snapshotRuleFile } from './load.js';
-import { restoreCompiledPlan } from './restore.js';
+import { excerpt, loadRuleFileSnapshot, safeLoadDialPlan, snapshotRuleFile } from './load.js';
 
 /** The value of the `format` key of a precompiled plan. */
 export const COMPILED_PLAN_FORMAT = 'dialplan-compiled-plan';
@@ -35,21 +35,35 @@ export interface CompiledPlanFile {
 }
 
 /** The sections of a version 3 file, in the order they are written; `index` holds where each starts and ends. */
-const SECTIONS = ['file', 'head', 'warnings', 'matchers', 'hasWhen', 'entryAt', 'dialPlan', 'source', 'positions'] as const;
-type Section = (typeof SECTIONS)[number];
+export const SECTIONS = ['file', 'head', 'warnings', 'matchers', 'hasWhen', 'entryAt', 'dialPlan', 'source', 'positions'] as const;
+export type Section = (typeof SECTIONS)[number];
 /** The sections the checksum covers: everything a load trusts without checking it again. */
 const CHECKED_UP_TO: Section = 'dialPlan';
 const V3_HEADER = '{"format":"dialplan-compiled-plan","version":3,"index":[';
-const V3_INDEX = /^\{"format":"dialplan-compiled-plan","version":3,"index":\[(\d+(?:,\d+)*)\],/;
+export const V3_INDEX = /^\{"format":"dialplan-compiled-plan","version":3,"index":\[(\d+(?:,\d+)*)\],/;
 
 /**
  * The checksum of a version 3 file: FNV-1a over the UTF-16 code units of its checked sections. It tells a file as
  * `dialplan compile` wrote it from one edited since (which is then loaded and checked in full); it is not a signature.
  */
-function checksumOf(text: string, from: number, to: number): number {
+export function checksumOf(text: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
+}
+
+let storedPlanLoader: ((text: string) => LoadResult | undefined) | undefined;
+
+/**
+ * Plugs in the loader that restores a version 3 precompiled plan from its stored parts (`loadStoredPlanText`), which
+ * the Node.js entry does. Without it (the browser entry, to stay within its bundle budgets) such a file is loaded whole:
+ * the same plan, compiled in full.
+ * @internal
+ *
+ * @param loader - the restoring loader: the plan, or undefined for a file it does not restore
+ */
+export function useStoredPlanLoader(loader: (text: string) => LoadResult | undefined): void {
+  storedPlanLoader = loader;
 }
 
 /** The outcome of {@link compilePlanText}. */
@@ -86,8 +100,8 @@ export function compilePlanText(yamlText: string, file: string): CompilePlanText
   delete head['dialPlan'];
   const matchers: Record<string, AutomatonSnapshot> = {};
   for (const [name, table] of plan.compiled.tables) {
-    const m = table.entryMatcher as Partial<{ snapshot: () => AutomatonSnapshot }>;
-    if (typeof m.snapshot === 'function') matchers[name] = m.snapshot();
+    const stored = snapshotAutomaton(table.entryMatcher);
+    if (stored !== undefined) matchers[name] = stored;
   }
   // The entries end to end in one JSON list, with where each starts, so that a load parses only those it reaches.
   const entryAt: number[] = [];
@@ -161,10 +175,11 @@ export function safeLoadCompiledPlan(text: string, options: LoadOptions = {}): L
       { code: 'COMPILED_PLAN_INVALID', severity: 'error', message, path: [], ...where, line: 1, column: 1, excerpt: excerpt(text.slice(0, 200).split(/\r?\n|\r/)[0] ?? '', 1, 1) },
     ],
   });
-  // A version 3 file as `dialplan compile` wrote it loads without compiling its entries; anything else (an older
-  // version, a file edited since, a matcher of one's own) is parsed whole and compiled as a rule file is.
-  if (options.matcher === undefined) {
-    const restored = loadStored(text);
+  // A version 3 file as `dialplan compile` wrote it loads without compiling its entries where that loader is in (see
+  // useStoredPlanLoader); anything else (an older version, a file edited since, a matcher of one's own, a browser
+  // bundle) is parsed whole and compiled as a rule file is: the same plan, sooner or later.
+  if (options.matcher === undefined && storedPlanLoader !== undefined) {
+    const restored = storedPlanLoader(text);
     if (restored !== undefined) return restored;
   }
   let parsed: unknown;
@@ -237,77 +252,6 @@ function wellFormedPositions(positions: unknown): boolean {
 }
 
 /**
- * Loads a version 3 file without compiling its entries (see {@link restoreCompiledPlan}), when its index is well formed
- * and its checksum proves it unchanged since `dialplan compile` wrote it. Undefined otherwise: the caller then loads it
- * in full, which reports whatever is wrong with it.
- */
-function loadStored(text: string): LoadResult | undefined {
-  const m = V3_INDEX.exec(text.slice(0, 512));
-  if (m === null) return undefined;
-  const numbers = (m[1] as string).split(',').map(Number);
-  if (numbers.length !== 1 + 2 * SECTIONS.length) return undefined;
-  const body = m[0].length;
-  const sum = numbers[0] as number;
-  const range = new Map<Section, readonly [number, number]>();
-  let last = 0;
-  for (let k = 0; k < SECTIONS.length; k++) {
-    const start = body + (numbers[1 + 2 * k] as number);
-    const end = body + (numbers[2 + 2 * k] as number);
-    const name = SECTIONS[k] as Section;
-    // Each range starts right after its own key: a file whose text moved or whose keys were renamed is not read by it.
-    if (start < last || end < start || end > text.length || !text.startsWith(`"${name}":`, start - name.length - 3)) return undefined;
-    range.set(name, [start, end]);
-    last = end;
-  }
-  const [dpStart, dpEnd] = range.get('dialPlan') as readonly [number, number];
-  if (checksumOf(text, body, dpEnd) !== sum) return undefined;
-  const section = (name: Section): string => {
-    const [a, b] = range.get(name) as readonly [number, number];
-    return text.slice(a, b);
-  };
-  try {
-    const file: unknown = JSON.parse(section('file'));
-    const warnings: unknown = JSON.parse(section('warnings'));
-    const entryAt: unknown = JSON.parse(section('entryAt'));
-    if (typeof file !== 'string' || !Array.isArray(warnings) || !Array.isArray(entryAt) || entryAt.length === 0) return undefined;
-    for (let i = 0; i < entryAt.length; i++) {
-      const at = entryAt[i] as unknown;
-      if (!Number.isInteger(at) || (at as number) < 1 || (i > 0 && (at as number) <= (entryAt[i - 1] as number)) || (at as number) > dpEnd - dpStart) return undefined;
-    }
-    const compiled = restoreCompiledPlan({
-      head: JSON.parse(section('head')),
-      entryCount: entryAt.length - 1,
-      entryText: (i) => text.slice(dpStart + (entryAt[i] as number), dpStart + (entryAt[i + 1] as number) - 1),
-      matchers: JSON.parse(section('matchers')),
-      hasWhen: JSON.parse(section('hasWhen')) === true,
-    });
-    if (compiled === undefined) return undefined;
-    // Positions and the YAML text are parsed when a position is first asked for; damaged ones give no lines, never wrong
-    // ones. Positions are stored in the order of a walk of the rules, which are parsed whole for it.
-    const positions = (): Readonly<Record<string, readonly [number, number]>> => {
-      try {
-        const packed = unpackInts(JSON.parse(section('positions')), 2);
-        const value: unknown = { ...(JSON.parse(section('head')) as object), dialPlan: JSON.parse(section('dialPlan')) as unknown };
-        return packed === undefined ? {} : positionsFromList(value, packed);
-      } catch {
-        return {};
-      }
-    };
-    const source = (): string => {
-      try {
-        const parsed: unknown = JSON.parse(section('source'));
-        return typeof parsed === 'string' ? parsed : '';
-      } catch {
-        return '';
-      }
-    };
-    return loadedPlan(compiled, warnings as Problem[], locatorOf(file, positions, source));
-  } catch {
-    return undefined;
-  }
-}
-
-/**
  * The positions of a rule file's nodes as one list, [line, column] per node in the order of a depth-first walk of its
  * value (a node without position is [0, 0]): a few characters a node packed, where the positions object took forty.
  */
@@ -321,7 +265,7 @@ function positionList(value: unknown, positions: Readonly<Record<string, readonl
 }
 
 /** The positions object again, from the same walk of the same value. */
-function positionsFromList(value: unknown, list: Int32Array): Record<string, readonly [number, number]> {
+export function positionsFromList(value: unknown, list: Int32Array): Record<string, readonly [number, number]> {
   const out: Record<string, readonly [number, number]> = Object.create(null) as Record<string, readonly [number, number]>;
   let i = 0;
   walkValue(value, [], (path) => {

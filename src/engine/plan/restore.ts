@@ -5,6 +5,7 @@
  * A 10 000-entry plan then loads in the time it takes to read the file, and a query pays for the entries it reaches.
  */
 import { restoreAutomaton } from '../match/automaton.js';
+import type { snapshotAutomaton } from '../match/automaton.js';
 import type { AutomatonMatcher } from '../match/automaton.js';
 import { automatonMatcher } from '../match/automaton.js';
 import { compileTemplateTable } from '../match/automaton-fill.js';
@@ -20,6 +21,12 @@ import type { CompiledDialPlanEntry, CompiledPlan, LocationTables } from './comp
 import { compileRules, DialPlanEntry, templatesOf } from './compile.js';
 import { createEntryProfiles } from './profiles.js';
 import type { Path } from './validate.js';
+import type { Problem } from '../errors.js';
+import type { LoadResult } from './load.js';
+import { loadedPlan, locatorOf } from './load.js';
+import type { Section } from './compiled-plan.js';
+import { checksumOf, positionsFromList, SECTIONS, V3_INDEX } from './compiled-plan.js';
+import { unpackInts } from '../match/pack.js';
 import { ProblemSink, validateRules } from './validate.js';
 
 /** The parts of a precompiled plan that {@link restoreCompiledPlan} reads. */
@@ -30,7 +37,7 @@ export interface StoredPlanParts {
   readonly entryCount: number;
   /** The JSON text of the dial-plan entry at an index, as the rule file wrote it. */
   readonly entryText: (index: number) => string;
-  /** Each location's entry matcher ({@link AutomatonMatcher.snapshot}), by location name (`""` for a plan without). */
+  /** Each location's entry matcher ({@link snapshotAutomaton}), by location name (`""` for a plan without). */
   readonly matchers: unknown;
   /** Whether any entry has a `when:` condition. */
   readonly hasWhen: boolean;
@@ -203,3 +210,83 @@ class StoredEntry implements CompiledDialPlanEntry {
     return this.entry.dialCapable;
   }
 }
+
+/**
+ * Loads a version 3 precompiled plan without compiling its entries (see {@link restoreCompiledPlan}), when its index is
+ * well formed and its checksum proves it unchanged since `dialplan compile` wrote it. Undefined otherwise: the caller
+ * then loads it whole, which reports whatever is wrong with it. The Node.js entry plugs it into every loader
+ * (`useStoredPlanLoader`).
+ *
+ * @param text - the file's text
+ * @returns the plan, or undefined
+ * @example
+ * ```ts
+ * useStoredPlanLoader(loadStoredPlanText);
+ * ```
+ */
+export function loadStoredPlanText(text: string): LoadResult | undefined {
+  const m = V3_INDEX.exec(text.slice(0, 512));
+  if (m === null) return undefined;
+  const numbers = (m[1] as string).split(',').map(Number);
+  if (numbers.length !== 1 + 2 * SECTIONS.length) return undefined;
+  const body = m[0].length;
+  const sum = numbers[0] as number;
+  const range = new Map<Section, readonly [number, number]>();
+  let last = 0;
+  for (let k = 0; k < SECTIONS.length; k++) {
+    const start = body + (numbers[1 + 2 * k] as number);
+    const end = body + (numbers[2 + 2 * k] as number);
+    const name = SECTIONS[k] as Section;
+    // Each range starts right after its own key: a file whose text moved or whose keys were renamed is not read by it.
+    if (start < last || end < start || end > text.length || !text.startsWith(`"${name}":`, start - name.length - 3)) return undefined;
+    range.set(name, [start, end]);
+    last = end;
+  }
+  const [dpStart, dpEnd] = range.get('dialPlan') as readonly [number, number];
+  if (checksumOf(text, body, dpEnd) !== sum) return undefined;
+  const section = (name: Section): string => {
+    const [a, b] = range.get(name) as readonly [number, number];
+    return text.slice(a, b);
+  };
+  try {
+    const file: unknown = JSON.parse(section('file'));
+    const warnings: unknown = JSON.parse(section('warnings'));
+    const entryAt: unknown = JSON.parse(section('entryAt'));
+    if (typeof file !== 'string' || !Array.isArray(warnings) || !Array.isArray(entryAt) || entryAt.length === 0) return undefined;
+    for (let i = 0; i < entryAt.length; i++) {
+      const at = entryAt[i] as unknown;
+      if (!Number.isInteger(at) || (at as number) < 1 || (i > 0 && (at as number) <= (entryAt[i - 1] as number)) || (at as number) > dpEnd - dpStart) return undefined;
+    }
+    const compiled = restoreCompiledPlan({
+      head: JSON.parse(section('head')),
+      entryCount: entryAt.length - 1,
+      entryText: (i) => text.slice(dpStart + (entryAt[i] as number), dpStart + (entryAt[i + 1] as number) - 1),
+      matchers: JSON.parse(section('matchers')),
+      hasWhen: JSON.parse(section('hasWhen')) === true,
+    });
+    if (compiled === undefined) return undefined;
+    // Positions and the YAML text are parsed when a position is first asked for; damaged ones give no lines, never wrong
+    // ones. Positions are stored in the order of a walk of the rules, which are parsed whole for it.
+    const positions = (): Readonly<Record<string, readonly [number, number]>> => {
+      try {
+        const packed = unpackInts(JSON.parse(section('positions')), 2);
+        const value: unknown = { ...(JSON.parse(section('head')) as object), dialPlan: JSON.parse(section('dialPlan')) as unknown };
+        return packed === undefined ? {} : positionsFromList(value, packed);
+      } catch {
+        return {};
+      }
+    };
+    const source = (): string => {
+      try {
+        const parsed: unknown = JSON.parse(section('source'));
+        return typeof parsed === 'string' ? parsed : '';
+      } catch {
+        return '';
+      }
+    };
+    return loadedPlan(compiled, warnings as Problem[], locatorOf(file, positions, source));
+  } catch {
+    return undefined;
+  }
+}
+

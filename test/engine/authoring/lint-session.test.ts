@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLintSession } from '../../../src/engine/authoring/lint/lint.js';
 import type { SubWalk } from '../../../src/engine/authoring/lint/shadow.js';
-import { MAX_PRODUCT_STATES, analyzeTable } from '../../../src/engine/authoring/lint/shadow.js';
+import { MAX_PRODUCT_STATES, analyzeTable, splitWalk } from '../../../src/engine/authoring/lint/shadow.js';
 import { lintDialPlan, safeCompileDialPlan } from '../../../src/index.js';
 import { planObjectArb } from '../random-plan.js';
 
@@ -86,7 +86,7 @@ describe('a lint session', () => {
           ] as const) {
             const want = analyzeTable(entries, modes);
             const size = cache.size;
-            expect(analyzeTable(entries, modes, MAX_PRODUCT_STATES, { get: (k) => cache.get(k), set: (k, v) => void cache.set(k, v) }, depth)).toEqual(want);
+            expect(analyzeTable(entries, modes, MAX_PRODUCT_STATES, { get: (k) => cache.get(k), set: (k, v) => void cache.set(k, v), split: splitWalk }, depth)).toEqual(want);
             if (cache.size === size) reused++;
             tables++;
           }

@@ -15,7 +15,7 @@ import type { DialPlan } from '../../plan/plan.js';
 import { DIRECTORY_KINDS, pathOf } from '../../plan/validate.js';
 import type { Path } from '../../plan/validate.js';
 import type { SubWalk, TableReach, WalkCache } from './shadow.js';
-import { MAX_PRODUCT_STATES, analyzeTable } from './shadow.js';
+import { MAX_PRODUCT_STATES, analyzeTable, splitWalk } from './shadow.js';
 
 /**
  * Lints a loaded plan: every table of every location, the sets, classifications and directory.
@@ -101,6 +101,7 @@ export function createLintSession(): LintSession {
               nowWalks.set(k, value);
               used.push([k, value]);
             },
+            split: splitWalk,
           };
           table = { reach: analyzeTable(entries, carry, maxStates, walks), walks: used };
         }

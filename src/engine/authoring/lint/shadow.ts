@@ -42,7 +42,15 @@ export const MAX_PRODUCT_STATES = 200_000;
 export interface WalkCache {
   get(key: string): SubWalk | undefined;
   set(key: string, value: SubWalk): void;
+  /**
+   * The split walk: {@link splitWalk}, given by whoever keeps the cache (lint sessions), so that a bundle without
+   * sessions (a browser page that only lints once) leaves that code out.
+   */
+  readonly split: SplitWalk;
 }
+
+/** The walk of one mode split at a depth, with sub-walks from a cache (see {@link splitWalk}). */
+export type SplitWalk = (ctx: WalkContext, n: number, cache: WalkCache, depth: number) => ModeOutcome | undefined;
 
 /**
  * What the walk below one product state found, for the entries it can reach, ranked in table order: examples as suffixes
@@ -108,7 +116,7 @@ export function analyzeTable(
   for (const carry of carryExtensions) {
     const ctx: WalkContext = { g: nfa, alphabet, carry, maxStates, conditional, keys };
     // Symbols are encoded one character each: an alphabet past the BMP's size cannot be (no pattern has one).
-    const outcome = (cache !== undefined && alphabet.size < 0xd000 ? splitMode(ctx, entries.length, cache, splitDepth) : undefined) ?? singleMode(ctx, entries.length);
+    const outcome = (cache !== undefined && alphabet.size < 0xd000 ? cache.split(ctx, entries.length, cache, splitDepth) : undefined) ?? singleMode(ctx, entries.length);
     if (outcome === undefined) return { complete: false, entries: [] };
     modes.push(outcome);
   }
@@ -138,14 +146,16 @@ export function analyzeTable(
 }
 
 /** What one mode's walk found, per entry; examples encoded. */
-interface ModeOutcome {
+/** What the walk of one mode found. */
+export interface ModeOutcome {
   readonly wins: (string | undefined)[];
   readonly shadows: (string | undefined)[];
   readonly matches: boolean[];
   readonly covered: Set<number>[];
 }
 
-interface WalkContext {
+/** What a walk of one mode reads. */
+export interface WalkContext {
   readonly g: TableNfa;
   readonly alphabet: Alphabet;
   readonly carry: boolean;
@@ -205,6 +215,8 @@ function singleMode(ctx: WalkContext, n: number): ModeOutcome | undefined {
 }
 
 /** The walk of one mode split at `depth`, with sub-walks from the cache; undefined past the bound. */
+export const splitWalk: SplitWalk = (ctx, n, cache, depth) => splitMode(ctx, n, cache, depth);
+
 function splitMode(ctx: WalkContext, n: number, cache: WalkCache, depth: number): ModeOutcome | undefined {
   const out = newOutcome(n);
   const frontier: Node[] = [];
