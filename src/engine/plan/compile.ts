@@ -213,16 +213,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
       const context = { classification: '', vars };
       return { rule: c.rule, path: c.path, patterns, output, outputFillers: patterns.map((p) => compileFiller(output, p, context)) };
     });
-    // Entries with the same classification list share one array.
-    const classificationLists = new Map<string, readonly string[]>();
-    const classificationsOf = (rule: DialPlanEntryRule): readonly string[] => {
-      const list = [...new Set([rule.classification, ...rule.classifications])];
-      const key = list.join('\u0000');
-      const known = classificationLists.get(key);
-      if (known !== undefined) return known;
-      classificationLists.set(key, list);
-      return list;
-    };
+    const classificationsOf = sharedClassifications();
     const ents: DialPlanEntry[] = entries.map(
       (e) =>
         new DialPlanEntry(e.rule, e.index, compileAll(e.parsed, e.path, e.templates), classificationsOf(e.rule), internalOf.get(e.rule.classification) ?? false, resolve),
@@ -457,6 +448,25 @@ function checkTemplate(
       }
     }
   }
+}
+
+/**
+ * An entry's classification list (default first, without duplicates), one array per distinct list: entries with the
+ * same list share it, and the profiles of a table are found by it (see profiles.ts).
+ * @internal
+ *
+ * @returns the list of a rule, shared with every rule of the same list given to it before
+ */
+export function sharedClassifications(): (rule: DialPlanEntryRule) => readonly string[] {
+  const lists = new Map<string, readonly string[]>();
+  return (rule) => {
+    const list = [...new Set([rule.classification, ...rule.classifications])];
+    const key = list.join('\u0000');
+    const known = lists.get(key);
+    if (known !== undefined) return known;
+    lists.set(key, list);
+    return list;
+  };
 }
 
 /**

@@ -18,7 +18,7 @@ import { DialPlanError } from '../errors.js';
 import { phoneLibraryAvailable } from '../providers.js';
 import type { DialPlanEntryRule, DialPlanRules } from '../types.js';
 import type { CompiledDialPlanEntry, CompiledPlan, LocationTables } from './compile.js';
-import { compileRules, DialPlanEntry, templatesOf } from './compile.js';
+import { compileRules, DialPlanEntry, sharedClassifications, templatesOf } from './compile.js';
 import { createEntryProfiles } from './profiles.js';
 import type { Path } from './validate.js';
 import type { Problem } from '../errors.js';
@@ -80,15 +80,7 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
   });
 
   const internalOf = new Map(rules.classifications.map((c) => [c.name, c.internal]));
-  const classificationLists = new Map<string, readonly string[]>();
-  const classificationsOf = (rule: DialPlanEntryRule): readonly string[] => {
-    const list = [...new Set([rule.classification, ...rule.classifications])];
-    const key = list.join('\u0000');
-    const known = classificationLists.get(key);
-    if (known !== undefined) return known;
-    classificationLists.set(key, list);
-    return list;
-  };
+  const classificationsOf = sharedClassifications();
 
   const tables = new Map<string, LocationTables>();
   for (const [name, table] of base.tables) {
