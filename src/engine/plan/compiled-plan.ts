@@ -1,10 +1,12 @@
 /**
  * Precompiled plans: a rule file checked once and saved as JSON (`dialplan compile plan.yaml --out plan.json`), which the
- * ordinary loaders recognise and load without parsing YAML. Parsing is most of the time it takes to load a large plan
- * (about nine tenths of it for 10 000 entries), so a server or a CLI run over a precompiled plan answers sooner.
+ * ordinary loaders recognise. Parsing the YAML and compiling every entry is most of the time it takes to load a large
+ * plan, so a server or a CLI run over a precompiled plan answers sooner.
  *
- * The file holds the rule file's parsed value (the rules it loads), where each of its nodes sits in the YAML (so problems,
- * `explain` and inline tests still point at lines of the YAML), and the YAML text itself, for the excerpts.
+ * Version 3 holds what compiling built (each table's matcher as packed arrays), the rules with the entries one by one,
+ * where each node sits in the YAML (so problems, `explain` and inline tests still point at lines of the YAML), the YAML
+ * text itself for the excerpts, and a checksum. The Node.js entry restores such a file without compiling its entries
+ * (restore.ts); everything else loads it whole here, as versions 1 and 2.
  */
 import type { Problem } from '../errors.js';
 import type { AutomatonSnapshot } from '../match/automaton.js';
@@ -36,10 +38,12 @@ export interface CompiledPlanFile {
 
 /** The sections of a version 3 file, in the order they are written; `index` holds where each starts and ends. */
 export const SECTIONS = ['file', 'head', 'warnings', 'matchers', 'hasWhen', 'entryAt', 'dialPlan', 'source', 'positions'] as const;
+/** The name of a section of a version 3 file. */
 export type Section = (typeof SECTIONS)[number];
 /** The sections the checksum covers: everything a load trusts without checking it again. */
 const CHECKED_UP_TO: Section = 'dialPlan';
 const V3_HEADER = '{"format":"dialplan-compiled-plan","version":3,"index":[';
+/** The start of a version 3 file, up to the end of its index: the checksum and the sections' ranges. */
 export const V3_INDEX = /^\{"format":"dialplan-compiled-plan","version":3,"index":\[(\d+(?:,\d+)*)\],/;
 
 /**
@@ -74,6 +78,13 @@ export type CompilePlanTextResult =
 /**
  * Checks a rule file and turns it into a precompiled plan (JSON text). A rule file that does not load gives every
  * problem instead, exactly as {@link safeLoadDialPlan} reports them.
+ *
+ * The text is one JSON object (format version 3): `format`, `version`, then `index` (the checksum, then where each
+ * section's value starts and ends, counted from the character after the index), then the sections `file`, `head` (the
+ * rule file's value without its entries), `warnings` (the load's, placed), `matchers` (each location's entry matcher,
+ * see `snapshotAutomaton`), `hasWhen`, `entryAt` (where each entry starts within `dialPlan`), `dialPlan` (the entries
+ * as the file wrote them), `source` (the YAML text) and `positions` (each node's line and column, packed, in the order
+ * of a walk of the rules). The checksum is FNV-1a over the UTF-16 units from `file` to the end of `dialPlan`.
  *
  * @param yamlText - the rule file's text
  * @param file - its name, for positions
