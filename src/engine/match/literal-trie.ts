@@ -179,7 +179,7 @@ export class LiteralTrie {
     const tailList: number[] = [];
     for (let r = 0; r < count; r++) {
       const p = kept[r] as TriePattern;
-      const key = p.tail.join(',');
+      const key = p.tail.length === 0 ? '' : p.tail.join(',');
       let at = tailAt.get(key);
       if (at === undefined) {
         at = tailList.length;

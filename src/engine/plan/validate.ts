@@ -78,6 +78,8 @@ export const DIRECTORY_KINDS: readonly DirectoryKind[] = ['users', 'stations', '
 export const DEFAULT_UNMATCHED_CLASSIFICATION = 'Unknown';
 
 const NO_STRINGS: readonly string[] = Object.freeze([]);
+const ENTRY_KEYS = ['name', 'match', 'classification', 'classifications', 'normalized', 'display', 'editBase', 'dialString', 'dialCapable', 'description', 'when'];
+const ENTRY_REQUIRED = ['name', 'match', 'classification'];
 const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const EXTENSION = /^[0-9*#]+$/;
 const RESERVED_NAMES = new Set(['Z', 'z', 'classification']);
@@ -194,36 +196,37 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     return { name: n, match, output };
   });
 
+  // Runs for every entry (100 000 in a large plan): nothing is allocated here that a valid entry does not keep, so that
+  // compiling a large plan leaves little for the garbage collector.
   const dialPlan = list(root, 'dialPlan', [], sink, (v, p): DialPlanEntryRule | undefined => {
     const m = expectMap(v, p, sink);
     if (!m) return undefined;
-    checkKeys(
-      m,
-      p,
-      ['name', 'match', 'classification', 'classifications', 'normalized', 'display', 'editBase', 'dialString', 'dialCapable', 'description', 'when'],
-      ['name', 'match', 'classification'],
-      sink,
-    );
+    checkKeys(m, p, ENTRY_KEYS, ENTRY_REQUIRED, sink);
     const n = str(m, 'name', p, sink);
     const match = patterns(m, p, sink);
     const classification = str(m, 'classification', p, sink);
-    checkClassification(classification, () => [...p, 'classification']);
-    const extra = strList(m, 'classifications', p, sink);
-    extra.forEach((c, i) => checkClassification(c, () => [...p, 'classifications', i]));
+    if (classification !== undefined && !declared.has(classification)) checkClassification(classification, [...p, 'classification']);
+    const extra = m['classifications'] === undefined ? NO_STRINGS : strList(m, 'classifications', p, sink);
+    extra.forEach((c, i) => declared.has(c) || checkClassification(c, [...p, 'classifications', i]));
     if (n === undefined || match === undefined || classification === undefined) return undefined;
-    const entry: DialPlanEntryRule = {
+    const entry: { -readonly [K in keyof DialPlanEntryRule]: DialPlanEntryRule[K] } = {
       name: n,
       match,
       classification,
       // Most entries have no further classifications: they share one empty list.
       classifications: extra.length === 0 ? NO_STRINGS : extra,
       dialCapable: bool(m, 'dialCapable', p, sink) ?? true,
-      ...optional('normalized', str(m, 'normalized', p, sink)),
-      ...optional('display', str(m, 'display', p, sink)),
-      ...optional('editBase', str(m, 'editBase', p, sink)),
-      ...optional('dialString', str(m, 'dialString', p, sink)),
-      ...optional('when', m['when'] === undefined ? undefined : validateWhen(m['when'], [...p, 'when'], sink)),
     };
+    const normalized = str(m, 'normalized', p, sink);
+    if (normalized !== undefined) entry.normalized = normalized;
+    const display = str(m, 'display', p, sink);
+    if (display !== undefined) entry.display = display;
+    const editBase = str(m, 'editBase', p, sink);
+    if (editBase !== undefined) entry.editBase = editBase;
+    const dialString = str(m, 'dialString', p, sink);
+    if (dialString !== undefined) entry.dialString = dialString;
+    const when = m['when'] === undefined ? undefined : validateWhen(m['when'], [...p, 'when'], sink);
+    if (when !== undefined) entry.when = when;
     return entry;
   });
   for (const [table, entries] of [['inputConversions', inputConversions], ['dialPlan', dialPlan]] as const) {
