@@ -3,9 +3,7 @@
  * answers, the inline tests, and where each table entry sits in the text (for "which numbers did this entry match?").
  */
 import type { DialPlan, InlineTestReport, Problem, QueryResult } from '../browser.js';
-import { runInlineTests, safeCompileDialPlan, safeLoadDialPlan } from '../browser.js';
-import type { Path } from '../engine/plan/validate.js';
-import { pathOf } from '../engine/plan/validate.js';
+import { runInlineTests, safeLoadDialPlan } from '../browser.js';
 
 /** The two tables whose entries explain names, in pipeline order. */
 export type TableName = 'inputConversions' | 'dialPlan';
@@ -48,15 +46,12 @@ export const MAX_NUMBERS = 200;
  * @param file - its name, for problems
  * @param numbers - the numbers, one per line (blank lines skipped)
  * @param location - the location to query at, or empty for the plan's default
- * @param onLoad - called as soon as the text is loaded, with the plan (undefined when it does not load), before the
- *   numbers and the tests: the page starts lint then, so that the worker runs while the page answers them
  * @returns the analysis
  */
-export function analyze(text: string, file: string, numbers: readonly string[], location: string, onLoad?: (plan: DialPlan | undefined) => void): Analysis {
+export function analyze(text: string, file: string, numbers: readonly string[], location: string): Analysis {
   const t0 = performance.now();
   const r = safeLoadDialPlan(text, { file });
   const loadMs = performance.now() - t0;
-  onLoad?.(r.ok ? r.plan : undefined);
   if (!r.ok) return { plan: undefined, problems: r.problems, answers: [], tests: undefined, entries: [], loadMs };
   const plan = r.plan;
   const options = location !== '' && plan.locations.includes(location) ? { location } : {};
@@ -142,84 +137,43 @@ export function matchedEntries(plan: DialPlan, text: string, location: string): 
   return out;
 }
 
-/** What the page sends the lint worker for one version of the text. */
+/** What the page sends the lint worker: one version of the text. */
 export interface LintRequest {
-  /** The rules the page loaded, as {@link lintRequest} makes them. */
-  readonly rules: unknown;
-  /** The text, loaded again only when the rules do not compile on their own (see {@link lintRequest}). */
   readonly text: string;
+  /** Its name, for the findings' positions. */
   readonly file: string;
 }
 
-/**
- * What the page sends the lint worker: the rules it has validated already, which compile in a fraction of the time the
- * YAML takes to load again, and the text, for the rare rules that do not compile on their own.
- *
- * Validated rules have every default filled in, and one default does not validate again: the unmatched classification
- * `Unknown`, which needs no declaration when it is left out but does when it is written. It is left out again here. The
- * inline tests are left out too (lint does not read them).
- *
- * @param plan - the page's plan, loaded from the text
- * @param text - the text
- * @param file - its name
- * @returns the request
- */
-export function lintRequest(plan: DialPlan, text: string, file: string): LintRequest {
-  const rules = plan.rules;
-  const { classification, ...unmatched } = rules.unmatched;
-  const implicit = classification === 'Unknown' && !rules.classifications.some((c) => c.name === classification);
-  return { rules: { ...rules, tests: [], unmatched: implicit ? unmatched : rules.unmatched }, text, file };
+/** What the lint worker answers. */
+export interface LintAnswer {
+  /** The findings, placed in the text (none when the text does not load: the page shows its load problems). */
+  readonly problems: readonly Problem[];
+  /** Whether the text loads. */
+  readonly loads: boolean;
+  /** Milliseconds spent loading the text, before lint. */
+  readonly loadMs: number;
 }
 
 /**
- * The lint worker's job: compile the rules the page loaded and lint them (the exact shadowing analysis can take
- * seconds on a large plan, so it runs off the page's thread). The findings come back without positions, and
- * {@link placeFindings} puts them in the page's text; when the rules do not compile on their own, the text is loaded
- * again and the findings come back placed.
+ * The lint worker's job: load the text and lint the plan (the exact shadowing analysis can take seconds on a large plan,
+ * so it runs off the page's thread). The worker loads the text itself, rather than waiting for the plan the page loads:
+ * the page sends it the text as soon as typing pauses, so that both loads run at once (and the worker's usually before
+ * the page's, see `LINT_EARLY_MS` in app.ts), and the findings come back placed, exactly as `lintDialPlan` places them
+ * on the page's plan (the same text, the same name, the same loader).
  *
- * @param request - from {@link lintRequest} (as the worker receives it: a structured clone)
+ * @param request - the text and its name (as the worker receives them: a structured clone)
  * @param lint - the engine's lint (a lint session in the worker, so that an edit that changes no pattern reuses the
  *   last analysis)
- * @returns the findings, whether they are placed already (none when nothing loads: the page shows its load problems),
- *   and the milliseconds spent compiling (or loading) before lint
+ * @returns the findings, whether the text loads, and the milliseconds spent loading it
+ * @example
+ * ```ts
+ * const session = createLintSession();
+ * const { problems } = lintText({ text: yaml, file: 'site.yaml' }, (plan) => session.lint(plan));
+ * ```
  */
-export function lintRules(
-  request: LintRequest,
-  lint: (plan: DialPlan) => readonly Problem[],
-): { readonly problems: readonly Problem[]; readonly placed: boolean; readonly compileMs: number } {
+export function lintText(request: LintRequest, lint: (plan: DialPlan) => readonly Problem[]): LintAnswer {
   const t0 = performance.now();
-  const r = safeCompileDialPlan(request.rules);
-  if (r.ok) {
-    const compileMs = performance.now() - t0;
-    return { problems: lint(r.plan), placed: false, compileMs };
-  }
   const loaded = safeLoadDialPlan(request.text, { file: request.file });
-  const compileMs = performance.now() - t0;
-  return { problems: loaded.ok ? lint(loaded.plan) : [], placed: true, compileMs };
-}
-
-/**
- * Findings of {@link lintRules} placed in the page's text: each path mapped from the rules' own indexes to the file's
- * (the loader drops invalid list items, so the two can differ), with its line, column and excerpt, in lint's order
- * (errors first, then by line). The same findings as `lintDialPlan` on the page's plan.
- *
- * @param findings - from the worker, for `plan.rules`
- * @param plan - the page's plan, loaded from the text
- * @returns the findings as `lintDialPlan(plan)` gives them
- */
-export function placeFindings(findings: readonly Problem[], plan: DialPlan): readonly Problem[] {
-  return findings
-    .map((p) => {
-      const path = sourcePath(plan.rules, p.path);
-      const { excerpt, ...pos } = plan.positionOf(path);
-      return { code: p.code, severity: p.severity, message: p.message, path, ...pos, ...(excerpt !== undefined ? { excerpt } : {}) };
-    })
-    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || (a.line ?? 0) - (b.line ?? 0));
-}
-
-/** The path in the file of the item a path of the rules points at (the path itself when the loader kept no other). */
-function sourcePath(rules: unknown, path: Path): Path {
-  let v: unknown = rules;
-  for (const key of path) v = typeof v === 'object' && v !== null ? (v as Record<string | number, unknown>)[key] : undefined;
-  return typeof v === 'object' && v !== null ? pathOf(v, path) : path;
+  const loadMs = performance.now() - t0;
+  return { problems: loaded.ok ? lint(loaded.plan) : [], loads: loaded.ok, loadMs };
 }

@@ -6,8 +6,8 @@
 import type { EditorView } from '@codemirror/view';
 import type { DialPlan, Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
 import { DETAIL_FIELDS, QueueType } from '../browser.js';
-import type { Analysis, EntryRange } from './analysis.js';
-import { MAX_NUMBERS, analyze, entryAt, lintRequest, matchedEntries, numberLines, placeFindings } from './analysis.js';
+import type { Analysis, EntryRange, LintAnswer, LintRequest } from './analysis.js';
+import { MAX_NUMBERS, analyze, entryAt, matchedEntries, numberLines } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
 import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
 import { SHARE_PREFIX, decodeShare, encodeShare } from './share.js';
@@ -29,15 +29,18 @@ interface Timings {
   /** The whole analysis on the page's thread: load, numbers, tests, panels. */
   analysisMs: number;
   /**
-   * The last lint: from the request (the plan loaded and its rules sent to the worker) to its findings underlined in the
-   * editor, the worker's run, the messages and the placing of the findings included.
+   * The last lint: from the request (the text sent to the worker, LINT_EARLY_MS into the typing pause or at its end) to
+   * its findings underlined in the editor, the worker's run, the wait for the page's own load and the messages included.
    */
   lintMs: number;
-  /** The worker's own part of it: compiling the rules and linting them, off the page's thread. */
+  /** The worker's own part of it: loading the text and linting the plan, off the page's thread. */
   lintWorkerMs: number;
-  /** Of the worker's part, compiling the rules. */
+  /** Of the worker's part, loading the text. */
   lintCompileMs: number;
-  /** The page's part of it: placing the findings in the text, underlining and listing them. */
+  /**
+   * The page's part of it: from the worker's answer, or from the page's own load when the answer came first, to the
+   * findings underlined and listed.
+   */
   lintPageMs: number;
   /** From the end of the typing pause (the start of the analysis) to lint's findings underlined: what the author waits. */
   lintSincePauseMs: number;
@@ -45,6 +48,33 @@ interface Timings {
   analyses: number;
   lints: number;
 }
+
+/** A text for the lint worker, and when it was asked for. */
+interface LintJob {
+  readonly id: number;
+  readonly text: string;
+  readonly file: string;
+  readonly at: number;
+}
+
+/** The worker's answer for one text, and its timings. */
+interface LintAnswered {
+  readonly text: string;
+  readonly file: string;
+  readonly problems: readonly Problem[];
+  readonly requestedAt: number;
+  readonly answeredAt: number;
+  readonly workerMs: number;
+  readonly loadMs: number;
+}
+
+/**
+ * The worker starts loading and linting the text when typing pauses this long, before the page's own reload (at
+ * DEBOUNCE_MS): by the end of the typing pause its findings are usually there, and they are underlined with the load
+ * problems. Off the page's thread, so typing is not held up; a keystroke in the meantime only makes the next job wait
+ * for this one (or stops it, see LINT_PATIENCE_MS).
+ */
+const LINT_EARLY_MS = 50;
 
 /** The largest file the page opens: the loader's own default limit. */
 const MAX_FILE_BYTES = 16 * 1024 * 1024;
@@ -92,15 +122,21 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
   let analysedText = '';
   let runStartedAt = 0;
+  let analysedFile = '';
+  /** Whether the text changed since the last analysis (findings for that analysis no longer fit the editor's text). */
+  let changedSinceRun = false;
   let lintProblems: readonly Problem[] = [];
   let lintState: 'idle' | 'running' | 'done' = 'idle';
-  let lintId = 0;
   let worker = startLintWorker();
-  let workerBusy = false;
-  /** The request that waits for the worker's run to end, and the timer that stops that run if it goes on too long. */
-  let pending: { readonly id: number; readonly plan: DialPlan; readonly text: string; readonly at: number } | undefined;
+  let lintIds = 0;
+  /** The worker's job in hand, and the newest text waiting for it to end. */
+  let job: (LintJob & { readonly sentAt: number }) | undefined;
+  let queued: LintJob | undefined;
+  /** The worker's last answer: shown with the load problems by the run of its text, or at once if that run came first. */
+  let answer: LintAnswered | undefined;
+  /** The timer that stops a job the text has outgrown if it goes on too long, and the one that starts lint early. */
   let patience: ReturnType<typeof setTimeout> | undefined;
-  let busySince = 0;
+  let early: ReturnType<typeof setTimeout> | undefined;
   let modified = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idleWaiters: (() => void)[] = [];
@@ -120,7 +156,11 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     onChange: () => {
       modified = true;
       notice = '';
+      changedSinceRun = true;
       schedule();
+      // The worker starts on the text a short pause before the page reloads it (see LINT_EARLY_MS).
+      if (early !== undefined) clearTimeout(early);
+      if (worker !== undefined) early = setTimeout(lintEarly, LINT_EARLY_MS);
     },
     entryHover: (line) => entryHover(line),
     onDropFile: (f) => void openFile(f),
@@ -138,12 +178,21 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     const t0 = performance.now();
     const text = view.state.doc.toString();
     analysedText = text;
+    analysedFile = file;
+    changedSinceRun = false;
     runStartedAt = t0;
-    // Lint is asked for as soon as the plan is loaded: the worker runs while this thread answers the numbers and tests.
-    analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value, (plan) => requestLint(text, plan));
-    lintProblems = [];
-    showProblems(view, analysis.problems);
+    // The worker loads and lints this text while this thread loads it too (it usually has started already, early).
+    requestLint(text);
+    analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
+    const loadedAt = performance.now();
+    // Findings the worker has sent already are underlined with the load problems, in one update of the editor.
+    const ready = analysis.plan !== undefined && answer !== undefined && answer.text === text && answer.file === file ? answer : undefined;
+    lintProblems = ready?.problems ?? [];
+    lintState = analysis.plan === undefined ? 'idle' : ready !== undefined ? 'done' : 'running';
+    showProblems(view, [...analysis.problems, ...lintProblems]);
     timings.diagnosticsMs = performance.now() - t0;
+    if (ready !== undefined) lintTimings(ready, loadedAt);
+    else if (lintState === 'running' && worker === undefined) lintOnPageSoon();
     renderLocations();
     renderNumbers();
     renderTests();
@@ -154,92 +203,111 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     settle();
   }
 
-  function requestLint(text: string, plan: DialPlan | undefined): void {
-    const id = ++lintId;
-    if (plan === undefined) {
-      lintState = 'idle';
-      return;
-    }
-    lintState = 'running';
-    if (worker === undefined) {
-      // No worker (a page served without its inline script): lint after the panels are drawn.
-      setTimeout(() => {
-        if (id !== lintId) return;
-        const t0 = performance.now();
-        const problems = lintOnPage(plan);
-        lintDone(id, problems, t0, performance.now() - t0);
-      }, 0);
-      return;
-    }
-    if (workerBusy) {
-      // A run the text has outgrown: the newest request waits for its end (the worker keeps what it learnt), unless it
-      // goes on too long (the exact analysis of a large plan can take seconds); then the worker is started afresh.
-      pending = { id, plan, text, at: performance.now() };
-      if (patience === undefined) patience = setTimeout(giveUp, Math.max(0, busySince + LINT_PATIENCE_MS - performance.now()));
-      return;
-    }
-    sendLint(id, plan, text, performance.now());
+  /** Typing paused LINT_EARLY_MS: the worker starts on the text. */
+  function lintEarly(): void {
+    early = undefined;
+    requestLint(view.state.doc.toString());
   }
 
-  /** Sends a request to the worker; `t0` is when it was made (it may have waited for the run before). */
-  function sendLint(id: number, plan: DialPlan, text: string, t0: number): void {
+  /** Asks the worker for the findings of a text, unless it has them or is working them out. */
+  function requestLint(text: string): void {
+    if (worker === undefined) return;
+    const same = (j: { readonly text: string; readonly file: string } | undefined): boolean => j !== undefined && j.text === text && j.file === file;
+    if (same(job) || (job === undefined && same(answer))) {
+      queued = undefined;
+      return;
+    }
+    const next: LintJob = { id: ++lintIds, text, file, at: performance.now() };
+    if (job === undefined) return sendLint(next);
+    // A job the text has outgrown: the newest text waits for its end (the worker keeps what it learnt), unless it goes
+    // on too long (the exact analysis of a large plan can take seconds); then the worker is started afresh.
+    queued = next;
+    if (patience === undefined) patience = setTimeout(giveUp, Math.max(0, job.sentAt + LINT_PATIENCE_MS - performance.now()));
+  }
+
+  function sendLint(next: LintJob): void {
     const w = worker;
-    if (w === undefined) return requestLint(text, plan);
-    workerBusy = true;
-    busySince = performance.now();
-    w.onmessage = (e: MessageEvent<{ id: number; problems: readonly Problem[]; placed: boolean; ms: number; compileMs: number }>) => {
-      workerBusy = false;
+    if (w === undefined) return;
+    job = { ...next, sentAt: performance.now() };
+    const request: LintRequest = { text: next.text, file: next.file };
+    w.postMessage({ id: next.id, request });
+  }
+
+  function listen(w: Worker): void {
+    w.onmessage = (e: MessageEvent<LintAnswer & { id: number; ms: number }>) => {
+      const done = job;
+      if (done === undefined || e.data.id !== done.id) return;
+      job = undefined;
       if (patience !== undefined) clearTimeout(patience);
       patience = undefined;
-      const next = pending;
-      pending = undefined;
-      if (next !== undefined && next.id === lintId) sendLint(next.id, next.plan, next.text, next.at);
-      else if (e.data.id === lintId) {
-        timings.lintWorkerMs = e.data.ms;
-        timings.lintCompileMs = e.data.compileMs;
-        const t1 = performance.now();
-        lintDone(e.data.id, e.data.placed ? e.data.problems : placeFindings(e.data.problems, plan), t0, undefined, t1);
-      }
+      const answeredAt = performance.now();
+      answer = { text: done.text, file: done.file, problems: e.data.problems, requestedAt: done.at, answeredAt, workerMs: e.data.ms, loadMs: e.data.loadMs };
+      const next = queued;
+      queued = undefined;
+      if (next !== undefined) sendLint(next);
+      // The run of this text came first: its findings are underlined now.
+      if (lintState === 'running' && !changedSinceRun && done.text === analysedText && done.file === analysedFile) lintDone(answer.problems, answer, answeredAt);
     };
     w.onerror = (e) => {
       e.preventDefault();
-      workerBusy = false;
-      pending = undefined;
+      job = undefined;
+      queued = undefined;
       if (patience !== undefined) clearTimeout(patience);
       patience = undefined;
       worker = undefined;
       // Lint the newest plan on the page's thread instead.
-      if (lintState === 'running') requestLint(analysedText, analysis?.plan);
+      if (lintState === 'running') lintOnPageSoon();
     };
-    w.postMessage({ id, request: lintRequest(plan, text, file) });
   }
+  if (worker !== undefined) listen(worker);
 
   function giveUp(): void {
     patience = undefined;
-    const next = pending;
-    pending = undefined;
-    if (!workerBusy || next === undefined || next.id !== lintId) return;
+    const next = queued;
+    queued = undefined;
+    if (job === undefined || next === undefined) return;
     worker?.terminate();
-    workerBusy = false;
+    job = undefined;
     worker = startLintWorker();
-    if (worker === undefined) requestLint(next.text, next.plan);
-    else sendLint(next.id, next.plan, next.text, next.at);
+    if (worker !== undefined) {
+      listen(worker);
+      sendLint(next);
+    } else if (lintState === 'running') lintOnPageSoon();
   }
 
-  function lintDone(id: number, problems: readonly Problem[], t0: number, workerMs?: number, answeredAt?: number): void {
-    if (id !== lintId) return;
+  /** Without a worker (a page served without its inline script, or a worker that failed): lint after the panels. */
+  function lintOnPageSoon(): void {
+    const plan = analysis?.plan;
+    if (plan === undefined) return;
+    const runAt = runStartedAt;
+    setTimeout(() => {
+      if (runAt !== runStartedAt || changedSinceRun) return;
+      const t0 = performance.now();
+      const problems = lintOnPage(plan);
+      const t1 = performance.now();
+      lintDone(problems, { requestedAt: t0, workerMs: t1 - t0, loadMs: 0 }, t1);
+    }, 0);
+  }
+
+  function lintDone(problems: readonly Problem[], a: Pick<LintAnswered, 'requestedAt' | 'workerMs' | 'loadMs'>, from: number): void {
     lintProblems = problems;
     lintState = 'done';
-    if (workerMs !== undefined) timings.lintWorkerMs = workerMs;
-    timings.lints++;
     showProblems(view, [...(analysis?.problems ?? []), ...problems]);
     renderProblems();
     sayState();
-    const end = performance.now();
-    timings.lintMs = end - t0;
-    timings.lintPageMs = answeredAt !== undefined ? end - answeredAt : 0;
-    timings.lintSincePauseMs = end - runStartedAt;
+    lintTimings(a, from);
     settle();
+  }
+
+  /** The lint timings, as the findings are underlined (`from`: when the page started on them). */
+  function lintTimings(a: Pick<LintAnswered, 'requestedAt' | 'workerMs' | 'loadMs'>, from: number): void {
+    const end = performance.now();
+    timings.lints++;
+    timings.lintMs = end - a.requestedAt;
+    timings.lintWorkerMs = a.workerMs;
+    timings.lintCompileMs = a.loadMs;
+    timings.lintPageMs = end - from;
+    timings.lintSincePauseMs = end - runStartedAt;
   }
 
   function settle(): void {

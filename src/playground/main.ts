@@ -5,7 +5,7 @@
  */
 import { createLintSession } from '../engine/authoring/lint/lint.js';
 import type { LintRequest } from './analysis.js';
-import { lintRules } from './analysis.js';
+import { lintText } from './analysis.js';
 import { startPlayground } from './app.js';
 import { registerMaxMetadata } from './phone.js';
 
@@ -20,8 +20,8 @@ if (typeof document === 'undefined') {
   const scope = globalThis as unknown as { onmessage: ((e: MessageEvent<{ id: number; request: LintRequest }>) => void) | null; postMessage(m: unknown): void };
   scope.onmessage = (e) => {
     const t0 = performance.now();
-    const { problems, placed, compileMs } = lintRules(e.data.request, (plan) => session.lint(plan));
-    scope.postMessage({ id: e.data.id, problems, placed, ms: performance.now() - t0, compileMs });
+    const answer = lintText(e.data.request, (plan) => session.lint(plan));
+    scope.postMessage({ id: e.data.id, ...answer, ms: performance.now() - t0 });
   };
 } else {
   void startPlayground((plan) => session.lint(plan));

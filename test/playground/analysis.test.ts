@@ -1,47 +1,67 @@
-// The playground's lint worker receives the rules the page loaded (not the text), lints a plan compiled from them and
-// sends back findings without positions; the page places them in its text. Placed, they are exactly what lintDialPlan
-// finds on the plan loaded from the YAML: paths (the loader drops invalid items, so rule and file indexes can differ),
-// lines, columns, excerpts and order.
+// The playground's lint worker receives the text (as soon as typing pauses, before the page loads it too), loads it and
+// lints the plan with its lint session, and sends back the findings placed. They are exactly what lintDialPlan finds on
+// the plan the page loads from the same text: paths, lines, columns, excerpts and order, edit after edit.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { createLintSession } from '../../src/engine/authoring/lint/lint.js';
 import { lintDialPlan, safeLoadDialPlan } from '../../src/index.js';
-import { lintRequest, lintRules, placeFindings } from '../../src/playground/analysis.js';
+import { lintText } from '../../src/playground/analysis.js';
 import { planArb } from '../engine/random-plan.js';
 
 const SEED = 20261202;
 // bench/plans.js is plain JavaScript without types.
 const { PLAN_KINDS } = (await import(new URL('../../bench/plans.js', import.meta.url).href)) as { PLAN_KINDS: Record<string, (entries: number) => unknown> };
 
+/** What the page gets back: the worker's answer, through a structured clone each way. */
+function answerOf(text: string, file: string, lint = lintDialPlan): ReturnType<typeof lintText> {
+  return structuredClone(lintText(structuredClone({ text, file }), lint));
+}
+
 describe('the lint worker and the page', () => {
-  it('place the findings of a plan compiled from the rules where lintDialPlan puts those of the plan loaded from YAML', () => {
+  it('give the findings lintDialPlan gives on the plan the page loads from the same text', () => {
     let findings = 0;
+    const session = createLintSession();
     fc.assert(
       fc.property(planArb, ({ yaml }) => {
         const loaded = safeLoadDialPlan(yaml, { file: 'random.yaml' });
-        if (!loaded.ok) return;
+        const answer = answerOf(yaml, 'random.yaml', (plan) => session.lint(plan));
+        expect(answer.loads).toBe(loaded.ok);
+        if (!loaded.ok) {
+          expect(answer.problems).toEqual([]);
+          return;
+        }
         const want = lintDialPlan(loaded.plan);
         findings += want.length;
-        // What the worker receives: a structured clone. The rules compile on their own (the text is not loaded again).
-        const answer = lintRules(structuredClone(lintRequest(loaded.plan, yaml, 'random.yaml')), lintDialPlan);
-        expect(answer.placed).toBe(false);
-        expect(placeFindings(answer.problems, loaded.plan)).toEqual(want);
+        expect(answer.problems).toEqual(want);
       }),
       { seed: SEED, numRuns: 200 },
     );
     expect(findings).toBeGreaterThan(50);
   });
 
-  it('does the same for the bundled plans and the generated 1 000-entry plans of the benchmarks', () => {
+  it('does the same for the bundled plans and the generated 1 000-entry plans of the benchmarks, edited as the benchmark edits them', () => {
     const texts: [string, string][] = ['default', 'gb', 'de'].map((n) => [`${n}.yaml`, readFileSync(new URL(`../../rules/${n}.yaml`, import.meta.url), 'utf8')]);
     for (const [kind, build] of Object.entries(PLAN_KINDS)) texts.push([`${kind}.yaml`, stringify(build(1000), { lineWidth: 0 })]);
+    const session = createLintSession();
     for (const [file, yaml] of texts) {
-      const loaded = safeLoadDialPlan(yaml, { file });
-      if (!loaded.ok) return expect.fail(`${file} does not load`);
-      const answer = lintRules(structuredClone(lintRequest(loaded.plan, yaml, file)), lintDialPlan);
-      expect(answer.placed, file).toBe(false);
-      expect(placeFindings(answer.problems, loaded.plan), file).toEqual(lintDialPlan(loaded.plan));
+      // The text, a character typed into a name, a digit typed at the end of a pattern (one written alone on its line:
+      // every generated plan has them, the bundled ones write lists).
+      const lines = yaml.split('\n');
+      const name = lines.findIndex((l, i) => i > lines.length / 2 && /^\s+- name: /.test(l));
+      const open = lines.findIndex((l, i) => i >= name && /^\s+match: [^[]*[^Z"'\]]["']?$/.test(l));
+      expect(name, file).toBeGreaterThan(0);
+      if (!['default.yaml', 'gb.yaml', 'de.yaml'].includes(file)) expect(open, file).toBeGreaterThan(0);
+      const named = lines.map((l, i) => (i === name ? `${l}7` : l));
+      const patterned = named.map((l, i) => (i !== open ? l : /["']$/.test(l) ? `${l.slice(0, -1)}7${l.slice(-1)}` : `${l}7`));
+      for (const text of [yaml, named.join('\n'), patterned.join('\n'), yaml]) {
+        const loaded = safeLoadDialPlan(text, { file });
+        if (!loaded.ok) return expect.fail(`${file} does not load`);
+        const answer = answerOf(text, file, (plan) => session.lint(plan));
+        expect(answer.loads, file).toBe(true);
+        expect(answer.problems, file).toEqual(lintDialPlan(loaded.plan));
+      }
     }
   });
 
@@ -58,24 +78,16 @@ describe('the lint worker and the page', () => {
       '    classification: Local',
       '',
     ].join('\n');
-    const loaded = safeLoadDialPlan(yaml, { file: 'x.yaml' });
-    if (!loaded.ok) return expect.fail(`does not load: ${JSON.stringify(loaded.problems)}`);
-    // The unmatched classification Unknown is implicit here: the rules compile on their own all the same.
-    const answer = lintRules(structuredClone(lintRequest(loaded.plan, yaml, 'x.yaml')), lintDialPlan);
-    expect(answer.placed).toBe(false);
-    const placed = placeFindings(answer.problems, loaded.plan);
-    expect(placed).toEqual(lintDialPlan(loaded.plan));
-    expect(placed).toMatchObject([{ code: 'UNREACHABLE_ENTRY', path: ['dialPlan', 1], file: 'x.yaml', line: 7 }]);
-    expect(placed[0]?.excerpt).toContain('name: hidden');
+    const answer = answerOf(yaml, 'x.yaml');
+    expect(answer.problems).toMatchObject([{ code: 'UNREACHABLE_ENTRY', path: ['dialPlan', 1], file: 'x.yaml', line: 7 }]);
+    expect(answer.problems[0]?.excerpt).toContain('name: hidden');
+    expect(answer.loadMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('loads the text again when the rules do not compile on their own, and sends the findings placed', () => {
-    const yaml = 'name: x\nclassifications: [Local]\ndialPlan:\n  - name: a\n    match: 1X\n    classification: Local\n  - name: b\n    match: "12"\n    classification: Local\n';
-    const loaded = safeLoadDialPlan(yaml, { file: 'y.yaml' });
-    if (!loaded.ok) return expect.fail('does not load');
-    const answer = lintRules({ rules: { broken: true }, text: yaml, file: 'y.yaml' }, lintDialPlan);
-    expect(answer.placed).toBe(true);
-    expect(answer.problems).toEqual(lintDialPlan(loaded.plan));
-    expect(answer.problems).toMatchObject([{ code: 'UNREACHABLE_ENTRY', line: 7 }]);
+  it('answers no findings for a text that does not load (the page shows its load problems)', () => {
+    const yaml = 'name: x\nclassifications: [Local]\ndialPlan:\n  - name: a\n    match: 1Z2\n    classification: Local\n';
+    expect(safeLoadDialPlan(yaml).ok).toBe(false);
+    expect(answerOf(yaml, 'y.yaml')).toMatchObject({ loads: false, problems: [] });
+    expect(answerOf('dialPlan: [unclosed', 'y.yaml')).toMatchObject({ loads: false, problems: [] });
   });
 });

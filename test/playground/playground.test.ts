@@ -191,6 +191,17 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     shown = await listed();
     expect(shown.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(expected(await editorText(page)));
     expect(shown.some((l) => l.startsWith('UNREACHABLE_ENTRY'))).toBe(false);
+    // Typed with pauses longer than the worker's early start and shorter than the page's: the worker starts on each
+    // text in between, and only the findings of the last one are underlined.
+    const lints = (await page.evaluate('window.dialplanPlayground.timings.lints')) as number;
+    await page.evaluate(`window.dialplanPlayground.goToLine(${matchLine}, 14)`);
+    await page.keyboard.type('123', { delay: 90 });
+    await idle(page);
+    text = await editorText(page);
+    expect(text.split('\n')[matchLine - 1]).toBe('    match: [X123, XX, XXX, XXXX, XXXXX, XXXXXX]');
+    shown = await listed();
+    expect(shown.map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual(expected(text));
+    expect(await page.evaluate('window.dialplanPlayground.timings.lints')).toBe(lints + 1);
     await page.close();
   }, 60_000);
 
