@@ -44,6 +44,8 @@ interface Timings {
   lintPageMs: number;
   /** From the end of the typing pause (the start of the analysis) to lint's findings underlined: what the author waits. */
   lintSincePauseMs: number;
+  /** Whether the last findings came before the page's own load ended, and were underlined with its load problems. */
+  lintWithLoad: boolean;
   /** Analyses done; lint runs done. */
   analyses: number;
   lints: number;
@@ -116,7 +118,7 @@ function startLintWorker(): Worker | undefined {
  */
 export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, analyses: 0, lints: 0 };
+  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintWithLoad: false, analyses: 0, lints: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
@@ -191,7 +193,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     lintState = analysis.plan === undefined ? 'idle' : ready !== undefined ? 'done' : 'running';
     showProblems(view, [...analysis.problems, ...lintProblems]);
     timings.diagnosticsMs = performance.now() - t0;
-    if (ready !== undefined) lintTimings(ready, loadedAt);
+    if (ready !== undefined) lintTimings(ready, loadedAt, true);
     else if (lintState === 'running' && worker === undefined) lintOnPageSoon();
     renderLocations();
     renderNumbers();
@@ -295,13 +297,14 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     showProblems(view, [...(analysis?.problems ?? []), ...problems]);
     renderProblems();
     sayState();
-    lintTimings(a, from);
+    lintTimings(a, from, false);
     settle();
   }
 
   /** The lint timings, as the findings are underlined (`from`: when the page started on them). */
-  function lintTimings(a: Pick<LintAnswered, 'requestedAt' | 'workerMs' | 'loadMs'>, from: number): void {
+  function lintTimings(a: Pick<LintAnswered, 'requestedAt' | 'workerMs' | 'loadMs'>, from: number, withLoad: boolean): void {
     const end = performance.now();
+    timings.lintWithLoad = withLoad;
     timings.lints++;
     timings.lintMs = end - a.requestedAt;
     timings.lintWorkerMs = a.workerMs;
