@@ -150,6 +150,8 @@ export interface LintAnswer {
   readonly problems: readonly Problem[];
   /** Whether the text loads. */
   readonly loads: boolean;
+  /** The load problems: errors when the text does not load, warnings when it does (the page's own load finds the same). */
+  readonly loadProblems: readonly Problem[];
   /** Milliseconds spent loading the text, before lint. */
   readonly loadMs: number;
 }
@@ -159,7 +161,8 @@ export interface LintAnswer {
  * so it runs off the page's thread). The worker loads the text itself, rather than waiting for the plan the page loads:
  * the page sends it the text as soon as typing pauses, so that both loads run at once (and the worker's usually before
  * the page's, see `LINT_EARLY_MS` in app.ts), and the findings come back placed, exactly as `lintDialPlan` places them
- * on the page's plan (the same text, the same name, the same loader).
+ * on the page's plan (the same text, the same name, the same loader), with the load problems, which the page underlines
+ * with them at the end of the typing pause when they are there by then.
  *
  * @param request - the text and its name (as the worker receives them: a structured clone)
  * @param lint - the engine's lint (a lint session in the worker, so that an edit that changes no pattern reuses the
@@ -175,5 +178,5 @@ export function lintText(request: LintRequest, lint: (plan: DialPlan) => readonl
   const t0 = performance.now();
   const loaded = safeLoadDialPlan(request.text, { file: request.file });
   const loadMs = performance.now() - t0;
-  return { problems: loaded.ok ? lint(loaded.plan) : [], loads: loaded.ok, loadMs };
+  return { problems: loaded.ok ? lint(loaded.plan) : [], loads: loaded.ok, loadProblems: loaded.ok ? loaded.warnings : loaded.problems, loadMs };
 }

@@ -24,8 +24,13 @@ interface ServerConfig {
 
 /** Timings of the last analysis, for bench/playground.mjs and the status line. */
 interface Timings {
-  /** From the start of the analysis to the load problems underlined (load, map, dispatch). */
+  /**
+   * From the start of the analysis (the end of the typing pause) to the load problems underlined: from the worker's
+   * answer when it came before, else after the page's own load.
+   */
   diagnosticsMs: number;
+  /** The page's own load of the text (YAML, validation, compile), which the numbers and the tests need. */
+  pageLoadMs: number;
   /** The whole analysis on the page's thread: load, numbers, tests, panels. */
   analysisMs: number;
   /**
@@ -44,8 +49,8 @@ interface Timings {
   lintPageMs: number;
   /** From the end of the typing pause (the start of the analysis) to lint's findings underlined: what the author waits. */
   lintSincePauseMs: number;
-  /** Whether the last findings came before the page's own load ended, and were underlined with its load problems. */
-  lintWithLoad: boolean;
+  /** Whether the last findings came before the end of the typing pause, and were underlined then with the load problems. */
+  lintReadyAtPause: boolean;
   /** Analyses done; lint runs done. */
   analyses: number;
   lints: number;
@@ -64,6 +69,8 @@ interface LintAnswered {
   readonly text: string;
   readonly file: string;
   readonly problems: readonly Problem[];
+  /** The worker's load problems of the text (warnings when it loads). */
+  readonly loadProblems: readonly Problem[];
   readonly requestedAt: number;
   readonly answeredAt: number;
   readonly workerMs: number;
@@ -118,7 +125,7 @@ function startLintWorker(): Worker | undefined {
  */
 export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintWithLoad: false, analyses: 0, lints: 0 };
+  const timings: Timings = { diagnosticsMs: 0, pageLoadMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintReadyAtPause: false, analyses: 0, lints: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
@@ -185,16 +192,31 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     runStartedAt = t0;
     // The worker loads and lints this text while this thread loads it too (it usually has started already, early).
     requestLint(text);
+    // When the worker has answered already, its load problems and findings are underlined now, before this thread loads
+    // the text for the numbers and the tests: the same loader on the same text and name gives the same problems.
+    const ready = answer !== undefined && answer.text === text && answer.file === file ? answer : undefined;
+    if (ready !== undefined) {
+      lintProblems = ready.problems;
+      showProblems(view, [...ready.loadProblems, ...ready.problems]);
+      timings.diagnosticsMs = performance.now() - t0;
+      lintTimings(ready, t0, true);
+    }
     analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
-    const loadedAt = performance.now();
-    // Findings the worker has sent already are underlined with the load problems, in one update of the editor.
-    const ready = analysis.plan !== undefined && answer !== undefined && answer.text === text && answer.file === file ? answer : undefined;
-    lintProblems = ready?.problems ?? [];
-    lintState = analysis.plan === undefined ? 'idle' : ready !== undefined ? 'done' : 'running';
-    showProblems(view, [...analysis.problems, ...lintProblems]);
-    timings.diagnosticsMs = performance.now() - t0;
-    if (ready !== undefined) lintTimings(ready, loadedAt, true);
-    else if (lintState === 'running' && worker === undefined) lintOnPageSoon();
+    timings.pageLoadMs = analysis.loadMs;
+    if (ready !== undefined) {
+      lintState = analysis.plan === undefined ? 'idle' : 'done';
+      // Never expected: the page's own load disagrees with the worker's. The page's problems win.
+      if (!sameProblems(analysis.problems, ready.loadProblems)) {
+        lintProblems = analysis.plan === undefined ? [] : ready.problems;
+        showProblems(view, [...analysis.problems, ...lintProblems]);
+      }
+    } else {
+      lintProblems = [];
+      lintState = analysis.plan === undefined ? 'idle' : 'running';
+      showProblems(view, analysis.problems);
+      timings.diagnosticsMs = performance.now() - t0;
+      if (lintState === 'running' && worker === undefined) lintOnPageSoon();
+    }
     renderLocations();
     renderNumbers();
     renderTests();
@@ -243,7 +265,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       if (patience !== undefined) clearTimeout(patience);
       patience = undefined;
       const answeredAt = performance.now();
-      answer = { text: done.text, file: done.file, problems: e.data.problems, requestedAt: done.at, answeredAt, workerMs: e.data.ms, loadMs: e.data.loadMs };
+      answer = { text: done.text, file: done.file, problems: e.data.problems, loadProblems: e.data.loadProblems, requestedAt: done.at, answeredAt, workerMs: e.data.ms, loadMs: e.data.loadMs };
       const next = queued;
       queued = undefined;
       if (next !== undefined) sendLint(next);
@@ -304,7 +326,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   /** The lint timings, as the findings are underlined (`from`: when the page started on them). */
   function lintTimings(a: Pick<LintAnswered, 'requestedAt' | 'workerMs' | 'loadMs'>, from: number, withLoad: boolean): void {
     const end = performance.now();
-    timings.lintWithLoad = withLoad;
+    timings.lintReadyAtPause = withLoad;
     timings.lints++;
     timings.lintMs = end - a.requestedAt;
     timings.lintWorkerMs = a.workerMs;
@@ -783,4 +805,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Readonly<Recor
   for (const [k, v] of Object.entries(attrs)) if (v !== '') node.setAttribute(k, v);
   node.append(...children);
   return node;
+}
+
+/** Whether two lists of problems are the same (the page's load problems and the worker's, for the same text). */
+function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
+  return a.length === b.length && (a.length === 0 || JSON.stringify(a) === JSON.stringify(b));
 }

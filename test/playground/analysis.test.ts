@@ -1,6 +1,7 @@
 // The playground's lint worker receives the text (as soon as typing pauses, before the page loads it too), loads it and
 // lints the plan with its lint session, and sends back the findings placed. They are exactly what lintDialPlan finds on
-// the plan the page loads from the same text: paths, lines, columns, excerpts and order, edit after edit.
+// the plan the page loads from the same text: paths, lines, columns, excerpts and order, edit after edit; and its load
+// problems are the page's.
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +29,8 @@ describe('the lint worker and the page', () => {
         const loaded = safeLoadDialPlan(yaml, { file: 'random.yaml' });
         const answer = answerOf(yaml, 'random.yaml', (plan) => session.lint(plan));
         expect(answer.loads).toBe(loaded.ok);
+        // The load problems too: the page underlines them from the worker's answer when it comes before its own load.
+        expect(answer.loadProblems).toEqual(loaded.ok ? loaded.warnings : loaded.problems);
         if (!loaded.ok) {
           expect(answer.problems).toEqual([]);
           return;
@@ -87,7 +90,10 @@ describe('the lint worker and the page', () => {
   it('answers no findings for a text that does not load (the page shows its load problems)', () => {
     const yaml = 'name: x\nclassifications: [Local]\ndialPlan:\n  - name: a\n    match: 1Z2\n    classification: Local\n';
     expect(safeLoadDialPlan(yaml).ok).toBe(false);
-    expect(answerOf(yaml, 'y.yaml')).toMatchObject({ loads: false, problems: [] });
+    const answer = answerOf(yaml, 'y.yaml');
+    expect(answer).toMatchObject({ loads: false, problems: [] });
+    expect(answer.loadProblems).toEqual(safeLoadDialPlan(yaml, { file: 'y.yaml' }).problems);
+    expect(answer.loadProblems.length).toBeGreaterThan(0);
     expect(answerOf('dialPlan: [unclosed', 'y.yaml')).toMatchObject({ loads: false, problems: [] });
   });
 });
