@@ -92,7 +92,8 @@ describe('the lint worker and the page', () => {
     expect(safeLoadDialPlan(yaml).ok).toBe(false);
     const answer = answerOf(yaml, 'y.yaml');
     expect(answer).toMatchObject({ loads: false, problems: [] });
-    expect(answer.loadProblems).toEqual(safeLoadDialPlan(yaml, { file: 'y.yaml' }).problems);
+    const loaded = safeLoadDialPlan(yaml, { file: 'y.yaml' });
+    expect(answer.loadProblems).toEqual(loaded.ok ? [] : loaded.problems);
     expect(answer.loadProblems.length).toBeGreaterThan(0);
     expect(answerOf('dialPlan: [unclosed', 'y.yaml')).toMatchObject({ loads: false, problems: [] });
   });
