@@ -103,7 +103,8 @@ export function compileFiller(template: ParsedTemplate, pattern: CompiledPattern
       const kind = kinds[i] as number;
       if (kind !== TEXT) {
         // Runs are looked for first after what the steps before them copied.
-        if (kind === GROUP && spans !== null && (spans[2 * (from[i] as number) + 1] as number) >= 0) cursor = spans[2 * (from[i] as number) + 1] as number;
+        const end = kind === GROUP ? (spans?.[2 * (from[i] as number) + 1] ?? -1) : -1;
+        if (end >= 0) cursor = end;
         push(kind, texts[i] as string, from[i] as number, to[i] as number);
         continue;
       }

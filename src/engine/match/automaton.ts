@@ -527,7 +527,7 @@ class HybridMatcher implements AutomatonMatcher {
   /**
    * @param entries - the table
    * @param options - the DFA cache's bounds
-   * @param stored - what {@link HybridMatcher.snapshot} saved of this table's matcher, already checked by
+   * @param stored - what {@link snapshotAutomaton} saved of this table's matcher, already checked by
    *   {@link restoreAutomaton}: the matcher is then made of it, and only the entries the DFA holds are read
    */
   constructor(entries: readonly MatchableEntry[], options: AutomatonOptions, stored?: StoredAutomaton) {

@@ -317,7 +317,7 @@ export class DialPlanEntry implements CompiledDialPlanEntry {
    * @param rule - the validated entry
    * @param index - its index in the table (its path is worked out from it when asked for: a plan of 100 000 entries
    *   would otherwise hold 100 000 arrays that only explain and lint read)
-   * @param patterns - its patterns, compiled for the location
+   * @param patterns - its patterns, compiled for the location; undefined to compile them when asked (with `resolve`)
    * @param classifications - default first, without duplicates
    * @param internal - whether its classification is internal
    * @param resolve - what `{name}` stands for in the location, when the patterns may be let go and compiled again when
@@ -326,7 +326,7 @@ export class DialPlanEntry implements CompiledDialPlanEntry {
   constructor(
     readonly rule: DialPlanEntryRule,
     private readonly index: number,
-    patterns: readonly CompiledPattern[],
+    patterns: readonly CompiledPattern[] | undefined,
     readonly classifications: readonly string[],
     readonly internal: boolean,
     private readonly resolve?: (name: string) => RefValue | undefined,

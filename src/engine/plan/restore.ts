@@ -10,7 +10,6 @@ import type { AutomatonMatcher } from '../match/automaton.js';
 import { automatonMatcher } from '../match/automaton.js';
 import { compileTemplateTable } from '../match/automaton-fill.js';
 import type { CompiledPattern, RefValue } from '../match/match.js';
-import { compilePattern } from '../match/match.js';
 import { parsePattern } from '../match/pattern.js';
 import type { ParsedTemplate } from '../match/template.js';
 import { acceptWhen } from '../match/when.js';
@@ -93,14 +92,9 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
     };
     const compileEntry = (i: number): DialPlanEntry => {
       const rule = ruleAt(i);
-      const patterns = rule.match.map((source) => {
-        const parsed = parsePattern(source);
-        if (parsed.issues.length > 0) throw invalidEntry(i, `pattern "${source}" does not parse`);
-        return compilePattern(source, parsed.tokens, resolve);
-      });
-      const entry = new DialPlanEntry(rule, i, patterns, classificationsOf(rule), internalOf.get(rule.classification) ?? false, resolve);
-      // Checked; compiled again when read (see DialPlanEntry.release): the table's matcher is always the engine's.
-      entry.release();
+      for (const source of rule.match) if (parsePattern(source).issues.length > 0) throw invalidEntry(i, `pattern "${source}" does not parse`);
+      // Checked; the patterns are compiled when read (see DialPlanEntry.release): the table's matcher is always the engine's.
+      const entry = new DialPlanEntry(rule, i, undefined, classificationsOf(rule), internalOf.get(rule.classification) ?? false, resolve);
       // From now on the table holds the compiled entry itself: queries that reach it again skip the stand-in.
       entries[i] = entry;
       return entry;
