@@ -7,8 +7,7 @@
  * so the readers can tell the rows that hold one ({@link hasInvalidBytes}) and make them `INVALID_ENCODING` error rows.
  */
 import { isUtf8 } from 'node:buffer';
-import { pipeline, Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { builtin } from '../builtins.js';
 
 /** The two bytes every gzip member starts with (RFC 1952). */
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -69,7 +68,8 @@ export async function* readTextChunks(
   };
   let bytes: AsyncIterable<Buffer>;
   if (isGzip(head)) {
-    const gunzip = createGunzip();
+    const gunzip = builtin('node:zlib').createGunzip();
+    const { pipeline, Readable } = builtin('node:stream');
     // pipeline destroys the gunzip stream on a source or data error, which makes the iteration below throw.
     pipeline(Readable.from(rest()), gunzip, () => {});
     bytes = gunzip;

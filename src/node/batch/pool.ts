@@ -4,7 +4,8 @@
  * (or slow workers) slows the reader instead of filling memory.
  */
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../builtins.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
 import type { BatchLayout } from './format.js';
 import { createRowFormatter } from './format.js';
@@ -208,7 +209,7 @@ export function createWorkerSink(workers: number, init: WorkerInit, write: Batch
   };
   const start = (): number => {
     const i = pool.length;
-    const w = new Worker(workerUrl(), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
+    const w = new (builtin('node:worker_threads').Worker)(workerUrl(), { workerData: init, resourceLimits: WORKER_RESOURCE_LIMITS });
     pool.push(w);
     inFlight.push(0);
     w.on('message', (m: WorkerResponse) => {

@@ -4,8 +4,8 @@
  * object instead, `"alice": { "hash": "scrypt$...", "displayName": "Alice Smith" }`. Both forms may be mixed, so files
  * written before display names existed still load.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { builtin } from '../builtins.js';
 import { DialPlanError } from '../../engine/errors.js';
 
 /** scrypt cost parameters: N=2^14, r=8, p=1 (about 16 MiB and tens of milliseconds per check). */
@@ -17,7 +17,7 @@ const KEY_LENGTH = 32;
 function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: number, length: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     // maxmem above 128*N*r bytes, or node refuses the parameters.
-    scrypt(password, salt, length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key)));
+    builtin('node:crypto').scrypt(password, salt, length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 }, (e, key) => (e ? reject(e) : resolve(key)));
   });
 }
 
@@ -32,7 +32,7 @@ function scryptAsync(password: string, salt: Buffer, n: number, r: number, p: nu
  * ```
  */
 export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
+  const salt = builtin('node:crypto').randomBytes(16);
   const key = await scryptAsync(password, salt, N, R, P, KEY_LENGTH);
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
@@ -57,7 +57,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(parts[5] ?? '', 'base64');
   if (expected.length === 0) return false;
   const key = await scryptAsync(password, salt, n, r, p, expected.length);
-  return timingSafeEqual(key, expected);
+  return builtin('node:crypto').timingSafeEqual(key, expected);
 }
 
 /** One user of a users file. */

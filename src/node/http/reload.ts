@@ -4,7 +4,8 @@
  * down, and requests keep being answered while it loads.
  */
 import { existsSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { builtin } from '../builtins.js';
 import type { Problem } from '../../engine/errors.js';
 import type { LoadResult, RuleFileSnapshot } from '../../engine/plan/load.js';
 import { loadRuleFileSnapshot } from '../../engine/plan/load.js';
@@ -95,6 +96,7 @@ export function loadDialPlanFileInWorker(path: string, options: WorkerLoadOption
   });
   try {
     const data: ReloadWorkerData = { path, file };
+    const { Worker } = builtin('node:worker_threads');
     worker = new Worker(workerUrl(), {
       workerData: data,
       // A small young generation and stack: an alias bomb or runaway recursion hits a limit early instead of growing.

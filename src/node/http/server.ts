@@ -4,11 +4,10 @@
  * timeouts against slow clients. Every route is matched case-insensitively and every body is
  * `application/vnd.inin.icws+JSON; charset=utf-8`.
  */
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { hostname } from 'node:os';
 import type { DialPlan } from '../../engine/plan/plan.js';
+import { builtin } from '../builtins.js';
 import { isJsonContentType, readJsonBody, sendBodyError } from './body.js';
 import type { QueryDetailsHandler } from './handler.js';
 import { CSRF_HEADER, createQueryDetailsHandler, pathOf, UNSUPPORTED_MEDIA_TYPE_MESSAGE } from './handler.js';
@@ -87,7 +86,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     ...(options.maxLoginFailures !== undefined ? { maxFailures: options.maxLoginFailures } : {}),
     ...(options.loginWindowMs !== undefined ? { windowMs: options.loginWindowMs } : {}),
   });
-  const serverName = options.serverName ?? hostname();
+  const serverName = options.serverName ?? builtin('node:os').hostname();
   const bodyLimits = { limit: options.bodyLimit ?? 16 * 1024, timeoutMs: options.bodyTimeoutMs ?? 10_000 };
   const handler = createQueryDetailsHandler({
     plan: options.plan,
@@ -226,7 +225,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     log(`${req.method ?? '?'} ${redactPath(pathOf(req.url))} ${this.statusCode} ${ms.toFixed(1)}ms`);
   }
 
-  const server = createServer(
+  const server = builtin('node:http').createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,

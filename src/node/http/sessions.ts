@@ -1,8 +1,7 @@
 /**
  * In-memory ICWS sessions: a random session id, a CSRF token and a cookie secret per login, forgotten after an idle time.
  */
-import * as crypto from 'node:crypto';
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { builtin } from '../builtins.js';
 import type { SessionCredentials } from './handler.js';
 
 /** A new session, as the login answer reports it. */
@@ -93,6 +92,7 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
     create(userID) {
       const t = now();
       sweep(t);
+      const { randomBytes, randomUUID } = builtin('node:crypto');
       const sessionId = randomUUID();
       const csrfToken = randomBytes(24).toString('base64url');
       const cookieValue = randomBytes(24).toString('base64url');
@@ -162,11 +162,22 @@ function isTrimmed(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
+/** The type of `crypto.hash`, a one-shot digest (see {@link oneShotHash}). */
+type OneShotHash = (algorithm: string, data: string, encoding: 'latin1') => string;
+
 /**
- * `crypto.hash`, the one-shot digest of Node 20.12 and later, when there: about half the cost of a `createHash` object,
- * and every query-details request digests two secrets.
+ * What {@link oneShotHash} found, once looked up: at the first digest rather than at import, so that importing the package
+ * does not load `node:crypto` (see builtins.ts).
  */
-const oneShotHash = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'latin1') => string }).hash;
+let oneShot: OneShotHash | null | undefined;
+
+/**
+ * `crypto.hash`, the one-shot digest of Node 20.12 and later, when there (else null): about half the cost of a
+ * `createHash` object, and every query-details request digests two secrets.
+ */
+function oneShotHash(): OneShotHash | null {
+  return (oneShot ??= (builtin('node:crypto') as unknown as { hash?: OneShotHash }).hash ?? null);
+}
 
 /**
  * The SHA-256 digest of a session's two secrets together, which is what a session keeps of them: equal lengths for a
@@ -178,7 +189,8 @@ function secretsDigest(csrfToken: string, cookieValue: string): string {
   const s = `${csrfToken}\n${cookieValue}`;
   // As a 32-character latin1 ('binary') string rather than a Buffer: a Buffer made per request (its backing store and view) cost
   // as much as the digest itself.
-  return oneShotHash !== undefined ? oneShotHash('sha256', s, 'latin1') : createHash('sha256').update(s).digest('binary');
+  const hash = oneShotHash();
+  return hash !== null ? hash('sha256', s, 'latin1') : builtin('node:crypto').createHash('sha256').update(s).digest('binary');
 }
 
 /**
