@@ -16,7 +16,7 @@
 import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
 import type { TrieArrays, TrieHits, TriePattern } from './literal-trie.js';
-import { checkTrieArrays, LiteralTrie, nodeEdgeSpan } from './literal-trie.js';
+import { LiteralTrie, nodeEdgeSpan, readTrieArrays } from './literal-trie.js';
 import { packInts, unpackInts } from './pack.js';
 import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
 import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
@@ -192,24 +192,21 @@ const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
   Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
 
 /**
- * A copy of packed trie nodes whose edges give their child from the node's start (`sign` -1) or absolutely (`sign` 1):
- * a chain's next node is a few items on, a small number, where its absolute place is a large one. A copy whose node
- * sizes run past its end is returned as it is, for the check to refuse.
+ * A copy of packed trie nodes whose edges give their child by its distance from the node's start: a chain's next node
+ * is a few items on, a small number that packs into a character or two, where its absolute place is a large one.
+ * {@link readTrieArrays} turns them back.
  */
-function childrenFrom(t: Int32Array, sign: 1 | -1, classes: number): Int32Array {
+function relativeChildren(t: Int32Array, classes: number): Int32Array {
   const out = t.slice();
   for (let o = 0; o + 1 < out.length; ) {
     const first = out[o] as number;
-    if (first < -1) break;
     const span = nodeEdgeSpan(first, classes);
-    const size = 2 + span + 5 * (out[o + 1] as number);
-    if (!(size > 0) || o + size > out.length) break;
     if (first === -1) {
-      for (let i = o + 2; i < o + 2 + span; i++) if ((out[i] as number) !== -1) out[i] = (out[i] as number) + sign * o;
+      for (let i = o + 2; i < o + 2 + span; i++) if ((out[i] as number) !== -1) out[i] = (out[i] as number) - o;
     } else {
-      for (let i = o + 3; i < o + 2 + span; i += 2) out[i] = (out[i] as number) + sign * o;
+      for (let i = o + 3; i < o + 2 + span; i += 2) out[i] = (out[i] as number) - o;
     }
-    o += size;
+    o += 2 + span + 5 * (out[o + 1] as number);
   }
   return out;
 }
@@ -221,12 +218,6 @@ function onePerEntry(n: number): Int32Array {
   return base;
 }
 
-/** Whether every value of an array lies in [min, max]. */
-function within(a: Int32Array, min: number, max: number): boolean {
-  for (let i = 0; i < a.length; i++) if ((a[i] as number) < min || (a[i] as number) > max) return false;
-  return true;
-}
-
 /** A snapshot turned into typed arrays, or undefined when any part of it is out of shape or out of bounds. */
 function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
@@ -234,21 +225,28 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
   const { used, setKeys, trie } = o;
   if (!isIntArray(used, 0, 0xffff) || new Set(used).size !== used.length) return undefined;
   if (!Array.isArray(setKeys) || !setKeys.every((k) => k === null || typeof k === 'string') || new Set(setKeys).size !== setKeys.length) return undefined;
-  const patternBase = o['patternBase'] === null ? onePerEntry(entryCount) : unpackInts(o['patternBase']);
+  const onePer = o['patternBase'] === null;
+  const patternBase = onePer ? onePerEntry(entryCount) : unpackInts(o['patternBase']);
   const spanAt = unpackInts(o['spanAt']);
   const spanData = unpackInts(o['spanData']);
   const dfaPairs = unpackInts(o['dfaPairs'], 2);
   if (patternBase === undefined || spanAt === undefined || spanData === undefined || dfaPairs === undefined) return undefined;
-  if (patternBase.length !== entryCount || !within(spanAt, -1, 0x7fffffff)) return undefined;
   const total = spanAt.length;
-  for (let e = 0; e < patternBase.length; e++) {
-    const next = e + 1 < patternBase.length ? (patternBase[e + 1] as number) : total;
-    if ((e === 0 && patternBase[0] !== 0) || (patternBase[e] as number) < 0 || (patternBase[e] as number) > next) return undefined;
+  if (patternBase.length !== entryCount || (entryCount > 0 && (patternBase[entryCount - 1] as number) > total)) return undefined;
+  // One entry, one pattern: in order by construction. Otherwise each entry's patterns start from 0, never decreasing.
+  if (!onePer) {
+    for (let e = 0; e < patternBase.length; e++) {
+      const next = e + 1 < patternBase.length ? (patternBase[e + 1] as number) : total;
+      if ((e === 0 && patternBase[0] !== 0) || (patternBase[e] as number) < 0 || (patternBase[e] as number) > next) return undefined;
+    }
   }
   const countOf = (e: number): number => (Number.isInteger(e) && e >= 0 && e < entryCount ? (e + 1 < entryCount ? (patternBase[e + 1] as number) : total) - (patternBase[e] as number) : -1);
-  for (let i = 0; i < spanAt.length; i++) {
+  for (let i = 0; i < total; i++) {
     const at = spanAt[i] as number;
-    if (at < 0) continue;
+    if (at < 0) {
+      if (at === -1) continue;
+      return undefined;
+    }
     const groups = spanData[at] as number;
     if (!(groups >= 0) || at + 2 * groups >= spanData.length) return undefined;
   }
@@ -262,8 +260,9 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
     const tails = unpackInts(t['tails']);
     if (packed === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
     const classes = buildAlphabet(new Set(used)).alphabet.size;
-    trieArrays = { classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: childrenFrom(packed, 1, classes), tails };
-    if (!checkTrieArrays(trieArrays, countOf, setKeys.length)) return undefined;
+    const read = readTrieArrays({ classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: packed, tails }, patternBase, spanAt, setKeys.length);
+    if (read === undefined) return undefined;
+    trieArrays = read;
   }
   return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
 }
@@ -292,7 +291,7 @@ export function snapshotAutomaton(matcher: TableMatcher): AutomatonSnapshot | un
     setKeys: m['setKeys'].slice(),
     patternBase: base.every((b, e) => b === e) && spanAt.length === base.length ? null : packInts(base),
     dfaPairs: packInts(m['dfaPairs'], 2),
-    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(childrenFrom(t.t, -1, t.classes), 0), tails: packInts(t.tails) },
+    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(relativeChildren(t.t, t.classes), 0), tails: packInts(t.tails) },
     spanAt: packInts(spanAt),
     spanData: packInts(m['spanData']),
   };
@@ -551,9 +550,7 @@ class HybridMatcher implements AutomatonMatcher {
       this.spanAt = stored.spanAt;
       this.spanData = stored.spanData;
       this.setKeys = stored.setKeys;
-      // Layouts come from the checked spans, never from the stored records.
-      const base = this.patternBase;
-      this.trie?.setLayouts((e, p) => this.spanAt[(base[e] as number) + p] as number);
+      // The records' layouts were filled in from the checked spans as the trie was read (readTrieArrays).
       return;
     }
 

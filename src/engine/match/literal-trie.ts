@@ -319,60 +319,85 @@ export class LiteralTrie {
 }
 
 /**
- * Whether stored trie arrays are well formed: every range in bounds, every edge leading forward, every record naming a
- * pattern that exists and a tail inside the tails. A precompiled plan is checked by its checksum; this check is what keeps
- * a file crafted to pass it from sending a query out of bounds.
+ * Makes stored trie arrays usable, checking them as it goes: the node table as a precompiled plan keeps it, each child
+ * given by its distance from its parent (small numbers, short text; see `snapshotAutomaton`), becomes the table a walk
+ * reads, with absolute offsets and each record's capture layout filled in. Undefined when anything is out of shape: a
+ * range out of bounds, an edge that does not lead forward to a node, a record naming a pattern that does not exist or a
+ * tail outside the tails. A precompiled plan is checked by its checksum; this is what keeps a file crafted to pass it
+ * from sending a query out of bounds.
  *
- * @param a - the arrays
- * @param patternsOf - how many patterns the entry at an index has (-1 past the last entry)
+ * One pass over the table, because it runs while a plan loads, before any of it is hot: an edge always leads forward,
+ * so every edge into a node has been seen when the walk reaches that node, and counting the distinct targets that turn
+ * out to be node starts proves them all.
+ *
+ * The table's patterns are numbered end to end, entry by entry: entry e's pattern p is number `patternBase[e] + p`, and
+ * its capture layout is `layouts` at that number. Plain arrays rather than callbacks: this loop runs before anything is
+ * optimised, where each call costs as much as the rest of a record's check.
+ *
+ * @param a - the arrays, `t` relative as stored; `t` is changed in place
+ * @param patternBase - where each entry's patterns start in the numbering (checked: from 0, never decreasing)
+ * @param layouts - each pattern's capture layout, one per pattern of the table
  * @param setCount - how many class sets the table has
- * @returns whether a {@link LiteralTrie} may be made of them
+ * @returns the arrays for {@link LiteralTrie}'s constructor, or undefined
  * @example
  * ```ts
- * checkTrieArrays(trie.arrays(), (e) => entries[e]?.patterns.length ?? -1, sets); // true
+ * const arrays = readTrieArrays({ classes, nodes, patterns, t: unpackInts(text, 0), tails }, patternBase, spanAt, sets);
  * ```
  */
-export function checkTrieArrays(a: TrieArrays, patternsOf: (entry: number) => number, setCount: number): boolean {
+export function readTrieArrays(a: TrieArrays, patternBase: Int32Array, layouts: Int32Array, setCount: number): TrieArrays | undefined {
   const { nodes, patterns, t, tails, classes } = a;
-  if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(patterns) || patterns < 0 || classes < 1) return false;
-  // Where nodes start, walking them end to end; then every edge must lead forward to one of them.
-  const starts = new Uint8Array(t.length);
+  if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(patterns) || patterns < 0 || classes < 1 || t.length === 0) return undefined;
+  for (let i = 0; i < tails.length; i++) if ((tails[i] as number) < 0 || (tails[i] as number) >= setCount) return undefined;
+  const size = t.length;
+  const entries = patternBase.length;
+  const total = layouts.length;
+  // 1 where some edge leads; `targets` counts those places, `reached` the ones that were node starts.
+  const into = new Uint8Array(size);
+  let targets = 0;
+  let reached = 0;
   let count = 0;
   let records = 0;
   let o = 0;
-  while (o < t.length) {
+  while (o < size) {
     const first = t[o] as number;
-    const recs = t[o + 1] as number;
-    if (!(first >= DENSE && recs >= 0)) return false;
+    const recs = o + 1 < size ? (t[o + 1] as number) : -1;
+    if (!(first >= DENSE && recs >= 0)) return undefined;
     const span = nodeEdgeSpan(first, classes);
-    const size = 2 + span + RECORD * recs;
-    if (o + size > t.length) return false;
-    starts[o] = 1;
+    const end = o + 2 + span + RECORD * recs;
+    if (end > size) return undefined;
+    if (into[o] === 1) reached++;
     count++;
     records += recs;
-    for (let r = o + 2 + span; r < o + size; r += RECORD) {
-      const n = patternsOf(t[r] as number);
+    if (first === DENSE) {
+      for (let i = o + 2; i < o + 2 + span; i++) {
+        const d = t[i] as number;
+        if (d === -1) continue;
+        if (d <= 0 || o + d >= size) return undefined;
+        t[i] = o + d;
+        if (into[o + d] === 0) (into[o + d] = 1), targets++;
+      }
+    } else {
+      for (let i = o + 2; i < o + 2 + span; i += 2) {
+        const c = t[i] as number;
+        const d = t[i + 1] as number;
+        if (c < 0 || c >= classes || d <= 0 || o + d >= size) return undefined;
+        t[i + 1] = o + d;
+        if (into[o + d] === 0) (into[o + d] = 1), targets++;
+      }
+    }
+    for (let r = o + 2 + span; r < end; r += RECORD) {
+      const e = t[r] as number;
       const p = t[r + 1] as number;
       const length = t[r + 2] as number;
       const at = t[r + 3] as number;
-      if (n < 0 || p < 0 || p >= n || length < 0 || at < 0 || at + length > tails.length) return false;
+      if (!(e >= 0 && e < entries) || p < 0 || length < 0 || at < 0 || at + length > tails.length) return undefined;
+      const k = (patternBase[e] as number) + p;
+      if (k >= (e + 1 < entries ? (patternBase[e + 1] as number) : total)) return undefined;
+      // Layouts come from the caller's checked spans, never from the stored records.
+      t[r + 4] = layouts[k] as number;
     }
-    o += size;
+    o = end;
   }
-  if (count !== nodes || records !== patterns || t.length === 0) return false;
-  const forward = (from: number, to: number): boolean => to > from && to < t.length && starts[to] === 1;
-  for (o = 0; o < t.length; ) {
-    const first = t[o] as number;
-    if (first === DENSE) {
-      for (let i = o + 2; i < o + 2 + classes; i++) if ((t[i] as number) !== -1 && !forward(o, t[i] as number)) return false;
-    } else {
-      for (let i = o + 2; i < o + 2 + 2 * first; i += 2) {
-        const c = t[i] as number;
-        if (c < 0 || c >= classes || !forward(o, t[i + 1] as number)) return false;
-      }
-    }
-    o += 2 + nodeEdgeSpan(first, classes) + RECORD * (t[o + 1] as number);
-  }
-  for (let i = 0; i < tails.length; i++) if ((tails[i] as number) < 0 || (tails[i] as number) >= setCount) return false;
-  return true;
+  if (count !== nodes || records !== patterns || reached !== targets) return undefined;
+  return a;
 }

@@ -141,6 +141,14 @@ describe('compileAutomaton', () => {
     expect(restoreAutomaton(JSON.parse(JSON.stringify(good)), entries)).toBeDefined();
     const trie = good.trie;
     if (trie === null) throw new Error('expected a trie');
+    /** Edits the first record of the trie (this table's nodes keep their edges as pairs). */
+    const firstRecord = (edit: (t: Int32Array, r: number) => void) => (t: Int32Array): void => {
+      for (let o = 0; o < t.length; o += 2 + 2 * (t[o] as number) + 5 * (t[o + 1] as number)) {
+        if ((t[o] as number) < 0) throw new Error('a dense node: this test expects pairs');
+        if ((t[o + 1] as number) > 0) return edit(t, o + 2 + 2 * (t[o] as number));
+      }
+      throw new Error('no record');
+    };
     const bad: unknown[] = [
       null,
       'x',
@@ -155,6 +163,16 @@ describe('compileAutomaton', () => {
       { ...good, trie: { ...trie, nodes: trie.nodes + 1 } },
       // An edge back to the root: a walk could go round.
       { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[3] = 0)), 0) } },
+      // An edge into the middle of a node rather than to its start.
+      { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[3] = (t[3] as number) + 1)), 0) } },
+      // A record naming a pattern its entry does not have (one past its last: entry 0 has two, entry 1 one), or an entry
+      // the table does not have.
+      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r + 1] = t[r] === 0 ? 2 : 1))), 0) } },
+      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r] = 4))), 0) } },
+      // A record whose tail runs past the stored tails.
+      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r + 3] = 1000))), 0) } },
+      // A capture layout below -1 (-1 means "worked out when matched").
+      { ...good, spanAt: packInts([-2, 0, 0, 0, 0]) },
       // A node that says it has more records than the array holds.
       { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[1] = 1000)), 0) } },
       { ...good, trie: { ...trie, t: packInts([0, 0], 0) } },
