@@ -5,12 +5,16 @@
  * `node:http`, `node:net`, `node:stream`, `node:zlib`, `node:crypto`, `node:os` and `node:worker_threads` made every
  * process load them at start (about 7 ms together, a third of the time the import took), even one that only answers a
  * query: that matters to the cold-start target (a precompiled plan answers its first query within 100 ms of process
- * start). `node:fs`, `node:url` and `node:buffer` are loaded by Node itself before any user code, so they stay static
- * imports. Types still come from `import type`, which costs nothing at run time. The worker entry files
+ * start). `node:url` and `node:buffer` are loaded by Node itself before any user code, so they stay static imports.
+ * `node:fs` is loaded by Node too, but a static import of it is not free: its ES module namespace reads every export of
+ * fs, and the `ReadStream`/`WriteStream` getters load `node:stream` (about 1.5 ms). So the server, batch and reload code
+ * take fs from here as well; the entry stops loading `node:stream` once no file it reaches imports `node:fs` statically
+ * (src/node/files.ts still does). Types still come from `import type`, which costs nothing at run time. The worker entry files
  * (`reload-worker.ts`, `batch/worker.ts`) run in their own threads and are not part of the entry, so they import as usual.
  * `test/node/builtins.test.ts` checks that importing `dist/index.js` loads none of these modules.
  */
 import type * as crypto from 'node:crypto';
+import type * as fs from 'node:fs';
 import type * as http from 'node:http';
 import type * as net from 'node:net';
 import type * as os from 'node:os';
@@ -21,6 +25,7 @@ import type * as zlib from 'node:zlib';
 /** The built-in modules loaded at first use by the code the package entry reaches (see the module comment), by name. */
 export interface LazyBuiltins {
   readonly 'node:crypto': typeof crypto;
+  readonly 'node:fs': typeof fs;
   readonly 'node:http': typeof http;
   readonly 'node:net': typeof net;
   readonly 'node:os': typeof os;

@@ -3,7 +3,6 @@
  * written in input order, and the number of batches between the reader and the writer is bounded, so a slow output
  * (or slow workers) slows the reader instead of filling memory.
  */
-import { existsSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { builtin } from '../builtins.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
@@ -141,7 +140,7 @@ function workerUrl(): URL {
   if (here.endsWith('.ts')) return new URL('../../../dist/node/batch/worker.js', here);
   // Beside this module in dist/node/batch/, or below it when this module is part of the bundled entry point dist/index.js.
   const beside = new URL('./worker.js', here);
-  return existsSync(beside) ? beside : new URL('./node/batch/worker.js', here);
+  return builtin('node:fs').existsSync(beside) ? beside : new URL('./node/batch/worker.js', here);
 }
 
 /**

@@ -2,7 +2,6 @@
  * `dialplan batch` as a function of streams: read rows (lines or CSV), resolve them inline or on worker threads, write
  * one output row per input row in input order, and return the summary.
  */
-import { WriteStream } from 'node:fs';
 import { builtin } from '../builtins.js';
 import { DialPlanError } from '../../engine/errors.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
@@ -264,7 +263,7 @@ function encodingProblems(lines: string[]): (RowProblem | undefined)[] | undefin
  * collecting them, say), so its memory is never written over.
  */
 function keepsNoChunks(out: BatchOutput): boolean {
-  return out instanceof WriteStream || out instanceof builtin('node:net').Socket || out === process.stdout;
+  return out instanceof builtin('node:fs').WriteStream || out instanceof builtin('node:net').Socket || out === process.stdout;
 }
 
 /** What a failed output said, and whether it was only closed by its reader (a closed pipe). */

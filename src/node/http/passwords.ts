@@ -4,7 +4,6 @@
  * object instead, `"alice": { "hash": "scrypt$...", "displayName": "Alice Smith" }`. Both forms may be mixed, so files
  * written before display names existed still load.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtin } from '../builtins.js';
 import { DialPlanError } from '../../engine/errors.js';
 
@@ -100,7 +99,7 @@ export function userRecord(entry: UserRecord | string): UserRecord {
 export function readUsersFile(path: string): UsersFile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = builtin('node:fs').readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return new Map();
@@ -157,6 +156,7 @@ export async function addUser(path: string, name: string, password: string, disp
   // A user without a display name stays in the older plain-string form, which every version reads.
   users.set(name, keep === undefined ? hash : { hash, displayName: keep });
   const tmp = `${path}.${process.pid}.tmp`;
+  const { renameSync, writeFileSync } = builtin('node:fs');
   writeFileSync(tmp, JSON.stringify({ users: Object.fromEntries(users) }, null, 2) + '\n', { mode: 0o600 });
   renameSync(tmp, path);
 }

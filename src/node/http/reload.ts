@@ -3,7 +3,6 @@
  * time budget and a memory budget (`resourceLimits`), so that a hostile file never freezes the server, never takes it
  * down, and requests keep being answered while it loads.
  */
-import { existsSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { builtin } from '../builtins.js';
 import type { Problem } from '../../engine/errors.js';
@@ -56,7 +55,7 @@ function workerUrl(): URL {
   if (here.endsWith('.ts')) return new URL('../../../dist/node/http/reload-worker.js', here);
   // Beside this module in dist/node/http/, or below it when this module is part of the bundled entry point dist/index.js.
   const beside = new URL('./reload-worker.js', here);
-  return existsSync(beside) ? beside : new URL('./node/http/reload-worker.js', here);
+  return builtin('node:fs').existsSync(beside) ? beside : new URL('./node/http/reload-worker.js', here);
 }
 
 /**

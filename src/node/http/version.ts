@@ -2,7 +2,7 @@
  * The session-less ICWS resources `GET /icws/connection/version` and `GET /icws/connection/features`, as
  * `dialplan serve` answers them. The version comes from the package's own `package.json`.
  */
-import { readFileSync } from 'node:fs';
+import { builtin } from '../builtins.js';
 
 /** The ICWS `serverVersion` representation. */
 export interface IcwsServerVersion {
@@ -69,7 +69,7 @@ export function icwsServerVersion(): IcwsServerVersion {
   if (packageVersion === undefined) {
     let pkg: { name?: unknown; version?: unknown } = {};
     try {
-      pkg = JSON.parse(readFileSync(packageJsonUrl(), 'utf8')) as typeof pkg;
+      pkg = JSON.parse(builtin('node:fs').readFileSync(packageJsonUrl(), 'utf8')) as typeof pkg;
     } catch {
       // A copy without its package.json still answers, with an unknown version.
     }
@@ -90,7 +90,7 @@ function packageJsonUrl(): URL {
   for (let up = 0; up < 4; up++) {
     const candidate = new URL('package.json', dir);
     try {
-      const name = (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: unknown }).name;
+      const name = (JSON.parse(builtin('node:fs').readFileSync(candidate, 'utf8')) as { name?: unknown }).name;
       if (name === 'dialplan') return candidate;
     } catch {
       // No package.json at this level: look one higher.
