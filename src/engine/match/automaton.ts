@@ -17,7 +17,8 @@ import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
 import type { TrieArrays, TrieHits, TriePattern } from './literal-trie.js';
 import { LiteralTrie, nodeEdgeSpan, readTrieArrays } from './literal-trie.js';
-import { packInts, unpackInts } from './pack.js';
+import { unpackInts } from './pack.js';
+import type { packInts } from './pack.js';
 import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
 import { captureSpans, spanOffset, STAR_CHARS } from './match.js';
 import type { PatternToken } from './pattern.js';
@@ -141,19 +142,24 @@ export const automatonMatcher: MatcherFactory = (entries) => compileAutomaton(en
 export interface AutomatonSnapshot {
   readonly used: readonly number[];
   readonly setKeys: readonly (string | null)[];
-  /** The integer arrays, each packed by {@link packInts} (with the stride noted); patternBase null when every entry has one pattern. */
-  readonly patternBase: string | null;
-  /** Stride 2. */
-  readonly dfaPairs: string;
+  /**
+   * The integer arrays as plain JSON arrays: `JSON.parse` reads them natively, where decoding text in JavaScript would
+   * run before the JIT has warmed up (a plan loads first thing in a process). Snapshots written before this stored each
+   * as text packed by {@link packInts} (the stride noted below), and are still read. patternBase is null when every entry
+   * has one pattern.
+   */
+  readonly patternBase: readonly number[] | string | null;
+  /** (entry, pattern) pairs; packed with stride 2. */
+  readonly dfaPairs: readonly number[] | string;
   readonly trie: {
     readonly nodes: number;
     readonly patterns: number;
-    /** The packed nodes, each edge's child given from its node's start; stride 0. */
-    readonly t: string;
-    readonly tails: string;
+    /** The nodes, each edge's child given by its distance from its node's start; packed with stride 0. */
+    readonly t: readonly number[] | string;
+    readonly tails: readonly number[] | string;
   } | null;
-  readonly spanAt: string;
-  readonly spanData: string;
+  readonly spanAt: readonly number[] | string;
+  readonly spanData: readonly number[] | string;
 }
 
 /** A snapshot in typed arrays, checked. */
@@ -162,6 +168,8 @@ interface StoredAutomaton {
   readonly setKeys: readonly (string | null)[];
   readonly patternBase: Int32Array;
   readonly patternTotal: number;
+  /** The most patterns one entry has. */
+  readonly most: number;
   readonly dfaPairs: Int32Array;
   readonly trie: TrieArrays | null;
   readonly spanAt: Int32Array;
@@ -218,6 +226,15 @@ function onePerEntry(n: number): Int32Array {
   return base;
 }
 
+/**
+ * A stored integer array: a JSON array (as snapshots are written now) or text packed by {@link packInts} (as they were).
+ * An array is copied natively, and what is not an integer becomes one on the way (`Int32Array` converts it): a crafted
+ * value can only make a wrong integer, which the checks that follow judge like any other.
+ */
+function storedInts(v: unknown, stride: number): Int32Array | undefined {
+  return Array.isArray(v) ? Int32Array.from(v) : unpackInts(v, stride);
+}
+
 /** A snapshot turned into typed arrays, or undefined when any part of it is out of shape or out of bounds. */
 function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
@@ -226,18 +243,22 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
   if (!isIntArray(used, 0, 0xffff) || new Set(used).size !== used.length) return undefined;
   if (!Array.isArray(setKeys) || !setKeys.every((k) => k === null || typeof k === 'string') || new Set(setKeys).size !== setKeys.length) return undefined;
   const onePer = o['patternBase'] === null;
-  const patternBase = onePer ? onePerEntry(entryCount) : unpackInts(o['patternBase']);
-  const spanAt = unpackInts(o['spanAt']);
-  const spanData = unpackInts(o['spanData']);
-  const dfaPairs = unpackInts(o['dfaPairs'], 2);
+  const patternBase = onePer ? onePerEntry(entryCount) : storedInts(o['patternBase'], 1);
+  const spanAt = storedInts(o['spanAt'], 1);
+  const spanData = storedInts(o['spanData'], 1);
+  const dfaPairs = storedInts(o['dfaPairs'], 2);
   if (patternBase === undefined || spanAt === undefined || spanData === undefined || dfaPairs === undefined) return undefined;
   const total = spanAt.length;
   if (patternBase.length !== entryCount || (entryCount > 0 && (patternBase[entryCount - 1] as number) > total)) return undefined;
-  // One entry, one pattern: in order by construction. Otherwise each entry's patterns start from 0, never decreasing.
+  // One entry, one pattern (the last one takes any left over): in order by construction. Otherwise each entry's patterns
+  // start from 0, never decreasing.
+  let most = entryCount === 0 ? 0 : Math.max(1, total - entryCount + 1);
   if (!onePer) {
+    most = 0;
     for (let e = 0; e < patternBase.length; e++) {
       const next = e + 1 < patternBase.length ? (patternBase[e + 1] as number) : total;
       if ((e === 0 && patternBase[0] !== 0) || (patternBase[e] as number) < 0 || (patternBase[e] as number) > next) return undefined;
+      if (next - (patternBase[e] as number) > most) most = next - (patternBase[e] as number);
     }
   }
   const countOf = (e: number): number => (Number.isInteger(e) && e >= 0 && e < entryCount ? (e + 1 < entryCount ? (patternBase[e + 1] as number) : total) - (patternBase[e] as number) : -1);
@@ -256,15 +277,15 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
   if (trie !== null) {
     if (typeof trie !== 'object' || trie === undefined) return undefined;
     const t = trie as Record<string, unknown>;
-    const packed = unpackInts(t['t'], 0);
-    const tails = unpackInts(t['tails']);
+    const packed = storedInts(t['t'], 0);
+    const tails = storedInts(t['tails'], 1);
     if (packed === undefined || tails === undefined || !Number.isInteger(t['nodes']) || !Number.isInteger(t['patterns'])) return undefined;
     const classes = buildAlphabet(new Set(used)).alphabet.size;
     const read = readTrieArrays({ classes, nodes: t['nodes'] as number, patterns: t['patterns'] as number, t: packed, tails }, patternBase, spanAt, setKeys.length);
     if (read === undefined) return undefined;
     trieArrays = read;
   }
-  return { used, setKeys, patternBase, patternTotal: total, dfaPairs, trie: trieArrays, spanAt, spanData };
+  return { used, setKeys, patternBase, patternTotal: total, most, dfaPairs, trie: trieArrays, spanAt, spanData };
 }
 
 /**
@@ -289,11 +310,11 @@ export function snapshotAutomaton(matcher: TableMatcher): AutomatonSnapshot | un
   return {
     used: m['used'].slice(),
     setKeys: m['setKeys'].slice(),
-    patternBase: base.every((b, e) => b === e) && spanAt.length === base.length ? null : packInts(base),
-    dfaPairs: packInts(m['dfaPairs'], 2),
-    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: packInts(relativeChildren(t.t, t.classes), 0), tails: packInts(t.tails) },
-    spanAt: packInts(spanAt),
-    spanData: packInts(m['spanData']),
+    patternBase: base.every((b, e) => b === e) && spanAt.length === base.length ? null : Array.from(base),
+    dfaPairs: Array.from(m['dfaPairs']),
+    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: Array.from(relativeChildren(t.t, t.classes)), tails: Array.from(t.tails) },
+    spanAt: Array.from(spanAt),
+    spanData: Array.from(m['spanData']),
   };
 }
 
@@ -545,7 +566,7 @@ class HybridMatcher implements AutomatonMatcher {
       for (const key of stored.setKeys) sets.of(key);
       this.patternBase = stored.patternBase;
       this.dfaPairs = stored.dfaPairs;
-      this.dfa = new LazyDfa(entries, stored.dfaPairs, sets, this.k, options, stored.patternBase.length, mostOf(stored.patternBase, stored.patternTotal));
+      this.dfa = new LazyDfa(entries, stored.dfaPairs, sets, this.k, options, stored.patternBase.length, stored.most);
       this.trie = stored.trie === null ? null : new LiteralTrie(stored.trie).useSets(sets.table());
       this.spanAt = stored.spanAt;
       this.spanData = stored.spanData;

@@ -99,7 +99,9 @@ export function restoreCompiledPlan(parts: StoredPlanParts): CompiledPlan | unde
       entries[i] = entry;
       return entry;
     };
-    const entries: CompiledDialPlanEntry[] = Array.from({ length: n }, (_, i) => new StoredEntry(i, compileEntry));
+    // A plain loop: this runs once per entry before anything is optimised.
+    const entries = new Array<CompiledDialPlanEntry>(n);
+    for (let i = 0; i < n; i++) entries[i] = new StoredEntry(i, compileEntry);
     const profiles = createEntryProfiles();
     const stored = (matchers as Record<string, unknown>)[name];
     const matcher: AutomatonMatcher | undefined = Object.hasOwn(matchers, name) ? restoreAutomaton(stored, entries) : undefined;

@@ -129,11 +129,11 @@ describe('compileAutomaton', () => {
   });
 
   it('is not restored from a snapshot that does not fit its table, whatever part of it is wrong', () => {
-    const edited = (packed: string, edit: (t: Int32Array) => void): Int32Array => {
-      const t = unpackInts(packed, 0);
+    const edited = (stored: readonly number[] | string, edit: (t: Int32Array) => void): number[] => {
+      const t = typeof stored === 'string' ? unpackInts(stored, 0) : Int32Array.from(stored);
       if (t === undefined) throw new Error('not packed');
       edit(t);
-      return t;
+      return Array.from(t);
     };
     const entries = compileTable([['+1317555XXXX', '+1317556XXXX'], ['911'], ['+Z'], ['Z']]);
     const good = snapshotAutomaton(compileAutomaton(entries));
@@ -141,6 +141,21 @@ describe('compileAutomaton', () => {
     expect(restoreAutomaton(JSON.parse(JSON.stringify(good)), entries)).toBeDefined();
     const trie = good.trie;
     if (trie === null) throw new Error('expected a trie');
+    // Snapshots written before the arrays were stored as JSON arrays kept them as packed text: still read, same matcher.
+    const ints = (v: readonly number[] | string): readonly number[] => {
+      if (typeof v === 'string') throw new Error('expected arrays');
+      return v;
+    };
+    const packed = {
+      ...good,
+      patternBase: good.patternBase === null ? null : packInts(ints(good.patternBase)),
+      dfaPairs: packInts(ints(good.dfaPairs), 2),
+      trie: { ...trie, t: packInts(ints(trie.t), 0), tails: packInts(ints(trie.tails)) },
+      spanAt: packInts(ints(good.spanAt)),
+      spanData: packInts(ints(good.spanData)),
+    };
+    const fromPacked = restoreAutomaton(JSON.parse(JSON.stringify(packed)), entries);
+    expect(fromPacked && snapshotAutomaton(fromPacked)).toEqual(good);
     /** Edits the first record of the trie (this table's nodes keep their edges as pairs). */
     const firstRecord = (edit: (t: Int32Array, r: number) => void) => (t: Int32Array): void => {
       for (let o = 0; o < t.length; o += 2 + 2 * (t[o] as number) + 5 * (t[o + 1] as number)) {
@@ -162,19 +177,19 @@ describe('compileAutomaton', () => {
       { ...good, spanAt: packInts([999, 0, 0, 0, 0]) },
       { ...good, trie: { ...trie, nodes: trie.nodes + 1 } },
       // An edge back to the root: a walk could go round.
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[3] = 0)), 0) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, (t) => (t[3] = 0)) } },
       // An edge into the middle of a node rather than to its start.
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[3] = (t[3] as number) + 1)), 0) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, (t) => (t[3] = (t[3] as number) + 1)) } },
       // A record naming a pattern its entry does not have (one past its last: entry 0 has two, entry 1 one), or an entry
       // the table does not have.
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r + 1] = t[r] === 0 ? 2 : 1))), 0) } },
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r] = 4))), 0) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, firstRecord((t, r) => (t[r + 1] = t[r] === 0 ? 2 : 1))) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, firstRecord((t, r) => (t[r] = 4))) } },
       // A record whose tail runs past the stored tails.
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, firstRecord((t, r) => (t[r + 3] = 1000))), 0) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, firstRecord((t, r) => (t[r + 3] = 1000))) } },
       // A capture layout below -1 (-1 means "worked out when matched").
       { ...good, spanAt: packInts([-2, 0, 0, 0, 0]) },
       // A node that says it has more records than the array holds.
-      { ...good, trie: { ...trie, t: packInts(edited(trie.t, (t) => (t[1] = 1000)), 0) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, (t) => (t[1] = 1000)) } },
       { ...good, trie: { ...trie, t: packInts([0, 0], 0) } },
       { ...good, trie: { ...trie, tails: packInts([9999]) } },
     ];

@@ -163,8 +163,8 @@ describe('precompiled plans', () => {
 
   it('of version 3 with damaged matcher arrays and a matching checksum compile the table instead, with the same answers', () => {
     const json = compiled();
-    // The packed arrays of the trie cut to their first character: out of shape, so the table is compiled from its entries.
-    const altered = rechecksum(json.replace(/"(t|tails)":"([A-Za-z0-9_-])[A-Za-z0-9_-]*"/g, '"$1":"$2"'));
+    // The arrays of the trie cut to their first value: out of shape, so the table is compiled from its entries.
+    const altered = rechecksum(json.replace(/"(t|tails)":\[(-?[0-9]+)[-0-9,]*\]/g, '"$1":[$2]'));
     expect(altered).not.toBe(json);
     const good = loadDialPlan(yaml);
     const plan = loadDialPlan(altered, { file: 'altered.json' });
