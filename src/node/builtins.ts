@@ -8,8 +8,7 @@
  * start). `node:url` and `node:buffer` are loaded by Node itself before any user code, so they stay static imports.
  * `node:fs` is loaded by Node too, but a static import of it is not free: its ES module namespace reads every export of
  * fs, and the `ReadStream`/`WriteStream` getters load `node:stream` (about 1.5 ms). So the server, batch and reload code
- * take fs from here as well; the entry stops loading `node:stream` once no file it reaches imports `node:fs` statically
- * (src/node/files.ts still does). Types still come from `import type`, which costs nothing at run time. The worker entry files
+ * take fs from here as well, as src/node/files.ts does: no file the entry reaches imports `node:fs` statically. Types still come from `import type`, which costs nothing at run time. The worker entry files
  * (`reload-worker.ts`, `batch/worker.ts`) run in their own threads and are not part of the entry, so they import as usual.
  * `test/node/builtins.test.ts` checks that importing `dist/index.js` loads none of these modules.
  */

@@ -2,8 +2,8 @@
  * Reading rule files from disk (Node.js only; the rest of the engine is pure).
  */
 import { isAscii } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { builtin } from './builtins.js';
 import type { Problem } from '../engine/errors.js';
 import { DialPlanError, invalidPlanError } from '../engine/errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from '../engine/plan/load.js';
@@ -66,10 +66,11 @@ const CHUNK = 1 << 16;
  * that a huge file or an endless device costs nothing), or bytes that are not UTF-8. Throws what the file system throws.
  */
 function readRuleFile(path: string, max: number, file: string): string | Problem {
-  const fd = openSync(path, 'r');
+  const fs = builtin('node:fs');
+  const fd = fs.openSync(path, 'r');
   let bytes: Buffer;
   try {
-    const size = fstatSync(fd).size;
+    const size = fs.fstatSync(fd).size;
     if (size > max) return fileTooLarge(size, max, { file });
     // The size is a hint only: pipes and devices report 0, and a file may grow while it is read. A regular file is read
     // into one buffer of its size (no copy of a 7 MB precompiled plan from chunks); whatever follows, in chunks.
@@ -79,7 +80,7 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
       const whole = Buffer.allocUnsafe(size);
       let n = 0;
       while (n < size) {
-        const got = readSync(fd, whole, n, size - n, null);
+        const got = fs.readSync(fd, whole, n, size - n, null);
         if (got === 0) break;
         n += got;
       }
@@ -88,7 +89,7 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
     }
     for (;;) {
       const chunk = Buffer.allocUnsafe(Math.min(CHUNK, max + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
       total += n;
@@ -96,7 +97,7 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
     }
     bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
   } finally {
-    closeSync(fd);
+    fs.closeSync(fd);
   }
   // ASCII (every precompiled plan, most rule files) is UTF-8 as it is: a vectorised check and a one-byte string copy,
   // several times faster than decoding a 7 MB file.
@@ -200,9 +201,9 @@ const DEFAULT_FILE = 'rules/default.yaml';
  * @internal
  */
 export function writeDefaultSnapshot(): void {
-  const snapshot = snapshotRuleFile(readFileSync(DEFAULT_RULES_PATH, 'utf8'), DEFAULT_FILE);
+  const snapshot = snapshotRuleFile(builtin('node:fs').readFileSync(DEFAULT_RULES_PATH, 'utf8'), DEFAULT_FILE);
   if (!snapshot) throw new DialPlanError('INVALID_PLAN', `${DEFAULT_FILE} is not valid YAML.`);
-  writeFileSync(SNAPSHOT_URL, JSON.stringify(snapshot));
+  builtin('node:fs').writeFileSync(SNAPSHOT_URL, JSON.stringify(snapshot));
 }
 
 /**
@@ -220,13 +221,13 @@ export function writeDefaultSnapshot(): void {
 export function safeLoadDefaultDialPlan(): LoadResult {
   let source: string;
   try {
-    source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+    source = builtin('node:fs').readFileSync(DEFAULT_RULES_PATH, 'utf8');
   } catch {
     return safeLoadDialPlanFile(DEFAULT_RULES_PATH, { file: DEFAULT_FILE });
   }
   let snapshot: RuleFileSnapshot | undefined;
   try {
-    snapshot = JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')) as RuleFileSnapshot;
+    snapshot = JSON.parse(builtin('node:fs').readFileSync(SNAPSHOT_URL, 'utf8')) as RuleFileSnapshot;
   } catch {
     // No snapshot (running from source, or not built): parse the YAML.
   }
