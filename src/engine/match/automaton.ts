@@ -16,7 +16,7 @@
 import type { CaptureProgram } from './capture.js';
 import { captureLinear, captureProgram } from './capture.js';
 import type { TrieArrays, TrieHits, TriePattern } from './literal-trie.js';
-import { LiteralTrie, nodeEdgeSpan, readTrieArrays } from './literal-trie.js';
+import { LiteralTrie, readTrieArrays, relativeTrieArrays } from './literal-trie.js';
 import { unpackInts } from './pack.js';
 import type { packInts } from './pack.js';
 import type { CompiledPattern, MatchableEntry, MatcherFactory, TableMatch, TableMatcher } from './match.js';
@@ -199,26 +199,6 @@ export function restoreAutomaton(snapshot: unknown, entries: readonly MatchableE
 const isIntArray = (v: unknown, min: number, max: number): v is number[] =>
   Array.isArray(v) && v.every((x) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max);
 
-/**
- * A copy of packed trie nodes whose edges give their child by its distance from the node's start: a chain's next node
- * is a few items on, a small number that packs into a character or two, where its absolute place is a large one.
- * {@link readTrieArrays} turns them back.
- */
-function relativeChildren(t: Int32Array, classes: number): Int32Array {
-  const out = t.slice();
-  for (let o = 0; o + 1 < out.length; ) {
-    const first = out[o] as number;
-    const span = nodeEdgeSpan(first, classes);
-    if (first === -1) {
-      for (let i = o + 2; i < o + 2 + span; i++) if ((out[i] as number) !== -1) out[i] = (out[i] as number) - o;
-    } else {
-      for (let i = o + 3; i < o + 2 + span; i += 2) out[i] = (out[i] as number) - o;
-    }
-    o += 2 + span + 5 * (out[o + 1] as number);
-  }
-  return out;
-}
-
 /** Where each entry's patterns start when every entry has one: entry e's at e. */
 function onePerEntry(n: number): Int32Array {
   const base = new Int32Array(n);
@@ -312,7 +292,7 @@ export function snapshotAutomaton(matcher: TableMatcher): AutomatonSnapshot | un
     setKeys: m['setKeys'].slice(),
     patternBase: base.every((b, e) => b === e) && spanAt.length === base.length ? null : Array.from(base),
     dfaPairs: Array.from(m['dfaPairs']),
-    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: Array.from(relativeChildren(t.t, t.classes)), tails: Array.from(t.tails) },
+    trie: t === undefined ? null : { nodes: t.nodes, patterns: t.patterns, t: Array.from(relativeTrieArrays(t)), tails: Array.from(t.tails) },
     spanAt: Array.from(spanAt),
     spanData: Array.from(m['spanData']),
   };

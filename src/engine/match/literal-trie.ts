@@ -30,6 +30,15 @@ export interface TrieArrays {
 const RECORD = 5;
 /** The edge count of a node whose children are kept one slot per class (-1 where there is none). */
 const DENSE = -1;
+/**
+ * A first item below {@link DENSE} starts a chain: `-1 - L` for a run of L nodes that each have one child and no record
+ * (the digits of an exact number below the point where it parts from the others), kept as their L classes with the node
+ * they lead to right after them. A walk compares the run in one loop, and the run costs one item a character where
+ * single-child nodes cost four: a DID list's trie is about half the size, and a query reads fewer cache lines.
+ */
+const isChain = (first: number): boolean => first < DENSE;
+/** The classes a chain node holds, from its first item. */
+const chainLength = (first: number): number => -1 - first;
 
 /** Whether a node of `children` children keeps them one slot per class: when that takes no more room than pairs. */
 const isDense = (children: number, classes: number): boolean => children > 0 && 2 * children >= classes;
@@ -63,15 +72,17 @@ export class LiteralTrie {
   baseEntry = 0;
   basePattern = 0;
   baseLayout = 0;
-  /** Nodes of the trie, the root included. */
+  /** Nodes stored, the root included; a chain of single children counts once. */
   readonly nodes: number;
   /** Patterns held. */
   readonly patterns: number;
   /**
    * The nodes, end to end in depth-first order, each `[edge count E, record count R, E × (class, offset of the child),
-   * R × (entry, pattern, tail length, tail offset, capture layout)]`. A node, its edges and its records share cache lines,
-   * and a chain of single children (the digits of an exact number after its exchange) lies in a few consecutive lines:
-   * a walk down a 100 000-entry trie touches one line per branching level rather than three.
+   * R × (entry, pattern, tail length, tail offset, capture layout)]` (a node with many children keeps one slot per class
+   * instead of pairs: E is then {@link DENSE}), or a chain `[-1 - L, L classes]` followed by the node it leads to (see
+   * {@link isChain}). A node, its edges and its records share cache lines, and a run of single children (the digits of
+   * an exact number after its exchange) is one chain in one line: a walk down a 100 000-entry trie touches about one line
+   * per branching level.
    */
   private readonly t: Int32Array;
   private readonly tails: Int32Array;
@@ -126,33 +137,46 @@ export class LiteralTrie {
       kept.push(p);
       accepted(p);
     }
-    // Nodes renumbered in depth-first order, so that a chain of single children (the tail of an exact number) lies in
-    // consecutive slots: a walk down a 100 000-entry trie then touches a few cache lines rather than one per character.
-    const order = new Int32Array(nodes);
-    const stack = new Int32Array(nodes);
-    let sp = 0;
-    let next = 0;
-    stack[sp++] = 0;
-    while (sp > 0) {
-      const v = stack[--sp] as number;
-      order[next++] = v;
-      for (let c = firstChild[v] as number; c >= 0; c = nextSibling[c] as number) stack[sp++] = c;
-    }
-    // Each node's place in the packed array, in that order.
     const childCount = new Int32Array(nodes);
     for (let i = 1; i < nodes; i++) childCount[parent[i] as number] = (childCount[parent[i] as number] as number) + 1;
+    // Only in the subtrees the layout keeps together do chains form, because a chain's next node must come right after it.
+    const { order, grouped } = layOut(nodes, firstChild, nextSibling, parent, (v) => 2 + edgeSpan(childCount[v] as number, classes) + RECORD * (perNode[v] as number));
+    // Each node's place in the packed array, in that order.
+    // A node with one child and no record joins a chain; the chain starts at the first such node below one that is not,
+    // and its single children follow one another in depth-first order, so the node a chain leads to comes right after it.
+    const inChain = (v: number): boolean => grouped[v] === 1 && childCount[v] === 1 && perNode[v] === 0;
     // A node with many children (an exchange's ten digits) keeps them by class, one slot per class: a step is one read
     // instead of a scan; a node with few keeps (class, child) pairs. Dense when that is no larger.
     const offset = new Int32Array(nodes);
     let size = 0;
+    let stored = 0;
     for (let k = 0; k < nodes; k++) {
       const v = order[k] as number;
       offset[v] = size;
+      if (inChain(v)) {
+        // The chain's first node holds one class per node of the run; the others take no room of their own.
+        if (v === 0 || !inChain(parent[v] as number)) {
+          let length = 0;
+          for (let u = v; inChain(u); u = firstChild[u] as number) length++;
+          size += 1 + length;
+          stored++;
+        }
+        continue;
+      }
       size += 2 + edgeSpan(childCount[v] as number, classes) + RECORD * (perNode[v] as number);
+      stored++;
     }
     const t = new Int32Array(size);
     for (let v = 0; v < nodes; v++) {
       const o = offset[v] as number;
+      if (inChain(v)) {
+        if (v === 0 || !inChain(parent[v] as number)) {
+          let length = 0;
+          for (let u = v; inChain(u); u = firstChild[u] as number) t[o + 1 + length++] = nodeClass[firstChild[u] as number] as number;
+          t[o] = -1 - length;
+        }
+        continue;
+      }
       const c = childCount[v] as number;
       const dense = isDense(c, classes);
       t[o] = dense ? DENSE : c;
@@ -162,6 +186,8 @@ export class LiteralTrie {
     const fill = new Int32Array(nodes);
     for (let i = 1; i < nodes; i++) {
       const p = parent[i] as number;
+      // A chain holds its classes already, and the node after it is found by position.
+      if (inChain(p)) continue;
       if (isDense(childCount[p] as number, classes)) {
         t[(offset[p] as number) + 2 + (nodeClass[i] as number)] = offset[i] as number;
         continue;
@@ -194,7 +220,7 @@ export class LiteralTrie {
       t[slot + 2] = p.tail.length;
       t[slot + 3] = at;
     }
-    return new LiteralTrie({ classes, nodes, patterns: count, t, tails: Int32Array.from(tailList) });
+    return new LiteralTrie({ classes, nodes: stored, patterns: count, t, tails: Int32Array.from(tailList) });
   }
 
   /**
@@ -234,8 +260,16 @@ export class LiteralTrie {
     const t = this.t;
     const k = this.classes;
     let o = 0;
-    for (let d = 0; ; d++) {
+    let d = 0;
+    for (;;) {
       const edges = t[o] as number;
+      if (edges < DENSE) {
+        // A chain: its classes one after the other, then the node it leads to. No record lies inside it.
+        const last = o + chainLength(edges);
+        for (let i = o + 1; i <= last; i++, d++) if (d === n || t[i] !== cls[d]) return;
+        o = last + 1;
+        continue;
+      }
       const records = t[o + 1] as number;
       if (records > 0) this.check(o + 2 + (edges === DENSE ? k : 2 * edges), records, d, cls, n, sep, hits);
       if (d === n) return;
@@ -254,6 +288,7 @@ export class LiteralTrie {
       }
       if (next < 0) return;
       o = next;
+      d++;
     }
   }
 
@@ -299,6 +334,10 @@ export class LiteralTrie {
   setLayouts(layoutOf: (entry: number, pattern: number) => number): void {
     const t = this.t;
     for (let o = 0; o < t.length; ) {
+      if (isChain(t[o] as number)) {
+        o += 1 + chainLength(t[o] as number);
+        continue;
+      }
       const span = nodeEdgeSpan(t[o] as number, this.classes);
       const records = t[o + 1] as number;
       for (let r = o + 2 + span, end = r + RECORD * records; r < end; r += RECORD) t[r + 4] = layoutOf(t[r] as number, t[r + 1] as number);
@@ -316,6 +355,109 @@ export class LiteralTrie {
     this.sets = sets;
     return this;
   }
+}
+
+/** The most items a subtree may take and still be laid out as one group (1 KB: a page holds a few). */
+const GROUP_ITEMS = 256;
+
+/**
+ * The order in which a trie's nodes are stored. A walk reads one node per level; what it costs is how many of those
+ * nodes are in cache. Depth-first order keeps each small subtree together (a number's last digits, the exchanges of an
+ * area code), but spreads the upper levels, which every query reads, over the whole table: a 100 000-entry trie's
+ * third-level nodes each sit on a page of their own. So the nodes whose subtree is large come first, level by level,
+ * packed into a few hundred kilobytes that stay in cache; each small subtree below them follows as one group in
+ * depth-first order, where a query reads a few neighbouring lines. A trie that is small altogether is one group.
+ *
+ * @param nodes - the number of nodes; node 0 is the root
+ * @param firstChild - each node's first child, or -1
+ * @param nextSibling - each node's next sibling, or -1
+ * @param parent - each node's parent
+ * @param itemsOf - the items a node takes
+ * @returns the nodes in storage order, and 1 for each node inside a group
+ */
+function layOut(
+  nodes: number,
+  firstChild: Int32Array,
+  nextSibling: Int32Array,
+  parent: Int32Array,
+  itemsOf: (v: number) => number,
+): { order: Int32Array; grouped: Uint8Array } {
+  const order = new Int32Array(nodes);
+  const stack = new Int32Array(nodes);
+  // Depth-first first: children always come after their parent, so one backward pass adds up the subtrees.
+  let sp = 0;
+  let next = 0;
+  stack[sp++] = 0;
+  while (sp > 0) {
+    const v = stack[--sp] as number;
+    order[next++] = v;
+    for (let c = firstChild[v] as number; c >= 0; c = nextSibling[c] as number) stack[sp++] = c;
+  }
+  const subtree = new Float64Array(nodes);
+  for (let k = nodes - 1; k >= 0; k--) {
+    const v = order[k] as number;
+    subtree[v] = (subtree[v] as number) + itemsOf(v);
+    if (v !== 0) subtree[parent[v] as number] = (subtree[parent[v] as number] as number) + (subtree[v] as number);
+  }
+  const grouped = new Uint8Array(nodes);
+  if ((subtree[0] as number) <= GROUP_ITEMS) return { order, grouped: grouped.fill(1) };
+  // The large nodes level by level (order doubles as the queue), then each group under them, depth first.
+  const large = (v: number): boolean => (subtree[v] as number) > GROUP_ITEMS;
+  let head = 0;
+  next = 0;
+  order[next++] = 0;
+  while (head < next) {
+    const v = order[head++] as number;
+    for (let c = firstChild[v] as number; c >= 0; c = nextSibling[c] as number) if (large(c)) order[next++] = c;
+  }
+  const largeCount = next;
+  for (let i = 0; i < largeCount; i++) {
+    const v = order[i] as number;
+    for (let g = firstChild[v] as number; g >= 0; g = nextSibling[g] as number) {
+      if (large(g)) continue;
+      sp = 0;
+      stack[sp++] = g;
+      while (sp > 0) {
+        const u = stack[--sp] as number;
+        order[next++] = u;
+        grouped[u] = 1;
+        for (let c = firstChild[u] as number; c >= 0; c = nextSibling[c] as number) stack[sp++] = c;
+      }
+    }
+  }
+  return { order, grouped };
+}
+
+/**
+ * The node table of a trie as a precompiled plan stores it: each child given by its distance from its parent's start
+ * (a few items on for a chain's next node: a small number, where its absolute place is a large one). A copy;
+ * {@link readTrieArrays} turns it back.
+ *
+ * @param a - the trie's arrays ({@link LiteralTrie.arrays})
+ * @returns the copy of `t`
+ * @example
+ * ```ts
+ * JSON.stringify(Array.from(relativeTrieArrays(trie.arrays())));
+ * ```
+ */
+export function relativeTrieArrays(a: TrieArrays): Int32Array {
+  const { classes } = a;
+  const out = a.t.slice();
+  for (let o = 0; o < out.length; ) {
+    const first = out[o] as number;
+    if (isChain(first)) {
+      o += 1 + chainLength(first);
+      continue;
+    }
+    const span = nodeEdgeSpan(first, classes);
+    if (first === DENSE) {
+      for (let i = o + 2; i < o + 2 + span; i++) if ((out[i] as number) !== -1) out[i] = (out[i] as number) - o;
+    } else {
+      for (let i = o + 3; i < o + 2 + span; i += 2) out[i] = (out[i] as number) - o;
+    }
+    o += 2 + span + RECORD * (out[o + 1] as number);
+  }
+  return out;
 }
 
 /**
@@ -360,13 +502,22 @@ export function readTrieArrays(a: TrieArrays, patternBase: Int32Array, layouts: 
   let o = 0;
   while (o < size) {
     const first = t[o] as number;
+    if (into[o] === 1) reached++;
+    count++;
+    if (isChain(first)) {
+      // Its classes, then the node it leads to, which must start right after it.
+      const next = o + 1 + chainLength(first);
+      if (next >= size) return undefined;
+      for (let i = o + 1; i < next; i++) if ((t[i] as number) < 0 || (t[i] as number) >= classes) return undefined;
+      if (into[next] === 0) (into[next] = 1), targets++;
+      o = next;
+      continue;
+    }
     const recs = o + 1 < size ? (t[o + 1] as number) : -1;
     if (!(first >= DENSE && recs >= 0)) return undefined;
     const span = nodeEdgeSpan(first, classes);
     const end = o + 2 + span + RECORD * recs;
     if (end > size) return undefined;
-    if (into[o] === 1) reached++;
-    count++;
     records += recs;
     if (first === DENSE) {
       for (let i = o + 2; i < o + 2 + span; i++) {

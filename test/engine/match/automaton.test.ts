@@ -156,13 +156,28 @@ describe('compileAutomaton', () => {
     };
     const fromPacked = restoreAutomaton(JSON.parse(JSON.stringify(packed)), entries);
     expect(fromPacked && snapshotAutomaton(fromPacked)).toEqual(good);
-    /** Edits the first record of the trie (this table's nodes keep their edges as pairs). */
+    /** Edits the first record of the trie (this table's nodes keep their edges as pairs, or are chains). */
     const firstRecord = (edit: (t: Int32Array, r: number) => void) => (t: Int32Array): void => {
-      for (let o = 0; o < t.length; o += 2 + 2 * (t[o] as number) + 5 * (t[o + 1] as number)) {
-        if ((t[o] as number) < 0) throw new Error('a dense node: this test expects pairs');
-        if ((t[o + 1] as number) > 0) return edit(t, o + 2 + 2 * (t[o] as number));
+      for (let o = 0; o < t.length; ) {
+        const first = t[o] as number;
+        if (first < -1) {
+          // A chain: -1 - L, then L classes.
+          o += 1 + (-1 - first);
+          continue;
+        }
+        if (first === -1) throw new Error('a dense node: this test expects pairs');
+        if ((t[o + 1] as number) > 0) return edit(t, o + 2 + 2 * first);
+        o += 2 + 2 * first + 5 * (t[o + 1] as number);
       }
       throw new Error('no record');
+    };
+    /** Edits the first chain of the trie (`+1317555` is one: each of its characters has one child and no record). */
+    const firstChain = (edit: (t: Int32Array, o: number) => void) => (t: Int32Array): void => {
+      for (let o = 0; o < t.length; o += 2 + 2 * (t[o] as number) + 5 * (t[o + 1] as number)) {
+        if ((t[o] as number) < -1) return edit(t, o);
+        if ((t[o] as number) === -1) throw new Error('a dense node: this test expects pairs');
+      }
+      throw new Error('no chain');
     };
     const bad: unknown[] = [
       null,
@@ -186,6 +201,9 @@ describe('compileAutomaton', () => {
       { ...good, trie: { ...trie, t: edited(trie.t, firstRecord((t, r) => (t[r] = 4))) } },
       // A record whose tail runs past the stored tails.
       { ...good, trie: { ...trie, t: edited(trie.t, firstRecord((t, r) => (t[r + 3] = 1000))) } },
+      // A chain naming a class the table does not have, or running past the end of the nodes.
+      { ...good, trie: { ...trie, t: edited(trie.t, firstChain((t, o) => (t[o + 1] = 999))) } },
+      { ...good, trie: { ...trie, t: edited(trie.t, firstChain((t, o) => (t[o] = -1 - t.length))) } },
       // A capture layout below -1 (-1 means "worked out when matched").
       { ...good, spanAt: packInts([-2, 0, 0, 0, 0]) },
       // A node that says it has more records than the array holds.
