@@ -128,6 +128,30 @@ describe('compileAutomaton', () => {
     );
   });
 
+  it('gives the reference answer where entries are shadowed by earlier ones above or beside them in the trie', () => {
+    // Entries shadowed by an earlier one below the trie node where it matches (an exchange's thousands blocks after the
+    // exchange), by an earlier wildcard the DFA holds, and an earlier base match against a later whole one.
+    const plans: string[][][] = [
+      [['+1317555XXXX'], ['+13175551XXX'], ['+131755512XX'], ['+13175551234'], ['+1317XXXXXXX'], ['Z']],
+      [['+1317?'], ['+13175551XXX'], ['+13175551234'], ['+1317555XXXX']],
+      [['+13175551234'], ['+1317555XXXX', '+1317555'], ['+131755512XX'], ['+1317555XXXX/X']],
+      [['+1317555'], ['+13175551234'], ['+1317555XXXX^XX'], ['Z']],
+      // The same entry deeper: a lower pattern, and a whole match after a base one (both win over what was found above).
+      [['+13175551234', '+1317555XXXX'], ['Z']],
+      [['+13175551234', '+13175551234/X'], ['Z']],
+    ];
+    const inputs = ['+13175551234', '+13175551299', '+13175559999', '+13175551234/5', '+13175551234^12', '+1317555/12', '+1317555', '+131755512', ''];
+    for (const plan of plans) {
+      const entries = compileTable(plan);
+      const matcher = compileAutomaton(entries);
+      for (const text of inputs) {
+        for (const carry of [true, false]) {
+          expect(view(matcher.find(text, carry)), `${JSON.stringify(plan)} ${text} carry=${carry}`).toEqual(view(findFirstMatch(entries, text, carry)));
+        }
+      }
+    }
+  });
+
   it('is not restored from a snapshot that does not fit its table, whatever part of it is wrong', () => {
     const edited = (stored: readonly number[] | string, edit: (t: Int32Array) => void): number[] => {
       const t = typeof stored === 'string' ? unpackInts(stored, 0) : Int32Array.from(stored);
