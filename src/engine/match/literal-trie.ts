@@ -77,12 +77,12 @@ export class LiteralTrie {
   /** Patterns held. */
   readonly patterns: number;
   /**
-   * The nodes, end to end in depth-first order, each `[edge count E, record count R, E × (class, offset of the child),
+   * The nodes, end to end in the order `layOut` gives (the large subtrees' nodes level by level, then each small subtree
+   * depth first; a child always after its parent), each `[edge count E, record count R, E × (class, offset of the child),
    * R × (entry, pattern, tail length, tail offset, capture layout)]` (a node with many children keeps one slot per class
    * instead of pairs: E is then {@link DENSE}), or a chain `[-1 - L, L classes]` followed by the node it leads to (see
    * {@link isChain}). A node, its edges and its records share cache lines, and a run of single children (the digits of
-   * an exact number after its exchange) is one chain in one line: a walk down a 100 000-entry trie touches about one line
-   * per branching level.
+   * an exact number after its exchange) is one chain in one line.
    */
   private readonly t: Int32Array;
   private readonly tails: Int32Array;
@@ -139,11 +139,10 @@ export class LiteralTrie {
     }
     const childCount = new Int32Array(nodes);
     for (let i = 1; i < nodes; i++) childCount[parent[i] as number] = (childCount[parent[i] as number] as number) + 1;
-    // Only in the subtrees the layout keeps together do chains form, because a chain's next node must come right after it.
     const { order, grouped } = layOut(nodes, firstChild, nextSibling, parent, (v) => 2 + edgeSpan(childCount[v] as number, classes) + RECORD * (perNode[v] as number));
-    // Each node's place in the packed array, in that order.
     // A node with one child and no record joins a chain; the chain starts at the first such node below one that is not,
     // and its single children follow one another in depth-first order, so the node a chain leads to comes right after it.
+    // Only inside the groups the layout keeps together, then: above them, a child is not stored next to its parent.
     const inChain = (v: number): boolean => grouped[v] === 1 && childCount[v] === 1 && perNode[v] === 0;
     // A node with many children (an exchange's ten digits) keeps them by class, one slot per class: a step is one read
     // instead of a scan; a node with few keeps (class, child) pairs. Dense when that is no larger.
