@@ -364,6 +364,45 @@ describe('structures shared across entries', () => {
     });
   }
 
+  it('agrees with the reference on DID-sized plans, whose tries are laid out in levels and groups, restored too', () => {
+    // Enough numbers that the trie is larger than one group (a subtree over 1 KB): its upper levels are stored level by
+    // level and each small subtree as a depth-first group, with chains only inside groups.
+    const digit = fc.constantFrom(...'0123456789'.split(''));
+    const number = fc.tuple(fc.constantFrom('317', '463', '765'), fc.constantFrom('2', '5', '9'), fc.array(digit, { minLength: 6, maxLength: 6 }), fc.nat(4));
+    const didPlan = fc.array(
+      number.map(([area, first, rest, tail]) => {
+        const digits = first + rest.join('');
+        // Mostly exact numbers; some end in a fixed tail of wildcards, some are prefixes of others.
+        return [`+1${area}${digits.slice(0, 7 - tail)}${'X'.repeat(tail)}`];
+      }),
+      { minLength: 40, maxLength: 160 },
+    );
+    fc.assert(
+      fc.property(
+        didPlan.chain((plan) =>
+          fc.tuple(
+            fc.constant([...plan, ['+1NXXNXXXXXX'], ['Z']]),
+            fc.array(fc.tuple(fc.constantFrom(...plan.flat()).chain((src) => sampleOf(parsePattern(src).tokens)), extensionArb, fc.boolean()), { minLength: 1, maxLength: 30 }),
+          ),
+        ),
+        ([plan, queries]) => {
+          const entries = compileTable(plan);
+          const matcher = compileAutomaton(entries);
+          const restored = restoreAutomaton(JSON.parse(JSON.stringify(snapshotAutomaton(matcher))), entries);
+          expect(restored).toBeDefined();
+          for (const [sample, extension, carry] of queries) {
+            for (const text of [sample + extension, sample.slice(0, -1), `${sample}9`]) {
+              const want = view(findFirstMatch(entries, text, carry));
+              expect(view(matcher.find(text, carry)), `${text} carry=${carry}`).toEqual(want);
+              expect(view(restored?.find(text, carry)), `restored: ${text} carry=${carry}`).toEqual(want);
+            }
+          }
+        },
+      ),
+      { seed: 1202, numRuns: 40 },
+    );
+  });
+
   it('puts exact numbers and literal prefixes with fixed tails in the trie, the rest in the DFA', () => {
     const entries = compileTable([['+13175551234'], ['+1317555XXXX'], ['+1NXXNXXXXXX'], ['+Z'], ['NXXXXXX'], ['Z']]);
     const stats = compileAutomaton(entries).stats();
