@@ -295,12 +295,20 @@ export class LiteralTrie {
   private check(at: number, count: number, d: number, cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
     const t = this.t;
     for (let r = at, end = at + RECORD * count; r < end; r += RECORD) {
+      const e = t[r] as number;
+      if (hits === null) {
+        // Records keep table order: once one comes from an entry after the best match so far (whole or base), so do the
+        // rest, and none can win (a later copy of an exchange's entry, shadowed by the first).
+        const w = this.wholeEntry;
+        const b = this.baseEntry;
+        const best = w === 0 ? b : b === 0 || w < b ? w : b;
+        if (best !== 0 && e + 1 > best) return;
+      }
       const length = t[r + 2] as number;
       const whole = d + length === n;
       const base = sep > 0 && d + length === sep;
       if (!whole && !base) continue;
       if (!this.tailFits(t[r + 3] as number, d, length, cls)) continue;
-      const e = t[r] as number;
       const p = t[r + 1] as number;
       if (hits !== null) hits.list.push(e, p, whole ? 1 : 0);
       if (whole) {
