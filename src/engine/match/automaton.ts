@@ -648,7 +648,8 @@ class HybridMatcher implements AutomatonMatcher {
     let bp = dfa.basePattern;
     let bl = -2;
     if (trie !== null) {
-      trie.run(cls, n, sep, null);
+      // The DFA's best bounds the trie's: records of entries from it on cannot win.
+      trie.run(cls, n, sep, null, we === 0 ? be : be === 0 || we < be ? we : be);
       // The lowest entry wins; within an entry, the lowest pattern. A trie winner brings its capture layout along.
       const te = trie.wholeEntry;
       if (te !== 0 && (we === 0 || te < we || (te === we && trie.wholePattern < wp))) (we = te), (wp = trie.wholePattern), (wl = trie.wholeLayout);
