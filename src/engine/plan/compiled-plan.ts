@@ -3,7 +3,7 @@
  * ordinary loaders recognise. Parsing the YAML and compiling every entry is most of the time it takes to load a large
  * plan, so a server or a CLI run over a precompiled plan answers sooner.
  *
- * Version 3 holds what compiling built (each table's matcher as packed arrays), the rules with the entries one by one,
+ * Version 3 holds what compiling built (each table's matcher as integer arrays), the rules with the entries one by one,
  * where each node sits in the YAML (so problems, `explain` and inline tests still point at lines of the YAML), the YAML
  * text itself for the excerpts, and a checksum. The Node.js entry restores such a file without compiling its entries
  * (restore.ts); everything else loads it whole here, as versions 1 and 2.
