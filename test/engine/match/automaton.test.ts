@@ -233,6 +233,8 @@ describe('compileAutomaton', () => {
       // A node that says it has more records than the array holds.
       { ...good, trie: { ...trie, t: edited(trie.t, (t) => (t[1] = 1000)) } },
       { ...good, trie: { ...trie, t: packInts([0, 0], 0) } },
+      // An array of what is not an integer: each value becomes one (Int32Array converts it), and the checks refuse the shape.
+      { ...good, trie: { ...trie, t: ['x', 1.5, null, {}, 2 ** 40] } },
       { ...good, trie: { ...trie, tails: packInts([9999]) } },
     ];
     for (const b of bad) expect(restoreAutomaton(b, entries), JSON.stringify(b)).toBeUndefined();
