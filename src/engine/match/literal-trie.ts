@@ -44,14 +44,8 @@ const chainLength = (first: number): number => -1 - first;
 const isDense = (children: number, classes: number): boolean => children > 0 && 2 * children >= classes;
 /** The items a node of `children` children spends on its edges. */
 const edgeSpan = (children: number, classes: number): number => (isDense(children, classes) ? classes : 2 * children);
-/**
- * The items a node spends on its edges, from its first item (its edge count, or {@link DENSE}).
- *
- * @param first - the node's first item
- * @param classes - the number of classes
- * @returns the items between its two counts and its records
- */
-export const nodeEdgeSpan = (first: number, classes: number): number => (first === DENSE ? classes : 2 * first);
+/** The items a node spends on its edges, from its first item (its edge count, or {@link DENSE}). */
+const nodeEdgeSpan = (first: number, classes: number): number => (first === DENSE ? classes : 2 * first);
 
 /** Every match the trie found for one text, for callers that must try candidates in order (conditions such as `when:`). */
 export interface TrieHits {
