@@ -10,6 +10,38 @@ export type PositionedJson =
   | { readonly kind: 'string'; readonly at: number; readonly value: string; readonly map: readonly number[] }
   | { readonly kind: 'number' | 'boolean' | 'null'; readonly at: number; readonly value: number | boolean | null };
 
+/**
+ * Decodes the bytes of a file another system exported. UTF-8 (with or without a byte order mark) is what most tools
+ * write, but Windows PowerShell 5.1 writes UTF-16 little-endian with a byte order mark for `>` and `Out-File` (so
+ * `Get-CsTenantDialPlan | ConvertTo-Json -Depth 5 > plans.json` gives UTF-16), and `Export-Csv -Encoding Unicode` does
+ * too: a UTF-16 byte order mark (`FF FE` or `FE FF`) is honoured. Anything else must be valid UTF-8.
+ *
+ * @param bytes - the file's bytes
+ * @returns the text (without its byte order mark), or `undefined` when the bytes are not valid UTF-8 or UTF-16
+ * @example
+ * ```ts
+ * decodeSourceBytes(new Uint8Array([0xff, 0xfe, 0x7b, 0x00, 0x7d, 0x00])); // '{}'
+ * ```
+ */
+export function decodeSourceBytes(bytes: Uint8Array): string | undefined {
+  try {
+    if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le', { fatal: true, ignoreBOM: false }).decode(bytes).replace(/^\uFEFF/, '');
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+      // Big-endian: swapped to little-endian here, since a TextDecoder for utf-16be needs Node's full ICU.
+      if (bytes.length % 2 !== 0) return undefined;
+      const swapped = new Uint8Array(bytes.length);
+      for (let k = 0; k < bytes.length; k += 2) {
+        swapped[k] = bytes[k + 1] as number;
+        swapped[k + 1] = bytes[k] as number;
+      }
+      return new TextDecoder('utf-16le', { fatal: true }).decode(swapped).replace(/^\uFEFF/, '');
+    }
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return undefined;
+  }
+}
+
 /** A syntax error of a source file, with its offset. */
 export class SourceSyntaxError extends Error {
   override readonly name = 'SourceSyntaxError';

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { IMPORT_FORMATS, verifyImport } from '../../engine/migrate/formats.js';
 import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
+import { decodeSourceBytes } from '../../engine/migrate/source-text.js';
 import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
@@ -131,7 +132,13 @@ export const importCommand: Command = defineCommand({
         io.stderr.write(`dialplan import: ${file} is larger than ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB\n`);
         return EXIT.usage;
       }
-      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      // UTF-8, or UTF-16 with a byte order mark (what Windows PowerShell 5.1's `>` and Out-File write).
+      const decoded = decodeSourceBytes(bytes);
+      if (decoded === undefined) {
+        io.stderr.write(`dialplan import: cannot read ${file}: it is not UTF-8 text (nor UTF-16 with a byte order mark)\n`);
+        return EXIT.usage;
+      }
+      text = decoded;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       io.stderr.write(`dialplan import: cannot read ${file}: ${code ?? 'it is not UTF-8 text'}\n`);

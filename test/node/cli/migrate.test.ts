@@ -2,7 +2,7 @@
 // --verify at 100% and exit 0 (gb and de with their when: conditions), every sample file of test/fixtures/migration/
 // imports at 100%, and a plan over Genesys Cloud's 200 number plans a site is a clear error with nothing written.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,5 +62,27 @@ describe('dialplan export limits', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('needs 211 number plans; Genesys Cloud accepts at most 200 in one site (split the plan into locations, or merge entries)');
+  });
+});
+
+describe('dialplan import of files saved by Windows PowerShell', () => {
+  it('UTF-16 with a byte order mark (Get-CsTenantDialPlan | ConvertTo-Json -Depth 5 > plans.json) imports at 100%', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialplan-import-'));
+    const file = join(dir, 'plans.json');
+    const text = readFileSync(join(ROOT, 'test/fixtures/migration/teams-small.json'), 'utf8').replace(/\n/g, '\r\n');
+    writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const r = run('import', '--from', 'teams', file, '--verify');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(agreement);
+    expect(r.stdout).toContain('match: "XXXX"');
+  });
+
+  it('bytes that are neither UTF-8 nor UTF-16 are exit 2 with a plain message', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialplan-import-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, Buffer.from([0x7b, 0xff, 0xfe, 0x7d]));
+    const r = run('import', '--from', 'teams', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('is not UTF-8 text');
   });
 });

@@ -1,0 +1,45 @@
+// The bytes of exported files: UTF-8 with or without a byte order mark, and the UTF-16 that Windows PowerShell 5.1
+// writes for `Get-CsTenantDialPlan | ConvertTo-Json -Depth 5 > plans.json`.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { IMPORT_FORMATS } from '../../../src/engine/migrate/formats.js';
+import { decodeSourceBytes } from '../../../src/engine/migrate/source-text.js';
+
+const FIXTURE = readFileSync(new URL('../../fixtures/migration/teams-small.json', import.meta.url), 'utf8');
+const utf16le = (text: string): Uint8Array => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+const utf16be = (text: string): Uint8Array => {
+  const le = Buffer.from(text, 'utf16le');
+  const be = Buffer.alloc(le.length);
+  for (let k = 0; k < le.length; k += 2) {
+    be[k] = le[k + 1] as number;
+    be[k + 1] = le[k] as number;
+  }
+  return new Uint8Array(Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+};
+
+describe('decodeSourceBytes', () => {
+  it('reads UTF-8, with or without a byte order mark', () => {
+    expect(decodeSourceBytes(new TextEncoder().encode('{"a": "é"}'))).toBe('{"a": "é"}');
+    expect(decodeSourceBytes(new Uint8Array([0xef, 0xbb, 0xbf, 0x7b, 0x7d]))).toBe('{}');
+  });
+
+  it('reads UTF-16 little- and big-endian when a byte order mark says so', () => {
+    const text = FIXTURE.replace(/\n/g, '\r\n');
+    expect(decodeSourceBytes(utf16le(text))).toBe(text);
+    expect(decodeSourceBytes(utf16be(text))).toBe(text);
+  });
+
+  it('refuses bytes that are neither', () => {
+    expect(decodeSourceBytes(new Uint8Array([0x7b, 0xff, 0x7d]))).toBeUndefined();
+    expect(decodeSourceBytes(new Uint8Array([0xfe, 0xff, 0x00]))).toBeUndefined();
+  });
+
+  it('a Teams export saved as UTF-16 by Windows PowerShell imports as its UTF-8 twin does', () => {
+    const text = decodeSourceBytes(utf16le(FIXTURE.replace(/\n/g, '\r\n')));
+    expect(text).toBeDefined();
+    const fromUtf16 = IMPORT_FORMATS['teams']!.run(text as string, 'teams-small.json').result;
+    const fromUtf8 = IMPORT_FORMATS['teams']!.run(FIXTURE, 'teams-small.json').result;
+    expect(fromUtf16.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(fromUtf16.plan.entries.map((e) => [e.name, e.match, e.normalized])).toEqual(fromUtf8.plan.entries.map((e) => [e.name, e.match, e.normalized]));
+  });
+});
