@@ -76,8 +76,11 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
     if (header) {
       const name = header[1] as string;
       if (header[2] !== undefined) issues.push({ severity: 'warning', where: where(line.indexOf('(') + 1), message: `the template options ${header[2]} of [${name}] are not followed` });
-      current = SETTINGS.has(name.toLowerCase()) ? undefined : { name, extensions: [], includes: [] };
-      if (current) contexts.push(current);
+      // A context may be opened again further down (or by another #include'd file): Asterisk adds the new lines to
+      // the context it already has (pbx_config's ast_context_find_or_create), so the two sections are one context.
+      const again = contexts.find((c) => c.name === name);
+      current = SETTINGS.has(name.toLowerCase()) ? undefined : (again ?? { name, extensions: [], includes: [] });
+      if (current && !again) contexts.push(current);
       return;
     }
     if (!current) return;

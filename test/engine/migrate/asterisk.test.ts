@@ -51,6 +51,21 @@ describe("Asterisk's order", () => {
     expect([...list].sort(compareAsteriskExtensions)).toEqual(['911', '_1800NXXXXXX', '_1NXXNXXXXXX', '_9!', '_[2-5]XXXXXX', '_NXXXXXX', '_ZXXXXXX', '_X.', '_X!']);
   });
 
+  it('a context opened twice is one context, as Asterisk reads it: the second section\'s extensions are not lost', () => {
+    const r = asterisk.run('[a]\nexten => _1X,1,NoOp()\n[b]\nexten => _5XX,1,NoOp()\n[a]\nexten => _2XX,1,NoOp()\nexten => 250,1,NoOp()\n', 'twice.conf');
+    expect(r.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const plan = loadDialPlan(r.result.yaml);
+    expect(plan.locations).toEqual(['a', 'b']);
+    const at = (n: string, location: string): string => plan.details(n, { location }).defaultClassification;
+    expect(at('12', 'a')).toBe('_1X');
+    expect(at('234', 'a')).toBe('_2XX');
+    expect(at('250', 'a')).toBe('250');
+    expect(at('234', 'b')).toBe('No extension');
+    const v = verifyImport(r, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
