@@ -44,6 +44,43 @@ export interface AsteriskSource {
 const SETTINGS = new Set(['general', 'globals']);
 
 /**
+ * The lines of a config file with comments blanked out, as Asterisk's config.c reads them: `;` starts a comment to the
+ * end of the line (`\\;` is a literal semicolon), and `;--` ... `--;` is a block comment, which may span lines and nest.
+ * Commented characters become spaces, so every column stays where it was.
+ */
+function uncommentedLines(text: string): string[] {
+  let depth = 0;
+  return text.split(/\r?\n/).map((raw) => {
+    const out = raw.split('');
+    let i = 0;
+    const blank = (from: number, to: number): void => {
+      for (let k = from; k < to; k++) out[k] = ' ';
+    };
+    let commentFrom = depth > 0 ? 0 : -1;
+    for (; i < raw.length; i++) {
+      if (raw[i] !== ';' || (i > 0 && raw[i - 1] === '\\')) continue;
+      if (raw[i + 1] === '-' && raw[i + 2] === '-' && raw[i + 3] !== '-') {
+        // `;--` opens a block comment (nested ones count).
+        if (depth === 0) commentFrom = i;
+        depth++;
+        i += 2;
+      } else if (depth > 0 && i >= 2 && raw[i - 1] === '-' && raw[i - 2] === '-') {
+        depth--;
+        if (depth === 0) {
+          blank(commentFrom, i + 1);
+          commentFrom = -1;
+        }
+      } else if (depth === 0) {
+        blank(i, raw.length);
+        return out.join('');
+      }
+    }
+    if (depth > 0) blank(commentFrom, raw.length);
+    return out.join('');
+  });
+}
+
+/**
  * Reads `extensions.conf`: contexts, `exten =>` lines (the first line of each extension; `same =>` and later priorities
  * add nothing to which numbers it takes), `include =>` lines. `#include`, `switch =>` and templates are reported. Never
  * throws.
@@ -60,11 +97,9 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
   const issues: MigrationIssue[] = [];
   const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
   let current: (typeof contexts)[number] | undefined;
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  lines.forEach((raw, k) => {
+  const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
+  lines.forEach((line, k) => {
     const lineNo = k + 1;
-    // A comment runs from an unescaped `;` to the end of the line.
-    const line = raw.replace(/(^|[^\\]);.*$/, '$1');
     const trimmed = line.trim();
     if (trimmed === '') return;
     const where = (col: number): string => `${file}:${lineNo}:${col}`;

@@ -66,6 +66,28 @@ describe("Asterisk's order", () => {
     expect(v.report.disagreements).toEqual([]);
   });
 
+  it('block comments ;-- ... --; (over lines, nested) hide what they hold, as in Asterisk\'s config.c', () => {
+    const conf = [
+      '[a]',
+      ';-- the old rules, kept for reference',
+      'exten => _9XX,1,NoOp()',
+      '  ;-- nested --;',
+      'exten => _8XX,1,NoOp()',
+      '--; exten => _7XX,1,NoOp() ; live after the block',
+      'exten => _6XX,1,NoOp() ;-- a block on one line --; ; and a line comment',
+      'exten => 5\\;1,1,NoOp()',
+    ].join('\n');
+    const r = asterisk.run(conf, 'blocks.conf');
+    expect(r.result.issues.filter((i) => i.severity !== 'note')).toEqual([]);
+    const plan = loadDialPlan(r.result.yaml);
+    const at = (n: string): string => plan.details(n).defaultClassification;
+    expect(at('912')).toBe('No extension');
+    expect(at('812')).toBe('No extension');
+    expect(at('712')).toBe('_7XX');
+    expect(at('612')).toBe('_6XX');
+    expect(r.result.yaml).toContain('blocks.conf:6:14 [a] exten => _7XX');
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
