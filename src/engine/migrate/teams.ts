@@ -101,6 +101,17 @@ export function readTeamsDialPlans(text: string, file: string): TeamsSource {
   }
 }
 
+/**
+ * Windows PowerShell 5.1's `ConvertTo-Json` writes some arrays (an array given as `-InputObject` or held in a variable,
+ * through the `Count` property its type data adds) as `{ "value": [...], "Count": n }`: that object is read as its array.
+ */
+function unwrapPsArray(o: PositionedJson): PositionedJson {
+  if (o.kind !== 'object') return o;
+  const keys = [...o.entries.keys()].map((k) => k.toLowerCase());
+  const value = [...o.entries].find(([k]) => k.toLowerCase() === 'value')?.[1];
+  return value?.kind === 'array' && keys.includes('count') && keys.length === 2 ? value : o;
+}
+
 function fromJson(root: PositionedJson, text: string, file: string, issues: MigrationIssue[]): TeamsDialPlan[] {
   const get = (o: PositionedJson, key: string): PositionedJson | undefined => {
     if (o.kind !== 'object') return undefined;
@@ -135,9 +146,14 @@ function fromJson(root: PositionedJson, text: string, file: string, issues: Migr
     return rules;
   };
   const readPlan = (o: PositionedJson, path: string, k: number): TeamsDialPlan | undefined => {
-    const rulesNode = get(o, 'NormalizationRules');
     const identity = str(get(o, 'Identity'));
     const name = str(get(o, 'SimpleName')) || identity.replace(/^Tag:/i, '') || `Dial plan ${k + 1}`;
+    const found = get(o, 'NormalizationRules');
+    const rulesNode = found === undefined ? undefined : unwrapPsArray(found);
+    if (found === undefined && o.kind === 'object') {
+      const { line, column } = lineColumn(text, o.at);
+      issues.push({ severity: 'warning', where: `${file}:${line}:${column} (${path})`, message: `${name} has no NormalizationRules: it becomes a location without entries` });
+    }
     let rules: TeamsRule[] = [];
     if (rulesNode?.kind === 'array') rules = readRules(rulesNode.items, `${path}.NormalizationRules`);
     else if (rulesNode?.kind === 'object') rules = readRules([rulesNode], `${path}.NormalizationRules`);
@@ -156,6 +172,7 @@ function fromJson(root: PositionedJson, text: string, file: string, issues: Migr
     };
   };
   const isRule = (o: PositionedJson): boolean => o.kind === 'object' && get(o, 'Pattern') !== undefined && get(o, 'NormalizationRules') === undefined;
+  root = unwrapPsArray(root);
   if (root.kind === 'array') {
     if (root.items.length > 0 && root.items.every(isRule)) return [{ name: 'Teams', description: '', rules: readRules(root.items, '$') }];
     return root.items.flatMap((o, k) => {

@@ -56,6 +56,36 @@ describe('the tenant sample', () => {
   });
 });
 
+describe('Windows PowerShell 5.1 output', () => {
+  const { file, text } = fixture('teams-tenant.json');
+  const tenant = JSON.parse(text) as { NormalizationRules: unknown[] }[];
+
+  it('an array written as { value, Count } (ConvertTo-Json $plans -Depth 5) is read as the array', () => {
+    const wrapped = JSON.stringify({ value: tenant, Count: tenant.length }, null, 2);
+    const run = teams.run(wrapped, file);
+    expect(run.result.issues.filter((i) => i.severity !== 'note')).toEqual([]);
+    const plan = loadDialPlan(run.result.yaml);
+    expect(plan.locations).toEqual(['Redmond', 'London']);
+    expect(plan.details('1234', { location: 'Redmond' })).toMatchObject({ normalizedText: '+14255551234', defaultClassification: 'RedmondFourDigit' });
+    const v = verifyImport(run, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.tried).toBeGreaterThan(1000);
+    expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('so are the rules of a dial plan written that way', () => {
+    const one = { ...tenant[0], NormalizationRules: { value: tenant[0]?.NormalizationRules, Count: tenant[0]?.NormalizationRules.length } };
+    const run = teams.run(JSON.stringify(one), file);
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(loadDialPlan(run.result.yaml).details('1234')).toMatchObject({ normalizedText: '+14255551234', defaultClassification: 'RedmondFourDigit' });
+  });
+
+  it('a dial plan without NormalizationRules is reported, not taken silently for an empty one', () => {
+    const run = teams.run(JSON.stringify([{ Identity: 'Tag:Empty', Description: 'x' }, tenant[0]]), 'two.json');
+    expect(run.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('two.json:1:2 ($[0]): warning Empty has no NormalizationRules: it becomes a location without entries');
+  });
+});
+
 describe('what patterns cannot express', () => {
   const { file, text } = fixture('teams-unsupported.json');
   const run = teams.run(text, file);
