@@ -2,10 +2,15 @@
  * `dialplan compile FILE [--out FILE.json]`: checks a rule file and writes it precompiled, for plans large enough that
  * parsing YAML at every start-up shows.
  */
-import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { CompilePlanTextResult } from '../../engine/plan/compiled-plan.js';
 import { compilePlanText } from '../../engine/plan/compiled-plan.js';
+import { fileTooLarge, maxFileBytes } from '../../engine/plan/load.js';
+import type { Problem } from '../../engine/errors.js';
 import { formatProblem } from '../../engine/errors.js';
+import { safeLoadDialPlanFile } from '../files.js';
 import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
@@ -29,14 +34,8 @@ export const compileCommand: Command = defineCommand({
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('dialplan compile needs exactly one rule FILE.');
     const file = positionals[0] as string;
-    let text: string;
-    try {
-      text = readFileSync(resolve(io.cwd, file), 'utf8');
-    } catch (e) {
-      io.stderr.write(`dialplan: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
-      return EXIT.usage;
-    }
-    const r = compilePlanText(text, file);
+    const path = resolve(io.cwd, file);
+    const r = readAndCompile(path, file);
     if (!r.ok) {
       io.stderr.write(`${file}: does not load:\n`);
       for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
@@ -62,3 +61,47 @@ export const compileCommand: Command = defineCommand({
     return EXIT.ok;
   },
 });
+
+/**
+ * Reads and compiles the rule file, or says why it cannot be, with the problem every other command reports for the same
+ * file: `FILE_NOT_FOUND`, `TOO_LARGE` (read no further than the limit, so /dev/zero ends at once), `INVALID_ENCODING`
+ * (decoding leniently would compile U+FFFD into a plan that `lint` and `--rules` refuse). The file is read once, so a
+ * pipe (`/dev/stdin`) works.
+ */
+function readAndCompile(path: string, file: string): CompilePlanTextResult | { readonly ok: false; readonly problems: readonly Problem[] } {
+  const max = maxFileBytes({});
+  let bytes: Buffer;
+  let regular = false;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      regular = fstatSync(fd).isFile();
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+        const n = readSync(fd, chunk, 0, chunk.length, null);
+        if (n === 0) break;
+        chunks.push(chunk.subarray(0, n));
+        total += n;
+        if (total > max) return { ok: false, problems: [fileTooLarge(total, max, { file })] };
+      }
+      bytes = Buffer.concat(chunks, total);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    // The loader words it as for every command (no such file, a folder...).
+    return loaderProblems(path, file, { code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${String((e as Error).message)}.`, path: [], file });
+  }
+  if (isUtf8(bytes)) return compilePlanText(bytes.toString('utf8'), file);
+  const notUtf8: Problem = { code: 'INVALID_ENCODING', severity: 'error', message: 'The rule file is not UTF-8: save it as UTF-8.', path: [], file };
+  // A regular file is read again by the loader, for the line and column of the first byte that is not UTF-8.
+  return regular ? loaderProblems(path, file, notUtf8) : { ok: false, problems: [notUtf8] };
+}
+
+/** The loader's problems with the file, or `fallback` when it loads after all (it changed in between). */
+function loaderProblems(path: string, file: string, fallback: Problem): { readonly ok: false; readonly problems: readonly Problem[] } {
+  const loaded = safeLoadDialPlanFile(path, { file });
+  return { ok: false, problems: loaded.ok ? [fallback] : loaded.problems };
+}

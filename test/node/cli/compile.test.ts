@@ -49,4 +49,32 @@ describe('dialplan compile', () => {
     expect(r.stderr).toMatch(/bad\.yaml:3:\d+: error Z_NOT_LAST/);
     expect(readFileSync(out, 'utf8')).toBe('earlier');
   });
+
+  it('refuses a FILE that is not UTF-8 as every command does, at the first bad byte, and writes nothing', () => {
+    const latin1 = join(dir, 'latin1.yaml');
+    writeFileSync(latin1, Buffer.concat([readFileSync(plan), Buffer.from('# caf\xe9\n', 'latin1')]));
+    const out = join(dir, 'latin1.json');
+    const r = run('compile', latin1, '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/latin1\.yaml:5:6: error INVALID_ENCODING Byte 0xE9 is not UTF-8/);
+    expect(() => readFileSync(out)).toThrow();
+    // The same message as lint gives for the file.
+    expect(run('lint', latin1).stdout).toContain('latin1.yaml:5:6: error INVALID_ENCODING');
+  });
+
+  it('reads no further than the size limit (/dev/zero ends at once) and names a missing FILE as the loaders do', () => {
+    const z = spawnSync(process.execPath, [main, 'compile', '/dev/zero'], { encoding: 'utf8', timeout: 20_000 });
+    expect(z.status, z.stderr).toBe(2);
+    expect(z.stderr).toContain('error TOO_LARGE');
+    const missing = run('compile', join(dir, 'nope.yaml'));
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nope\.yaml: error FILE_NOT_FOUND Cannot read the rule file: no such file\./);
+  });
+
+  it('compiles a plan read from a pipe (/dev/stdin), read once', () => {
+    // Through a shell pipe: spawnSync's own stdin is a socket, which /dev/stdin cannot open.
+    const r = spawnSync('sh', ['-c', 'cat "$1" | "$2" "$3" compile /dev/stdin', 'sh', plan, process.execPath, main], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(isCompiledPlanText(r.stdout)).toBe(true);
+  });
 });
