@@ -37,6 +37,8 @@ export interface AsteriskContext {
 export interface AsteriskSource {
   readonly file: string;
   readonly contexts: readonly AsteriskContext[];
+  /** Every application an `exten =>` or `same =>` line runs (`Dial`, `Goto`...), with its `file:line:column`. */
+  readonly actions: readonly { readonly app: string; readonly where: string }[];
   readonly issues: readonly MigrationIssue[];
 }
 
@@ -96,6 +98,7 @@ function uncommentedLines(text: string): string[] {
 export function readAsteriskExtensions(text: string, file: string): AsteriskSource {
   const issues: MigrationIssue[] = [];
   const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
+  const actions: { app: string; where: string }[] = [];
   let current: (typeof contexts)[number] | undefined;
   const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
   lines.forEach((line, k) => {
@@ -137,12 +140,15 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       const app = /^(\w+)/.exec((parts[3] as string).trim())?.[1] ?? '';
       const priority = (parts[2] as string).trim();
       if (priority.toLowerCase() === 'hint') return;
+      if (app !== '') actions.push({ app, where: where(line.indexOf(parts[3] as string, valueCol - 1) + 1) });
       if (current.extensions.some((e) => e.name === name)) return; // a later priority of the same extension
       current.extensions.push({ name, context: current.name, where: where(valueCol), app });
     } else if (key === 'include') {
       current.includes.push(value.split(',')[0]?.trim() ?? value);
     } else if (key === 'same') {
-      return;
+      const parts = /^([^,]+),\s*(.*)$/.exec(value);
+      const app = parts ? (/^(\w+)/.exec((parts[2] as string).trim())?.[1] ?? '') : '';
+      if (parts && app !== '') actions.push({ app, where: where(line.indexOf(parts[2] as string, valueCol - 1) + 1) });
     } else {
       issues.push({ severity: 'note', where: where(line.search(/\S/) + 1), message: `${key} => is not converted (it does not classify numbers)` });
     }
@@ -150,7 +156,7 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
   if (!contexts.some((c) => c.extensions.length > 0 || c.includes.length > 0)) {
     issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no context with exten => or include => lines (an extensions.conf)' });
   }
-  return { file, contexts, issues };
+  return { file, contexts, actions, issues };
 }
 
 /** One position of an Asterisk pattern, with the sort key of `ext_cmp_pattern_pos`. */
@@ -328,8 +334,17 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
       entries.push({ name: uniqueName(`${e.name} (${ctx.name})`, names), classification: e.name, match: [r.pattern], source: label, ...(contexts.length > 1 ? { location: locations[k] as string } : {}) });
     }
   });
-  const apps = new Set(source.contexts.flatMap((c) => c.extensions.map((e) => e.app)).filter((a) => a !== ''));
-  if (apps.size > 0) issues.push({ severity: 'note', where: source.file, message: `not carried over: dial-time actions (${[...apps].sort().join(', ')}): the plan classifies numbers, it does not run applications` });
+  // What the extensions do when dialed, one note per application at its first line, with every line that runs it.
+  const byApp = new Map<string, string[]>();
+  for (const a of source.actions) byApp.set(a.app, [...(byApp.get(a.app) ?? []), a.where]);
+  for (const [app, wheres] of [...byApp].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const lines = wheres.map((w) => /:(\d+):\d+$/.exec(w)?.[1] ?? w);
+    issues.push({
+      severity: 'note',
+      where: wheres[0] as string,
+      message: `not carried over: the dial-time action ${app} (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}): the plan classifies numbers, it does not run applications`,
+    });
+  }
   const list = [...classes].map((name) => ({ name, internal: false }));
   const unmatched = uniqueName('No extension', new Set(classes));
   list.push({ name: unmatched, internal: false });

@@ -19,8 +19,22 @@ describe('extensions.conf', () => {
       'h is not converted: "h" is a special or named extension, entered by the dialplan itself rather than dialed',
       'i is not converted: "i" is a special or named extension, entered by the dialplan itself rather than dialed',
       's is not converted: "s" is a special or named extension, entered by the dialplan itself rather than dialed',
-      'not carried over: dial-time actions (Answer, Dial, Goto, Hangup, Playback, Set, VoiceMailMain): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Answer (line 48): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Dial (lines 15, 16, 22, 24, 29, 30, 31, 32, 34): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Goto (lines 25, 35, 43, 44, 49, 50): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Hangup (lines 19, 39, 45): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Playback (lines 33, 38, 51): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action Set (line 18): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action VoiceMail (line 23): the plan classifies numbers, it does not run applications',
+      'not carried over: the dial-time action VoiceMailMain (line 17): the plan classifies numbers, it does not run applications',
     ]);
+  });
+
+  it('reports each dial-time action with its source position (same => lines too)', () => {
+    const where = (app: string): string | undefined => run.result.issues.find((i) => i.message.includes(`dial-time action ${app} `))?.where;
+    expect(where('Dial')).toBe(`${file}:15:16`); // exten => 911,1,Dial(${TRUNK}/911)
+    expect(where('VoiceMail')).toBe(`${file}:23:12`); //  same => n,VoiceMail(${EXTEN}@default,u)
+    expect(where('Answer')).toBe(`${file}:48:14`); // exten => s,1,Answer(): s is not converted, its action is still reported
   });
 
   it.each([1, 5, 11])('--verify agrees on 100%% of the numbers (seed %i)', (seed) => {
