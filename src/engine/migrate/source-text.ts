@@ -269,6 +269,9 @@ export function parsePositionedCsv(text: string): { readonly header: readonly Cs
     if (!(row.length === 1 && row[0]?.value === '')) rows.push(row);
     row = [];
   }
+  // The text ended just after a delimiter (a last record whose last field is empty, with no line break after it): that
+  // record is still a record, with an empty last field.
+  if (row.length > 0) rows.push([...row, { value: '', at: text.length, map: [] }]);
   const [header = [], ...records] = rows;
   return { header, records };
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IMPORT_FORMATS } from '../../../src/engine/migrate/formats.js';
-import { decodeSourceBytes } from '../../../src/engine/migrate/source-text.js';
+import { decodeSourceBytes, parsePositionedCsv } from '../../../src/engine/migrate/source-text.js';
 
 const FIXTURE = readFileSync(new URL('../../fixtures/migration/teams-small.json', import.meta.url), 'utf8');
 const utf16le = (text: string): Uint8Array => new Uint8Array(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
@@ -41,5 +41,22 @@ describe('decodeSourceBytes', () => {
     const fromUtf8 = IMPORT_FORMATS['teams']!.run(FIXTURE, 'teams-small.json').result;
     expect(fromUtf16.issues.filter((i) => i.severity === 'error')).toEqual([]);
     expect(fromUtf16.plan.entries.map((e) => [e.name, e.match, e.normalized])).toEqual(fromUtf8.plan.entries.map((e) => [e.name, e.match, e.normalized]));
+  });
+});
+
+describe('parsePositionedCsv', () => {
+  it('keeps a last record whose last field is empty when no line break follows it', () => {
+    const { header, records } = parsePositionedCsv('a,b,c\n1,2,3\n4,5,');
+    expect(header.map((c) => c.value)).toEqual(['a', 'b', 'c']);
+    expect(records.map((r) => r.map((c) => c.value))).toEqual([
+      ['1', '2', '3'],
+      ['4', '5', ''],
+    ]);
+  });
+
+  it('a CUCM export whose last pattern has no prefix digits and no final line break keeps that pattern', () => {
+    const csv = 'ROUTE PATTERN,ROUTE PARTITION,CALLED PARTY TRANSFORMATION MASK,CALLED PARTY PREFIX DIGITS (OUTGOING CALLS)\n9.[2-9]XXXXXX,PT,,+1317\n6XXX,PT,+1317555XXXX,';
+    const run = IMPORT_FORMATS['cucm']!.run(csv, 'rp.csv');
+    expect(run.result.plan.entries.map((e) => e.classification)).toEqual(['6XXX (PT)', '9.[2-9]XXXXXX (PT)']);
   });
 });
