@@ -48,8 +48,18 @@ const DIGITS = '0123456789';
 /** One position of a pattern: a set of characters, possibly repeated, or the `.` delimiter. */
 type Elem = { readonly k: 'set'; readonly chars: string; readonly min: number; readonly max: number } | { readonly k: 'dot' };
 
+// A column name with case, spaces and punctuation left out: BAT writes `CALLED PARTY TRANSFORMATION MASK`, an AXL SQL
+// query or a spreadsheet `calledPartyTransformationMask` or `Called Party Transformation Mask`.
+const squeeze = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '');
+
 function header(cells: readonly CsvCell[], names: readonly string[]): number {
-  return cells.findIndex((c) => names.includes(c.value.trim().toUpperCase()));
+  const wanted = names.map(squeeze);
+  // The first name listed wins (BAT's own before the shorter ones), whatever the column order.
+  for (const w of wanted) {
+    const k = cells.findIndex((c) => squeeze(c.value) === w);
+    if (k >= 0) return k;
+  }
+  return -1;
 }
 
 /**
@@ -80,13 +90,35 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
   const h = parsed.header;
   const cRoute = header(h, ['ROUTE PATTERN']);
   const cTrans = header(h, ['TRANSLATION PATTERN']);
-  const cPattern = header(h, ['PATTERN']);
+  const cPattern = header(h, ['PATTERN', 'DNORPATTERN']);
   const cType = header(h, ['PATTERN TYPE', 'TYPE']);
-  const cPartition = header(h, ['ROUTE PARTITION', 'PARTITION']);
+  const cPartition = header(h, ['ROUTE PARTITION', 'PARTITION', 'ROUTE PARTITION NAME', 'PARTITION NAME']);
   const cDesc = header(h, ['DESCRIPTION']);
   const cMask = header(h, ['CALLED PARTY TRANSFORMATION MASK', 'CALLED PARTY TRANSFORM MASK']);
-  const cPrefix = header(h, ['CALLED PARTY PREFIX DIGITS (OUTGOING CALLS)', 'CALLED PARTY PREFIX DIGITS', 'PREFIX DIGITS (OUTGOING CALLS)', 'PREFIX DIGITS']);
-  const cDiscard = header(h, ['DISCARD DIGITS', 'DISCARD DIGITS INSTRUCTION', 'CALLED PARTY DISCARD DIGITS']);
+  const cPrefix = header(h, [
+    'CALLED PARTY PREFIX DIGITS (OUTGOING CALLS)',
+    'CALLED PARTY PREFIX DIGITS',
+    'PREFIX DIGITS (OUTGOING CALLS)',
+    'PREFIX DIGITS',
+    'PREFIX DIGITS OUT',
+  ]);
+  const cDiscard = header(h, [
+    'DISCARD DIGITS',
+    'DISCARD DIGITS INSTRUCTION',
+    'CALLED PARTY DISCARD DIGITS',
+    'DIGIT DISCARD INSTRUCTION',
+    'DIGIT DISCARD INSTRUCTION NAME',
+    'DIGIT DISCARD INSTRUCTIONS',
+    'DISCARD DIGIT INSTRUCTIONS',
+  ]);
+  // A column about the called number that is none of those would change the called number unseen: say it is not read.
+  const read = new Set([cRoute, cTrans, cPattern, cType, cPartition, cDesc, cMask, cPrefix, cDiscard]);
+  h.forEach((c, k) => {
+    const name = squeeze(c.value);
+    if (read.has(k) || name.includes('CALLING') || !/DISCARD|TRANSFORM|MASK|PREFIX/.test(name)) return;
+    const { line, column } = lineColumn(text, c.at);
+    issues.push({ severity: 'warning', where: `${file}:${line}:${column}`, message: `the column ${c.value.trim()} is not read: what it does to the called number is not carried over` });
+  });
   const col = cRoute >= 0 ? cRoute : cTrans >= 0 ? cTrans : cPattern;
   if (col < 0) {
     issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no ROUTE PATTERN, TRANSLATION PATTERN or PATTERN column (a Bulk Administration export)' });

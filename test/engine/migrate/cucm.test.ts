@@ -55,3 +55,28 @@ describe('the Bulk Administration export', () => {
     ]);
   });
 });
+
+describe('column names', () => {
+  it('reads the same columns named as an AXL SQL query or a spreadsheet names them', () => {
+    const csv = [
+      'dnorpattern,routePartitionName,description,digitDiscardInstructionName,calledPartyTransformationMask,prefixDigitsOut,callingPartyTransformationMask',
+      '9.[2-9]XXXXXX,PT_Local,Seven-digit local,PreDot,,+1317,XXXX',
+      '6XXX,PT_Internal,Extensions,,+1317555XXXX,,',
+    ].join('\n');
+    const r = cucm.run(csv, 'axl.csv');
+    expect(r.result.issues.filter((i) => i.severity !== 'note')).toEqual([]);
+    const plan = loadDialPlan(r.result.yaml);
+    expect(plan.details('95551234')).toMatchObject({ normalizedText: '+13175551234', defaultClassification: '9.[2-9]XXXXXX (PT_Local)' });
+    expect(plan.details('6100')).toMatchObject({ normalizedText: '+13175556100', defaultClassification: '6XXX (PT_Internal)' });
+    const v = verifyImport(r, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('a column that would change the called number and is not read is reported, never ignored silently', () => {
+    const r = cucm.run('ROUTE PATTERN,ROUTE PARTITION,CALLED PARTY MASK AFTER DISCARD\n9.XXXX,PT,XX\n', 'odd.csv');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain(
+      'odd.csv:1:31: warning the column CALLED PARTY MASK AFTER DISCARD is not read: what it does to the called number is not carried over',
+    );
+  });
+});
