@@ -25,7 +25,7 @@ import type { DialPlan } from '../../engine/plan/plan.js';
 import { DETAIL_FIELDS } from '../../engine/types.js';
 import type { CliIo, Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
-import { loadRulesOption, locationOption, PLAN_OPTIONS } from './rules.js';
+import { loadRulesOption, locationOption, PLAN_OPTIONS, readFileBounded } from './rules.js';
 
 /** Help text of `dialplan batch`. */
 export const BATCH_HELP = `Usage: dialplan batch [FILE|-] [options]
@@ -272,11 +272,13 @@ function loadBatchRules(file: string | undefined, io: CliIo): { readonly plan: D
   }
   let bytes: Buffer | undefined;
   try {
-    bytes = readFileSync(resolve(io.cwd, file));
+    // Bounded: `--rules /dev/zero` is the loader's TOO_LARGE at once, not a read that never ends.
+    const read = readFileBounded(resolve(io.cwd, file), 16 * 1024 * 1024);
+    bytes = 'bytes' in read ? read.bytes : undefined;
   } catch {
     bytes = undefined;
   }
-  if (bytes === undefined || bytes.length > 16 * 1024 * 1024 || !isUtf8(bytes)) {
+  if (bytes === undefined || !isUtf8(bytes)) {
     const plan = loadRulesOption(file, io);
     if (!plan) return undefined;
     // Loaded by the shared loader (a limit raised, say): its text is read once more for the workers.

@@ -3,7 +3,6 @@
  * parsing YAML at every start-up shows.
  */
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompilePlanTextResult } from '../../engine/plan/compiled-plan.js';
 import { compilePlanText } from '../../engine/plan/compiled-plan.js';
@@ -12,6 +11,7 @@ import type { Problem } from '../../engine/errors.js';
 import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { replaceFile } from '../write-file.js';
+import { readFileBounded } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -71,25 +71,11 @@ export const compileCommand: Command = defineCommand({
 function readAndCompile(path: string, file: string): CompilePlanTextResult | { readonly ok: false; readonly problems: readonly Problem[] } {
   const max = maxFileBytes({});
   let bytes: Buffer;
-  let regular = false;
+  let regular: boolean;
   try {
-    const fd = openSync(path, 'r');
-    try {
-      regular = fstatSync(fd).isFile();
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for (;;) {
-        const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
-        const n = readSync(fd, chunk, 0, chunk.length, null);
-        if (n === 0) break;
-        chunks.push(chunk.subarray(0, n));
-        total += n;
-        if (total > max) return { ok: false, problems: [fileTooLarge(total, max, { file })] };
-      }
-      bytes = Buffer.concat(chunks, total);
-    } finally {
-      closeSync(fd);
-    }
+    const read = readFileBounded(path, max);
+    if ('tooLarge' in read) return { ok: false, problems: [fileTooLarge(read.tooLarge, max, { file })] };
+    ({ bytes, regular } = read);
   } catch (e) {
     // The loader words it as for every command (no such file, a folder...).
     return loaderProblems(path, file, { code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${String((e as Error).message)}.`, path: [], file });

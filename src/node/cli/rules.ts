@@ -1,6 +1,7 @@
 /**
  * How commands find their plan: `--rules FILE`, or the bundled default.
  */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
@@ -45,4 +46,37 @@ export function locationOption(plan: DialPlan, location: string | undefined): Qu
   if (location === undefined) return {};
   if (!plan.locations.includes(location)) throw new UsageError(describeUnknownLocation(location, plan.locations));
   return { location };
+}
+
+/**
+ * Reads a file, but no more than `max` bytes and one: a hostile or mistaken FILE (`/dev/zero`, a disk image) costs
+ * nothing, and a pipe (`/dev/stdin`) is read once. Throws what the file system throws.
+ *
+ * @param path - the file
+ * @param max - the most bytes wanted
+ * @returns its bytes and whether it is a regular file, or how many bytes were read past the limit
+ * @example
+ * ```ts
+ * const r = readFileBounded('site.yaml', 16 * 1024 * 1024);
+ * if ('bytes' in r) console.log(r.bytes.length);
+ * ```
+ */
+export function readFileBounded(path: string, max: number): { readonly bytes: Buffer; readonly regular: boolean } | { readonly tooLarge: number } {
+  const fd = openSync(path, 'r');
+  try {
+    const regular = fstatSync(fd).isFile();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > max) return { tooLarge: total };
+    }
+    return { bytes: Buffer.concat(chunks, total), regular };
+  } finally {
+    closeSync(fd);
+  }
 }

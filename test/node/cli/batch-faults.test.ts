@@ -220,3 +220,13 @@ describe('dialplan batch: workers use the plan the main thread checked', () => {
     expect(out).toBe(expected);
   });
 });
+
+describe('dialplan batch --rules that is no rule file', () => {
+  it('a device (/dev/zero) is TOO_LARGE at once, exit 2, as for every command: reading stops at the limit', () => {
+    const r = run([file('six.txt', '3175551234\n'), '--rules', '/dev/zero']);
+    expect(r.error).toBeUndefined(); // no timeout
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('/dev/zero:1:1: error TOO_LARGE');
+    noStack(r.stderr);
+  });
+});
