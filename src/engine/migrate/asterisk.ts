@@ -99,6 +99,8 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
   const issues: MigrationIssue[] = [];
   const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
   const actions: { app: string; where: string }[] = [];
+  // Sections marked `(!)`: templates, whose lines other sections inherit; Asterisk makes no context of them.
+  const templates: (typeof contexts)[number][] = [];
   let current: (typeof contexts)[number] | undefined;
   const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
   lines.forEach((line, k) => {
@@ -113,12 +115,29 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
     const header = /^\[([^\]]+)\](\(([^)]*)\))?/.exec(trimmed);
     if (header) {
       const name = header[1] as string;
-      if (header[2] !== undefined) issues.push({ severity: 'warning', where: where(line.indexOf('(') + 1), message: `the template options ${header[2]} of [${name}] are not followed` });
+      // Options, as config.c reads them: `!` makes the section a template (not a context), `+` adds to a section of
+      // that name, any other word names a template whose lines come first.
+      const options = (header[3] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+      const isTemplate = options.includes('!');
+      if (SETTINGS.has(name.toLowerCase())) {
+        current = undefined;
+        return;
+      }
       // A context may be opened again further down (or by another #include'd file): Asterisk adds the new lines to
       // the context it already has (pbx_config's ast_context_find_or_create), so the two sections are one context.
-      const again = contexts.find((c) => c.name === name);
-      current = SETTINGS.has(name.toLowerCase()) ? undefined : (again ?? { name, extensions: [], includes: [] });
-      if (current && !again) contexts.push(current);
+      const pool = isTemplate ? templates : contexts;
+      const again = pool.find((c) => c.name === name);
+      current = again ?? { name, extensions: [], includes: [] };
+      if (!again) pool.push(current);
+      for (const t of options.filter((o) => o !== '!' && o !== '+')) {
+        const template = templates.find((c) => c.name === t);
+        if (!template) {
+          issues.push({ severity: 'warning', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}, which is not a template defined above it ([${t}](!)): its lines are not read` });
+          continue;
+        }
+        for (const e of template.extensions) if (!current.extensions.some((x) => x.name === e.name)) current.extensions.push({ ...e, context: current.name });
+        current.includes.push(...template.includes);
+      }
       return;
     }
     if (!current) return;

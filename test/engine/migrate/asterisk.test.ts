@@ -102,6 +102,36 @@ describe("Asterisk's order", () => {
     expect(r.result.yaml).toContain('blocks.conf:6:14 [a] exten => _7XX');
   });
 
+  it('templates: a (!) section is no context, and a section naming it inherits its lines first', () => {
+    const conf = [
+      '[outbound-base](!)',
+      'exten => _NXXNXXXXXX,1,Dial(PJSIP/+1${EXTEN}@itsp)',
+      'exten => _011.,1,Dial(PJSIP/+${EXTEN:3}@itsp)',
+      '[branch-a](outbound-base)',
+      'exten => _6XXX,1,Dial(PJSIP/${EXTEN})',
+      '[branch-b](outbound-base)',
+      'exten => _7XXX,1,Dial(PJSIP/${EXTEN})',
+      '[branch-c](nowhere)',
+      'exten => _8XXX,1,Dial(PJSIP/${EXTEN})',
+    ].join('\n');
+    const r = asterisk.run(conf, 'tpl.conf');
+    expect(r.result.issues.filter((i) => i.severity !== 'note').map((i) => `${i.where}: ${i.severity} ${i.message}`)).toEqual([
+      'tpl.conf:8:12: warning [branch-c] inherits from nowhere, which is not a template defined above it ([nowhere](!)): its lines are not read',
+    ]);
+    const plan = loadDialPlan(r.result.yaml);
+    expect(plan.locations).toEqual(['branch-a', 'branch-b', 'branch-c']);
+    const at = (n: string, location: string): string => plan.details(n, { location }).defaultClassification;
+    expect(at('3175551234', 'branch-a')).toBe('_NXXNXXXXXX');
+    expect(at('3175551234', 'branch-b')).toBe('_NXXNXXXXXX');
+    expect(at('3175551234', 'branch-c')).toBe('No extension');
+    expect(at('6123', 'branch-a')).toBe('_6XXX');
+    expect(at('6123', 'branch-b')).toBe('No extension');
+    expect(at('7123', 'branch-b')).toBe('_7XXX');
+    const v = verifyImport(r, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
