@@ -240,6 +240,62 @@ function runSteps(steps: readonly (number | string)[], start: number, match: Cap
   return out;
 }
 
+/**
+ * Receives a text piece by piece instead of as one string: characters `from` to `to` of `s`. A writer that copies texts
+ * straight into its output (`dialplan batch`) builds no string per template; it answers `false` for a piece it will not
+ * copy as it is (a character its format must escape), and the caller then builds the whole text as a string instead.
+ */
+export interface TextSink {
+  /**
+   * Takes characters `from` (inclusive) to `to` (exclusive) of `s`.
+   *
+   * @param s - the string the piece is part of
+   * @param from - the piece's first index
+   * @param to - the index after its last character
+   * @returns false to stop: the piece was not taken
+   */
+  piece(s: string, from: number, to: number): boolean;
+}
+
+/** Where `String.prototype.slice` starts or ends for the argument `v` on a text of length `n`. */
+function sliceBound(v: number, n: number): number {
+  return v < 0 ? Math.max(n + v, 0) : Math.min(v, n);
+}
+
+/** Runs steps from `start` into a sink, as {@link runSteps} builds the same text; false when the sink stopped. */
+function emitSteps(steps: readonly (number | string)[], start: number, match: Captures, sink: TextSink): boolean {
+  const matched = match.matched;
+  for (let i = start; i < steps.length; i += 2) {
+    const kind = steps[i];
+    let s: string;
+    let a = 0;
+    let b = -1;
+    if (kind === TEXT) {
+      s = steps[i + 1] as string;
+    } else if (kind === GROUP) {
+      s = match.groups[steps[i + 1] as number] ?? '';
+    } else if (kind === SLICE) {
+      // A slice is a piece of the matched text, handed on as bounds: no substring is made.
+      const x = steps[i + 1] as number;
+      const y = steps[i + 2] as number;
+      const n = matched.length;
+      s = matched;
+      // The bounds String.prototype.slice takes from the same arguments runSteps gives it (a negative one counts from
+      // the end again, then both are clamped to the text).
+      a = sliceBound(x >= 0 ? x : n + x + 1, n);
+      b = Math.max(a, sliceBound(y >= 0 ? y : n + y + 1, n));
+      i++;
+    } else if (kind === INTL) {
+      s = internationalField(matched, INTERNATIONAL_FIELDS[steps[i + 1] as number] as (typeof INTERNATIONAL_FIELDS)[number]);
+    } else {
+      break;
+    }
+    if (b < 0) b = s.length;
+    if (a < b && !sink.piece(s, a, b)) return false;
+  }
+  return true;
+}
+
 /** What {@link compileTemplateTable} needs of one entry. */
 export interface TemplatedEntry {
   readonly patterns: readonly CompiledPattern[];
@@ -392,3 +448,35 @@ export function fillSection(
   const start = steps[(table.at[first + pattern] as number) + section] as number;
   return start < 0 ? undefined : runSteps(steps, start, match);
 }
+
+/**
+ * Hands one template of one entry to a sink, piece by piece: what {@link fillSection} gives, without building it.
+ *
+ * @param table - from {@link compileTemplateTable}
+ * @param entry - the entry's index
+ * @param pattern - the index of the pattern that matched, within the entry
+ * @param section - the template's place in the entry's list
+ * @param match - the string the pattern matched and its capture groups
+ * @param sink - takes the pieces
+ * @returns undefined when the entry has no such template; else true, or false when the sink stopped (the text is then
+ *   to be built with {@link fillSection})
+ * @example
+ * ```ts
+ * if (emitSection(table, match.entry, match.pattern, 1, match, writer) === false) writer.text(fillSection(...)!);
+ * ```
+ */
+export function emitSection(
+  table: TemplateTable,
+  entry: number,
+  pattern: number,
+  section: number,
+  match: Captures,
+  sink: TextSink,
+): boolean | undefined {
+  let first = table.first[entry] as number;
+  if (first < 0) first = compileEntry(table, entry);
+  const steps = table.steps;
+  const start = steps[(table.at[first + pattern] as number) + section] as number;
+  return start < 0 ? undefined : emitSteps(steps, start, match, sink);
+}
+

@@ -242,6 +242,41 @@ export class ByteWriter {
   }
 
   /**
+   * Copies characters `from` to `to` of `s` as they are, if every one is printable ASCII other than `"`, `\` and `,`
+   * (text that a JSON string and a CSV cell both hold unchanged); otherwise writes nothing of this piece and returns
+   * false, and the caller writes the whole text through {@link ByteWriter.jsonField} or {@link ByteWriter.csvField}.
+   * The engine hands a template's pieces here (it is a `TextSink`), so that a text is copied once, into the output.
+   *
+   * @param s - the string the piece is part of
+   * @param from - the piece's first index
+   * @param to - the index after its last character
+   * @returns whether the piece was written
+   */
+  piece(s: string, from: number, to: number): boolean {
+    const charCodeAt = String.prototype.charCodeAt;
+    const n = to - from;
+    this.reserve(n);
+    const buf = this.buf;
+    const at = this.pos - from;
+    for (let i = from; i < to; i++) {
+      const c = charCodeAt.call(s, i);
+      if (c < 0x20 || c > 0x7e || c === 34 || c === 92 || c === 44) return false;
+      buf[at + i] = c;
+    }
+    this.pos += n;
+    return true;
+  }
+
+  /**
+   * Takes back what was written after `length` bytes (a text whose pieces could not all be copied as they are).
+   *
+   * @param length - the {@link ByteWriter.length} to return to
+   */
+  rewind(length: number): void {
+    if (length >= 0 && length < this.pos) this.pos = length;
+  }
+
+  /**
    * Ends writing.
    *
    * @returns the bytes written, over the writer's own memory (transferable)

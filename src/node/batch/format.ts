@@ -11,6 +11,10 @@
  * CSV, with a header row: `row`, the carried columns, the selected fields, then `errorCode` and `errorMessage` (empty on
  * resolved rows). Arrays (`classifications`) are joined with `|`, booleans are `true`/`false`, `queueType` is its number.
  */
+import type { TextSectionIndex } from '../../engine/pipeline/classify.js';
+import { TextSection } from '../../engine/pipeline/classify.js';
+import type { ResolvedRow } from '../../engine/pipeline/resolve-row.js';
+import { emitRowText, rowText } from '../../engine/pipeline/resolve-row.js';
 import type { PhoneNumberDetails, QueryResult } from '../../engine/types.js';
 import { DETAIL_FIELDS } from '../../engine/types.js';
 import { ByteWriter, utf8 } from './bytes.js';
@@ -38,7 +42,20 @@ export interface BatchLayout {
  * Writes one output row (with its newline) into the run's byte buffer; `r` is the query result, or the reader's problem
  * for a row that could not be queried.
  */
-export type RowFormatter = (out: ByteWriter, row: number, raw: string, columns: readonly string[] | undefined, r: QueryResult | RowProblem) => void;
+export type RowFormatter = ((out: ByteWriter, row: number, raw: string, columns: readonly string[] | undefined, r: QueryResult | RowProblem) => void) & {
+  /**
+   * For the default selection of fields, the same row written from a {@link ResolvedRow} (see {@link PartsFormatter}):
+   * `processBatch` then resolves numbers with `resolveRow` instead of `query`.
+   */
+  readonly parts?: PartsFormatter;
+};
+
+/**
+ * Writes one resolved row (with its newline) from the parts {@link resolveRow} gives: the same bytes as the
+ * {@link RowFormatter} writes for the query's answer, with the display text and edit base copied straight from their
+ * templates into the output.
+ */
+export type PartsFormatter = (out: ByteWriter, row: number, columns: readonly string[] | undefined, parts: ResolvedRow) => void;
 
 /**
  * Parses a `--fields` list (`a,b,c`), checking every name.
@@ -108,7 +125,10 @@ export function formatHeader(layout: BatchLayout): string {
  * ```
  */
 export function createRowFormatter(layout: BatchLayout): RowFormatter {
-  return layout.format === 'ndjson' ? ndjsonFormatter(layout) : csvFormatter(layout);
+  const format = layout.format === 'ndjson' ? ndjsonFormatter(layout) : csvFormatter(layout);
+  const all = layout.fields.length === DETAIL_FIELDS.length && layout.fields.every((f, i) => f === DETAIL_FIELDS[i]);
+  if (!all) return format;
+  return Object.assign(format, { parts: layout.format === 'ndjson' ? ndjsonPartsFormatter(layout) : csvPartsFormatter(layout) });
 }
 
 /**
@@ -160,7 +180,7 @@ const QUOTE = utf8('"');
 type Tail = Pick<PhoneNumberDetails, 'defaultClassification' | 'classifications' | 'internal' | 'queueType' | 'queueName' | 'voicemailCapable' | 'dialCapable' | 'autoDialExtension'>;
 
 function ndjsonFormatter(layout: BatchLayout): RowFormatter {
-  const columnKeys = layout.carried.map((c, i) => utf8(`${i === 0 ? ',"columns":{' : ','}${JSON.stringify(c)}:`));
+  const columnKeys = ndjsonColumnKeys(layout);
   const fields = layout.fields;
   const all = fields.length === DETAIL_FIELDS.length && fields.every((f, i) => f === DETAIL_FIELDS[i]);
   // Looked up once here: `KEY[field]` per row would be a keyed read with ever-changing keys.
@@ -168,13 +188,7 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
   const fieldIndexes = fields.map((f) => OUTPUT_FIELDS.indexOf(f));
   const tails = createTailCache(writeQuotedTail);
   return (out, row, raw, columns, r) => {
-    out.bytes(ROW);
-    out.int(row);
-    for (let i = 0; i < columnKeys.length; i++) {
-      out.bytes(columnKeys[i] as Uint8Array);
-      out.json(columns?.[i] ?? '');
-    }
-    if (columnKeys.length > 0) out.bytes(COLUMNS_END);
+    writeNdjsonStart(out, row, columnKeys, columns);
     if (!isResolved(r)) {
       const e = problemOf(r);
       out.bytes(KEY.rawText);
@@ -210,6 +224,74 @@ function ndjsonFormatter(layout: BatchLayout): RowFormatter {
     }
     out.bytes(ROW_END);
   };
+}
+
+/** The keys of the carried columns of an NDJSON row: `,"columns":{"id":` for the first, `,"name":` for the next. */
+function ndjsonColumnKeys(layout: BatchLayout): Uint8Array[] {
+  return layout.carried.map((c, i) => utf8(`${i === 0 ? ',"columns":{' : ','}${JSON.stringify(c)}:`));
+}
+
+/** Writes the start of an NDJSON row: its number and the carried columns. */
+function writeNdjsonStart(out: ByteWriter, row: number, columnKeys: readonly Uint8Array[], columns: readonly string[] | undefined): void {
+  out.bytes(ROW);
+  out.int(row);
+  for (let i = 0; i < columnKeys.length; i++) {
+    out.bytes(columnKeys[i] as Uint8Array);
+    out.json(columns?.[i] ?? '');
+  }
+  if (columnKeys.length > 0) out.bytes(COLUMNS_END);
+}
+
+/** The default selection as NDJSON, from a resolved row's parts (see {@link PartsFormatter}). */
+function ndjsonPartsFormatter(layout: BatchLayout): PartsFormatter {
+  const columnKeys = ndjsonColumnKeys(layout);
+  const tails = createTailCache(writeQuotedTail);
+  return (out, row, columns, p) => {
+    writeNdjsonStart(out, row, columnKeys, columns);
+    out.jsonField(TEXT_KEY.rawText, p.rawText);
+    writeJsonText(out, TEXT_KEY.normalizedText, p, 0);
+    writeJsonText(out, TEXT_KEY.displayText, p, TextSection.displayText);
+    writeJsonText(out, TEXT_KEY.editBase, p, TextSection.editBase);
+    out.jsonField(TEXT_KEY.extension, p.extension);
+    out.bytes(tails(p));
+  };
+}
+
+/**
+ * Writes a key and a text of a resolved row (0: the normalized text, or one of TextSection) straight from its template; a text with a character to escape is built and
+ * written by {@link ByteWriter.jsonField} instead (the bytes are the same either way).
+ */
+function writeJsonText(out: ByteWriter, key: Uint8Array, p: ResolvedRow, section: 0 | TextSectionIndex): void {
+  const mark = out.length;
+  out.bytes(key);
+  if (emitRowText(p, section, out)) return;
+  out.rewind(mark);
+  out.jsonField(key, rowText(p, section));
+}
+
+/** The default selection as CSV, from a resolved row's parts (see {@link PartsFormatter}). */
+function csvPartsFormatter(layout: BatchLayout): PartsFormatter {
+  const n = layout.carried.length;
+  const tails = createTailCache(writeCsvTail);
+  return (out, row, columns, p) => {
+    out.int(row);
+    for (let i = 0; i < n; i++) out.csvField(COMMA, columns?.[i] ?? '');
+    out.csvField(COMMA, p.rawText);
+    writeCsvText(out, p, 0);
+    writeCsvText(out, p, TextSection.displayText);
+    writeCsvText(out, p, TextSection.editBase);
+    out.csvField(COMMA, p.extension);
+    out.bytes(tails(p));
+  };
+}
+
+/** As {@link writeJsonText}, for a CSV cell (with the comma before it). */
+function writeCsvText(out: ByteWriter, p: ResolvedRow, section: 0 | TextSectionIndex): void {
+  const mark = out.length;
+  out.bytes(COMMA_BYTES);
+  if (emitRowText(p, section, out)) return;
+  out.rewind(mark);
+  out.csvField(COMMA, rowText(p, section));
 }
 
 /**
@@ -347,6 +429,7 @@ function writeCsvTail(out: ByteWriter, d: Tail): void {
 
 /** The byte of `,`. */
 const COMMA = 44;
+const COMMA_BYTES = utf8(',');
 
 function csvFormatter(layout: BatchLayout): RowFormatter {
   const n = layout.carried.length;

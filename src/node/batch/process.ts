@@ -3,7 +3,8 @@
  * (`--workers 1`) and in each worker thread, so both give byte-identical output.
  */
 import type { DialPlan } from '../../engine/plan/plan.js';
-import type { QueryOptions } from '../../engine/types.js';
+import { createResolvedRow, resolveRow } from '../../engine/pipeline/resolve-row.js';
+import type { QueryError, QueryOptions } from '../../engine/types.js';
 import { ByteWriter } from './bytes.js';
 import type { RowFormatter } from './format.js';
 import type { RowBatch } from './rows.js';
@@ -43,6 +44,37 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
   // Most output rows are about 350 bytes (NDJSON, every field); the writer grows if a batch needs more.
   // Rounded up to 256 KiB, so that batches of about the same size can take each other's memory.
   const out = new ByteWriter(Math.ceil((numbers.length * 384) / 262144) * 262144, reuse);
+  const parts = format.parts;
+  if (parts !== undefined) {
+    // The default selection: numbers resolved into one reused record, their texts copied from the templates into the
+    // output (see resolveRow); the same bytes as the loop below writes from `query`.
+    const compiled = plan.compiled;
+    const row = createResolvedRow();
+    for (let i = 0; i < numbers.length; i++) {
+      const raw = numbers[i] as string;
+      const problem = problems?.[i];
+      if (problem !== undefined) {
+        counts.failed++;
+        byError.set(problem.code, (byError.get(problem.code) ?? 0) + 1);
+        format(out, batch.firstRow + i, raw, columns?.[i], problem);
+        continue;
+      }
+      resolveRow(compiled, raw, options, row);
+      if (row.ok) {
+        counts.ok++;
+        const c = row.defaultClassification;
+        byClassification.set(c, (byClassification.get(c) ?? 0) + 1);
+        counts.notDialCapable += row.dialCapable ? 0 : 1;
+        parts(out, batch.firstRow + i, columns?.[i], row);
+      } else {
+        const error = row.error as QueryError;
+        counts.failed++;
+        byError.set(error.code, (byError.get(error.code) ?? 0) + 1);
+        format(out, batch.firstRow + i, raw, columns?.[i], { ok: false, error });
+      }
+    }
+    return finish(out, counts, byClassification, byError);
+  }
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];
@@ -66,6 +98,11 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
     }
     format(out, batch.firstRow + i, raw, columns?.[i], r);
   }
+  return finish(out, counts, byClassification, byError);
+}
+
+/** The batch's output and counts, the tallies copied into the counts. */
+function finish(out: ByteWriter, counts: BatchCounts, byClassification: Map<string, number>, byError: Map<string, number>): ProcessedBatch {
   for (const [k, v] of byClassification) counts.byClassification[k] = v;
   for (const [k, v] of byError) counts.byError[k] = v;
   return { bytes: out.finish(), counts };
