@@ -84,7 +84,7 @@ function uncommentedLines(text: string): string[] {
 
 /**
  * Reads `extensions.conf`: contexts, `exten =>` lines (the first line of each extension; `same =>` and later priorities
- * add nothing to which numbers it takes), `include =>` lines. `#include`, `switch =>` and templates are reported. Never
+ * add nothing to which numbers it takes), `include =>` lines. `#include` and `switch =>` are reported; templates (`[t](!)`, `[ctx](t)`) are followed. Never
  * throws.
  *
  * @param text - the file's text
