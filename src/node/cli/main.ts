@@ -52,7 +52,9 @@ Run "dialplan <command> --help" for a command's options.
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...after] = argv;
+  // `dialplan help query` is `dialplan query --help`, as in git and npm.
+  const [name, ...rest] = first === 'help' && after.length > 0 ? [after[0] as string, '--help'] : [first, ...after];
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(mainHelp());
     return name === undefined ? EXIT.usage : EXIT.ok;
