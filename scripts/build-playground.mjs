@@ -50,4 +50,5 @@ const html = template
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'index.html'), html);
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-console.log(`playground: ${join(outDir, 'index.html')} ${kb(Buffer.byteLength(html))}, ${kb(gzipSync(html, { level: 9 }).length)} gzipped`);
+// On standard error: `npm pack --json` runs this (prepack) and its standard output must stay the JSON.
+console.error(`playground: ${join(outDir, 'index.html')} ${kb(Buffer.byteLength(html))}, ${kb(gzipSync(html, { level: 9 }).length)} gzipped`);
