@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Regenerates src/data/emergency.ts, the emergency numbers of every region, from the short-number metadata of
+// Regenerates src/engine/data/emergency.ts, the emergency numbers of every region, from the short-number metadata of
 // google-libphonenumber (a devDependency: libphonenumber-js, the runtime dependency, leaves that metadata out).
 //
-//   node scripts/generate-emergency.mjs            # writes src/data/emergency.ts
+//   node scripts/generate-emergency.mjs            # writes src/engine/data/emergency.ts
 //   node scripts/generate-emergency.mjs --check    # exit 1 when the committed file differs from what it would write
 //
 // The metadata gives each region's emergency numbers as a regular expression (FR: `1(?:12|[578])`). The script expands
@@ -163,11 +163,11 @@ if (process.argv.includes('--check')) {
     old = readFileSync(OUT, 'utf8');
   } catch {}
   if (old !== text) {
-    console.error('src/data/emergency.ts is out of date: run node scripts/generate-emergency.mjs');
+    console.error('src/engine/data/emergency.ts is out of date: run node scripts/generate-emergency.mjs');
     process.exit(1);
   }
-  console.log(`src/data/emergency.ts is up to date (${Object.keys(table).length} regions).`);
+  console.log(`src/engine/data/emergency.ts is up to date (${Object.keys(table).length} regions).`);
 } else {
   writeFileSync(OUT, text);
-  console.log(`Wrote src/data/emergency.ts: ${Object.keys(table).length} regions, ${Object.values(table).flat().length} numbers.`);
+  console.log(`Wrote src/engine/data/emergency.ts: ${Object.keys(table).length} regions, ${Object.values(table).flat().length} numbers.`);
 }
