@@ -25,6 +25,13 @@ export interface LoadOptions {
    */
   readonly maxFileBytes?: number;
   /**
+   * The most YAML parts a rule file may write (2 500 000 unless given): scalars, aliases, flow collections and item
+   * indicators (`-`, `?`, `:`, `,`). More is a `TOO_LARGE` problem, found before the parser's memory grows past about
+   * a gigabyte. Raise it, with `maxFileBytes`, for a plan of more than about 150 000 entries; each part costs the YAML
+   * parser several hundred bytes of memory.
+   */
+  readonly maxYamlParts?: number;
+  /**
    * Builds each table's matcher; the default is the engine's. For differential tests and benchmarks; not a stable API.
    * @internal
    */
@@ -58,6 +65,16 @@ export const MAX_NESTING_DEPTH = 64;
  * affected, and one whose aliases repeat small parts rarely comes near.
  */
 export const MAX_ALIAS_NODES = 100_000;
+
+/**
+ * How many YAML parts a rule file may write unless `maxYamlParts` says otherwise: scalars, aliases, flow collections,
+ * and the indicators that each open an item (`-`, `?`, `:`, `,`). The YAML parser and composer keep 250 to 900 bytes of
+ * memory for each, so a file under the size limit made of `1,1,1,...` or of `-` lines (8 million parts in 16 MiB) ran
+ * the process out of heap after a minute: a crash no `safe*` loader can catch. A plan of 100 000 entries writes 1.3 to
+ * 1.6 million, at 8 to 10 bytes of text each.
+ * @internal
+ */
+export const MAX_YAML_PARTS = 2_500_000;
 
 /** How many YAML syntax errors of one file are reported. */
 const MAX_SYNTAX_PROBLEMS = 100;
@@ -108,7 +125,7 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
   // A precompiled plan (dialplan compile) is JSON made by this library: no YAML to parse.
   if (isCompiledPlanText(yamlText)) return safeLoadCompiledPlan(yamlText, options);
 
-  const parsed = parseYaml(yamlText);
+  const parsed = parseYaml(yamlText, maxYamlParts(options));
   const lines = yamlText.split(/\r?\n|\r/);
   const at = (offset: number): Pick<Problem, 'line' | 'column' | 'excerpt'> => {
     const { line, col } = parsed.lineCounter.linePos(offset);
@@ -184,7 +201,7 @@ export interface RuleFileSnapshot {
  * @returns the snapshot, or undefined when the text is not valid YAML
  */
 export function snapshotRuleFile(yamlText: string, file: string): RuleFileSnapshot | undefined {
-  const parsed = parseYaml(yamlText);
+  const parsed = parseYaml(yamlText, MAX_YAML_PARTS);
   if (!parsed.ok || parsed.doc.errors.length > 0) return undefined;
   const nodes = new Map<string, NodeInfo>();
   let value: unknown;
@@ -395,6 +412,12 @@ export function maxFileBytes(options: LoadOptions | undefined): number {
   return typeof max === 'number' && max >= 0 ? max : DEFAULT_MAX_FILE_BYTES;
 }
 
+/** The parts limit of the options: {@link MAX_YAML_PARTS} unless a number is given. */
+function maxYamlParts(options: LoadOptions | undefined): number {
+  const max = options?.maxYamlParts;
+  return typeof max === 'number' && max >= 0 ? max : MAX_YAML_PARTS;
+}
+
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** The length of a string in UTF-8 bytes (a lone surrogate is written as U+FFFD, three bytes). */
@@ -421,16 +444,20 @@ type Parsed =
 /**
  * Parses YAML text into one document, as `parseDocument` does, but feeds the parser one token at a time to stop it as soon
  * as maps and lists nest too deeply (the parser takes microseconds per level and the composer recurses once per level,
- * so 16 MiB of `[` would take a minute, or overflow the stack). Also counts the scalars and flow collections the file
- * writes, which sizes the alias budget.
+ * so 16 MiB of `[` would take a minute, or overflow the stack), and as soon as the file writes more than `maxParts`
+ * parts ({@link MAX_YAML_PARTS}). Also counts the scalars and flow collections the file writes, which sizes the alias
+ * budget.
  */
-function parseYaml(text: string): Parsed {
+function parseYaml(text: string, maxParts: number): Parsed {
   const { Composer, Lexer, LineCounter, Parser, YAMLParseError } = yaml();
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
   let written = 0;
+  // Written nodes, and the item indicators that make the parser and composer build an item (a pair, an empty node) of
+  // their own: `-` and `?` lines, or `,` in a flow collection, cost memory with no scalar written.
+  let parts = 0;
   let scalarNext = false;
   for (const lexeme of new Lexer().lex(text)) {
     // The lexer marks a plain or block scalar with \x1f before its text, which may look like anything.
@@ -438,7 +465,15 @@ function parseYaml(text: string): Parsed {
     else if (lexeme === '\x1f') {
       scalarNext = true;
       written++;
-    } else if (lexeme === '[' || lexeme === '{' || lexeme[0] === '"' || lexeme[0] === "'") written++;
+      parts++;
+    } else if (lexeme === '[' || lexeme === '{' || lexeme[0] === '"' || lexeme[0] === "'") {
+      written++;
+      parts++;
+    } else if (lexeme === ',' || lexeme === '-' || lexeme === ':' || lexeme === '?' || lexeme[0] === '*') parts++;
+    if (parts > maxParts) {
+      const message = `The rule file writes more than ${maxParts} YAML parts (scalars, aliases, collections and their items; maxYamlParts); a plan of 100 000 entries writes about 1.5 million.`;
+      return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
+    }
     for (const token of parser.next(lexeme)) tokens.push(token);
     // The parser's stack holds the document, then each open collection (and the node being read).
     if (parser.stack.length > MAX_NESTING_DEPTH + 2) {

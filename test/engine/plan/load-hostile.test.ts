@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
 import type { LoadOptions, LoadResult, Problem } from '../../../src/index.js';
 import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
@@ -179,6 +180,31 @@ describe('size limits', () => {
     expect(r.ok ? 0 : r.problems.length).toBe(100);
     expect(r.ok ? [] : [...new Set(r.problems.map((p) => p.code))]).toEqual(['YAML_SYNTAX']);
   });
+
+  it('a file under the size limit that writes millions of tiny YAML parts is TOO_LARGE, not a process out of memory', () => {
+    // The parser and composer keep hundreds of bytes for every part: 16 MiB of `,` or `1,` (8 to 16 million parts) ran
+    // the process out of heap (a fatal error, exit 134) after a minute. 2.5 million parts stop it at once.
+    expect(MAX_YAML_PARTS).toBe(2_500_000);
+    const commas = `${HEAD}dialPlan: []
+description: [${','.repeat(MAX_YAML_PARTS + 10)}]
+`;
+    expect(Buffer.byteLength(commas)).toBeLessThan(DEFAULT_MAX_FILE_BYTES);
+    const start = cpuMs();
+    const r = safeLoadDialPlan(commas, { file: 'parts.yaml' });
+    expect(cpuMs() - start).toBeLessThan(15_000);
+    // Line 4, at the comma that passes the limit: the file writes 13 parts up to the `[` at column 14, so that comma is
+    // the (limit - 12)th.
+    expect(codes(r)).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
+    expect(r.ok ? '' : r.problems[0]?.message).toContain('more than 2500000 YAML parts');
+    expect(r.ok ? '' : r.problems[0]?.file).toBe('parts.yaml');
+    // From disk too: safeLoadDialPlanFile, which every command uses, once passed no limit on to the parser.
+    const path = writeTemp(commas);
+    expect(codes(safeLoadDialPlanFile(path))).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
+    // maxYamlParts sets the limit.
+    const small = `${HEAD}dialPlan:\n  - { name: a, match: X, classification: A }\n`;
+    expect(safeLoadDialPlan(small, { maxYamlParts: 22 }).ok).toBe(true);
+    expect(codes(safeLoadDialPlan(small, { maxYamlParts: 21 }))).toEqual(['TOO_LARGE 4:42']);
+  }, 60_000);
 });
 
 describe('keys that name members of Object.prototype', () => {
