@@ -2,9 +2,11 @@
  * `dialplan init --country CC [--area-code N] [--out FILE]`: writes a starter plan from libphonenumber-js metadata.
  */
 import { closeSync, openSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DialPlanError } from '../../engine/errors.js';
-import { generateStarterPlan } from '../../engine/authoring/init.js';
+import { generateStarterPlan, STARTER_SCHEMA_PATH } from '../../engine/authoring/init.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -38,7 +40,12 @@ export const initCommand: Command = defineCommand({
     if (values.country === undefined) throw new UsageError('dialplan init needs --country CC, such as --country GB.');
     let text: string;
     try {
-      text = generateStarterPlan({ country: values.country, ...(values['area-code'] !== undefined ? { areaCode: values['area-code'] } : {}) });
+      const folder = values.out !== undefined ? dirname(resolve(io.cwd, values.out)) : io.cwd;
+      text = generateStarterPlan({
+        country: values.country,
+        ...(values['area-code'] !== undefined ? { areaCode: values['area-code'] } : {}),
+        schemaPath: schemaPathFor(folder, fileURLToPath(PACKAGE_ROOT)),
+      });
     } catch (e) {
       // An unknown country or a malformed area code is a usage mistake, not a crash.
       if (e instanceof DialPlanError) throw new UsageError(e.message);
@@ -68,3 +75,27 @@ export const initCommand: Command = defineCommand({
     return EXIT.ok;
   },
 });
+
+/**
+ * The `$schema` path of a plan saved in `folder`, so that an editor finds the schema from where the file is: through the
+ * `node_modules` folder above it that holds this package (`../../node_modules/dialplan/...` for a plan two folders down
+ * in the project), or inside this package's own tree (a clone of the repository: `./rules/dialplan.schema.json`).
+ * Anywhere else (the package run by `npx` from its cache, a plan written outside the project) the default,
+ * `./node_modules/dialplan/...`, which resolves once the plan is moved beside `node_modules`.
+ *
+ * @param folder - the folder the plan is saved in (standard output: the working folder)
+ * @param packageRoot - this package's root folder
+ * @returns the path to write after `$schema=`
+ * @example
+ * ```ts
+ * schemaPathFor('/site/plans', '/site/node_modules/dialplan/'); // '../node_modules/dialplan/rules/dialplan.schema.json'
+ * ```
+ */
+export function schemaPathFor(folder: string, packageRoot: string): string {
+  const schema = resolve(packageRoot, 'rules', 'dialplan.schema.json');
+  const path = relative(folder, schema).split(sep).join('/');
+  const insidePackage = !relative(resolve(packageRoot), folder).split(sep).includes('..');
+  const throughNodeModules = /^(?:\.\.\/)*node_modules\/dialplan\/rules\/dialplan\.schema\.json$/.test(path);
+  if (!insidePackage && !throughNodeModules) return STARTER_SCHEMA_PATH;
+  return path.startsWith('../') ? path : `./${path}`;
+}

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { STARTER_SCHEMA_PATH } from '../../../src/engine/authoring/init.js';
+import { schemaPathFor } from '../../../src/node/cli/init.js';
 
 const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
@@ -35,5 +38,33 @@ describe('dialplan init (CLI)', () => {
       expect(r.status).toBe(2);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+  });
+});
+
+describe('dialplan init: the $schema line resolves from where the plan is saved', () => {
+  const schemaOf = (text: string): string => (/^# yaml-language-server: \$schema=(\S+)\n/.exec(text) ?? [])[1] ?? '';
+
+  it('names the schema through the node_modules folder above the plan, however deep the plan is', () => {
+    const root = '/site/node_modules/dialplan/';
+    expect(schemaPathFor('/site', root)).toBe('./node_modules/dialplan/rules/dialplan.schema.json');
+    expect(schemaPathFor('/site/plans/london', root)).toBe('../../node_modules/dialplan/rules/dialplan.schema.json');
+  });
+
+  it('inside a clone of the package names its own rules/dialplan.schema.json; anywhere else the default', () => {
+    expect(schemaPathFor('/src/dialplan', '/src/dialplan/')).toBe('./rules/dialplan.schema.json');
+    expect(schemaPathFor('/src/dialplan/plans', '/src/dialplan/')).toBe('../rules/dialplan.schema.json');
+    // npx's cache, or another project's package: no path from here survives; the default resolves once moved.
+    expect(schemaPathFor('/work/site', '/home/u/.npm/_npx/1a2b/node_modules/dialplan/')).toBe(STARTER_SCHEMA_PATH);
+    expect(schemaPathFor('/work/site', '/other/node_modules/dialplan/')).toBe(STARTER_SCHEMA_PATH);
+  });
+
+  it('the built command, run in this repository, writes a path that exists from the plan (standard output and --out)', () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const printed = spawnSync(process.execPath, [CLI, 'init', '--country', 'GB'], { encoding: 'utf8', cwd: root });
+    expect(printed.status).toBe(0);
+    expect(existsSync(join(root, schemaOf(printed.stdout)))).toBe(true);
+    const out = join(dir, 'elsewhere.yaml');
+    expect(run('init', '--country', 'GB', '--out', out).status).toBe(0);
+    expect(schemaOf(readFileSync(out, 'utf8'))).toBe(STARTER_SCHEMA_PATH);
   });
 });
