@@ -137,6 +137,12 @@ const CASES: readonly Case[] = [
   { args: ['lint', bad], code: 2, doc: 'does not load' },
   { args: ['lint', '--json', bad], code: 2, doc: 'does not load' },
   { args: ['lint', unreachable, missing], code: 2, doc: 'a FILE that does not exist' },
+  // good.yaml calls every number A, which stands for no type of libphonenumber-js: 0 % agreement.
+  { args: ['lint', '--cross-check', '--sample', '1', good], code: 1, doc: 'some classification agrees on less than `--min-agreement`' },
+  { args: ['lint', '--cross-check', '--sample', '1', '--min-agreement', '0', good], code: 0, doc: 'no FILE has errors' },
+  { args: ['lint', '--cross-check', '--sample', '0', good], code: 2, doc: 'a bad `--country`, `--sample`, `--seed` or `--min-agreement`' },
+  { args: ['lint', '--cross-check', '--country', 'XX', good], code: 2, doc: 'a bad `--country`' },
+  { args: ['lint', '--min-agreement', '50', good], code: 2, doc: 'or one of them without `--cross-check`' },
 
   { args: ['compile', good, '--out', join(dir, 'good.json')], code: 0, doc: 'the precompiled plan was printed or written' },
   { args: ['compile', good], code: 0, doc: 'the precompiled plan was printed or written' },
