@@ -679,9 +679,26 @@ function innerOffset(node: Scalar, start: number, offset: number, text: string):
   return text.startsWith(value, start + quoted) ? quoted + offset : 0;
 }
 
-/** The offending line with a caret under the column, as problems show it. */
+/** How many characters of a line an excerpt shows. */
+const EXCERPT_WIDTH = 120;
+
+/**
+ * The offending line with a caret under the column, as problems show it. A long line is cut to 120 characters: its
+ * start when the column is within them, else the 120 around the column, so that the caret stays under what is shown
+ * (on a line of millions of characters it was a line of millions of spaces, once per problem).
+ */
 export function excerpt(line: string, lineNo: number, col: number): string {
   const gutter = String(lineNo).length;
-  const shown = line.length > 120 ? line.slice(0, 120) + '…' : line;
-  return `${String(lineNo).padStart(gutter + 2)} | ${shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(Math.max(col - 1, 0))}^`;
+  let shown = line;
+  // At most just past the line's end, where a problem at the end of a line points.
+  let caret = Math.min(Math.max(col - 1, 0), line.length);
+  if (line.length > EXCERPT_WIDTH) {
+    if (caret < EXCERPT_WIDTH) shown = line.slice(0, EXCERPT_WIDTH) + '…';
+    else {
+      const from = Math.min(caret - EXCERPT_WIDTH / 2, line.length - EXCERPT_WIDTH);
+      shown = `…${line.slice(from, from + EXCERPT_WIDTH)}${from + EXCERPT_WIDTH < line.length ? '…' : ''}`;
+      caret = caret - from + 1;
+    }
+  }
+  return `${String(lineNo).padStart(gutter + 2)} | ${shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(caret)}^`;
 }

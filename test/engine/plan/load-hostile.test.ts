@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
+import { excerpt, MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
 import type { LoadOptions, LoadResult, Problem } from '../../../src/index.js';
 import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
@@ -173,6 +173,24 @@ describe('size limits', () => {
     expect(r.ok ? '' : r.problems[0]?.message).toBe('Map keys must be unique');
   });
 
+  it('an excerpt of a long line shows the part around the column, with the caret under it', () => {
+    const line = `k: ${'abcdefghij'.repeat(1000)}`;
+    const at = (col: number): string[] => excerpt(line, 7, col).split('\n');
+    // Within the first 120 characters: the start of the line, as before.
+    expect(at(5)).toEqual([`  7 | ${line.slice(0, 120)}…`, `    |     ^`]);
+    // Further on: 120 characters from 60 before the column, the caret under the column's character.
+    const [shown = '', caret = ''] = at(5000);
+    expect(shown).toBe(`  7 | …${line.slice(4939, 5059)}…`);
+    expect(caret.indexOf('^') - '    | '.length).toBe(61);
+    expect(shown[caret.indexOf('^')]).toBe(line[4999]);
+    // At the end of the line, and past it (clamped): the last 120 characters, the caret just after them.
+    for (const col of [line.length + 1, line.length + 10_000]) {
+      const [endShown = '', endCaret = ''] = at(col);
+      expect(endShown).toBe(`  7 | …${line.slice(-120)}`);
+      expect(endCaret).toBe(`    | ${' '.repeat(121)}^`);
+    }
+  });
+
   it('a file of syntax junk reports its first 100 errors, quickly', () => {
     const start = cpuMs();
     const r = safeLoadDialPlan(entry(`    match: ${'[0-9]'.repeat(20_000)}\n`));
@@ -186,7 +204,7 @@ describe('size limits', () => {
     // the process out of heap (a fatal error, exit 134) after a minute. 2.5 million parts stop it at once.
     expect(MAX_YAML_PARTS).toBe(2_500_000);
     const commas = `${HEAD}dialPlan: []
-description: [${','.repeat(MAX_YAML_PARTS + 10)}]
+description: [${','.repeat(MAX_YAML_PARTS + 1000)}]
 `;
     expect(Buffer.byteLength(commas)).toBeLessThan(DEFAULT_MAX_FILE_BYTES);
     const start = cpuMs();
@@ -197,6 +215,11 @@ description: [${','.repeat(MAX_YAML_PARTS + 10)}]
     expect(codes(r)).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
     expect(r.ok ? '' : r.problems[0]?.message).toContain('more than 2500000 YAML parts');
     expect(r.ok ? '' : r.problems[0]?.file).toBe('parts.yaml');
+    // The excerpt shows the 120 characters around the column, with the caret under that comma: it was the line's first
+    // 120 characters, then a caret after 2.5 million spaces.
+    const [shown = '', caretLine = ''] = (r.ok ? '' : (r.problems[0]?.excerpt ?? '')).split('\n');
+    expect(shown).toBe(`  4 | …${','.repeat(120)}…`);
+    expect(caretLine).toBe(`    | ${' '.repeat(61)}^`);
     // From disk too: safeLoadDialPlanFile, which every command uses, once passed no limit on to the parser.
     const path = writeTemp(commas);
     expect(codes(safeLoadDialPlanFile(path))).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
