@@ -209,6 +209,11 @@ const CASES: readonly Case[] = [
   { args: ['batch', contacts, '--column', 'nope'], code: 2, doc: 'an unknown `--column`' },
   { args: ['batch', numbers, '--out', noDir], code: 2, doc: 'an `--out` file that cannot be created' },
   { args: ['batch', '--workers', '0', numbers], code: 2, doc: 'a bad `--workers`' },
+  { args: ['batch', '--delimiter', 'x', contacts], code: 2, doc: '`--delimiter` or `--row-offset` value' },
+  { args: ['batch', '--row-offset', '1.5', numbers], code: 2, doc: '`--row-offset` value' },
+  { args: ['batch', '--column', '2', numbers], code: 2, doc: '`--column` or `--delimiter` with lines input' },
+  { args: ['batch', '--delimiter', ';', numbers], code: 2, doc: '`--column` or `--delimiter` with lines input' },
+  { args: ['batch', '--format', 'csv', '--header', '--no-header', numbers], code: 2, doc: 'both `--header` and `--no-header`' },
   { args: ['batch', numbers, '--out', numbers], code: 2, doc: '`--out` naming the input file' },
   ...(HAS_DEV_FULL ? [{ args: ['batch', numbers], code: 1, doc: 'the output could not be written (a full disk', fullStdout: true }] satisfies Case[] : []),
 
