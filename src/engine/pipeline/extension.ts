@@ -2,7 +2,7 @@
  * Stage 4 of the pipeline: the extension of the normalized number, whether it is dialed automatically, and for an internal
  * extension the queue that owns it.
  */
-import type { CompiledPlan } from '../plan/compile.js';
+import type { CompiledPlan, DirectoryHit } from '../plan/compile.js';
 import { QueueType } from '../types.js';
 
 /** The extension and queue fields of the details. */
@@ -47,10 +47,15 @@ export function resolveExtension(plan: CompiledPlan, normalized: string, sip: bo
   const autoDialExtension = normalized.charCodeAt(at) === 47;
   // An internal extension may itself carry a stored or dialed extension (`6929 x12` is `/6929^12`): the directory is
   // asked about the internal extension, the digits up to the next separator, while `extension` keeps all that follows.
-  const hit = at === 0 && autoDialExtension ? plan.directory.get(internalExtension(extension)) : undefined;
-  if (!hit) return { extension, autoDialExtension, queueType: QueueType.None, queueName: '', voicemailCapable: false };
+  // One path for numbers in the directory and the others: a branch that only directory numbers take (a few in
+  // thousands in a batch) had no type feedback when the caller was optimized, and the first one threw that code away.
+  const hit = (at === 0 && autoDialExtension ? plan.directory.get(internalExtension(extension)) : undefined) ?? NOT_IN_DIRECTORY;
   return { extension, autoDialExtension, queueType: hit.queueType, queueName: hit.queueName, voicemailCapable: hit.voicemail };
 }
+
+/** What a number outside the directory gets: the shape of a directory hit, so that both read the same properties. */
+// Not frozen: a frozen object has a map of its own, and the property reads would see two.
+const NOT_IN_DIRECTORY: DirectoryHit = { kind: 'users', queueType: QueueType.None, queueName: '', voicemail: false };
 
 /** The extension up to its own next separator: `6929^12` is internal extension `6929` carrying `^12`. */
 function internalExtension(extension: string): string {

@@ -12,6 +12,7 @@ import type { TextSink } from '../match/automaton-fill.js';
 import { emitSection, fillSection } from '../match/automaton-fill.js';
 import type { TableMatch } from '../match/match.js';
 import type { CompiledPlan, LocationTables } from '../plan/compile.js';
+import type { EntryProfile } from '../plan/profiles.js';
 import type { QueryError, QueryOptions } from '../types.js';
 import { QueueType } from '../types.js';
 import type { TextSectionIndex } from './classify.js';
@@ -112,6 +113,19 @@ function failRow(row: ResolvedRow, rawText: string, error: QueryError): Resolved
   return row;
 }
 
+/** Each plan's `unmatched` settings as an entry profile (the same shape as the tables' profiles). */
+const UNMATCHED = new WeakMap<CompiledPlan, EntryProfile>();
+
+function unmatchedProfile(plan: CompiledPlan): EntryProfile {
+  let p = UNMATCHED.get(plan);
+  if (p === undefined) {
+    const u = plan.unmatched;
+    p = { classifications: u.classifications, defaultClassification: u.classifications[0] ?? '', internal: u.internal, dialCapable: u.dialCapable };
+    UNMATCHED.set(plan, p);
+  }
+  return p;
+}
+
 /** Stops at the first `/` or `^`: a template's text has an extension exactly when this sink stops. */
 const SEPARATOR_SCAN: TextSink = {
   piece(s, from, to) {
@@ -149,17 +163,13 @@ function fillRow(plan: CompiledPlan, rawText: string, options: QueryOptions | un
   row.rawText = rawText;
   row.normalizedText = normalizedText;
   row.extension = ext.extension;
-  if (profile !== undefined) {
-    row.classifications = profile.classifications;
-    row.defaultClassification = profile.defaultClassification;
-    row.internal = profile.internal;
-    row.dialCapable = profile.dialCapable;
-  } else {
-    row.classifications = plan.unmatched.classifications;
-    row.defaultClassification = plan.unmatched.classifications[0] ?? '';
-    row.internal = plan.unmatched.internal;
-    row.dialCapable = plan.unmatched.dialCapable;
-  }
+  // One path for matched and unmatched numbers: a branch that only rare rows take has no type feedback when this is
+  // optimized, and the first unmatched number threw the optimized code away.
+  const source = profile ?? unmatchedProfile(plan);
+  row.classifications = source.classifications;
+  row.defaultClassification = source.defaultClassification;
+  row.internal = source.internal;
+  row.dialCapable = source.dialCapable;
   row.queueType = ext.queueType;
   row.queueName = ext.queueName;
   row.voicemailCapable = ext.voicemailCapable;
