@@ -74,7 +74,7 @@ export const exportCommand: Command = defineCommand({
     const seed = positiveInt(values.seed, '--seed', 1, 2 ** 31);
     const perRule = positiveInt(values.sample, '--sample', 25, 1000);
     const file = positionals[0] as string;
-    const loaded = safeLoadDialPlanFile(resolve(io.cwd, file));
+    const loaded = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
     if (!loaded.ok) {
       io.stderr.write(`${file}: does not load:\n`);
       for (const p of loaded.problems) io.stderr.write(formatProblem(p) + '\n');

@@ -65,6 +65,17 @@ describe('dialplan export limits', () => {
   });
 });
 
+describe('dialplan export of a plan that does not load', () => {
+  it('names the FILE as it was given, like every command (file:line:column), exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialplan-export-bad-'));
+    writeFileSync(join(dir, 'bad.yaml'), 'name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "Z1", classification: B }\n');
+    const r = spawnSync(process.execPath, [main, 'export', '--to', 'teams', 'bad.yaml'], { encoding: 'utf8', cwd: dir });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^bad\.yaml:4:\d+: error /m);
+    expect(r.stderr).not.toContain(dir);
+  });
+});
+
 describe('dialplan import of files saved by Windows PowerShell', () => {
   it('UTF-16 with a byte order mark (Get-CsTenantDialPlan | ConvertTo-Json -Depth 5 > plans.json) imports at 100%', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dialplan-import-'));
