@@ -371,7 +371,8 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
     name: `Asterisk ${source.file.split('/').pop() ?? source.file}`,
     description: '',
     classifications: list,
-    locations: contexts.length > 1 ? locations : [],
+    // One location per context, even a single one (a query may name it).
+    locations,
     entries,
     unmatched: { classification: unmatched, dialCapable: true },
     header: [

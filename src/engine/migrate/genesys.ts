@@ -47,6 +47,8 @@ export interface GenesysNumberPlan {
 /** One site's number plans. */
 export interface GenesysSite {
   readonly name: string;
+  /** The file does not name the site (the answer for one site): `name` is made up. */
+  readonly unnamed?: boolean;
   /** The site's country calling code (`1`, `44`), for `intraCountryCode` and `interCountryCode`. */
   readonly countryCallingCode: string;
   /** The plans in the order Genesys Cloud tries them (by priority). */
@@ -145,7 +147,7 @@ export function readGenesysNumberPlans(text: string, file: string): GenesysSourc
     }
     const plans = readPlans(list.items, root.kind === 'array' ? '$' : '$.entities');
     const names = [...new Set(plans.map((p) => p.site))];
-    for (const name of names) sites.push({ name: name || 'Site', countryCallingCode: '', plans: order(plans.filter((p) => p.site === name)) });
+    for (const name of names) sites.push({ name: name || 'Site', ...(name ? {} : { unnamed: true }), countryCallingCode: '', plans: order(plans.filter((p) => p.site === name)) });
   }
   for (const s of sites) {
     if (s.countryCallingCode === '' && s.plans.some((p) => p.matchType === 'intraCountryCode' || p.matchType === 'interCountryCode')) {
@@ -285,7 +287,8 @@ export function importGenesys(source: GenesysSource): ImportResult {
   const issues: MigrationIssue[] = [...source.issues];
   const { list, unmatched, of } = classificationsOf(source);
   const names = siteNames(source);
-  const locations = source.sites.length > 1 ? names : [];
+  // One location per site, even a single one the file names (a query may name it).
+  const locations = source.sites.length > 1 || source.sites[0]?.unnamed !== true ? names : [];
   const domain = domainOf(source);
   const entries: ImportedEntry[] = [];
   const conversions: ImportedConversion[] = [];

@@ -50,7 +50,7 @@ export interface ImportedPlan {
   readonly name: string;
   readonly description: string;
   readonly classifications: readonly { readonly name: string; readonly internal: boolean; readonly description?: string }[];
-  /** Location names, in order (empty: the plan has none). */
+  /** Location names, in order (empty: the plan has none; one: written with no variable, every entry is in it). */
   readonly locations: readonly string[];
   readonly entries: readonly ImportedEntry[];
   /** Input conversions, tried before the entries (most imports have none). */
@@ -97,7 +97,14 @@ export function writeImportedPlan(plan: ImportedPlan): string {
   for (const c of plan.classifications) {
     lines.push(`  - { name: ${q(c.name)}${c.internal ? ', internal: true' : ''}${c.description ? `, description: ${q(c.description)}` : ''} }`);
   }
-  if (plan.locations.length > 0) {
+  if (plan.locations.length === 1) {
+    // One source dial plan / site / context is still a location of its name, so that a query naming it works; it needs
+    // no variable, since every entry is in it.
+    lines.push('# One location, named after the source dial plan / site / context.');
+    lines.push('locations:');
+    lines.push(`  ${q(plan.locations[0] as string)}: {}`);
+    lines.push(`defaultLocation: ${q(plan.locations[0] as string)}`);
+  } else if (plan.locations.length > 1) {
     lines.push('# One location per source dial plan / site / context. An entry of one of them starts with {only-location-N}: empty');
     lines.push('# in that location, a space (which no number holds) in the others, so it matches only there.');
     lines.push('locations:');
@@ -111,7 +118,7 @@ export function writeImportedPlan(plan: ImportedPlan): string {
     lines.push('inputConversions:');
     for (const c of plan.inputConversions) {
       for (const l of c.source.split('\n')) lines.push(`  # ${comment(l)}`);
-      const k = c.location === undefined ? -1 : plan.locations.indexOf(c.location);
+      const k = c.location === undefined || plan.locations.length < 2 ? -1 : plan.locations.indexOf(c.location);
       const prefix = k >= 0 ? `{${guardName(k)}}` : '';
       const match = c.match.map((m) => q(prefix + m));
       lines.push(`  - name: ${q(c.name)}`);
@@ -128,7 +135,7 @@ export function writeImportedPlan(plan: ImportedPlan): string {
       continue;
     }
     for (const l of e.source.split('\n')) lines.push(`  # ${comment(l)}`);
-    const k = e.location === undefined ? -1 : plan.locations.indexOf(e.location);
+    const k = e.location === undefined || plan.locations.length < 2 ? -1 : plan.locations.indexOf(e.location);
     const prefix = k >= 0 ? `{${guardName(k)}}` : '';
     const match = e.match.map((m) => q(prefix + m));
     lines.push(`  - name: ${q(e.name)}`);

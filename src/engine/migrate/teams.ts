@@ -294,7 +294,8 @@ export function importTeams(source: TeamsSource): ImportResult {
   const issues: MigrationIssue[] = [...source.issues];
   const domain = teamsDomain(source);
   const { byRule, list, unmatched } = classificationsOf(source);
-  const locations = source.plans.length > 1 ? uniqueNames(source.plans.map((p) => p.name)) : [];
+  // One location per dial plan, even a single one (a query may name it).
+  const locations = uniqueNames(source.plans.map((p) => p.name));
   const entries: ImportedEntry[] = [];
   const names = new Set<string>();
   source.plans.forEach((plan, k) => {

@@ -132,6 +132,20 @@ describe("Asterisk's order", () => {
     expect(v.report.disagreements).toEqual([]);
   });
 
+  it('one location per context, a single context too: a query may name it', () => {
+    for (const [format, text, location] of [
+      ['asterisk', '[from-internal]\nexten => _6XXX,1,Dial(PJSIP/${EXTEN})\n', 'from-internal'],
+      ['teams', '{"SimpleName":"Redmond","NormalizationRules":[{"Name":"Ext","Pattern":"^(6\\\\d{3})$","Translation":"+1425555$1","IsInternalExtension":true}]}', 'Redmond'],
+      ['genesys-cloud', '{"sites":[{"name":"Indy","numberPlans":[{"name":"Ext","matchType":"digitLength","digitLength":{"start":"4","end":"4"},"classification":"Ext","priority":0}]}]}', 'Indy'],
+    ] as const) {
+      const r = IMPORT_FORMATS[format]!.run(text, 'one');
+      const plan = loadDialPlan(r.result.yaml);
+      expect(plan.locations, format).toEqual([location]);
+      expect(plan.details('6123', { location }).normalizedText, format).toBe(plan.details('6123').normalizedText);
+      expect(plan.details('6123', { location }).defaultClassification, format).not.toMatch(/^(No extension|Not normalized|Unclassified)$/);
+    }
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
