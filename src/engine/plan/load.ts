@@ -25,9 +25,9 @@ export interface LoadOptions {
    */
   readonly maxFileBytes?: number;
   /**
-   * The most YAML parts a rule file may write (2 500 000 unless given): scalars, aliases, flow collections and item
-   * indicators (`-`, `?`, `:`, `,`). More is a `TOO_LARGE` problem, found before the parser's memory grows past about
-   * a gigabyte. Raise it, with `maxFileBytes`, for a plan of more than about 150 000 entries; each part costs the YAML
+   * The most YAML parts a rule file may write (3 000 000 unless given): scalars, aliases, flow collections, item
+   * indicators (`-`, `?`, `:`, `,`), line breaks and comments. More is a `TOO_LARGE` problem, found before the parser's
+   * memory grows past about a gigabyte. Raise it, with `maxFileBytes`, for a plan of more than about 150 000 entries; each part costs the YAML
    * parser several hundred bytes of memory.
    */
   readonly maxYamlParts?: number;
@@ -68,13 +68,14 @@ export const MAX_ALIAS_NODES = 100_000;
 
 /**
  * How many YAML parts a rule file may write unless `maxYamlParts` says otherwise: scalars, aliases, flow collections,
- * and the indicators that each open an item (`-`, `?`, `:`, `,`). The YAML parser and composer keep 250 to 900 bytes of
- * memory for each, so a file under the size limit made of `1,1,1,...` or of `-` lines (8 million parts in 16 MiB) ran
- * the process out of heap after a minute: a crash no `safe*` loader can catch. A plan of 100 000 entries writes 1.3 to
- * 1.6 million, at 8 to 10 bytes of text each.
+ * the indicators that each open an item (`-`, `?`, `:`, `,`), line breaks and comments. The YAML parser and composer
+ * keep up to 900 bytes of memory for each and take microseconds over it, so a file under the size limit made of
+ * `1,1,1,...` or of `-` lines (8 million parts in 16 MiB) ran the process out of heap after a minute (a crash no `safe*`
+ * loader can catch), and 16 MiB of empty lines took 40 s. A plan of 100 000 entries writes 1.7 to 2.1 million, at 6 to
+ * 7 bytes of text each.
  * @internal
  */
-export const MAX_YAML_PARTS = 2_500_000;
+export const MAX_YAML_PARTS = 3_000_000;
 
 /** How many YAML syntax errors of one file are reported. */
 const MAX_SYNTAX_PROBLEMS = 100;
@@ -455,9 +456,10 @@ function parseYaml(text: string, maxParts: number): Parsed {
   lineCounter.addNewLine(0);
   const tokens: CST.Token[] = [];
   let written = 0;
-  // Written nodes, and the item indicators that make the parser and composer build an item (a pair, an empty node) of
-  // their own: `-` and `?` lines, or `,` in a flow collection, cost memory with no scalar written.
+  // Written nodes, the item indicators that make the parser and composer build an item (a pair, an empty node) of their
+  // own (`-` and `?` lines, `,` in a flow collection cost memory with no scalar written), line breaks and comments.
   let parts = 0;
+  let documents = 0;
   let scalarNext = false;
   for (const lexeme of new Lexer().lex(text)) {
     // The lexer marks a plain or block scalar with \x1f before its text, which may look like anything.
@@ -469,12 +471,21 @@ function parseYaml(text: string, maxParts: number): Parsed {
     } else if (lexeme === '[' || lexeme === '{' || lexeme[0] === '"' || lexeme[0] === "'") {
       written++;
       parts++;
-    } else if (lexeme === ',' || lexeme === '-' || lexeme === ':' || lexeme === '?' || lexeme[0] === '*') parts++;
+    } else {
+      const c = lexeme[0];
+      if (c === ',' || c === '-' || c === ':' || c === '?' || c === '*' || c === '\n' || c === '\r' || c === '#') parts++;
+    }
     if (parts > maxParts) {
-      const message = `The rule file writes more than ${maxParts} YAML parts (scalars, aliases, collections and their items; maxYamlParts); a plan of 100 000 entries writes about 1.5 million.`;
+      const message = `The rule file writes more than ${maxParts} YAML parts (scalars, aliases, collections, their items, lines and comments; maxYamlParts); a plan of 100 000 entries writes about 2 million.`;
       return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
     }
-    for (const token of parser.next(lexeme)) tokens.push(token);
+    for (const token of parser.next(lexeme)) {
+      tokens.push(token);
+      if (token.type === 'document') documents++;
+    }
+    // A second document is refused whatever follows (MULTIPLE_DOCS below): the rest is not parsed (16 MiB of `---`
+    // lines, four million documents, took 2 GB).
+    if (documents >= 2) break;
     // The parser's stack holds the document, then each open collection (and the node being read).
     if (parser.stack.length > MAX_NESTING_DEPTH + 2) {
       const message = `Maps and lists nest more than ${MAX_NESTING_DEPTH} levels deep here; a rule file needs five.`;

@@ -173,6 +173,14 @@ describe('size limits', () => {
     expect(r.ok ? '' : r.problems[0]?.message).toBe('Map keys must be unique');
   });
 
+  it('a second document ends the parse: 16 MiB of --- lines is one YAML_SYNTAX problem at once, not 2 GB', () => {
+    const start = cpuMs();
+    const r = safeLoadDialPlan(`${HEAD}dialPlan: []\n${'---\n'.repeat(4_000_000)}`);
+    expect(cpuMs() - start).toBeLessThan(2000);
+    expect(codes(r)).toEqual(['YAML_SYNTAX 4:1']);
+    expect(r.ok ? '' : r.problems[0]?.message).toContain('multiple documents');
+  });
+
   it('an excerpt of a long line shows the part around the column, with the caret under it', () => {
     const line = `k: ${'abcdefghij'.repeat(1000)}`;
     const at = (col: number): string[] => excerpt(line, 7, col).split('\n');
@@ -201,8 +209,8 @@ describe('size limits', () => {
 
   it('a file under the size limit that writes millions of tiny YAML parts is TOO_LARGE, not a process out of memory', () => {
     // The parser and composer keep hundreds of bytes for every part: 16 MiB of `,` or `1,` (8 to 16 million parts) ran
-    // the process out of heap (a fatal error, exit 134) after a minute. 2.5 million parts stop it at once.
-    expect(MAX_YAML_PARTS).toBe(2_500_000);
+    // the process out of heap (a fatal error, exit 134) after a minute. 3 million parts stop it at once.
+    expect(MAX_YAML_PARTS).toBe(3_000_000);
     const commas = `${HEAD}dialPlan: []
 description: [${','.repeat(MAX_YAML_PARTS + 1000)}]
 `;
@@ -210,10 +218,10 @@ description: [${','.repeat(MAX_YAML_PARTS + 1000)}]
     const start = cpuMs();
     const r = safeLoadDialPlan(commas, { file: 'parts.yaml' });
     expect(cpuMs() - start).toBeLessThan(15_000);
-    // Line 4, at the comma that passes the limit: the file writes 13 parts up to the `[` at column 14, so that comma is
-    // the (limit - 12)th.
-    expect(codes(r)).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
-    expect(r.ok ? '' : r.problems[0]?.message).toContain('more than 2500000 YAML parts');
+    // Line 4, at the comma that passes the limit: the file writes 16 parts up to the `[` at column 14 (line breaks
+    // count), so that comma is the (limit - 15)th.
+    expect(codes(r)).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 15}`]);
+    expect(r.ok ? '' : r.problems[0]?.message).toContain('more than 3000000 YAML parts');
     expect(r.ok ? '' : r.problems[0]?.file).toBe('parts.yaml');
     // The excerpt shows the 120 characters around the column, with the caret under that comma: it was the line's first
     // 120 characters, then a caret after 2.5 million spaces.
@@ -222,11 +230,15 @@ description: [${','.repeat(MAX_YAML_PARTS + 1000)}]
     expect(caretLine).toBe(`    | ${' '.repeat(61)}^`);
     // From disk too: safeLoadDialPlanFile, which every command uses, once passed no limit on to the parser.
     const path = writeTemp(commas);
-    expect(codes(safeLoadDialPlanFile(path))).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 12}`]);
-    // maxYamlParts sets the limit.
+    expect(codes(safeLoadDialPlanFile(path))).toEqual([`TOO_LARGE 4:${14 + MAX_YAML_PARTS - 15}`]);
+    // maxYamlParts sets the limit. This plan writes 26 parts; the 25th is the A at 4:42.
     const small = `${HEAD}dialPlan:\n  - { name: a, match: X, classification: A }\n`;
-    expect(safeLoadDialPlan(small, { maxYamlParts: 22 }).ok).toBe(true);
-    expect(codes(safeLoadDialPlan(small, { maxYamlParts: 21 }))).toEqual(['TOO_LARGE 4:42']);
+    expect(safeLoadDialPlan(small, { maxYamlParts: 26 }).ok).toBe(true);
+    expect(codes(safeLoadDialPlan(small, { maxYamlParts: 24 }))).toEqual(['TOO_LARGE 4:42']);
+    // Line breaks and comments are parts too (16 MiB of empty lines took 40 s): 26 above, then 4 for two comment lines.
+    const commented = `${small}# one\n# two\n`;
+    expect(safeLoadDialPlan(commented, { maxYamlParts: 30 }).ok).toBe(true);
+    expect(codes(safeLoadDialPlan(commented, { maxYamlParts: 29 }))).toEqual(['TOO_LARGE 6:6']);
   }, 60_000);
 });
 
