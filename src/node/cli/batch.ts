@@ -313,7 +313,7 @@ function parseWorkers(value: string | undefined, io: CliIo): number {
 function parseRowOffset(value: string | undefined): number {
   if (value === undefined) return 0;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--row-offset must be a whole number (0 or more), not "${value}".`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`--row-offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not "${value}".`);
   return n;
 }
 

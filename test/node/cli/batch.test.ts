@@ -206,3 +206,18 @@ describe('dialplan batch', () => {
     expect(err).toContain('\r\x1b[Kdialplan batch: 2 rows read');
   });
 });
+
+describe('dialplan batch --row-offset', () => {
+  it('a value past the safe integers says what the range is (it said "a whole number", which it was), exit 2', async () => {
+    let err = '';
+    const code = await runCli(['batch', '--row-offset', '99999999999999999999', file('offset.txt', '6929\n')], {
+      stdout: { write: () => true },
+      stderr: { write: (c: string) => (err += c) },
+      stdin: Readable.from([]),
+      stderrIsTty: false,
+      cwd: dir,
+    });
+    expect(code).toBe(2);
+    expect(err).toContain(`--row-offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not "99999999999999999999".`);
+  });
+});
