@@ -4,9 +4,9 @@
  */
 import type { DialPlan } from '../../engine/plan/plan.js';
 import { createResolvedRow, resolveRow } from '../../engine/pipeline/resolve-row.js';
-import type { QueryError, QueryOptions } from '../../engine/types.js';
+import type { QueryError, QueryOptions, QueryResult } from '../../engine/types.js';
 import { ByteWriter } from './bytes.js';
-import type { RowFormatter } from './format.js';
+import type { PartsFormatter, RowFormatter } from './format.js';
 import type { RowBatch } from './rows.js';
 import type { BatchCounts } from './summary.js';
 import { emptyCounts } from './summary.js';
@@ -44,59 +44,42 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
   // Most output rows are about 350 bytes (NDJSON, every field); the writer grows if a batch needs more.
   // Rounded up to 256 KiB, so that batches of about the same size can take each other's memory.
   const out = new ByteWriter(Math.ceil((numbers.length * 384) / 262144) * 262144, reuse);
+  // The default selection: numbers resolved into one reused record, their texts copied from the templates into the
+  // output (see resolveRow); the same bytes as the formatter writes from `query`'s answer for any other selection.
   const parts = format.parts;
-  if (parts !== undefined) {
-    // The default selection: numbers resolved into one reused record, their texts copied from the templates into the
-    // output (see resolveRow); the same bytes as the loop below writes from `query`.
-    const compiled = plan.compiled;
-    const row = createResolvedRow();
-    for (let i = 0; i < numbers.length; i++) {
-      const raw = numbers[i] as string;
-      const problem = problems?.[i];
-      if (problem !== undefined) {
-        counts.failed++;
-        byError.set(problem.code, (byError.get(problem.code) ?? 0) + 1);
-        format(out, batch.firstRow + i, raw, columns?.[i], problem);
-        continue;
-      }
-      resolveRow(compiled, raw, options, row);
-      if (row.ok) {
-        counts.ok++;
-        const c = row.defaultClassification;
-        byClassification.set(c, (byClassification.get(c) ?? 0) + 1);
-        counts.notDialCapable += row.dialCapable ? 0 : 1;
-        parts(out, batch.firstRow + i, columns?.[i], row);
-      } else {
-        const error = row.error as QueryError;
-        counts.failed++;
-        byError.set(error.code, (byError.get(error.code) ?? 0) + 1);
-        format(out, batch.firstRow + i, raw, columns?.[i], { ok: false, error });
-      }
-    }
-    return finish(out, counts, byClassification, byError);
-  }
+  const row = parts !== undefined ? createResolvedRow() : undefined;
+  const compiled = plan.compiled;
+  const tally = (classification: string, dialCapable: boolean): void => {
+    counts.ok++;
+    byClassification.set(classification, (byClassification.get(classification) ?? 0) + 1);
+    // Counted on every row rather than in a branch: a branch that only a few rows take (26 of the benchmark's million)
+    // has no type feedback when this loop is optimized, and the first row to take it threw the optimized code away.
+    counts.notDialCapable += dialCapable ? 0 : 1;
+  };
   for (let i = 0; i < numbers.length; i++) {
     const raw = numbers[i] as string;
     const problem = problems?.[i];
-    if (problem !== undefined) {
-      counts.failed++;
-      byError.set(problem.code, (byError.get(problem.code) ?? 0) + 1);
-      format(out, batch.firstRow + i, raw, columns?.[i], problem);
-      continue;
+    let error: QueryError | undefined;
+    let answer: QueryResult | undefined;
+    if (problem === undefined && row !== undefined) {
+      resolveRow(compiled, raw, options, row);
+      if (row.ok) tally(row.defaultClassification, row.dialCapable);
+      else error = row.error;
+    } else if (problem === undefined) {
+      answer = plan.query(raw, options);
+      if (answer.ok) tally(answer.details.defaultClassification, answer.details.dialCapable);
+      else error = answer.error;
     }
-    const r = plan.query(raw, options);
-    if (r.ok) {
-      counts.ok++;
-      const c = r.details.defaultClassification;
-      byClassification.set(c, (byClassification.get(c) ?? 0) + 1);
-      // Counted on every row rather than in a branch: a branch that only a few rows take (26 of the benchmark's million)
-      // has no type feedback when this loop is optimized, and the first row to take it threw the optimized code away.
-      counts.notDialCapable += r.details.dialCapable ? 0 : 1;
+    const failure = problem ?? error;
+    if (failure !== undefined) {
+      counts.failed++;
+      byError.set(failure.code, (byError.get(failure.code) ?? 0) + 1);
+      format(out, batch.firstRow + i, raw, columns?.[i], problem ?? answer ?? { ok: false, error: error as QueryError });
+    } else if (row !== undefined) {
+      (parts as PartsFormatter)(out, batch.firstRow + i, columns?.[i], row);
     } else {
-      counts.failed++;
-      byError.set(r.error.code, (byError.get(r.error.code) ?? 0) + 1);
+      format(out, batch.firstRow + i, raw, columns?.[i], answer as QueryResult);
     }
-    format(out, batch.firstRow + i, raw, columns?.[i], r);
   }
   return finish(out, counts, byClassification, byError);
 }
