@@ -7,7 +7,7 @@
  * order) and the first that matches classifies the number. `numberList` matches a number of digits within one of its
  * `numbers` ranges (`start` to `end`, strings of one length); `e164NumberList` the same for `+` numbers; `digitLength` a
  * number of digits whose count is within `digitLength`; `intraCountryCode` a `+` number of the site's country calling code
- * and `interCountryCode` one of another; `regex` a number the Java regular expression `match` matches whole, normalized
+ * and `interCountryCode` one of another, both of 10 to 15 digits in all (as Genesys Cloud documents them); `regex` a number the Java regular expression `match` matches whole, normalized
  * with `normalizedFormat` (Java's `$1`, `${name}`). Other plans leave the number as it is.
  */
 import type { DialPlan } from '../plan/plan.js';
@@ -205,6 +205,17 @@ function inRange(n: string, lo: string, hi: string): boolean {
 
 const DIGITS = /^\d+$/;
 
+/** Most and fewest digits of a number `intraCountryCode` and `interCountryCode` take ("a total number length between 10 and 15 digits"). */
+const E164_MIN_DIGITS = 10;
+const E164_MAX_DIGITS = 15;
+
+/** `prefix` (holding `used` digits) followed by any digits, for each total length from 10 to 15 digits. */
+function e164Lengths(prefix: string, used: number): string[] {
+  const out: string[] = [];
+  for (let n = Math.max(E164_MIN_DIGITS, used); n <= E164_MAX_DIGITS; n++) out.push(prefix + 'X'.repeat(n - used));
+  return out;
+}
+
 /** What a plan's match type becomes: patterns (and the regex for `regex` plans), or why it cannot be converted. */
 function planPatterns(p: GenesysNumberPlan, site: GenesysSite): { patterns: string[] } | { error: string } {
   switch (p.matchType) {
@@ -226,15 +237,15 @@ function planPatterns(p: GenesysNumberPlan, site: GenesysSite): { patterns: stri
       return { patterns: Array.from({ length: d.end - d.start + 1 }, (_, k) => 'X'.repeat(d.start + k)) };
     }
     case 'intraCountryCode':
-      return { patterns: [`+${site.countryCallingCode}?`] };
+      // A + number of the site's calling code with 10 to 15 digits in all (Genesys Cloud's number plan documentation).
+      return { patterns: e164Lengths(`+${site.countryCallingCode}`, site.countryCallingCode.length) };
     case 'interCountryCode': {
-      // Every + number whose digits do not start with the calling code: a digit off the code's path, or a part of it.
+      // Every + number of 10 to 15 digits that do not start with the calling code: a digit off the code's path.
       const c = site.countryCallingCode;
       const out: string[] = [];
       for (let k = 0; k < c.length; k++) {
         const others = [...'0123456789'].filter((d) => d !== c[k]).join('');
-        out.push(`+${c.slice(0, k)}[${others}]?`);
-        if (k > 0) out.push(`+${c.slice(0, k)}`);
+        out.push(...e164Lengths(`+${c.slice(0, k)}[${others}]`, k + 1));
       }
       return { patterns: out };
     }
@@ -472,9 +483,9 @@ export function genesysReference(source: GenesysSource): ReferenceEvaluator {
       case 'digitLength':
         return p.digitLength && DIGITS.test(n) && n.length >= p.digitLength.start && n.length <= p.digitLength.end ? n : undefined;
       case 'intraCountryCode':
-        return /^\+\d*$/.test(n) && n.slice(1).startsWith(site.countryCallingCode) ? n : undefined;
+        return /^\+\d{10,15}$/.test(n) && n.slice(1).startsWith(site.countryCallingCode) ? n : undefined;
       case 'interCountryCode':
-        return /^\+\d+$/.test(n) && !n.slice(1).startsWith(site.countryCallingCode) ? n : undefined;
+        return /^\+\d{10,15}$/.test(n) && !n.slice(1).startsWith(site.countryCallingCode) ? n : undefined;
       case 'regex': {
         if (!c.regex) return undefined;
         c.regex.re.lastIndex = 0;
@@ -515,9 +526,9 @@ export function genesysReference(source: GenesysSource): ReferenceEvaluator {
         case 'digitLength':
           return p.digitLength ? digits(p.digitLength.start + rng.int(Math.max(1, p.digitLength.end - p.digitLength.start + 1))) : undefined;
         case 'intraCountryCode':
-          return `+${site.countryCallingCode}${digits(rng.int(13))}`;
+          return `+${site.countryCallingCode}${digits(E164_MIN_DIGITS - site.countryCallingCode.length + rng.int(E164_MAX_DIGITS - E164_MIN_DIGITS + 1))}`;
         case 'interCountryCode':
-          return `+${digits(1 + rng.int(14))}`;
+          return `+${digits(E164_MIN_DIGITS + rng.int(E164_MAX_DIGITS - E164_MIN_DIGITS + 1))}`;
         case 'regex':
           return c.regex ? sampleRegex(c.regex.whole.root, rng, domain) : undefined;
         default:

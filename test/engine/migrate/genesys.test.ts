@@ -69,6 +69,52 @@ describe('the imported plans', () => {
   });
 });
 
+describe('intraCountryCode and interCountryCode', () => {
+  // Genesys Cloud's number plan documentation: a + number of the site's own (or another) country code "and also has a
+  // total number length between 10 and 15 digits".
+  const sites = (cc: string): string =>
+    JSON.stringify({
+      sites: [
+        {
+          name: 'S',
+          countryCallingCode: cc,
+          numberPlans: [
+            { name: 'National', matchType: 'intraCountryCode', classification: 'National', priority: 0 },
+            { name: 'International', matchType: 'interCountryCode', classification: 'International', priority: 1 },
+          ],
+        },
+      ],
+    });
+
+  it.each([
+    ['1', '+13175551234', 'National'],
+    ['1', '+131755512', 'Unclassified'],
+    ['1', '+131755512345678', 'National'],
+    ['1', '+1317555123456789', 'Unclassified'],
+    ['1', '+442079460000', 'International'],
+    ['1', '+4420', 'Unclassified'],
+    ['1', '+4420794600001234', 'Unclassified'],
+    ['44', '+442079460000', 'National'],
+    ['44', '+4420794600', 'National'],
+    ['44', '+442079460', 'Unclassified'],
+    ['44', '+13175551234', 'International'],
+    ['44', '+4312345678', 'International'],
+  ])('site +%s: %s is %s', (cc, number, classification) => {
+    const run = genesys.run(sites(cc), 'cc.json');
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    expect(loadDialPlan(run.result.yaml).details(number).defaultClassification).toBe(classification);
+    expect(run.reference.evaluate({ number }).classification).toBe(classification);
+  });
+
+  it('--verify agrees for both country codes', () => {
+    for (const cc of ['1', '44', '353']) {
+      const v = verifyImport(genesys.run(sites(cc), 'cc.json'), { seed: 3, perRule: 40 });
+      if (!v.ok) throw new Error(v.problems.join('\n'));
+      expect(v.report.disagreements, cc).toEqual([]);
+    }
+  });
+});
+
 describe('rangePatterns', () => {
   it('writes ranges as few exact patterns', () => {
     expect(rangePatterns('3175550000', '3175559999')).toEqual(['317555XXXX']);
