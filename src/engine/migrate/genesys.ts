@@ -105,6 +105,12 @@ export function readGenesysNumberPlans(text: string, file: string): GenesysSourc
       const match = get(o, 'match');
       const priority = Number(str(get(o, 'priority')));
       const dl = digitLength?.kind === 'object' ? { start: Number(str(get(digitLength, 'start'))), end: Number(str(get(digitLength, 'end'))) } : undefined;
+      const matchType = str(get(o, 'matchType'));
+      if ((matchType === 'intraCountryCode' || matchType === 'interCountryCode') && (str(match) !== '' || (numbers?.kind === 'array' && numbers.items.length > 0))) {
+        // The UI's list of country codes for these match types: where the API keeps it is not documented, so it is not
+        // guessed at; the plan is read for every other country (interCountryCode) or the site's (intraCountryCode).
+        issues.push({ severity: 'warning', where: at(o, path), message: `${matchType} with a list of country codes (match or numbers): the list is not followed; the plan is read for ${matchType === 'interCountryCode' ? 'every country but the site\'s' : 'the site\'s country'}` });
+      }
       return [
         {
           site: str(get(get(o, 'site'), 'name')),

@@ -106,6 +106,13 @@ describe('intraCountryCode and interCountryCode', () => {
     expect(run.reference.evaluate({ number }).classification).toBe(classification);
   });
 
+  it('a list of country codes on the plan is reported as not followed, never ignored silently', () => {
+    const run = genesys.run('[{"name":"Intl","matchType":"interCountryCode","match":"44,49","classification":"International","priority":0}]', 'list.json');
+    expect(run.result.issues.map((i) => `${i.severity} ${i.message}`)).toContain(
+      "warning interCountryCode with a list of country codes (match or numbers): the list is not followed; the plan is read for every country but the site's",
+    );
+  });
+
   it('--verify agrees for both country codes', () => {
     for (const cc of ['1', '44', '353']) {
       const v = verifyImport(genesys.run(sites(cc), 'cc.json'), { seed: 3, perRule: 40 });
