@@ -35,7 +35,8 @@ classification, invalid numbers. A number agrees when the plan's normalized text
 classification stands for libphonenumber-js's number type (docs/rules.md has the mapping). For each
 classification the table shows the numbers tried, the agreeing ones and the first disagreements;
 the exit code is 1 when one agrees on less than P percent.
-  --country CC         the plan's country (default: the one whose numbers it reads best)
+  --country CC         the plan's country (default: the one dialplan init wrote it for, else the one
+                       whose numbers it reads best)
   --sample N           numbers drawn per number type, 1 to 1000 (default 25)
   --seed N             seed of the draw (default 1): the same seed tries the same numbers
   --min-agreement P    minimum agreement per classification, in percent (default 99)
