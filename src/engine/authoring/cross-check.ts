@@ -110,8 +110,9 @@ export const GENERIC_CLASSIFICATIONS: readonly string[] = ['Local', 'Long Distan
 /** Options of {@link crossCheckAgreement}. */
 export interface CrossCheckOptions {
   /**
-   * The plan's country (ISO code); by default the country whose example numbers, typed nationally, the plan reads best
-   * (the main region of a calling code first; US when it reads none).
+   * The plan's country (ISO code); by default, for a plan from `dialplan init`, the country its description names, and
+   * for any other the country whose example numbers, typed nationally, the plan reads best (the main region of a
+   * calling code first; US when it reads none).
    */
   readonly country?: string;
   /** How many numbers of each number type to draw (default 25). */
