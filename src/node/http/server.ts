@@ -176,8 +176,16 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     const ended =
       typeof csrf === 'string' && cookie !== undefined && sessions.end({ sessionId, csrfToken: csrf, cookie });
     if (!ended) return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The session is unknown or has expired.');
-    res.statusCode = 204;
-    res.setHeader('Set-Cookie', `icws_${sessionId}=; HttpOnly; Path=${prefix}; SameSite=Strict; Max-Age=0`);
+    // No body, but the ICWS media type all the same: every response of the server carries it (issue 14), and a client
+    // that checks it on each response should not have to make an exception of the logout.
+    res.writeHead(204, [
+      'Content-Type',
+      ICWS_CONTENT_TYPE,
+      'Cache-Control',
+      'no-store',
+      'Set-Cookie',
+      `icws_${sessionId}=; HttpOnly; Path=${prefix}; SameSite=Strict; Max-Age=0`,
+    ]);
     res.end();
   };
 

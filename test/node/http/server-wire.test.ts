@@ -268,6 +268,9 @@ describe('routes', () => {
     expect(q.status).toBe(200);
     const out = await call(`${base}/Icws/${s.sessionId}/CONNECTION`, { method: 'DELETE', headers });
     expect(out.status).toBe(204);
+    // Every response carries the ICWS media type, the body-less logout included.
+    expect(out.headers.get('content-type')).toBe(ICWS_CONTENT_TYPE);
+    expect(out.headers.get('set-cookie')).toBe(`icws_${s.sessionId}=; HttpOnly; Path=/Icws; SameSite=Strict; Max-Age=0`);
     expect(redactPath('/icws/connection/version')).toBe('/icws/connection/version');
     expect(redactPath('/ICWS/abc/connection')).toBe('/ICWS/{sessionId}/connection');
   });
