@@ -314,6 +314,17 @@ export function buildStarterRules(options: StarterPlanOptions): Record<string, u
   const cc = d.callingCode;
   const np = d.nationalPrefix;
   const idd = d.internationalPrefix;
+  // An area code as it is dialled nationally (GB's 020, the US's 1 201) would make every local number +44020...: refused,
+  // unless the country's national numbers themselves start with those digits (RU's 812 behind the national prefix 8).
+  if (areaCode !== undefined && np !== undefined && areaCode.length > np.length && areaCode.startsWith(np)) {
+    const sample = sampleNumbers(d.country, 25, seededRandom(1));
+    if (!sample.some((n) => n.nationalNumber.startsWith(np))) {
+      throw new DialPlanError(
+        'WRONG_TYPE',
+        `The area code goes without the national prefix ${np}: "${areaCode.slice(np.length)}", not "${areaCode}".`,
+      );
+    }
+  }
 
   // Input conversions, first match wins: emergency numbers kept as dialled (before any other conversion can read them as
   // a national or local number: ZA's 10111); international dialling; national dialling in every form libphonenumber-js
