@@ -190,6 +190,7 @@ const CASES: readonly Case[] = [
   { args: ['init'], code: 2, doc: 'no `--country`' },
   { args: ['init', '--country', 'XX'], code: 2, doc: 'an unknown country' },
   { args: ['init', '--country', 'GB', '--area-code', 'abc'], code: 2, doc: 'a malformed `--area-code`' },
+  { args: ['init', '--country', 'GB', '--area-code', '020'], code: 2, doc: 'with the national prefix in front' },
   { args: ['init', '--country', 'GB', 'gb.yaml'], code: 2, doc: 'a FILE argument' },
   { args: ['init', '--country', 'GB', '--out', noDir], code: 2, doc: 'an `--out` file that cannot be created' },
 
