@@ -16,8 +16,8 @@ const npm = (args: string[], cwd: string): string =>
 
 /** The relative link targets of a markdown page (no scheme, not a same-page anchor), without their `#anchor`. */
 function relativeLinks(markdown: string): string[] {
-  // Fenced blocks are code, not links.
-  const text = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '');
+  // Fenced blocks and inline code spans are code, not links (docs/migration.md writes Asterisk's `[name](!)`).
+  const text = markdown.replace(/^```[^\n]*\n[\s\S]*?^```$/gm, '').replace(/`[^`\n]+`/g, '');
   return [...text.matchAll(/\]\(([^)\s]+)\)/g)]
     .map((m) => m[1] ?? '')
     .filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'))
