@@ -4,7 +4,7 @@
  * of the checked file (plain data) or every problem. A hostile file (an alias bomb, a huge file, deep recursion) costs
  * this thread only; the main thread terminates it when the budget runs out.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { safeLoadDialPlanFile } from '../files.js';
 import { loadRuleFileSnapshot, snapshotRuleFile } from '../../engine/plan/load.js';
@@ -12,13 +12,39 @@ import type { ReloadWorkerData, ReloadWorkerReply } from './reload.js';
 
 const { path, file } = workerData as ReloadWorkerData;
 
+/**
+ * The problem of a path that is not a regular file, or undefined. Opening a named pipe with no writer, or reading a
+ * terminal, blocks this thread in a system call that `worker.terminate()` cannot interrupt, and a process cannot exit
+ * while one of its threads is blocked so: the server would ignore SIGTERM for ever. A plan read again at every SIGHUP
+ * must be a file anyway. `stat` itself does not block on a pipe.
+ */
+function notAFile(): ReloadWorkerReply | undefined {
+  let kind: string;
+  try {
+    const st = statSync(path);
+    // A directory is reported by the loader (EISDIR), as it always was.
+    if (st.isFile() || st.isDirectory()) return undefined;
+    kind = st.isFIFO() ? 'a pipe' : st.isSocket() ? 'a socket' : 'a device';
+  } catch {
+    // A missing file: the loader reports it as it always does.
+    return undefined;
+  }
+  const message = `The rule file is ${kind}, not a regular file: dialplan serve reads it at start-up and again at every SIGHUP, and reading ${kind} can wait for ever.`;
+  return { ok: false, problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message, path: [], file }] };
+}
+
 function load(): ReloadWorkerReply {
   try {
+    const refused = notAFile();
+    if (refused) return refused;
     // The public loader: every check it makes (size, aliases, UTF-8, ...) applies here.
     const checked = safeLoadDialPlanFile(path, { file });
     if (!checked.ok) return { ok: false, problems: checked.problems };
     // The plan object cannot cross threads: the main thread compiles it again from this snapshot, without the YAML
     // parser. The snapshot is loaded here first, so a file changed between the two reads is caught in this thread.
+    // Checked again: the file may have been replaced by a pipe since.
+    const refusedNow = notAFile();
+    if (refusedNow) return refusedNow;
     const snapshot = snapshotRuleFile(readFileSync(path, 'utf8'), file);
     const started = performance.now();
     const again = snapshot === undefined ? undefined : loadRuleFileSnapshot(snapshot);

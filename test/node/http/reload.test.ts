@@ -1,7 +1,8 @@
 // Loading rule files in a worker thread (dialplan serve's start-up and SIGHUP): hostile files come back as problems
 // within the time and memory budget, the event loop stays free meanwhile, and a load can be cancelled at any moment.
 // Uses dist/node/http/reload-worker.js (npm run build).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -85,6 +86,26 @@ describe('loadDialPlanFileInWorker', () => {
   it('reports a missing file and a broken one with their problems', async () => {
     expect(messages((await loadWatched(join(dir, 'missing.yaml'))).r)).toMatch(/^FILE_NOT_FOUND/);
     expect(messages((await loadWatched(file('broken.yaml', 'name: x\ndialPlan: [\n'))).r)).toMatch(/YAML_SYNTAX/);
+  });
+
+  it('refuses a named pipe or a device at once: opening a pipe nobody writes would block the worker for ever', async () => {
+    // A worker blocked in open() cannot be terminated, and the process could then never exit (SIGTERM included).
+    const fifo = join(dir, 'pipe.yaml');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    try {
+      const { r, ms } = await loadWatched(fifo, { file: 'pipe.yaml', timeoutMs: 3000 });
+      expect(messages(r)).toMatch(/^FILE_NOT_FOUND The rule file is a pipe, not a regular file/);
+      if (!r.ok) expect(r.problems[0]?.file).toBe('pipe.yaml');
+      expect(ms).toBeLessThan(2000);
+      if (existsSync('/dev/zero')) expect(messages((await loadWatched('/dev/zero')).r)).toMatch(/^FILE_NOT_FOUND The rule file is a device/);
+    } finally {
+      // Should a worker be waiting in open() (before the fix), a writer's open releases it, so the test run can end.
+      try {
+        closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      } catch {
+        // No reader waiting: nothing to release.
+      }
+    }
   });
 
   it('can be cancelled at any moment', async () => {
