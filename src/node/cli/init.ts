@@ -1,12 +1,13 @@
 /**
  * `dialplan init --country CC [--area-code N] [--out FILE]`: writes a starter plan from libphonenumber-js metadata.
  */
-import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DialPlanError } from '../../engine/errors.js';
 import { generateStarterPlan, STARTER_SCHEMA_PATH } from '../../engine/authoring/init.js';
 import { PACKAGE_ROOT } from '../package-root.js';
+import { replaceFile } from '../write-file.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -53,20 +54,22 @@ export const initCommand: Command = defineCommand({
     }
     if (values.out !== undefined) {
       // As for batch --out: a path that cannot be opened is a bad argument (2); a write that fails after (full disk) is
-      // a failure at run time (1). Either way a message, not a stack.
-      let fd: number;
+      // a failure at run time (1). Either way a message, not a stack. The plan goes through a temporary file renamed over
+      // FILE (replaceFile), so a failed write leaves an earlier file of that name as it was, not cut short; the check
+      // that FILE can be created opens it without truncating it.
+      const path = resolve(io.cwd, values.out);
+      const existed = existsSync(path);
       try {
-        fd = openSync(resolve(io.cwd, values.out), 'w');
+        closeSync(openSync(path, 'a'));
       } catch (e) {
         throw new UsageError(`Cannot write ${values.out}: ${(e as Error).message}.`);
       }
       try {
-        writeFileSync(fd, text);
+        replaceFile(path, text);
       } catch (e) {
+        if (!existed) rmSync(path, { force: true });
         io.stderr.write(`dialplan init: cannot write ${values.out}: ${(e as Error).message}\n`);
         return EXIT.failed;
-      } finally {
-        closeSync(fd);
       }
       io.stderr.write(`Wrote ${values.out}; check it with: dialplan lint ${values.out} && dialplan test ${values.out}\n`);
     } else {

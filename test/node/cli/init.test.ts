@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,5 +66,26 @@ describe('dialplan init: the $schema line resolves from where the plan is saved'
     const out = join(dir, 'elsewhere.yaml');
     expect(run('init', '--country', 'GB', '--out', out).status).toBe(0);
     expect(schemaOf(readFileSync(out, 'utf8'))).toBe(STARTER_SCHEMA_PATH);
+  });
+});
+
+describe('dialplan init --out: a failed write leaves an earlier file as it was', () => {
+  // A file size limit (ulimit -f, which binds root too) makes the write fail with EFBIG after 2 KiB, as a full disk would.
+  const limited = (out: string) => spawnSync('sh', ['-c', 'ulimit -f 2; exec "$0" "$1" init --country US --out "$2"', process.execPath, CLI, out], { encoding: 'utf8' });
+
+  it('an existing plan is not cut short: exit 1, one line, the file unchanged and no temporary file', () => {
+    const out = join(dir, 'kept.yaml');
+    writeFileSync(out, 'name: my own plan\n');
+    const r = limited(out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^dialplan init: cannot write .*kept\.yaml: EFBIG/);
+    expect(readFileSync(out, 'utf8')).toBe('name: my own plan\n');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a new file is not left behind half written', () => {
+    const out = join(dir, 'new.yaml');
+    expect(limited(out).status).toBe(1);
+    expect(existsSync(out)).toBe(false);
   });
 });
