@@ -45,6 +45,12 @@ export interface AsteriskSource {
 /** Contexts of `extensions.conf` that hold settings, not extensions. */
 const SETTINGS = new Set(['general', 'globals']);
 
+/** Most extensions templates may copy into sections in one file (each copy is an extension to convert). */
+const MAX_INHERITED = 200_000;
+
+/** Most line numbers a dial-time action note lists. */
+const MAX_LISTED_LINES = 20;
+
 /**
  * The lines of a config file with comments blanked out, as Asterisk's config.c reads them: `;` starts a comment to the
  * end of the line (`\\;` is a literal semicolon), and `;--` ... `--;` is a block comment, which may span lines and nest.
@@ -98,9 +104,21 @@ function uncommentedLines(text: string): string[] {
 export function readAsteriskExtensions(text: string, file: string): AsteriskSource {
   const issues: MigrationIssue[] = [];
   const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
+  // The extension names each context (or template) holds already: a later priority adds nothing.
+  const held = new Map<object, Set<string>>();
+  // Extensions copied from templates so far: a chain of templates, each inheriting the one before, copies quadratically.
+  let inherited = 0;
+  let overInherited = false;
+  const holds = (c: object): Set<string> => {
+    let set = held.get(c);
+    if (!set) held.set(c, (set = new Set()));
+    return set;
+  };
   const actions: { app: string; where: string }[] = [];
   // Sections marked `(!)`: templates, whose lines other sections inherit; Asterisk makes no context of them.
   const templates: (typeof contexts)[number][] = [];
+  const contextByName = new Map<string, (typeof contexts)[number]>();
+  const templateByName = new Map<string, (typeof contexts)[number]>();
   let current: (typeof contexts)[number] | undefined;
   const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
   lines.forEach((line, k) => {
@@ -126,17 +144,35 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       // A context may be opened again further down (or by another #include'd file): Asterisk adds the new lines to
       // the context it already has (pbx_config's ast_context_find_or_create), so the two sections are one context.
       const pool = isTemplate ? templates : contexts;
-      const again = pool.find((c) => c.name === name);
+      const index = isTemplate ? templateByName : contextByName;
+      const again = index.get(name);
       current = again ?? { name, extensions: [], includes: [] };
-      if (!again) pool.push(current);
+      if (!again) {
+        pool.push(current);
+        index.set(name, current);
+      }
       for (const t of options.filter((o) => o !== '!' && o !== '+')) {
-        const template = templates.find((c) => c.name === t);
+        const template = templateByName.get(t);
         if (!template) {
           issues.push({ severity: 'warning', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}, which is not a template defined above it ([${t}](!)): its lines are not read` });
           continue;
         }
-        for (const e of template.extensions) if (!current.extensions.some((x) => x.name === e.name)) current.extensions.push({ ...e, context: current.name });
-        current.includes.push(...template.includes);
+        const names = holds(current);
+        if (inherited + template.extensions.length + template.includes.length > MAX_INHERITED) {
+          // Said once, at the first section past the limit; every later inheritance is refused the same way.
+          if (!overInherited) {
+            overInherited = true;
+            issues.push({ severity: 'error', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}: templates have copied more than ${MAX_INHERITED} extensions and includes in this file; no template is followed from here on` });
+          }
+          continue;
+        }
+        inherited += template.extensions.length + template.includes.length;
+        for (const e of template.extensions) {
+          if (names.has(e.name)) continue;
+          names.add(e.name);
+          current.extensions.push({ ...e, context: current.name });
+        }
+        for (const inc of template.includes) current.includes.push(inc);
       }
       return;
     }
@@ -160,7 +196,9 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       const priority = (parts[2] as string).trim();
       if (priority.toLowerCase() === 'hint') return;
       if (app !== '') actions.push({ app, where: where(line.indexOf(parts[3] as string, valueCol - 1) + 1) });
-      if (current.extensions.some((e) => e.name === name)) return; // a later priority of the same extension
+      const names = holds(current);
+      if (names.has(name)) return; // a later priority of the same extension
+      names.add(name);
       current.extensions.push({ name, context: current.name, where: where(valueCol), app });
     } else if (key === 'include') {
       current.includes.push(value.split(',')[0]?.trim() ?? value);
@@ -270,14 +308,53 @@ function extensionRegex(name: string): RegExp | undefined {
   return new RegExp(`^${src}$`, 'u');
 }
 
-/** The order in which a context tries its extensions: its own by best match, then each include's, depth first. */
-function contextOrder(source: AsteriskSource, name: string, seen = new Set<string>()): AsteriskExtension[] {
-  if (seen.has(name)) return [];
-  seen.add(name);
-  const ctx = source.contexts.find((c) => c.name === name);
-  if (!ctx) return [];
-  const own = [...ctx.extensions].sort((a, b) => compareAsteriskExtensions(a.name, b.name));
-  return [...own, ...ctx.includes.flatMap((inc) => contextOrder(source, inc, seen))];
+/** Most numbers `--verify` asks both sides about (contexts times extensions times samples grows fast). */
+const MAX_VERIFY_NUMBERS = 2_000_000;
+
+/** Most entries the contexts may make in all (each context holds again the extensions of the contexts it includes). */
+const MAX_ENTRIES = 200_000;
+
+/**
+ * The order in which each context (of those with extensions or includes) tries its extensions: its own by best match,
+ * then each include's, depth first, a context reached twice only the first time. Walked with a stack of its own, so a
+ * long chain of includes cannot overflow the call stack; past {@link MAX_ENTRIES} in all, the contexts left get nothing
+ * and `stopped` names the first of them.
+ */
+function contextOrders(source: AsteriskSource): { readonly orders: AsteriskExtension[][]; readonly stopped?: string } {
+  const byName = new Map<string, AsteriskContext>();
+  for (const c of source.contexts) if (!byName.has(c.name)) byName.set(c.name, c);
+  const sorted = new Map<string, AsteriskExtension[]>();
+  const own = (c: AsteriskContext): AsteriskExtension[] => {
+    let list = sorted.get(c.name);
+    if (!list) sorted.set(c.name, (list = [...c.extensions].sort((a, b) => compareAsteriskExtensions(a.name, b.name))));
+    return list;
+  };
+  const contexts = source.contexts.filter((c) => c.extensions.length > 0 || c.includes.length > 0);
+  const orders: AsteriskExtension[][] = [];
+  let total = 0;
+  let stopped: string | undefined;
+  for (const start of contexts) {
+    const out: AsteriskExtension[] = [];
+    if (stopped === undefined) {
+      const seen = new Set<string>();
+      const stack = [start.name];
+      while (stack.length > 0) {
+        const name = stack.pop() as string;
+        if (seen.has(name)) continue;
+        seen.add(name);
+        const ctx = byName.get(name);
+        if (!ctx) continue;
+        for (const e of own(ctx)) out.push(e);
+        for (let i = ctx.includes.length - 1; i >= 0; i--) stack.push(ctx.includes[i] as string);
+      }
+      if (total + out.length > MAX_ENTRIES) {
+        stopped = start.name;
+        out.length = 0;
+      } else total += out.length;
+    }
+    orders.push(out);
+  }
+  return stopped === undefined ? { orders } : { orders, stopped };
 }
 
 function domainOf(source: AsteriskSource): string {
@@ -334,11 +411,16 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
   const entries: ImportedEntry[] = [];
   const names = new Set<string>();
   const reported = new Set<string>();
+  const known = new Set(source.contexts.map((c) => c.name));
+  const { orders, stopped } = contextOrders(source);
+  if (stopped !== undefined) {
+    issues.push({ severity: 'error', where: `${source.file} [${stopped}]`, message: `the contexts with the extensions they include make more than ${MAX_ENTRIES} entries: [${stopped}] and the contexts after it are not converted` });
+  }
   contexts.forEach((ctx, k) => {
     for (const inc of ctx.includes) {
-      if (!source.contexts.some((c) => c.name === inc)) issues.push({ severity: 'warning', where: `${source.file} [${ctx.name}]`, message: `include => ${inc}: no such context in this file` });
+      if (!known.has(inc)) issues.push({ severity: 'warning', where: `${source.file} [${ctx.name}]`, message: `include => ${inc}: no such context in this file` });
     }
-    for (const e of contextOrder(source, ctx.name)) {
+    for (const e of orders[k] ?? []) {
       const r = toDialPlanPattern(e, domain);
       const label = `${e.where} [${e.context}] exten => ${e.name},1,${e.app}(...)${e.context !== ctx.name ? ` (included in [${ctx.name}])` : ''}`;
       if ('error' in r) {
@@ -355,13 +437,19 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
   });
   // What the extensions do when dialed, one note per application at its first line, with every line that runs it.
   const byApp = new Map<string, string[]>();
-  for (const a of source.actions) byApp.set(a.app, [...(byApp.get(a.app) ?? []), a.where]);
+  for (const a of source.actions) {
+    const list = byApp.get(a.app);
+    if (list) list.push(a.where);
+    else byApp.set(a.app, [a.where]);
+  }
   for (const [app, wheres] of [...byApp].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    const lines = wheres.map((w) => /:(\d+):\d+$/.exec(w)?.[1] ?? w);
+    // The first lines, then how many more: a generated file may run one application on a hundred thousand lines.
+    const lines = wheres.slice(0, MAX_LISTED_LINES).map((w) => /:(\d+):\d+$/.exec(w)?.[1] ?? w);
+    const more = wheres.length > MAX_LISTED_LINES ? ` and ${wheres.length - MAX_LISTED_LINES} more` : '';
     issues.push({
       severity: 'note',
       where: wheres[0] as string,
-      message: `not carried over: the dial-time action ${app} (line${lines.length > 1 ? 's' : ''} ${lines.join(', ')}): the plan classifies numbers, it does not run applications`,
+      message: `not carried over: the dial-time action ${app} (line${wheres.length > 1 ? 's' : ''} ${lines.join(', ')}${more}): the plan classifies numbers, it does not run applications`,
     });
   }
   const list = [...classes].map((name) => ({ name, internal: false }));
@@ -401,7 +489,13 @@ export function asteriskReference(source: AsteriskSource): ReferenceEvaluator {
   const classes = new Set(source.contexts.flatMap((c) => c.extensions.map((e) => e.name)));
   const unmatched = uniqueName('No extension', new Set(classes));
   const domain = domainOf(source);
-  const ordered = contexts.map((c) => contextOrder(source, c.name).map((e) => ({ e, re: extensionRegex(e.name) })));
+  // One regex per extension, shared by every context that includes it.
+  const regexes = new Map<AsteriskExtension, RegExp | undefined>();
+  const regexOf = (e: AsteriskExtension): RegExp | undefined => {
+    if (!regexes.has(e)) regexes.set(e, extensionRegex(e.name));
+    return regexes.get(e);
+  };
+  const ordered = contextOrders(source).orders.map((list) => list.map((e) => ({ e, re: regexOf(e) })));
   const evaluate = (n: VerifyNumber): Outcome => {
     const k = n.location === undefined ? 0 : locations.indexOf(n.location);
     for (const { e, re } of ordered[k] ?? []) if (re?.test(n.number)) return { classification: e.name, normalized: n.number };
@@ -426,6 +520,8 @@ export function asteriskReference(source: AsteriskSource): ReferenceEvaluator {
     };
     contexts.forEach((_, k) => {
       for (const e of all) {
+        // Every context is asked about every extension's numbers: many contexts of many extensions are bounded here.
+        if (out.length >= MAX_VERIFY_NUMBERS) return;
         for (let i = 0; i < perRule; i++) {
           const x = draw(e);
           if (x === undefined || x === '') break;

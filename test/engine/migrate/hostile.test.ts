@@ -53,6 +53,32 @@ describe('hostile Unified CM and Asterisk files', () => {
     expect(run.result.plan.entries.filter((e) => e.notConverted === undefined)).toEqual([]);
   });
 
+  it('a context of 100 000 extensions imports in seconds (no quadratic duplicate check or note)', () => {
+    const text = '[a]\n' + Array.from({ length: 100_000 }, (_, i) => `exten => ${1_000_000 + i},1,NoOp()`).join('\n') + '\n';
+    const started = Date.now();
+    const run = IMPORT_FORMATS['asterisk']!.run(text, 'big.conf');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.result.plan.entries.length).toBe(100_000);
+    expect(run.result.issues.find((i) => i.message.includes('dial-time action NoOp'))?.message).toMatch(/, 21 and 99980 more\)/);
+  });
+
+  it('a chain of 3 000 includes neither overflows the stack nor makes millions of entries', () => {
+    const text = Array.from({ length: 3000 }, (_, i) => `[c${i}]\n${i < 2999 ? `include => c${i + 1}\n` : ''}exten => ${100_000 + i},1,NoOp()`).join('\n') + '\n';
+    const started = Date.now();
+    const run = IMPORT_FORMATS['asterisk']!.run(text, 'chain.conf');
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(run.result.issues.find((i) => i.severity === 'error')?.message).toMatch(/^the contexts with the extensions they include make more than 200000 entries: \[c\d+\] and the contexts after it are not converted$/);
+    expect(run.result.plan.entries.length).toBeLessThanOrEqual(200_000);
+  });
+
+  it('a chain of templates, each inheriting the one before, stops copying past the limit, said once', () => {
+    const text = Array.from({ length: 60_000 }, (_, i) => `[t${i}](!${i > 0 ? `,t${i - 1}` : ''})\nexten => ${100_000 + i},1,NoOp()`).join('\n') + '\n[ctx](t10)\n';
+    const started = Date.now();
+    const run = IMPORT_FORMATS['asterisk']!.run(text, 'templates.conf');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.result.issues.filter((i) => /templates have copied more than 200000/.test(i.message))).toHaveLength(1);
+  });
+
   it('includes that loop back are followed once', () => {
     const run = IMPORT_FORMATS['asterisk']!.run('[a]\ninclude => b\nexten => 1,1,Hangup()\n[b]\ninclude => a\nexten => 2,1,Hangup()\n', 'loop.conf');
     const v = verifyImport(run, { seed: 1, perRule: 5 });
