@@ -188,16 +188,28 @@ export function parsePositionedJson(text: string): PositionedJson {
  * ```
  */
 export function lineColumn(text: string, offset: number): { readonly line: number; readonly column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset && k < text.length; k++) {
-    if (text[k] === '\n') {
-      line++;
-      lineStart = k + 1;
-    }
+  // The offsets where lines start, found once per text (every rule of a file asks): a scan from the start on each call
+  // made an import of 20 000 rules take 40 s.
+  if (lineStartsOf?.text !== text) {
+    const starts = [0];
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) starts.push(k + 1);
+    lineStartsOf = { text, starts };
   }
-  return { line, column: offset - lineStart + 1 };
+  const { starts } = lineStartsOf;
+  // The last line start at or before the offset (a line break counts once the offset is past it).
+  const end = Math.min(offset, text.length);
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= end) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
 }
+
+/** The line starts of the last text {@link lineColumn} was asked about. */
+let lineStartsOf: { readonly text: string; readonly starts: readonly number[] } | undefined;
 
 /** One CSV cell with where its text starts and each character's offset. */
 export interface CsvCell {
