@@ -51,7 +51,7 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
     return {
       ok: false,
-      problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${reason}.`, path: [], file: path }],
+      problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${reason}.`, path: [], file }],
     };
   }
   // The file's bytes were counted against the limit as they were read: the text need not be counted again (a scan of
@@ -185,7 +185,7 @@ export function loadDialPlanFile(path: string, options: LoadOptions = {}): DialP
   const r = safeLoadDialPlanFile(path, options);
   if (r.ok) return r.plan;
   const first = r.problems[0];
-  if (first?.code === 'FILE_NOT_FOUND') throw new DialPlanError('FILE_NOT_FOUND', `${path}: ${first.message}`, r.problems);
+  if (first?.code === 'FILE_NOT_FOUND') throw new DialPlanError('FILE_NOT_FOUND', `${first.file ?? path}: ${first.message}`, r.problems);
   throw invalidPlanError(r.problems);
 }
 

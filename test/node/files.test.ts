@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH, safeLoadDialPlan } from '../../src/index.js';
+import { DEFAULT_RULES_PATH, safeLoadDialPlan, safeLoadDialPlanFile } from '../../src/index.js';
 import { loadRuleFileSnapshot, snapshotRuleFile } from '../../src/engine/plan/load.js';
 
 const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
@@ -45,5 +45,16 @@ describe('default plan snapshot', () => {
     expect(out.stderr).toBe('');
     // safeLoadDefaultDialPlan (what the CLI uses) also loads from the snapshot, and gives a new plan on each call.
     expect(JSON.parse(out.stdout)).toEqual({ ok: true, normalized: '+18004562354', yaml: 0, safe: 'User Queue:jdoe', fresh: true });
+  });
+});
+
+describe('safeLoadDialPlanFile', () => {
+  it('names a file it cannot read as every other problem names it: options.file, else the path given', () => {
+    const given = safeLoadDialPlanFile('/nonexistent-dir/nope.yaml', { file: 'nope.yaml' });
+    expect(given.ok).toBe(false);
+    if (!given.ok) expect(given.problems.map((p) => [p.code, p.file])).toEqual([['FILE_NOT_FOUND', 'nope.yaml']]);
+    const bare = safeLoadDialPlanFile('/nonexistent-dir/nope.yaml');
+    if (!bare.ok) expect(bare.problems.map((p) => [p.code, p.file])).toEqual([['FILE_NOT_FOUND', '/nonexistent-dir/nope.yaml']]);
+    expect(bare.ok).toBe(false);
   });
 });

@@ -711,5 +711,17 @@ export function excerpt(line: string, lineNo: number, col: number): string {
       caret = caret - from + 1;
     }
   }
-  return `${String(lineNo).padStart(gutter + 2)} | ${shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(caret)}^`;
+  return `${String(lineNo).padStart(gutter + 2)} | ${visible(shown)}\n${' '.repeat(gutter + 2)} | ${' '.repeat(caret)}^`;
+}
+
+/**
+ * A line with its control characters (other than tab) shown as one visible character each: the control pictures
+ * (`␛` for ESC), `␡` for DEL, `�` for C1 controls. A problem excerpt is printed to a terminal, and a rule file (or a
+ * binary file given as one) must not send it escape sequences; one character for one keeps the caret in its column.
+ */
+function visible(line: string): string {
+  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
+  });
 }

@@ -41,6 +41,21 @@ dialPlan:
     expect(r.problems[0]?.excerpt).toBe('  5 |     match: 1NXZX\n    |               ^');
   });
 
+  it('shows control characters in an excerpt as visible characters, one for one (no escape sequence reaches a terminal)', () => {
+    const r = safeLoadDialPlan('name: t\nclassifications: [Local]\ndialPlan:\n  - { name: a, match: "1NZ\x1b[2J", classification: Local, colour: "\x07\x7f\u009b" }\n', { file: 'ctl.yaml' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const shown = r.problems.map((p) => p.excerpt ?? '').join('\n');
+    expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    expect(shown).toContain('"1NZ\u241b[2J"');
+    expect(shown).toContain('"\u2407\u2421\ufffd"');
+    // The caret stays under the column the problem names.
+    for (const p of r.problems) {
+      const [line, caret] = (p.excerpt ?? '').split('\n');
+      expect(caret?.indexOf('^'), p.code).toBe((line?.indexOf('| ') ?? 0) + 2 + (p.column ?? 1) - 1);
+    }
+  });
+
   it('throws one DialPlanError listing every problem', () => {
     try {
       loadDialPlan('name: t\nclassifications: []\n', { file: 'x.yaml' });
