@@ -34,6 +34,17 @@ describe('dialplan query', () => {
     expect(r.stdout).toContain('queueType              0 (None)');
   });
 
+  it('answers INVALID_ENCODING for an argument whose bytes are not UTF-8, as batch does for such a row (exit 1)', () => {
+    // The shell passes the byte 0xFF as it is; Node.js decodes it to U+FFFD, which the engine would drop (5551234, Local).
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" query --json "$(printf '555\\377')1234" 6929`], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    const [bad, good] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { rawText: string; error?: { code: string; message: string }; queueName?: string });
+    expect(bad?.error?.code).toBe('INVALID_ENCODING');
+    expect(bad?.error?.message).toMatch(/character 4 is U\+FFFD/);
+    expect(bad?.rawText).toBe('555\ufffd1234');
+    expect(good?.queueName).toBe('User Queue:jdoe');
+  });
+
   it('prints one JSON object per line with --json, exactly the details', () => {
     const r = run('query', '--json', '8004562354', '6929');
     expect(r.status).toBe(0);
