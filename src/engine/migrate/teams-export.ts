@@ -754,7 +754,9 @@ function buildRule(r: Residual, p: ElemPattern, pieces: readonly Piece[], L: str
 }
 
 function psQuote(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
+  // PowerShell takes the typographic single quotes (U+2018 to U+201B) for ' too: each is doubled like ', or a name such
+  // as "Bob’s line" would end the string early.
+  return `'${s.replace(/['\u2018\u2019\u201a\u201b]/g, '$&$&')}'`;
 }
 
 function powershell(plans: readonly TeamsDialPlanOut[]): string {
@@ -768,7 +770,10 @@ function powershell(plans: readonly TeamsDialPlanOut[]): string {
     }
     lines.push(`New-CsTenantDialPlan -Identity ${psQuote(p.SimpleName)} -Description ${psQuote(p.Description)} -NormalizationRules @{Add=$rules}`);
   }
-  return lines.join('\n') + '\n';
+  const script = lines.join('\n') + '\n';
+  // Windows PowerShell 5.1 reads a script without a byte order mark in the system's ANSI code page: one that holds
+  // anything but ASCII (a name such as "Zürich") starts with a UTF-8 byte order mark, which every PowerShell honours.
+  return /[^\x00-\x7f]/.test(script) ? `\uFEFF${script}` : script;
 }
 
 /**

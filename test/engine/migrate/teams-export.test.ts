@@ -91,6 +91,19 @@ dialPlan:
     expect(exportTeams(plan, { location: 'indy' }).plans.length).toBe(1);
   });
 
+  it('the PowerShell script quotes typographic apostrophes too, and starts with a byte order mark when it holds non-ASCII', () => {
+    const plan = loadDialPlan('name: Zürich\nclassifications: [{ name: A, internal: true }]\ndialPlan:\n  - { name: "Bob’s line", match: "XXXX", classification: A, normalized: "+4144{1-}" }\n');
+    const { powershell } = exportTeams(plan);
+    expect(powershell.startsWith('\uFEFF# Teams tenant dial plans')).toBe(true);
+    // PowerShell ends a single-quoted string at ' or at any of U+2018 to U+201B unless it is doubled.
+    const rule = powershell.split('\n').find((l) => l.includes('New-CsVoiceNormalizationRule')) as string;
+    expect(rule).toContain("-Description 'dialplan: Bob’’s line (XXXX)'");
+    const quoted = [...rule.matchAll(/ -\w+ '((?:[^'\u2018-\u201b]|['\u2018-\u201b]{2})*)'/g)].map((m) => m[1]);
+    expect(quoted).toHaveLength(4); // Name, Description, Pattern, Translation: each one string, none cut short
+    const ascii = exportTeams(loadDialPlan('name: Redmond\nclassifications: [A]\ndialPlan:\n  - { name: e, match: "XXXX", classification: A, normalized: "+1425555{1-}" }\n')).powershell;
+    expect(ascii.startsWith('# Teams tenant dial plans')).toBe(true);
+  });
+
   it('a plan that needs more than 50 rules is a clear error', () => {
     const entries = Array.from({ length: 60 }, (_, i) => `  - { name: n${i}, match: "${1000 + i}", classification: A, normalized: "+1317555${1000 + i}" }`).join('\n');
     const plan = loadDialPlan(`name: big\nclassifications: [A]\ndialPlan:\n${entries}\n`);
