@@ -391,8 +391,11 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
         const table = el('table', { class: 'fields', 'aria-label': `ICWS fields of ${ans.text}` });
         for (const f of DETAIL_FIELDS) {
           const value: unknown = d[f];
-          const shown = typeof value === 'string' ? value : f === 'queueType' ? `${String(value)} (${QueueType[value as number] ?? '?'})` : JSON.stringify(value);
-          table.append(el('tr', { 'data-field': f }, el('th', { scope: 'row' }, f), el('td', { 'data-json': JSON.stringify(value) }, shown)));
+          // The cell's text is the value exactly as `dialplan query --json` prints it (strings without their quotes); the
+          // queue type's name is added by the style sheet (td[data-name]::after), outside the text, so that it stays so.
+          const shown = typeof value === 'string' ? value : JSON.stringify(value);
+          const name = f === 'queueType' ? (QueueType[value as number] ?? '') : '';
+          table.append(el('tr', { 'data-field': f }, el('th', { scope: 'row' }, f), el('td', { 'data-json': JSON.stringify(value), 'data-name': name, title: name }, shown)));
         }
         article.append(table);
       }

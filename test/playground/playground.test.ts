@@ -105,6 +105,12 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     // Same fields in the same order as the CLI's JSON.
     expect(shown.map((s) => Object.keys(s))).toEqual(expected.map((e) => Object.keys(e)));
     expect(Object.keys(shown[0] ?? {})).toHaveLength(13);
+    // What people read is the value as the CLI's JSON prints it (a string without its quotes), queueType too (its name,
+    // "None", comes from the style sheet, outside the cell's text).
+    const cells = await page.locator('#results article.number').evaluateAll((els) =>
+      els.map((a) => Object.fromEntries([...a.querySelectorAll('table.fields tr')].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]))),
+    );
+    expect(cells).toEqual(expected.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))));
     expect(await page.locator('#results article.number').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual([
       '1-800-456-2354',
       '6929',
@@ -271,6 +277,17 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
         let out = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
         for (let i = 0; i < 200 && !out.includes('\n'); i++) await new Promise((r) => setTimeout(r, 50));
+        // Nothing the served page asks for fails (a browser asks for /favicon.ico unless the page names its icon).
+        const consoleErrors: string[] = [];
+        const watch = await browser.newPage();
+        watch.on('console', (m) => {
+          if (m.type() === 'error') consoleErrors.push(m.text());
+        });
+        await watch.goto(out.trim());
+        await watch.waitForSelector('body[data-ready="yes"]', { timeout: 20_000 });
+        await watch.waitForTimeout(500);
+        await watch.close();
+        expect(consoleErrors).toEqual([]);
         const page = await open(out.trim());
         expect(await page.locator('#file-name').textContent()).toBe('site.yaml');
         expect(await editorText(page)).toBe(DEFAULT_YAML);
