@@ -211,6 +211,17 @@ function countOfLength(elems: readonly Elem[], len: number): number {
   return ways[len] as number;
 }
 
+/**
+ * How many strings the elements match at every length up to {@link CUCM_MAX_LENGTH}: the tie-break of two patterns that
+ * match as many strings of the dialed length. Unified CM counts what a pattern can match, and `1!` (any length) matches
+ * more than `1XXX`, so `1234` takes `1XXX` whichever comes first in the file.
+ */
+function totalCount(elems: readonly Elem[]): number {
+  let total = 0;
+  for (let len = 1; len <= CUCM_MAX_LENGTH; len++) total += countOfLength(elems, len);
+  return total;
+}
+
 /** The fixed-length expansions of a pattern up to a length, most repetitions first (as greedy matching prefers). */
 function expansions(elems: readonly Elem[], maxLen: number): { seq: (Elem & { k: 'set' })[]; dotAt: number }[] | undefined {
   let acc: { seq: (Elem & { k: 'set' })[]; dotAt: number }[] = [{ seq: [], dotAt: -1 }];
@@ -254,7 +265,7 @@ function discardSupported(d: string): boolean {
 /**
  * Converts route and translation patterns to a dial plan in closest-match order: each pattern is written out for every
  * length it can have (up to {@link CUCM_MAX_LENGTH} characters), and the entries are sorted by how many numbers of their
- * length the pattern matches (fewest first; equal counts in file order). Each is classified with the pattern and its
+ * length the pattern matches (fewest first; equal counts: fewest strings at any length, then file order). Each is classified with the pattern and its
  * partition, and normalized with its discard digits, transformation mask and prefix digits.
  *
  * @param source - what {@link readCucmPatterns} read
@@ -266,7 +277,7 @@ function discardSupported(d: string): boolean {
  */
 export function importCucm(source: CucmSource): ImportResult {
   const issues: MigrationIssue[] = [...source.issues];
-  const drafts: { count: number; order: number; len: number; entry: ImportedEntry }[] = [];
+  const drafts: { count: number; total: number; order: number; len: number; entry: ImportedEntry }[] = [];
   const names = new Set<string>();
   const entries: ImportedEntry[] = [];
   source.patterns.forEach((p, order) => {
@@ -327,6 +338,7 @@ export function importCucm(source: CucmSource): ImportResult {
         .join('');
       drafts.push({
         count: countOfLength(elems, len),
+        total: totalCount(elems),
         order,
         len,
         entry: { name: uniqueName(`${p.label} ${len}`, names), classification: p.label, match, normalized: ordinal, source: `${label} (${len} characters)` },
@@ -334,7 +346,7 @@ export function importCucm(source: CucmSource): ImportResult {
     }
     if (p.kind === 'translation') issues.push({ severity: 'note', where: p.where, message: `${p.pattern}: Unified CM routes the translated number again (with the pattern's calling search space); the plan stops at the translated number` });
   });
-  drafts.sort((a, b) => a.count - b.count || a.order - b.order);
+  drafts.sort((a, b) => a.count - b.count || a.total - b.total || a.order - b.order);
   const plan = {
     name: `Cisco Unified CM patterns (${source.file.split('/').pop() ?? source.file})`,
     description: '',
@@ -367,17 +379,18 @@ export function cucmReference(source: CucmSource): ReferenceEvaluator {
     if ('error' in elems || !discardSupported(p.discard)) return [];
     // A regex with a group per position (repeated positions as one group of that set), to read what each matched.
     const src = elems.map((e) => (e.k === 'dot' ? '()' : `([${[...e.chars].map((c) => (/[0-9]/.test(c) ? c : `\\${c}`)).join('')}]${e.max === Infinity ? (e.min === 0 ? '*' : '+') : ''})`)).join('');
-    return [{ p, order, elems, re: new RegExp(`^${src}$`) }];
+    return [{ p, order, elems, total: totalCount(elems), re: new RegExp(`^${src}$`) }];
   });
   const labels = new Set(source.patterns.map((p) => p.label));
   const unmatched = uniqueName('No pattern', labels);
   const evaluate = (n: VerifyNumber): Outcome => {
-    let best: { p: CucmPattern; count: number; order: number; m: RegExpExecArray; elems: Elem[] } | undefined;
+    let best: { p: CucmPattern; count: number; total: number; order: number; m: RegExpExecArray; elems: Elem[] } | undefined;
     for (const u of usable) {
       const m = u.re.exec(n.number);
       if (!m) continue;
       const count = countOfLength(u.elems, n.number.length);
-      if (!best || count < best.count || (count === best.count && u.order < best.order)) best = { p: u.p, count, order: u.order, m, elems: u.elems };
+      const better = !best || count < best.count || (count === best.count && (u.total < best.total || (u.total === best.total && u.order < best.order)));
+      if (better) best = { p: u.p, count, total: u.total, order: u.order, m, elems: u.elems };
     }
     if (!best) return { classification: unmatched, normalized: n.number };
     // Characters and where the dot is, from the groups.

@@ -80,3 +80,16 @@ describe('column names', () => {
     );
   });
 });
+
+describe('closest match between a fixed and a variable-length pattern', () => {
+  it('1234 takes 1XXX, not 1! written before it (both match 1 000 numbers of four digits; 1! matches more in all)', () => {
+    const r = cucm.run('ROUTE PATTERN,ROUTE PARTITION,CALLED PARTY PREFIX DIGITS (OUTGOING CALLS)\n1!,PT,A\n1XXX,PT,B\n', 'tie.csv');
+    const plan = loadDialPlan(r.result.yaml);
+    expect(plan.details('1234')).toMatchObject({ defaultClassification: '1XXX (PT)', normalizedText: 'B1234' });
+    expect(plan.details('12345')).toMatchObject({ defaultClassification: '1! (PT)', normalizedText: 'A12345' });
+    expect(r.reference.evaluate({ number: '1234' }).classification).toBe('1XXX (PT)');
+    const v = verifyImport(r, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+});
