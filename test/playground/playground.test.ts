@@ -111,6 +111,11 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
       els.map((a) => Object.fromEntries([...a.querySelectorAll('table.fields tr')].map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]))),
     );
     expect(cells).toEqual(expected.map((e) => Object.fromEntries(Object.entries(e).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))));
+    // And what a screen reader reads (the accessible name, which CSS generated text would join).
+    for (const [i, e] of expected.entries()) {
+      const row = page.locator('#results article.number').nth(i).getByRole('row', { name: `queueType ${String(e['queueType'])}`, exact: true });
+      expect(await row.count()).toBe(1);
+    }
     expect(await page.locator('#results article.number').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual([
       '1-800-456-2354',
       '6929',
