@@ -129,7 +129,15 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
   for (const r of parsed.records) {
     const cell = (c: number): string => (c < 0 ? '' : (r[c]?.value ?? '').trim());
     const p = r[col];
-    if (!p || p.value.trim() === '') continue;
+    if (!p || p.value.trim() === '') {
+      // A blank pattern matches only the empty dial string (off-hook, PLAR): no number a plan sees. Said, not dropped.
+      const first = r.find((c) => c.value.trim() !== '');
+      if (first) {
+        const { line } = lineColumn(text, first.at);
+        issues.push({ severity: 'note', where: `${file}:${line}:1`, message: 'a blank pattern matches only the empty dial string (off-hook, PLAR); it is not converted' });
+      }
+      continue;
+    }
     const { line, column } = lineColumn(text, p.map[0] ?? p.at);
     const type = cell(cType).toLowerCase();
     const kind: CucmPattern['kind'] = type.startsWith('trans') || (type === '' && col === cTrans) ? 'translation' : 'route';

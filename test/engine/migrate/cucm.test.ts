@@ -93,3 +93,10 @@ describe('closest match between a fixed and a variable-length pattern', () => {
     expect(v.report.disagreements).toEqual([]);
   });
 });
+
+describe('a blank pattern', () => {
+  it('(PLAR: the empty dial string) is reported, not dropped silently', () => {
+    const r = cucm.run('TRANSLATION PATTERN,PARTITION,CALLED PARTY TRANSFORMATION MASK\n6XXX,PT,\n,PT_PLAR,1161\n', 'plar.csv');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('plar.csv:3:1: note a blank pattern matches only the empty dial string (off-hook, PLAR); it is not converted');
+  });
+});
