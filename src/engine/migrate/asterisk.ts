@@ -120,6 +120,7 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
   const contextByName = new Map<string, (typeof contexts)[number]>();
   const templateByName = new Map<string, (typeof contexts)[number]>();
   let current: (typeof contexts)[number] | undefined;
+  let inSection = false;
   const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
   lines.forEach((line, k) => {
     const lineNo = k + 1;
@@ -132,6 +133,7 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
     }
     const header = /^\[([^\]]+)\](\(([^)]*)\))?/.exec(trimmed);
     if (header) {
+      inSection = true;
       const name = header[1] as string;
       // Options, as config.c reads them: `!` makes the section a template (not a context), `+` adds to a section of
       // that name, any other word names a template whose lines come first.
@@ -176,7 +178,13 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       }
       return;
     }
-    if (!current) return;
+    if (!current) {
+      // Before any [section], an exten or include line belongs to no context: Asterisk cannot use it either. Said.
+      if (!inSection && /^(exten|include|same)\s*=/i.test(trimmed)) {
+        issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line comes before any [context]: it belongs to no context and is not converted' });
+      }
+      return;
+    }
     const kv = /^(\w+)\s*=>?\s*(.*)$/.exec(trimmed);
     if (!kv) {
       issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line is not read (not key => value)' });

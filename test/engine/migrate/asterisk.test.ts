@@ -146,6 +146,11 @@ describe("Asterisk's order", () => {
     }
   });
 
+  it('an exten line before any [context] is reported, not dropped silently', () => {
+    const r = asterisk.run('exten => _9XX,1,NoOp()\n[a]\nexten => _8XX,1,NoOp()\n', 'early.conf');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('early.conf:1:1: warning this line comes before any [context]: it belongs to no context and is not converted');
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
