@@ -38,6 +38,13 @@ const theme = EditorView.theme({
   '.cm-diagnosticSource': { opacity: '1', fontFamily: 'var(--mono)', fontWeight: '600' },
   '.cm-entry-hover': { padding: '4px 8px', maxWidth: '36em', fontFamily: 'var(--sans)' },
   '.cm-panels': { backgroundColor: 'var(--panel-bg)', color: 'var(--fg)' },
+  // The search, replace and go-to-line panels' fields and buttons, and the problems panel's selected row: CodeMirror
+  // styles them for a light editor (white fields, light gradients), where the dark theme's light text was unreadable.
+  '.cm-textfield': { backgroundColor: 'var(--editor-bg)', color: 'var(--fg)', borderColor: 'var(--border)' },
+  '.cm-button': { backgroundImage: 'none', backgroundColor: 'var(--bg)', color: 'var(--fg)', borderColor: 'var(--border)' },
+  '.cm-button:active': { backgroundImage: 'none', backgroundColor: 'var(--active-line)' },
+  '.cm-panel.cm-panel-lint ul [aria-selected]': { backgroundColor: 'var(--active-line)' },
+  '.cm-foldPlaceholder': { backgroundColor: 'var(--gutter-bg)', color: 'var(--muted)', borderColor: 'var(--border)' },
 });
 
 /** Shows (a tooltip) or hides (null) the entry information asked for from the keyboard. */

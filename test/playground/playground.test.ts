@@ -495,6 +495,48 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('the editor\'s search, go-to-line and problems panels are readable in the dark theme', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, colorScheme: 'dark' });
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="yes"]', { timeout: 20_000 });
+    await idle(page);
+    /** The contrast ratio (WCAG) of each field's and button's text on its own background; 0 when a gradient hides it. */
+    const contrasts = (selector: string): Promise<[string, number][]> =>
+      page.locator(selector).evaluateAll((els) => {
+        const rgb = (c: string): number[] => (c.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+        const lum = (c: string): number => {
+          const [r = 0, g = 0, b = 0] = rgb(c).map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        return els.map((e) => {
+          const s = getComputedStyle(e);
+          const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x) as [number, number];
+          return [`${e.tagName} ${e.getAttribute('name') ?? ''}`, s.backgroundImage !== 'none' ? 0 : Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10] as [string, number];
+        });
+      });
+    await page.evaluate('window.dialplanPlayground.goToLine(3)');
+    await page.keyboard.press('Control+f');
+    await page.keyboard.type('Toll');
+    const search = await contrasts('.cm-search input:not([type=checkbox]), .cm-search button.cm-button');
+    expect(search.length).toBeGreaterThan(3);
+    for (const [what, ratio] of search) expect(ratio, what).toBeGreaterThanOrEqual(4.5);
+    await page.keyboard.press('Escape');
+    await page.evaluate('window.dialplanPlayground.goToLine(3)');
+    await page.keyboard.press('Control+Alt+g');
+    for (const [what, ratio] of await contrasts('.cm-panel input, .cm-panel button.cm-button')) expect(ratio, what).toBeGreaterThanOrEqual(4.5);
+    await page.keyboard.press('Escape');
+    await page.evaluate('window.dialplanPlayground.goToLine(3)');
+    await page.keyboard.press('Control+Shift+M');
+    await page.locator('.cm-panel-lint li').first().waitFor({ timeout: 5_000 });
+    await page.locator('.cm-panel-lint li').first().click();
+    // The selected row, then the panel without focus (its selected row is not the system's highlight then).
+    await page.evaluate('window.dialplanPlayground.view.focus()');
+    const selected = await contrasts('.cm-panel-lint li[aria-selected]');
+    expect(selected).toHaveLength(1);
+    for (const [what, ratio] of selected) expect(ratio, what).toBeGreaterThanOrEqual(4.5);
+    await page.close();
+  }, 60_000);
+
   it('(e) a screenshot of the page with a plan and an explanation open (test/.artifacts/playground.png)', async () => {
     const page = await open();
     await page.locator('#results article.number').first().locator('summary').click();
