@@ -173,7 +173,8 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     },
     entryHover: (line) => entryHover(line),
     onDropFile: (f) => void openFile(f),
-    onSave: () => download(),
+    // Ctrl+S does what the button named Save does: with `dialplan playground --rules FILE`, write the file back.
+    onSave: () => (config !== undefined ? void saveToServer(config) : download()),
   });
 
   // ---- analysis -------------------------------------------------------------------------------------------------
@@ -644,7 +645,13 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     const saveButton = $<HTMLButtonElement>('save-file');
     saveButton.hidden = false;
     saveButton.textContent = `Save to ${config.file}`;
+    saveButton.title = `Write the plan back to ${config.file}, after a confirmation (Ctrl+S)`;
     saveButton.addEventListener('click', () => void saveToServer(config));
+    // One button is "Save": the one that writes the file back (the issue's "a Save button writes it back"); the other
+    // keeps the download, under its own name.
+    const downloadButton = $<HTMLButtonElement>('save');
+    downloadButton.textContent = 'Download';
+    downloadButton.title = `Download the plan as ${config.file}`;
   }
 
   async function saveToServer(c: ServerConfig): Promise<void> {

@@ -302,11 +302,24 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
         await idle(page);
         const dialogs: string[] = [];
         page.on('dialog', (d) => void dialogs.push(d.message()));
-        await page.click('#save-file');
+        // One button is named Save (the issue: "a Save button writes it back after a confirmation"); the download is
+        // "Download" beside it.
+        const save = page.getByRole('button', { name: 'Save' });
+        expect(await save.count()).toBe(1);
+        expect(await save.getAttribute('id')).toBe('save-file');
+        expect(await page.getByRole('button', { name: 'Download' }).count()).toBe(1);
+        await save.click();
         await expect.poll(() => page.locator('#status').textContent()).toContain('Saved to site.yaml');
         expect(dialogs.join()).toContain('site.yaml');
         expect(readFileSync(rules, 'utf8')).toBe(await editorText(page));
         expect(readFileSync(rules, 'utf8')).toContain('(edited in the page)');
+        // Ctrl+S in the editor does what Save does: the file, after the confirmation.
+        await page.evaluate('window.dialplanPlayground.goToLine(5)');
+        await page.keyboard.press('End');
+        await page.keyboard.type(' again');
+        await page.keyboard.press('Control+s');
+        await expect.poll(() => readFileSync(rules, 'utf8')).toContain('(edited in the page) again');
+        expect(dialogs).toHaveLength(2);
         await page.close();
       } finally {
         child.kill('SIGTERM');
