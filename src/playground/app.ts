@@ -504,7 +504,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       jump.addEventListener('click', () => {
         if (line !== undefined) goToLine(view, line);
       });
-      li.append(el('span', { class: 'mark', 'aria-label': pass ? 'passed' : 'failed' }, pass ? '✓' : '✗'), ' ', jump);
+      li.append(el('span', { class: 'mark', role: 'img', 'aria-label': pass ? 'passed' : 'failed' }, pass ? '✓' : '✗'), ' ', jump);
       if (t.location !== undefined) li.append(` at ${t.location}`);
       if (line !== undefined) li.append(el('span', { class: 'hint' }, ` line ${line}`));
       if (failures !== undefined) {

@@ -233,6 +233,8 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     const failure = failures[0];
     const item = page.locator(`#tests li[data-status="fail"][data-index="${failure?.index}"]`);
     await expect.poll(() => item.count()).toBe(1);
+    // The mark says "failed" to a screen reader too (an aria-label on a plain span is not read).
+    expect(await item.getByRole('img', { name: 'failed', exact: true }).count()).toBe(1);
     const row = item.locator(`tr[data-field="${failure?.field}"]`);
     expect(await row.locator('.expected').textContent()).toBe(JSON.stringify(failure?.expected));
     expect(await row.locator('.actual').textContent()).toBe(JSON.stringify(failure?.actual));
@@ -556,6 +558,8 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.locator('.explanation').first().waitFor();
     // The explanation names the winning entry; clicking it moves the editor to that entry's line.
     const won = page.locator('.explanation li.won[data-table="dialPlan"] button').first();
+    // The winning entry is named so to a screen reader too, not only by a tick.
+    expect(await page.locator('.explanation li.won[data-table="dialPlan"]').first().ariaSnapshot()).toContain('matched:');
     const line = Number(await won.getAttribute('data-line'));
     await won.click();
     expect(await cursorLine(page)).toBe(line);
