@@ -106,10 +106,12 @@ export function writeImportedPlan(plan: ImportedPlan): string {
     lines.push(`defaultLocation: ${q(plan.locations[0] as string)}`);
   } else if (plan.locations.length > 1) {
     lines.push('# One location per source dial plan / site / context. An entry of one of them starts with {only-location-N}: empty');
-    lines.push('# in that location, a space (which no number holds) in the others, so it matches only there.');
+    lines.push('# in that location, " N " in the others (no number holds a space), so it matches only there.');
     lines.push('locations:');
     plan.locations.forEach((name, k) => {
-      const vars = plan.locations.map((_, j) => `${guardName(j)}: ${q(j === k ? '' : ' ')}`).join(', ');
+      // Elsewhere the guard is " N ", not just " ": the entries of different locations then never take each other's
+      // strings, so lint finds in each location only what the source itself shadows.
+      const vars = plan.locations.map((_, j) => `${guardName(j)}: ${q(j === k ? '' : ` ${j + 1} `)}`).join(', ');
       lines.push(`  ${q(name)}: { ${vars} }`);
     });
     lines.push(`defaultLocation: ${q(plan.locations[0] as string)}`);

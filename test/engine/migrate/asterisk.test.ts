@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../../src/index.js';
+import { lintDialPlan, loadDialPlan } from '../../../src/index.js';
 import { compareAsteriskExtensions } from '../../../src/engine/migrate/asterisk.js';
 import { IMPORT_FORMATS, verifyImport } from '../../../src/engine/migrate/formats.js';
 
@@ -42,6 +42,11 @@ describe('extensions.conf', () => {
     if (!v.ok) throw new Error(v.problems.join('\n'));
     expect(v.report.tried).toBeGreaterThan(2000);
     expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('lint finds no error in the imported plan: the entries of one context never shadow another context\'s', () => {
+    const problems = lintDialPlan(loadDialPlan(run.result.yaml));
+    expect(problems.filter((p) => p.severity === 'error').map((p) => p.message)).toEqual([]);
   });
 
   it('uses the best match, not the file order, and a context’s includes after its own extensions', () => {
