@@ -147,6 +147,8 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   let patience: ReturnType<typeof setTimeout> | undefined;
   let early: ReturnType<typeof setTimeout> | undefined;
   let modified = false;
+  /** The line end of the text opened last (see fileText). */
+  let eol: '\n' | '\r\n' = '\n';
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idleWaiters: (() => void)[] = [];
 
@@ -614,8 +616,18 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     return !modified || window.confirm('Replace the plan in the editor? Your changes are not saved.');
   }
 
+  /**
+   * The editor's text with the line ends of the file it came from: the editor splits lines at \r\n too and gives them
+   * back as \n, and a Windows file saved back (or downloaded, or shared) would otherwise change on every line.
+   */
+  function fileText(): string {
+    const text = view.state.doc.toString();
+    return eol === '\n' ? text : text.replace(/\n/g, eol);
+  }
+
   function setPlan(text: string, name: string, numbers: string | undefined): void {
     file = name;
+    eol = /\r\n/.test(text) ? '\r\n' : '\n';
     $('file-name').textContent = name;
     replaceText(view, text);
     if (numbers !== undefined) numbersBox.value = numbers;
@@ -630,7 +642,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   }
 
   function download(): void {
-    const url = URL.createObjectURL(new Blob([view.state.doc.toString()], { type: 'application/yaml' }));
+    const url = URL.createObjectURL(new Blob([fileText()], { type: 'application/yaml' }));
     const a = el('a', { href: url, download: file });
     document.body.append(a);
     a.click();
@@ -660,7 +672,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       const r = await fetch(c.saveUrl, {
         method: 'PUT',
         headers: { 'content-type': 'application/yaml; charset=utf-8', 'x-dialplan-token': c.token },
-        body: view.state.doc.toString(),
+        body: fileText(),
       });
       if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
       modified = false;
@@ -672,7 +684,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
 
   $('share').addEventListener('click', () => void share());
   async function share(): Promise<void> {
-    const fragment = await encodeShare({ plan: view.state.doc.toString(), numbers: numbersBox.value, file, location: locationSelect.value });
+    const fragment = await encodeShare({ plan: fileText(), numbers: numbersBox.value, file, location: locationSelect.value });
     if (fragment.length > MAX_LINK_CHARS) {
       say(`This plan is too large for a link (${fragment.length} characters; browsers keep about ${MAX_LINK_CHARS}): use Save instead.`, true);
       return;

@@ -441,6 +441,28 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('keeps a file\'s Windows line ends (\\r\\n) when it is downloaded after an edit', async () => {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(url);
+    await page.waitForSelector('body[data-ready="yes"]', { timeout: 20_000 });
+    await idle(page);
+    const crlf = DEFAULT_YAML.replace(/\n/g, '\r\n');
+    await page.setInputFiles('#file-input', { name: 'windows.yaml', mimeType: 'text/yaml', buffer: Buffer.from(crlf) });
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('windows.yaml');
+    await idle(page);
+    // The plan loads as from disk: same tests, no problem of its own.
+    expect(await page.locator('#tests li[data-status="fail"]').count()).toBe(0);
+    await page.evaluate('window.dialplanPlayground.goToLine(5)');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (edited)');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save')]);
+    const saved = readFileSync(await download.path(), 'utf8');
+    expect(download.suggestedFilename()).toBe('windows.yaml');
+    expect(saved).toBe(crlf.replace('name: Default NANP site (area code 317)', 'name: Default NANP site (area code 317) (edited)'));
+    await page.close();
+  }, 60_000);
+
   it('fills the numbers from the plan\'s test inputs once each, without empty lines', async () => {
     const page = await open();
     const yaml = [
