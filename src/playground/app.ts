@@ -402,12 +402,16 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
         }
         article.append(table);
       }
-      const details = el('details', { class: 'explain' }, el('summary', {}, 'Explain'));
+      // A button to assistive technology (and to getByRole): a summary has no role of its own there.
+      const summary = el('summary', { role: 'button', 'aria-expanded': 'false' }, 'Explain');
+      const details = el('details', { class: 'explain' }, summary);
       details.addEventListener('toggle', () => {
+        summary.setAttribute('aria-expanded', String(details.open));
         if (details.open && details.querySelector('.explanation') === null) details.append(renderExplanation(ans.text));
       });
       if (open.has(ans.text)) {
         details.open = true;
+        summary.setAttribute('aria-expanded', 'true');
         details.append(renderExplanation(ans.text));
       }
       article.append(details);

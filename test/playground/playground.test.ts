@@ -441,6 +441,25 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('is driven by its labels and roles: each names one control (Start from, Numbers, Explain, Share, Save)', async () => {
+    const page = await open();
+    // A group or a region named like a control would make these ambiguous (Playwright's strict mode refuses them).
+    for (const label of ['Start from', 'Numbers', 'Dial plan (YAML)']) expect(await page.getByLabel(label).count(), label).toBe(1);
+    for (const name of ['Load', 'Open file', 'Save', 'Share']) expect(await page.getByRole('button', { name }).count(), name).toBe(1);
+    await page.getByLabel('Start from').selectOption('de');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('de.yaml');
+    await page.getByLabel('Numbers').fill('030 1234567\n112');
+    await idle(page);
+    const explain = page.getByRole('button', { name: 'Explain' });
+    expect(await explain.count()).toBe(2);
+    expect(await explain.first().getAttribute('aria-expanded')).toBe('false');
+    await explain.first().click();
+    await page.locator('.explanation').first().waitFor();
+    expect(await explain.first().getAttribute('aria-expanded')).toBe('true');
+    await page.close();
+  }, 60_000);
+
   it('keeps a file\'s Windows line ends (\\r\\n) when it is downloaded after an edit', async () => {
     const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
     page.on('dialog', (d) => void d.accept());
