@@ -172,9 +172,31 @@ function fromJson(root: PositionedJson, text: string, file: string, issues: Migr
     };
   };
   const isRule = (o: PositionedJson): boolean => o.kind === 'object' && get(o, 'Pattern') !== undefined && get(o, 'NormalizationRules') === undefined;
+  // A list of rules (ConvertTo-Json of the rules themselves, as Get-CsVoiceNormalizationRule prints them): each names its
+  // dial plan in Identity (`Tag:Chicago/Rule1`) or Parent and may give its Priority, as the CSV form does.
+  const byDialPlan = (items: readonly PositionedJson[]): TeamsDialPlan[] => {
+    const rules = readRules(items, '$');
+    const groups = new Map<string, { rule: TeamsRule; priority: number; order: number }[]>();
+    items.forEach((item, k) => {
+      const rule = rules[k];
+      if (!rule) return;
+      const identity = str(get(item, 'Identity'));
+      const parent = str(get(item, 'Parent')) || (identity.includes('/') ? identity.slice(0, identity.lastIndexOf('/')) : '') || 'Teams';
+      const list = groups.get(parent) ?? [];
+      groups.set(parent, list);
+      const given = str(get(item, 'Priority'));
+      const priority = Number(given);
+      list.push({ rule, priority: given !== '' && Number.isFinite(priority) ? priority : list.length, order: list.length });
+    });
+    return [...groups].map(([parent, list]) => ({
+      name: parent.replace(/^Tag:/i, ''),
+      description: '',
+      rules: [...list].sort((a, b) => a.priority - b.priority || a.order - b.order).map((x, index) => ({ ...x.rule, index })),
+    }));
+  };
   root = unwrapPsArray(root);
   if (root.kind === 'array') {
-    if (root.items.length > 0 && root.items.every(isRule)) return [{ name: 'Teams', description: '', rules: readRules(root.items, '$') }];
+    if (root.items.length > 0 && root.items.every(isRule)) return byDialPlan(root.items);
     return root.items.flatMap((o, k) => {
       const p = readPlan(o, `$[${k}]`, k);
       return p ? [p] : [];

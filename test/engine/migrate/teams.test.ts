@@ -86,6 +86,26 @@ describe('Windows PowerShell 5.1 output', () => {
   });
 });
 
+describe('a JSON list of rules (Get-CsVoiceNormalizationRule | ConvertTo-Json)', () => {
+  it('is read as the CSV form is: Identity names the dial plan, Priority orders its rules', () => {
+    const rules = [
+      { Identity: 'Tag:Chicago/Local', Priority: 1, Name: 'Local', Pattern: '^(\\d{7})$', Translation: '+1312$1', IsInternalExtension: false },
+      { Identity: 'Tag:Chicago/Ext', Priority: 0, Name: 'Ext', Pattern: '^(\\d{4,7})$', Translation: '+1312555$1', IsInternalExtension: true },
+      { Identity: 'Tag:Dallas/Local', Priority: 0, Name: 'Local', Pattern: '^(\\d{7})$', Translation: '+1214$1', IsInternalExtension: false },
+    ];
+    const run = teams.run(JSON.stringify(rules), 'rules.json');
+    expect(run.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const plan = loadDialPlan(run.result.yaml);
+    expect(plan.locations).toEqual(['Chicago', 'Dallas']);
+    // Chicago tries Ext (priority 0) before Local: seven digits are an extension there.
+    expect(plan.details('5551234', { location: 'Chicago' })).toMatchObject({ normalizedText: '+13125555551234', internal: true });
+    expect(plan.details('5551234', { location: 'Dallas' })).toMatchObject({ normalizedText: '+12145551234', internal: false });
+    const v = verifyImport(run, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+});
+
 describe('what patterns cannot express', () => {
   const { file, text } = fixture('teams-unsupported.json');
   const run = teams.run(text, file);
