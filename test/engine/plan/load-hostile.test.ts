@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { excerpt, MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
+import { MAX_COMPILE_UNITS } from '../../../src/engine/plan/validate.js';
 import type { LoadOptions, LoadResult, Problem } from '../../../src/index.js';
 import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
@@ -239,6 +240,59 @@ description: [${','.repeat(MAX_YAML_PARTS + 1000)}]
     const commented = `${small}# one\n# two\n`;
     expect(safeLoadDialPlan(commented, { maxYamlParts: 30 }).ok).toBe(true);
     expect(codes(safeLoadDialPlan(commented, { maxYamlParts: 29 }))).toEqual(['TOO_LARGE 6:6']);
+  }, 60_000);
+});
+
+describe('compile work', () => {
+  // Each location compiles both tables with matchers of its own, and a set named after other characters gets a trie of
+  // its own in every entry: a file of 1 to 4 MB took minutes and ran the process out of memory (10 000 locations of
+  // 10 000 entries, 200 000 locations of 10 entries, a 100 000-value set named by 1 000 entries).
+  const values = (n: number): string => Array.from({ length: n }, (_, i) => String(1_000_000 + i)).join(', ');
+
+  it('a set of 100 000 values named by many entries is TOO_LARGE at the entry where the budget runs out, quickly', () => {
+    expect(MAX_COMPILE_UNITS).toBe(100_000_000);
+    // Each entry: 32 + 4 characters of pattern, and 100 000 values of 7 characters at 24 per character and one: 19.2
+    // million units. The sixth entry (line 11; the entries start on line 6) passes 100 million. The set comes first in each pattern, the cheap way to
+    // compile it, so that the five entries kept cost little here.
+    const entries = Array.from({ length: 1000 }, (_, i) => `  - { name: e${i}, match: "{s}${i % 10}", classification: A }`).join('\n');
+    const text = `${HEAD}sets:\n  s: [${values(100_000)}]\ndialPlan:\n${entries}\n`;
+    const start = cpuMs();
+    const r = safeLoadDialPlan(text, { file: 'sets.yaml' });
+    expect(cpuMs() - start).toBeLessThan(15_000);
+    expect(codes(r)).toEqual(['TOO_LARGE 11:24']);
+    expect(r.ok ? '' : r.problems[0]?.message).toMatch(/more than 100000000 units from this entry on: each pattern counts/);
+  }, 60_000);
+
+  it('more than 20 000 locations are TOO_LARGE at locations:, without compiling them all', () => {
+    const locations = Array.from({ length: 20_001 }, (_, i) => `  l${i}: { a: "${i % 10}" }`).join('\n');
+    const start = cpuMs();
+    const r = safeLoadDialPlan(`${HEAD}locations:\n${locations}\ndialPlan:\n  - { name: a, match: "{a}XX", classification: A }\n`);
+    expect(cpuMs() - start).toBeLessThan(10_000);
+    expect(codes(r)).toEqual(['TOO_LARGE 3:1']);
+    expect(r.ok ? '' : r.problems[0]?.message).toBe(
+      'This plan has 20001 locations; each compiles both tables again, so at most 20000 fit in the 100000000 units compiling a plan may take.',
+    );
+  }, 60_000);
+
+  it('locations times patterns: cut at the entry where the budget runs out', () => {
+    // 2 000 locations: 10 million units before any pattern; each entry then costs 2 000 × (32 + 13) = 90 000.
+    const locations = Array.from({ length: 2000 }, (_, i) => `  l${i}: { a: "${i % 10}" }`).join('\n');
+    const entries = Array.from({ length: 1100 }, (_, i) => `  - { name: e${i}, match: "+1{a}${String(i).padStart(8, '0')}", classification: A }`).join('\n');
+    const r = safeLoadDialPlan(`${HEAD}locations:\n${locations}\ndialPlan:\n${entries}\n`);
+    // (100 000 000 - 10 000 000) / 90 000 = 1000 entries reach it exactly; the 1 001st passes it, on line
+    // 2 + 1 + 2000 + 1 + 1001, at its pattern (column 27 for the name e1000).
+    expect(codes(r)).toEqual([`TOO_LARGE ${2 + 1 + 2000 + 1 + 1001}:27`]);
+    expect(r.ok ? '' : r.problems[0]?.message).toContain('(2000 locations: each compiles every pattern again)');
+  }, 60_000);
+
+  it('an ordinary plan is far from the budget: 100 locations, a small set named in 50 entries, 1 000 more entries', () => {
+    // 100 × (5 000 + 50 × (32 + 19 + 8 × 24 × 4) + 1 000 × (32 + 13)) = 9.1 million units.
+    const locations = Array.from({ length: 100 }, (_, i) => `  l${i}: { areaCode: "${200 + i}" }`).join('\n');
+    const withSet = Array.from({ length: 50 }, (_, i) => `  - { name: s${i}, match: "+1{tollFree}${String(i).padStart(7, '0')}", classification: A }`);
+    const plain = Array.from({ length: 1000 }, (_, i) => `  - { name: e${i}, match: "+1{areaCode}${String(i).padStart(7, '0')}", classification: A }`);
+    const sets = 'sets:\n  tollFree: ["800", "833", "844", "855", "866", "877", "888", "880"]\n';
+    const r = safeLoadDialPlan(`${HEAD}${sets}locations:\n${locations}\ndialPlan:\n${[...withSet, ...plain].join('\n')}\n`);
+    expect(codes(r)).toEqual(['(loaded)']);
   }, 60_000);
 });
 
