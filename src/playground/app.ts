@@ -463,10 +463,10 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     for (const c of t.considered) {
       const where = c.position.line !== undefined ? `line ${c.position.line}` : `${t.table}[${c.index}]`;
       const link = el('button', { type: 'button', class: 'entry-link', 'data-line': String(c.position.line ?? '') }, `${c.name}`);
-      link.addEventListener('click', () => {
+      const li = el('li', { class: c.matched ? 'won' : '', 'data-table': t.table, 'data-entry': String(c.index) }, link, ` (${where}) `, el('code', {}, c.patterns.join(', ')));
+      jumpOnClick(li, () => {
         if (c.position.line !== undefined) goToLine(view, c.position.line, c.position.column);
       });
-      const li = el('li', { class: c.matched ? 'won' : '', 'data-table': t.table, 'data-entry': String(c.index) }, link, ` (${where}) `, el('code', {}, c.patterns.join(', ')));
       if (c.match !== undefined) {
         const m = c.match;
         const caps = el('table', { class: 'kv' }, el('tr', {}, el('th', {}, 'matched'), el('td', {}, `${m.pattern} on "${m.matchedText}"`)));
@@ -507,7 +507,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       const line = failures?.[0]?.position.line ?? a.plan?.positionOf(['tests', i]).line;
       const li = el('li', { class: `test ${pass ? 'pass' : 'fail'}`, 'data-index': String(i), 'data-status': pass ? 'pass' : 'fail', 'data-line': String(line ?? '') });
       const jump = el('button', { type: 'button', class: 'entry-link' }, JSON.stringify(t.input));
-      jump.addEventListener('click', () => {
+      jumpOnClick(li, () => {
         if (line !== undefined) goToLine(view, line);
       });
       li.append(el('span', { class: 'mark', role: 'img', 'aria-label': pass ? 'passed' : 'failed' }, pass ? '✓' : '✗'), ' ', jump);
@@ -535,7 +535,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       ...all.map((p) => {
         const li = el('li', { class: `problem ${p.severity}`, 'data-code': p.code, 'data-line': String(p.line ?? ''), 'data-severity': p.severity });
         const jump = el('button', { type: 'button', class: 'entry-link' }, p.line !== undefined ? `${p.line}:${p.column ?? 1}` : 'plan');
-        jump.addEventListener('click', () => goToLine(view, p.line ?? 1, p.column ?? 1));
+        jumpOnClick(li, () => goToLine(view, p.line ?? 1, p.column ?? 1));
         li.append(jump, ' ', el('span', { class: 'code' }, p.code), ' ', p.message);
         return li;
       }),
@@ -812,6 +812,18 @@ function readConfig(): ServerConfig | undefined {
     // Not written by the server: a static page.
   }
   return undefined;
+}
+
+/**
+ * Goes to the line when the item is clicked anywhere, not only on its link (the button, for the keyboard: its click
+ * comes here too): "clicking a failure jumps to its line". Not when the click ends a selection of its text.
+ */
+function jumpOnClick(item: HTMLElement, go: () => void): void {
+  item.addEventListener('click', (e) => {
+    const selected = window.getSelection();
+    if (!(e.target instanceof HTMLButtonElement) && selected !== null && !selected.isCollapsed && item.contains(selected.anchorNode)) return;
+    go();
+  });
 }
 
 function show(v: unknown): string {

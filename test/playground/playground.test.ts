@@ -243,6 +243,19 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.evaluate('window.dialplanPlayground.goToLine(1)');
     await item.locator('button').first().click();
     expect(await cursorLine(page)).toBe(failure?.position.line);
+    // Anywhere on the failure, not only its link: its actual value, then its middle.
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await row.locator('.actual').click();
+    expect(await cursorLine(page)).toBe(failure?.position.line);
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await item.click();
+    expect(await cursorLine(page)).toBe(failure?.position.line);
+    // A problem too, clicked on its message.
+    const problem = page.locator('#problems li').first();
+    const problemLine = Number(await problem.getAttribute('data-line'));
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await problem.locator('.code').click();
+    expect(await cursorLine(page)).toBe(problemLine);
     await page.close();
   }, 60_000);
 
