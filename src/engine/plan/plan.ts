@@ -103,7 +103,7 @@ export function createDialPlan(
   positionOf: (path: Path) => SourcePosition = () => ({}),
 ): DialPlan {
   const locations = [...compiled.tables.keys()].filter((n) => n !== '');
-  return Object.freeze({
+  const plan: DialPlan = Object.freeze({
     name: compiled.rules.name,
     rules: compiled.rules,
     locations,
@@ -123,4 +123,25 @@ export function createDialPlan(
     },
     positionOf,
   });
+  ENGINE_PLANS.add(plan);
+  return plan;
+}
+
+/** The plans {@link createDialPlan} made: frozen, so their `query` is the engine's own. */
+const ENGINE_PLANS = new WeakSet<DialPlan>();
+
+/**
+ * The compiled tables of a plan the engine made, or undefined for any other object that implements {@link DialPlan} (a
+ * wrapper with a `query` of its own, a test double): code that runs the pipeline's stages itself (the batch's row
+ * writer) may do so only where that gives what the plan's `query` gives.
+ *
+ * @param plan - a plan
+ * @returns its compiled tables, when its `query` is the engine's
+ * @example
+ * ```ts
+ * const compiled = engineCompiledPlan(plan); // undefined for { ...plan, query: myQuery }
+ * ```
+ */
+export function engineCompiledPlan(plan: DialPlan): CompiledPlan | undefined {
+  return ENGINE_PLANS.has(plan) ? plan.compiled : undefined;
 }

@@ -2,7 +2,9 @@
  * Turns one batch of input rows into its output text and counts. The same function runs in the main thread
  * (`--workers 1`) and in each worker thread, so both give byte-identical output.
  */
+import type { CompiledPlan } from '../../engine/plan/compile.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
+import { engineCompiledPlan } from '../../engine/plan/plan.js';
 import { createResolvedRow, resolveRow } from '../../engine/pipeline/resolve-row.js';
 import type { QueryError, QueryOptions, QueryResult } from '../../engine/types.js';
 import { ByteWriter } from './bytes.js';
@@ -46,9 +48,10 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
   const out = new ByteWriter(Math.ceil((numbers.length * 384) / 262144) * 262144, reuse);
   // The default selection: numbers resolved into one reused record, their texts copied from the templates into the
   // output (see resolveRow); the same bytes as the formatter writes from `query`'s answer for any other selection.
-  const parts = format.parts;
+  // Only for a plan the engine made: a plan object with a `query` of its own (a wrapper, a double) is asked as it is.
+  const compiled = engineCompiledPlan(plan);
+  const parts = compiled !== undefined ? format.parts : undefined;
   const row = parts !== undefined ? createResolvedRow() : undefined;
-  const compiled = plan.compiled;
   const tally = (classification: string, dialCapable: boolean): void => {
     counts.ok++;
     byClassification.set(classification, (byClassification.get(classification) ?? 0) + 1);
@@ -62,7 +65,7 @@ export function processBatch(plan: DialPlan, batch: RowBatch, format: RowFormatt
     let error: QueryError | undefined;
     let answer: QueryResult | undefined;
     if (problem === undefined && row !== undefined) {
-      resolveRow(compiled, raw, options, row);
+      resolveRow(compiled as CompiledPlan, raw, options, row);
       if (row.ok) tally(row.defaultClassification, row.dialCapable);
       else error = row.error;
     } else if (problem === undefined) {

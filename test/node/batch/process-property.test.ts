@@ -4,7 +4,9 @@
 // reference formatter writes for each query's answer, in NDJSON and CSV, with and without carried columns.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDefaultDialPlan, safeLoadDialPlan } from '../../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { compilePlanText, DEFAULT_RULES_PATH, loadDefaultDialPlan, safeLoadCompiledPlan, safeLoadDialPlan } from '../../../src/index.js';
+import { engineCompiledPlan } from '../../../src/engine/plan/plan.js';
 import type { DialPlan } from '../../../src/index.js';
 import { DETAIL_FIELDS } from '../../../src/engine/types.js';
 import type { BatchLayout, RowFormatter } from '../../../src/node/batch/format.js';
@@ -85,5 +87,28 @@ describe('processBatch writes the default selection from parts', () => {
       '9'.repeat(300),
     ];
     for (const layout of LAYOUTS) expectSameRows(plan, layout, inputs, undefined, layout.format);
+  });
+
+  it('asks a plan object the engine did not make (a wrapper with its own query) through its query, row by row', () => {
+    const plan = loadDefaultDialPlan();
+    expect(engineCompiledPlan(plan)).toBe(plan.compiled);
+    const text = compilePlanText(readFileSync(DEFAULT_RULES_PATH, 'utf8'), 'default.yaml');
+    const compiled = text.ok ? safeLoadCompiledPlan(text.json) : undefined;
+    expect(compiled?.ok === true && engineCompiledPlan(compiled.plan) !== undefined, 'a precompiled plan is the engine\'s too').toBe(true);
+    const asked: string[] = [];
+    const wrapper: DialPlan = {
+      ...plan,
+      query: (text, options) => {
+        asked.push(text);
+        const r = plan.query(text, options);
+        return r.ok ? { ...r, details: { ...r.details, displayText: `wrapped ${r.details.displayText}` } } : r;
+      },
+    };
+    expect(engineCompiledPlan(wrapper)).toBeUndefined();
+    const format = createRowFormatter(LAYOUTS[0] as BatchLayout);
+    const inputs = ['1-800-456-2354', '6929', ''];
+    const out = Buffer.from(processBatch(wrapper, { firstRow: 1, numbers: inputs, columns: undefined, problems: undefined }, format, {}).bytes).toString('utf8');
+    expect(asked).toEqual(inputs);
+    expect(out.split('\n').filter((l) => l.includes('"wrapped ')).length).toBe(2);
   });
 });
