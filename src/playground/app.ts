@@ -688,7 +688,9 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
 
   $('share').addEventListener('click', () => void share());
   async function share(): Promise<void> {
-    const fragment = await encodeShare({ plan: fileText(), numbers: numbersBox.value, file, location: locationSelect.value });
+    // The explanations open are part of the page the link reproduces (they are often why it is shared).
+    const explained = [...document.querySelectorAll<HTMLElement>('#results article.number')].filter((n) => n.querySelector('details')?.open).map((n) => n.dataset['number'] ?? '');
+    const fragment = await encodeShare({ plan: fileText(), numbers: numbersBox.value, file, location: locationSelect.value, explained });
     if (fragment.length > MAX_LINK_CHARS) {
       say(`This plan is too large for a link (${fragment.length} characters; browsers keep about ${MAX_LINK_CHARS}): use Save instead.`, true);
       return;
@@ -772,6 +774,11 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       if (s.location !== '') {
         locationSelect.value = s.location;
         run();
+      }
+      const explained = new Set(s.explained ?? []);
+      for (const details of document.querySelectorAll<HTMLDetailsElement>('#results article.number details')) {
+        const number = details.closest<HTMLElement>('article')?.dataset['number'];
+        if (number !== undefined && explained.has(number)) details.open = true;
       }
       return true;
     } catch (e) {

@@ -9,6 +9,8 @@ export interface SharedState {
   readonly numbers: string;
   readonly file: string;
   readonly location: string;
+  /** The numbers whose explanation is open (absent in links written before it was added). */
+  readonly explained?: readonly string[];
 }
 
 /** The fragment's prefix: a version, so that a later format can still read today's links. */
@@ -74,7 +76,14 @@ export async function decodeShare(fragment: string): Promise<SharedState | undef
 function isState(v: unknown): v is SharedState {
   if (typeof v !== 'object' || v === null) return false;
   const o = v as Record<string, unknown>;
-  return typeof o['plan'] === 'string' && typeof o['numbers'] === 'string' && typeof o['file'] === 'string' && typeof o['location'] === 'string';
+  const explained = o['explained'];
+  return (
+    typeof o['plan'] === 'string' &&
+    typeof o['numbers'] === 'string' &&
+    typeof o['file'] === 'string' &&
+    typeof o['location'] === 'string' &&
+    (explained === undefined || (Array.isArray(explained) && explained.every((n) => typeof n === 'string')))
+  );
 }
 
 function concat(parts: readonly Uint8Array[], total: number): Uint8Array {

@@ -266,6 +266,8 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.keyboard.type(' (shared)');
     await page.fill('#numbers', '317-555-1234 x12\n911\n+44 20 7946 0958');
     await idle(page);
+    // An explanation open is part of the page the link reproduces.
+    await page.locator('#results article.number[data-number="911"] summary').click();
     await page.click('#share');
     const link = page.locator('#share-link');
     await expect.poll(() => link.inputValue()).toMatch(/#v1=[A-Za-z0-9_-]+$/);
@@ -279,6 +281,11 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     expect(await fresh.inputValue('#numbers')).toBe('317-555-1234 x12\n911\n+44 20 7946 0958');
     expect(await shownFields(fresh)).toEqual(fields);
     expect(fields).toHaveLength(3);
+    await fresh.locator('.explanation').first().waitFor();
+    const openIn = (p: Page): Promise<(string | null)[]> =>
+      p.locator('#results article.number:has(details[open] .explanation)').evaluateAll((els) => els.map((e) => e.getAttribute('data-number')));
+    expect(await openIn(fresh)).toEqual(['911']);
+    expect(await fresh.locator('.explanation').first().textContent()).toBe(await page.locator('.explanation').first().textContent());
     // A damaged link says so instead of failing silently.
     const broken = await open(href.slice(0, -12) + '!!');
     expect(await broken.locator('#status').textContent()).toMatch(/damaged/);
