@@ -209,7 +209,12 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
       names.add(name);
       current.extensions.push({ name, context: current.name, where: where(valueCol), app });
     } else if (key === 'include') {
-      current.includes.push(value.split(',')[0]?.trim() ?? value);
+      // `include => daytime,09:00-17:00,mon-fri,*,*` (or with |): included only at those times, which a plan cannot ask.
+      const [target = value, ...timing] = value.split(/[,|]/);
+      current.includes.push(target.trim());
+      if (timing.some((t) => t.trim() !== '')) {
+        issues.push({ severity: 'warning', where: where(valueCol), message: `include => ${target.trim()} holds only at the times ${timing.join(',').trim()}: the time condition is not carried over (the include is read as always on)` });
+      }
     } else if (key === 'same') {
       const parts = /^([^,]+),\s*(.*)$/.exec(value);
       const app = parts ? (/^(\w+)/.exec((parts[2] as string).trim())?.[1] ?? '') : '';

@@ -156,6 +156,14 @@ describe("Asterisk's order", () => {
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('early.conf:1:1: warning this line comes before any [context]: it belongs to no context and is not converted');
   });
 
+  it('a time-conditional include is reported: the plan cannot ask the time', () => {
+    const r = asterisk.run('[in]\ninclude => daytime,09:00-17:00,mon-fri,*,*\n[daytime]\nexten => _6XXX,1,NoOp()\n', 'times.conf');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain(
+      'times.conf:2:12: warning include => daytime holds only at the times 09:00-17:00,mon-fri,*,*: the time condition is not carried over (the include is read as always on)',
+    );
+    expect(loadDialPlan(r.result.yaml).details('6123', { location: 'in' }).defaultClassification).toBe('_6XXX');
+  });
+
   it('reports what a dial plan cannot see, with its position', () => {
     const r = asterisk.run('[in]\nexten => _X./_256NXXXXXX,1,Dial(PJSIP/${EXTEN})\nexten => _X.1,1,Hangup()\n#include "more.conf"\n', 'x.conf');
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`).slice(0, 3)).toEqual([
