@@ -664,10 +664,10 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     saveButton.title = `Write the plan back to ${config.file}, after a confirmation (Ctrl+S)`;
     saveButton.addEventListener('click', () => void saveToServer(config));
     // One button is "Save": the one that writes the file back (the issue's "a Save button writes it back"); the other
-    // keeps the download, under its own name.
+    // keeps the download, under a name that contains neither "Save" nor "Load" (so that each names one button).
     const downloadButton = $<HTMLButtonElement>('save');
-    downloadButton.textContent = 'Download';
-    downloadButton.title = `Download the plan as ${config.file}`;
+    downloadButton.textContent = 'Export';
+    downloadButton.title = `Download a copy of the plan as ${config.file} (the file on disk is not changed)`;
   }
 
   async function saveToServer(c: ServerConfig): Promise<void> {
