@@ -585,7 +585,9 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
           return 0.2126 * r + 0.7152 * g + 0.0722 * b;
         };
         return els.map((e) => {
-          const s = getComputedStyle(e);
+          // (The tests are type-checked without the DOM's globals.)
+          const style = (globalThis as unknown as { getComputedStyle(el: unknown): { color: string; backgroundColor: string; backgroundImage: string } }).getComputedStyle;
+          const s = style(e);
           const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x) as [number, number];
           return [`${e.tagName} ${e.getAttribute('name') ?? ''}`, s.backgroundImage !== 'none' ? 0 : Math.round(((a + 0.05) / (b + 0.05)) * 10) / 10] as [string, number];
         });
