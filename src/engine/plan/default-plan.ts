@@ -6,7 +6,7 @@
 import { DEFAULT_PLAN_SNAPSHOT } from './default-plan-snapshot.js';
 import { invalidPlanError } from '../errors.js';
 import type { LoadResult } from './load.js';
-import { safeCompileDialPlan } from './load.js';
+import { compileKnownRules } from './load.js';
 import type { DialPlan } from './plan.js';
 
 let defaultPlan: DialPlan | undefined;
@@ -26,7 +26,8 @@ export function safeLoadDefaultDialPlan(): LoadResult {
     const message = 'The default plan is not embedded in this build: run `npm run build`.';
     return { ok: false, problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message, path: [], file: 'rules/default.yaml' }] };
   }
-  return safeCompileDialPlan(DEFAULT_PLAN_SNAPSHOT.value, { file: DEFAULT_PLAN_SNAPSHOT.file });
+  // Known rules (built from rules/default.yaml): no compile budget to check, and none of its code in a browser bundle.
+  return compileKnownRules(DEFAULT_PLAN_SNAPSHOT.value, { file: DEFAULT_PLAN_SNAPSHOT.file });
 }
 
 /**

@@ -77,6 +77,22 @@ export const MAX_ALIAS_NODES = 100_000;
  */
 export const MAX_YAML_PARTS = 3_000_000;
 
+/**
+ * The most work compiling a plan may take, in units: each location counts 5 000 (it compiles both tables again, with
+ * matchers of its own), and for each location each pattern of the two tables counts 32 plus its length, and each value
+ * of a `{set}` it names 24 per character (plus one). A unit costs the compiler and the matcher about 5 bytes (a set value
+ * named after other characters gets a trie of its own in each entry: about 1 KB for a 7-digit value). Without a bound,
+ * a file of 1 to 4 MB (a 100 000-value set named by 1 000 entries, 10 000 locations of 10 000 entries, 200 000
+ * locations of 10 entries) took gigabytes and minutes and ran the process out of memory; at the bound, about 500 MB and
+ * 10 s. A plan of 100 000 entries without sets or locations comes to about 4.4 million. Checked on the plan as given,
+ * before it is compiled, by the loaders of text and of objects (not for the bundled default plan, which is known).
+ * @internal
+ */
+export const MAX_COMPILE_UNITS = 100_000_000;
+
+/** What a location costs before its patterns, in {@link MAX_COMPILE_UNITS} units (about 25 KB of matchers and tables). */
+const LOCATION_UNITS = 5_000;
+
 /** How many YAML syntax errors of one file are reported. */
 const MAX_SYNTAX_PROBLEMS = 100;
 
@@ -173,6 +189,8 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
     throw e;
   }
   const locate: Locate = (p) => ({ ...withFile, ...at(offsetOf(p, nodes, yamlText)) });
+  const tooMuch = compileBudgetProblem(value);
+  if (tooMuch) return failed([...toProblems([tooMuch], locate)]);
   return finish(compileRules(value, options.matcher), locate);
 }
 
@@ -313,11 +331,90 @@ export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialP
 export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
   const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
   try {
+    const tooMuch = compileBudgetProblem(rules);
+    if (tooMuch) return failed([...toProblems([tooMuch], () => withFile)]);
+  } catch (e) {
+    return failed([unexpected(e, withFile)]);
+  }
+  return compileKnownRules(rules, options);
+}
+
+/**
+ * {@link safeCompileDialPlan} without the compile budget, for rules known not to need it (the bundled default plan's
+ * embedded snapshot): the budget's code then stays out of a browser bundle that loads only that plan.
+ * @internal
+ *
+ * @param rules - the plan as an object with the rule file's keys
+ * @param options - the file name for messages
+ * @returns the plan, or all the problems
+ */
+export function compileKnownRules(rules: unknown, options: LoadOptions = {}): LoadResult {
+  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
+  try {
     return finish(compileRules(rules, options?.matcher), () => withFile);
   } catch (e) {
     // A getter that throws, a Proxy: objects built in code can fail in ways a parsed file cannot.
     return failed([unexpected(e, withFile)]);
   }
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+// `{name}` in a pattern; a name inside quotes is counted too, which can only overstate the cost.
+const REF = /\{([^{}"]*)\}/g;
+
+/**
+ * The `TOO_LARGE` problem of a plan, as given (not yet checked), whose compile would take more than
+ * {@link MAX_COMPILE_UNITS}: at `locations:` when the locations alone pass it, else at the first pattern of the entry
+ * where it runs out. Anything not shaped as expected counts nothing here; the checks of the plan report it.
+ */
+function compileBudgetProblem(value: unknown): RawProblem | undefined {
+  if (!isObj(value)) return undefined;
+  const locations = isObj(value['locations']) ? Object.keys(value['locations']).length : 0;
+  const copies = Math.max(1, locations);
+  let total = copies * LOCATION_UNITS;
+  if (total > MAX_COMPILE_UNITS) {
+    // Short messages: this code is in every browser bundle that loads plans (rules.md, Limits, says the rest).
+    const message = `${locations} locations: at most ${MAX_COMPILE_UNITS / LOCATION_UNITS} fit in the compile budget.`;
+    return { code: 'TOO_LARGE', severity: 'error', message, path: ['locations'], on: 'key' };
+  }
+  const sets = isObj(value['sets']) ? value['sets'] : {};
+  const setCosts = new Map<string, number>();
+  const setCost = (name: string): number => {
+    let c = setCosts.get(name);
+    if (c === undefined) {
+      c = 0;
+      const values = Object.prototype.hasOwnProperty.call(sets, name) ? sets[name] : undefined;
+      if (Array.isArray(values)) for (const v of values) c += 24 * ((typeof v === 'string' ? v.length : String(v).length) + 1);
+      setCosts.set(name, c);
+    }
+    return c;
+  };
+  const patternCost = (src: string): number => {
+    let c = 32 + src.length;
+    if (src.includes('{')) for (const m of src.matchAll(REF)) c += setCost(m[1] ?? '');
+    return c;
+  };
+  for (const key of ['inputConversions', 'dialPlan']) {
+    const table = value[key];
+    if (!Array.isArray(table)) continue;
+    for (let i = 0; i < table.length; i++) {
+      const entry: unknown = table[i];
+      const match = isObj(entry) ? entry['match'] : undefined;
+      const patterns = typeof match === 'string' ? [match] : Array.isArray(match) ? match : [];
+      for (const m of patterns) total += (typeof m === 'string' ? patternCost(m) : 32) * copies;
+      if (total > MAX_COMPILE_UNITS) {
+        return {
+          code: 'TOO_LARGE',
+          severity: 'error',
+          message: `From this entry on, the plan is over the compile budget of ${MAX_COMPILE_UNITS} units (${copies} location(s)).`,
+          path: Array.isArray(match) ? [key, i, 'match', 0] : [key, i, 'match'],
+          on: 'value',
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -84,20 +84,6 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const EXTENSION = /^[0-9*#]+$/;
 const RESERVED_NAMES = new Set(['Z', 'z', 'classification']);
 
-/**
- * The most work compiling a plan may take, in units: each location counts 5 000 (it compiles both tables again, with
- * matchers of its own), and for each location each pattern of the two tables counts 32 plus its length, and each value
- * of a `{set}` it names 24 per character (plus one). A unit costs the compiler and the matcher about 5 bytes (a set value
- * named after other characters gets a trie of its own in each entry: about 1 KB for a 7-digit value). Without a bound,
- * a file of 1 to 4 MB (a 100 000-value set named by 1 000 entries, 10 000 locations of 10 000 entries, 200 000
- * locations of 10 entries) took gigabytes and minutes and ran the process out of memory; at the bound, about 500 MB and
- * 10 s. A plan of 100 000 entries without sets or locations comes to about 4.4 million.
- */
-export const MAX_COMPILE_UNITS = 100_000_000;
-
-/** What a location costs before its patterns, in {@link MAX_COMPILE_UNITS} units (about 25 KB of matchers and tables). */
-const LOCATION_UNITS = 5_000;
-
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : isObj(v) ? 'a map' : `a ${typeof v}`);
@@ -284,91 +270,20 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     return { input, expect, ...optional('location', location) };
   });
 
-  // Over the compile budget, the tables (or the locations) are cut where it runs out, so that compiling them stays
-  // within it.
-  const budget = withinCompileBudget(inputConversions, dialPlan, sets, locations, sink);
-
   return {
     name,
     description,
     classifications,
     sets,
     extensionSeparator,
-    locations: budget.locations,
+    locations,
     defaultLocation,
-    inputConversions: budget.inputConversions,
-    dialPlan: budget.dialPlan,
+    inputConversions,
+    dialPlan,
     unmatched,
     directory,
     tests,
   };
-}
-
-// `{name}` in a pattern; a name inside quotes is counted too, which can only overstate the cost.
-const REF = /\{([^{}"]*)\}/g;
-
-/**
- * The tables and locations within {@link MAX_COMPILE_UNITS}, with a `TOO_LARGE` problem where the budget runs out: the
- * tables cut before the entry whose patterns pass it, or, when the locations alone pass it, only the first location and
- * no entries. The plan does not load either way; what is left is only checked.
- */
-function withinCompileBudget(
-  inputConversions: InputConversionRule[],
-  dialPlan: DialPlanEntryRule[],
-  sets: Readonly<Record<string, readonly string[]>>,
-  locations: Record<string, Record<string, string>>,
-  sink: ProblemSink,
-): { inputConversions: InputConversionRule[]; dialPlan: DialPlanEntryRule[]; locations: Record<string, Record<string, string>> } {
-  const names = Object.keys(locations);
-  const copies = Math.max(1, names.length);
-  if (copies * LOCATION_UNITS > MAX_COMPILE_UNITS) {
-    sink.add(
-      'TOO_LARGE',
-      `This plan has ${names.length} locations; each compiles both tables again, so at most ${MAX_COMPILE_UNITS / LOCATION_UNITS} fit in the ${MAX_COMPILE_UNITS} units compiling a plan may take.`,
-      ['locations'],
-      { on: 'key' },
-    );
-    const first: Record<string, Record<string, string>> = Object.create(null) as Record<string, Record<string, string>>;
-    const name = names[0] as string;
-    first[name] = locations[name] as Record<string, string>;
-    return { inputConversions: [], dialPlan: [], locations: first };
-  }
-  const setCosts = new Map<string, number>();
-  const setCost = (name: string): number => {
-    let c = setCosts.get(name);
-    if (c === undefined) {
-      c = 0;
-      for (const v of sets[name] ?? NO_STRINGS) c += 24 * (v.length + 1);
-      setCosts.set(name, c);
-    }
-    return c;
-  };
-  const patternCost = (src: string): number => {
-    let c = 32 + src.length;
-    if (src.includes('{')) for (const m of src.matchAll(REF)) if ((m[1] ?? '') in sets) c += setCost(m[1] ?? '');
-    return c;
-  };
-  let total = copies * LOCATION_UNITS;
-  const cut = <T extends { readonly match: readonly string[] }>(table: T[], key: string): T[] | undefined => {
-    for (let i = 0; i < table.length; i++) {
-      const entry = table[i] as T;
-      for (const m of entry.match) total += patternCost(m) * copies;
-      if (total > MAX_COMPILE_UNITS) {
-        const path = pathOf(entry, [key, i]);
-        const where = copies > 1 ? ` (${copies} locations: each compiles every pattern again)` : '';
-        sink.add(
-          'TOO_LARGE',
-          `Compiling this plan would take more than ${MAX_COMPILE_UNITS} units from this entry on${where}: each pattern counts 32 plus its length, each value of a {set} it names 24 per character, for every location.`,
-          entry.match.length === 1 ? [...path, 'match'] : [...path, 'match', 0],
-        );
-        return table.slice(0, i);
-      }
-    }
-    return undefined;
-  };
-  const conversionsCut = cut(inputConversions, 'inputConversions');
-  if (conversionsCut !== undefined) return { inputConversions: conversionsCut, dialPlan: [], locations };
-  return { inputConversions, dialPlan: cut(dialPlan, 'dialPlan') ?? dialPlan, locations };
 }
 
 function validateDirectory(value: unknown, sink: ProblemSink): DirectoryRules {

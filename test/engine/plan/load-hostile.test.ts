@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { excerpt, MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
-import { MAX_COMPILE_UNITS } from '../../../src/engine/plan/validate.js';
+import { excerpt, MAX_COMPILE_UNITS, MAX_YAML_PARTS } from '../../../src/engine/plan/load.js';
 import type { LoadOptions, LoadResult, Problem } from '../../../src/index.js';
 import { DEFAULT_MAX_FILE_BYTES, parsePattern, parseTemplate, safeCompileDialPlan, safeLoadDialPlan, safeLoadDialPlanFile } from '../../../src/index.js';
 
@@ -260,7 +259,7 @@ describe('compile work', () => {
     const r = safeLoadDialPlan(text, { file: 'sets.yaml' });
     expect(cpuMs() - start).toBeLessThan(15_000);
     expect(codes(r)).toEqual(['TOO_LARGE 11:24']);
-    expect(r.ok ? '' : r.problems[0]?.message).toMatch(/more than 100000000 units from this entry on: each pattern counts/);
+    expect(r.ok ? '' : r.problems[0]?.message).toBe('From this entry on, the plan is over the compile budget of 100000000 units (1 location(s)).');
   }, 60_000);
 
   it('more than 20 000 locations are TOO_LARGE at locations:, without compiling them all', () => {
@@ -269,10 +268,21 @@ describe('compile work', () => {
     const r = safeLoadDialPlan(`${HEAD}locations:\n${locations}\ndialPlan:\n  - { name: a, match: "{a}XX", classification: A }\n`);
     expect(cpuMs() - start).toBeLessThan(10_000);
     expect(codes(r)).toEqual(['TOO_LARGE 3:1']);
-    expect(r.ok ? '' : r.problems[0]?.message).toBe(
-      'This plan has 20001 locations; each compiles both tables again, so at most 20000 fit in the 100000000 units compiling a plan may take.',
-    );
+    expect(r.ok ? '' : r.problems[0]?.message).toBe('20001 locations: at most 20000 fit in the compile budget.');
   }, 60_000);
+
+  it('a plan given as an object is held to the same budget, before anything is compiled', () => {
+    const locations = Object.fromEntries(Array.from({ length: 20_001 }, (_, i) => [`l${i}`, { a: String(i % 10) }]));
+    const start = cpuMs();
+    const r = safeCompileDialPlan({ name: 't', classifications: ['A'], locations, dialPlan: [{ name: 'a', match: '{a}XX', classification: 'A' }] });
+    expect(cpuMs() - start).toBeLessThan(2000);
+    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.path])).toEqual([['TOO_LARGE', ['locations']]]);
+    const set = Array.from({ length: 100_000 }, (_, i) => String(1_000_000 + i));
+    const entries = Array.from({ length: 10 }, (_, i) => ({ name: `e${i}`, match: ['X', `{s}${i}`], classification: 'A' }));
+    const s = safeCompileDialPlan({ name: 't', classifications: ['A'], sets: { s: set }, dialPlan: entries });
+    // 19.2 million units an entry: the sixth passes 100 million, at its first pattern.
+    expect(s.ok ? [] : s.problems.map((p) => [p.code, p.path])).toEqual([['TOO_LARGE', ['dialPlan', 5, 'match', 0]]]);
+  });
 
   it('locations times patterns: cut at the entry where the budget runs out', () => {
     // 2 000 locations: 10 million units before any pattern; each entry then costs 2 000 × (32 + 13) = 90 000.
@@ -282,7 +292,7 @@ describe('compile work', () => {
     // (100 000 000 - 10 000 000) / 90 000 = 1000 entries reach it exactly; the 1 001st passes it, on line
     // 2 + 1 + 2000 + 1 + 1001, at its pattern (column 27 for the name e1000).
     expect(codes(r)).toEqual([`TOO_LARGE ${2 + 1 + 2000 + 1 + 1001}:27`]);
-    expect(r.ok ? '' : r.problems[0]?.message).toContain('(2000 locations: each compiles every pattern again)');
+    expect(r.ok ? '' : r.problems[0]?.message).toContain('(2000 location(s))');
   }, 60_000);
 
   it('an ordinary plan is far from the budget: 100 locations, a small set named in 50 entries, 1 000 more entries', () => {
