@@ -7,7 +7,7 @@ import { builtin } from './builtins.js';
 import type { Problem } from '../engine/errors.js';
 import { DialPlanError, invalidPlanError } from '../engine/errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from '../engine/plan/load.js';
-import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile } from '../engine/plan/load.js';
+import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile, useCompileBudget } from '../engine/plan/load.js';
 import type { DialPlan } from '../engine/plan/plan.js';
 import { useStoredPlanLoader } from '../engine/plan/compiled-plan.js';
 import { loadStoredPlanText } from '../engine/plan/restore.js';
@@ -16,6 +16,8 @@ import { PACKAGE_ROOT } from './package-root.js';
 // Node.js loads a version 3 precompiled plan from its stored matchers, entries compiled when first reached; the browser
 // entry leaves that loader out (bundle budgets) and compiles such a file in full.
 useStoredPlanLoader(loadStoredPlanText);
+// Plans loaded in Node.js are held to the compile budget (load.ts); browser bundles leave its code out.
+useCompileBudget();
 
 /**
  * The path of the bundled default plan, `rules/default.yaml` (a NANP site in area code 317).

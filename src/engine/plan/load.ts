@@ -85,7 +85,8 @@ export const MAX_YAML_PARTS = 3_000_000;
  * a file of 1 to 4 MB (a 100 000-value set named by 1 000 entries, 10 000 locations of 10 000 entries, 200 000
  * locations of 10 entries) took gigabytes and minutes and ran the process out of memory; at the bound, about 500 MB and
  * 10 s. A plan of 100 000 entries without sets or locations comes to about 4.4 million. Checked on the plan as given,
- * before it is compiled, by the loaders of text and of objects (not for the bundled default plan, which is known).
+ * before it is compiled, by the loaders of text and of objects once {@link useCompileBudget} has run (the Node.js entry
+ * runs it; not for the bundled default plan, which is known).
  * @internal
  */
 export const MAX_COMPILE_UNITS = 100_000_000;
@@ -189,7 +190,7 @@ function loadText(yamlText: string, options: LoadOptions): LoadResult {
     throw e;
   }
   const locate: Locate = (p) => ({ ...withFile, ...at(offsetOf(p, nodes, yamlText)) });
-  const tooMuch = compileBudgetProblem(value);
+  const tooMuch = budgetCheck?.(value);
   if (tooMuch) return failed([...toProblems([tooMuch], locate)]);
   return finish(compileRules(value, options.matcher), locate);
 }
@@ -331,7 +332,7 @@ export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialP
 export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
   const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
   try {
-    const tooMuch = compileBudgetProblem(rules);
+    const tooMuch = budgetCheck?.(rules);
     if (tooMuch) return failed([...toProblems([tooMuch], () => withFile)]);
   } catch (e) {
     return failed([unexpected(e, withFile)]);
@@ -356,6 +357,28 @@ export function compileKnownRules(rules: unknown, options: LoadOptions = {}): Lo
     // A getter that throws, a Proxy: objects built in code can fail in ways a parsed file cannot.
     return failed([unexpected(e, withFile)]);
   }
+}
+
+/**
+ * The compile budget's check, once {@link useCompileBudget} has installed it: the Node.js entry does (src/node/files.ts,
+ * as for stored plans), so that the command line, `serve`, `batch` and programs in Node.js are held to it, while browser
+ * bundles, which never reach that module, do not carry its code (their size budgets are tight; a hostile plan there
+ * costs only the page that loads it).
+ */
+let budgetCheck: ((value: unknown) => RawProblem | undefined) | undefined;
+
+/**
+ * Holds every later load of text or of an object to {@link MAX_COMPILE_UNITS}.
+ * @internal
+ *
+ * @returns nothing
+ * @example
+ * ```ts
+ * useCompileBudget(); // at the top of a Node.js entry module
+ * ```
+ */
+export function useCompileBudget(): void {
+  budgetCheck = compileBudgetProblem;
 }
 
 type Obj = Record<string, unknown>;
@@ -573,7 +596,8 @@ function parseYaml(text: string, maxParts: number): Parsed {
       if (c === ',' || c === '-' || c === ':' || c === '?' || c === '*' || c === '\n' || c === '\r' || c === '#') parts++;
     }
     if (parts > maxParts) {
-      const message = `The rule file writes more than ${maxParts} YAML parts (scalars, aliases, collections, their items, lines and comments; maxYamlParts); a plan of 100 000 entries writes about 2 million.`;
+      // Short: this code is in every browser bundle that parses YAML (rules.md, Limits, says the rest).
+      const message = `The rule file writes more than ${maxParts} YAML parts (maxYamlParts; see Limits in rules.md).`;
       return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
     }
     for (const token of parser.next(lexeme)) {
