@@ -19,16 +19,30 @@ import * as load from './engine/plan/load.js';
 import * as migrate from './engine/migrate/formats.js';
 import type { PhoneLibrary } from './engine/international.js';
 import type { YamlLibrary } from './engine/providers.js';
-import { provideDefaults } from './engine/providers.js';
+import { provideDefaults, provideStringify } from './engine/providers.js';
 import * as when from './engine/match/when.js';
 
 export * from './engine.js';
 
 // Named imports, not namespaces: a bundler then drops the rest of each library (libphonenumber-js's as-you-type
 // formatter and number finder, yaml's document model), a third of the bundle.
-const yaml = (): YamlLibrary => ({ Composer, Lexer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit, stringify });
+// Without `stringify`: only generateStarterPlan writes YAML, and brings it itself (a bundle that only reads rule files
+// then leaves yaml's writer out).
+const yaml = (): YamlLibrary => ({ Composer, Lexer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, visit });
 // libphonenumber-js types its arguments as region unions; the engine passes strings it checked (as with require).
-const phone = (): PhoneLibrary => ({ parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry }) as unknown as PhoneLibrary;
+// The region functions, which only `init` and the cross-check use, are added to the same object by their wrappers
+// (withAuthoring): the engine keeps the object it was given, and a bundle of the international fields and `when:` alone
+// leaves them out (the 90 KB budget).
+const phoneLibrary = { parsePhoneNumberFromString } as unknown as PhoneLibrary;
+const phone = (): PhoneLibrary => phoneLibrary;
+
+/** Registers libphonenumber-js with its region functions (init, the cross-check), then calls `f`. */
+function withAuthoring<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
+  return withBoth((...args: A) => {
+    Object.assign(phoneLibrary, { getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry });
+    return f(...args);
+  });
+}
 
 /*
  * Each function registers only the library it needs, so that a bundle holds only what the functions it imports use
@@ -67,10 +81,13 @@ export const loadDialPlan = /* @__PURE__ */ withYaml(load.loadDialPlan);
 export const compilePlanText = /* @__PURE__ */ withYaml(compiled.compilePlanText);
 export const describeInternational = /* @__PURE__ */ withPhone(international.describeInternational);
 export const meetsCondition = /* @__PURE__ */ withPhone(when.meetsCondition);
-export const generateStarterPlan = /* @__PURE__ */ withBoth(init.generateStarterPlan);
-export const buildStarterRules = /* @__PURE__ */ withPhone(init.buildStarterRules);
-export const describeDialling = /* @__PURE__ */ withPhone(init.describeDialling);
-export const listCountries = /* @__PURE__ */ withPhone(init.listCountries);
-export const crossCheckDialPlan = /* @__PURE__ */ withPhone(cross.crossCheckDialPlan);
-export const crossCheckAgreement = /* @__PURE__ */ withPhone(cross.crossCheckAgreement);
-export const verifyImport = /* @__PURE__ */ withBoth(migrate.verifyImport);
+export const generateStarterPlan = /* @__PURE__ */ withAuthoring((...args: Parameters<typeof init.generateStarterPlan>) => {
+  provideStringify(() => stringify);
+  return init.generateStarterPlan(...args);
+});
+export const buildStarterRules = /* @__PURE__ */ withAuthoring(init.buildStarterRules);
+export const describeDialling = /* @__PURE__ */ withAuthoring(init.describeDialling);
+export const listCountries = /* @__PURE__ */ withAuthoring(init.listCountries);
+export const crossCheckDialPlan = /* @__PURE__ */ withAuthoring(cross.crossCheckDialPlan);
+export const crossCheckAgreement = /* @__PURE__ */ withAuthoring(cross.crossCheckAgreement);
+export const verifyImport = /* @__PURE__ */ withAuthoring(migrate.verifyImport);

@@ -14,11 +14,15 @@
 import { DialPlanError } from './errors.js';
 import type { PhoneLibrary } from './international.js';
 
-/** The parts of the `yaml` package that the engine uses (the module itself is one). */
+/**
+ * The parts of the `yaml` package that the engine uses (the module itself is one). `stringify` (only `dialplan init`
+ * writes YAML) may be left out: it is then taken from the runtime's `yaml`, or from the entry point that brings it.
+ */
 export type YamlLibrary = Pick<
   typeof import('yaml'),
-  'Composer' | 'Lexer' | 'LineCounter' | 'Parser' | 'YAMLParseError' | 'isAlias' | 'isMap' | 'isPair' | 'isScalar' | 'isSeq' | 'visit' | 'stringify'
->;
+  'Composer' | 'Lexer' | 'LineCounter' | 'Parser' | 'YAMLParseError' | 'isAlias' | 'isMap' | 'isPair' | 'isScalar' | 'isSeq' | 'visit'
+> &
+  Partial<Pick<typeof import('yaml'), 'stringify'>>;
 
 /**
  * libphonenumber-js's metadata, for `dialplan init` and the cross-check (which make numbers of every type): the
@@ -34,6 +38,7 @@ export interface PhoneMetadataSource {
 }
 
 let yamlProvider: (() => YamlLibrary) | undefined;
+let stringifyProvider: (() => NonNullable<YamlLibrary['stringify']>) | undefined;
 let phoneProvider: (() => PhoneLibrary) | undefined;
 let metadataProvider: (() => PhoneMetadataSource) | undefined;
 
@@ -107,6 +112,29 @@ function runtimeRequire(what: string): (id: string) => unknown {
 export function yamlLibrary(): YamlLibrary {
   yamlProvider ??= () => runtimeRequire('The YAML parser')('yaml') as YamlLibrary;
   return yamlProvider();
+}
+
+/**
+ * `yaml`'s `stringify`: the registered `yaml` module's, else the one an entry point brought ({@link provideStringify}),
+ * else the runtime's (loaded on first use).
+ * @internal
+ */
+export function yamlStringify(): NonNullable<YamlLibrary['stringify']> {
+  const own = yamlLibrary().stringify;
+  if (own !== undefined) return own;
+  stringifyProvider ??= () => (runtimeRequire('The YAML writer')('yaml') as typeof import('yaml')).stringify;
+  return stringifyProvider();
+}
+
+/**
+ * Registers the `stringify` an entry point brings, unless one is registered: the browser entry brings it with the
+ * functions that write YAML only, so that a bundle that only reads rule files leaves yaml's writer out.
+ * @internal
+ *
+ * @param provider - returns `yaml`'s `stringify`
+ */
+export function provideStringify(provider: () => NonNullable<YamlLibrary['stringify']>): void {
+  stringifyProvider ??= provider;
 }
 
 /**

@@ -442,15 +442,11 @@ export function fillSection(
   section: number,
   match: Captures,
 ): string | undefined {
-  const start = sectionStart(table, entry, pattern, section);
-  return start < 0 ? undefined : runSteps(table.steps, start, match);
-}
-
-/** Where a template's steps start in `table.steps` (-1: the entry has no such template), compiling the entry first. */
-function sectionStart(table: TemplateTable, entry: number, pattern: number, section: number): number {
   let first = table.first[entry] as number;
   if (first < 0) first = compileEntry(table, entry);
-  return table.steps[(table.at[first + pattern] as number) + section] as number;
+  const steps = table.steps;
+  const start = steps[(table.at[first + pattern] as number) + section] as number;
+  return start < 0 ? undefined : runSteps(steps, start, match);
 }
 
 /**
@@ -477,7 +473,11 @@ export function emitSection(
   match: Captures,
   sink: TextSink,
 ): boolean | undefined {
-  const start = sectionStart(table, entry, pattern, section);
-  return start < 0 ? undefined : emitSteps(table.steps, start, match, sink);
+  // fillSection's lookup, written again rather than shared: fillSection is in every browser bundle, under a size budget.
+  let first = table.first[entry] as number;
+  if (first < 0) first = compileEntry(table, entry);
+  const steps = table.steps;
+  const start = steps[(table.at[first + pattern] as number) + section] as number;
+  return start < 0 ? undefined : emitSteps(steps, start, match, sink);
 }
 

@@ -41,7 +41,9 @@ export interface Classification {
  */
 export function classifyNumber(plan: CompiledPlan, tables: LocationTables, converted: string, sip: boolean): Classification {
   const match = tables.entryMatcher.find(converted, !sip, tables.entryAccept);
-  const entry = match ? entryProfileOf(tables, match) : undefined;
+  // What the details take from the entry comes from the table's short list of profiles, by the index kept with the
+  // entry's templates: the entry object itself is not read. (entryProfileOf, written out: this is in every browser bundle.)
+  const entry = match ? tables.entryProfiles.list[entryTag(tables.entryTemplates, match.entry)] : undefined;
   if (!match || !entry) {
     const normalizedText = converted;
     return {
@@ -59,15 +61,21 @@ export function classifyNumber(plan: CompiledPlan, tables: LocationTables, conve
   }
   // The entry's templates, compiled for each pattern into one array per table (see compileTemplateTable): the same text
   // fillTemplate gives.
-  const normalized = fillSection(tables.entryTemplates, match.entry, match.pattern, 0, match);
-  const normalizedText = normalized === undefined ? converted : normalized + match.suffix;
+  // Written out rather than through sectionText (which gives the same): this is in every browser bundle, under a budget.
+  const { entry: e, pattern: p, suffix } = match;
+  const t = tables.entryTemplates;
+  const normalized = fillSection(t, e, p, 0, match);
+  const display = fillSection(t, e, p, 1, match);
+  const editBase = fillSection(t, e, p, 2, match);
+  const dialString = fillSection(t, e, p, 3, match);
+  const normalizedText = normalized === undefined ? converted : normalized + suffix;
   return {
-    entry: match.entry,
+    entry: e,
     match,
     normalizedText,
-    displayText: sectionText(tables, match, TextSection.displayText, normalizedText),
-    editBase: sectionText(tables, match, TextSection.editBase, normalizedText),
-    dialString: sectionText(tables, match, TextSection.dialString, normalizedText),
+    displayText: display === undefined ? defaultDisplay(normalizedText) : display + suffix,
+    editBase: editBase === undefined ? '' : editBase + suffix,
+    dialString: dialString === undefined ? normalizedText : dialString + suffix,
     classifications: entry.classifications,
     internal: entry.internal,
     dialCapable: entry.dialCapable,

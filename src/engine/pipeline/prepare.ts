@@ -31,8 +31,8 @@ export interface PrepareStep {
 const WHITE_SPACE = /[\s\u200B-\u200D\u2060\u180E]+/gu;
 const SIP_SCHEME = /^sips?:/i;
 const TEL_SCHEME = /^tel:/i;
-/** One white-space character (the `WHITE_SPACE` above, without `g`, so `test` keeps no state). */
-const ONE_SPACE = /^[\s\u200B-\u200D\u2060\u180E]$/u;
+/** White space and commas at the end (commas before an extension label are punctuation, not pauses). */
+const TRAILING_COMMAS = /[,\s\u200B-\u200D\u2060\u180E]*$/u;
 // An extension label and its digits at the very end. The label must not follow a letter, so that the vanity number
 // `1-800-FLOWERSX12` keeps its letters while `1-800-FLOWERS x12` and `317-555-1234x12` get an extension.
 const EXTENSION_LABEL = /(?:;\s*ext\s*=|(?<![\p{L}])(?:extension|extn|ext|x))[\s.:=#]*(\p{Nd}+)[\s\u200B-\u200D\u2060\u180E]*$/iu;
@@ -114,17 +114,12 @@ export function prepareNumber(raw: unknown, extensionSeparator: '^' | '/' = '^',
       text = text.slice(0, label.index);
       // A comma just before the label (`(317) 555-1234, ext. 55`) is punctuation, not a dialing pause: kept, it left the
       // number unmatched (`3175551234,^55`).
-      // Read backwards, not with a regular expression anchored at the end (which retries at every position).
-      let end = text.length;
-      let comma = false;
-      for (; end > 0; end--) {
-        const ch = text[end - 1] as string;
-        if (ch === ',') comma = true;
-        else if (!ONE_SPACE.test(ch)) break;
-      }
-      if (comma) {
-        trace?.push({ kind: 'removed', from: text.slice(end), to: '' });
-        text = text.slice(0, end);
+      // Anchored at the end, the expression retries at each position of a run of spaces and commas, which is bounded:
+      // the input is at most MAX_INPUT_LENGTH characters here.
+      const tail = TRAILING_COMMAS.exec(text);
+      if (tail !== null && tail[0].includes(',')) {
+        trace?.push({ kind: 'removed', from: tail[0], to: '' });
+        text = text.slice(0, tail.index);
       }
     }
   }

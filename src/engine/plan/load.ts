@@ -597,7 +597,7 @@ function parseYaml(text: string, maxParts: number): Parsed {
     }
     if (parts > maxParts) {
       // Short: this code is in every browser bundle that parses YAML (rules.md, Limits, says the rest).
-      const message = `The rule file writes more than ${maxParts} YAML parts (maxYamlParts; see Limits in rules.md).`;
+      const message = `It has more than ${maxParts} YAML parts (maxYamlParts; see Limits in rules.md).`;
       return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
     }
     for (const token of parser.next(lexeme)) {
@@ -609,7 +609,7 @@ function parseYaml(text: string, maxParts: number): Parsed {
     if (documents >= 2) break;
     // The parser's stack holds the document, then each open collection (and the node being read).
     if (parser.stack.length > MAX_NESTING_DEPTH + 2) {
-      const message = `Maps and lists nest more than ${MAX_NESTING_DEPTH} levels deep here; a rule file needs five.`;
+      const message = `Maps and lists nest more than ${MAX_NESTING_DEPTH} levels deep; a rule file needs five.`;
       return { ok: false, code: 'TOO_LARGE', message, offset: Math.min(parser.offset, text.length), lineCounter };
     }
   }
@@ -626,7 +626,7 @@ function parseYaml(text: string, maxParts: number): Parsed {
     for (const d of composer.compose(tokens, true, text.length)) {
       if (doc === undefined) doc = d;
       else {
-        doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; a rule file is one.'));
+        doc.errors.push(new YAMLParseError([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'It has multiple documents; a rule file is one.'));
         break;
       }
     }
@@ -820,29 +820,20 @@ const EXCERPT_WIDTH = 120;
  * (on a line of millions of characters it was a line of millions of spaces, once per problem).
  */
 export function excerpt(line: string, lineNo: number, col: number): string {
-  const gutter = String(lineNo).length;
-  let shown = line;
   // At most just past the line's end, where a problem at the end of a line points.
-  let caret = Math.min(Math.max(col - 1, 0), line.length);
-  if (line.length > EXCERPT_WIDTH) {
-    if (caret < EXCERPT_WIDTH) shown = line.slice(0, EXCERPT_WIDTH) + '…';
-    else {
-      const from = Math.min(caret - EXCERPT_WIDTH / 2, line.length - EXCERPT_WIDTH);
-      shown = `…${line.slice(from, from + EXCERPT_WIDTH)}${from + EXCERPT_WIDTH < line.length ? '…' : ''}`;
-      caret = caret - from + 1;
-    }
-  }
-  return `${String(lineNo).padStart(gutter + 2)} | ${visible(shown)}\n${' '.repeat(gutter + 2)} | ${' '.repeat(caret)}^`;
+  const caret = Math.min(Math.max(col - 1, 0), line.length);
+  // Where the part shown starts: 0, or (for a column past the first 120 characters) 60 characters before the column.
+  const from = caret < EXCERPT_WIDTH ? 0 : Math.min(caret - EXCERPT_WIDTH / 2, line.length - EXCERPT_WIDTH);
+  const shown = (from > 0 ? '…' : '') + line.slice(from, from + EXCERPT_WIDTH) + (from + EXCERPT_WIDTH < line.length ? '…' : '');
+  const gutter = ' '.repeat(String(lineNo).length + 2);
+  return `  ${lineNo} | ${visible(shown)}\n${gutter} | ${' '.repeat(from > 0 ? caret - from + 1 : caret)}^`;
 }
 
 /**
  * A line with its control characters (other than tab) shown as one visible character each: the control pictures
- * (`␛` for ESC), `␡` for DEL, `�` for C1 controls. A problem excerpt is printed to a terminal, and a rule file (or a
+ * (`␛` for ESC), `�` for DEL and C1 controls. A problem excerpt is printed to a terminal, and a rule file (or a
  * binary file given as one) must not send it escape sequences; one character for one keeps the caret in its column.
  */
 function visible(line: string): string {
-  return line.replace(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x20 ? String.fromCharCode(0x2400 + code) : code === 0x7f ? '\u2421' : '\ufffd';
-  });
+  return line.replace(/[\0-\b\n-\x1f\x7f-\x9f]/g, (c) => (c < ' ' ? String.fromCharCode(0x2400 + c.charCodeAt(0)) : '\ufffd'));
 }
