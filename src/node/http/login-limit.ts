@@ -28,6 +28,9 @@ export type LoginAttempt =
     }
   | { readonly allowed: false; readonly retryAfterSeconds: number };
 
+/** How much of a user name (or address) the failed-login record keeps. */
+const MAX_NAME_CHARS = 256;
+
 /** The failed-login record of one server. */
 export interface LoginLimiter {
   /**
@@ -95,7 +98,10 @@ export function createLoginLimiter(options: LoginLimiterOptions = {}): LoginLimi
     }
   };
 
-  const keys = (userID: string, address: string): readonly string[] => [`u:${userID}`, `a:${address}`];
+  // A user name is kept by its first MAX_NAME_CHARS characters: a spray of 100 000 names of 16 KiB each (a body the
+  // login accepts) would otherwise hold 1.6 GB here. Longer names share a record with those that start the same, which
+  // no real user name does.
+  const keys = (userID: string, address: string): readonly string[] => [`u:${userID.slice(0, MAX_NAME_CHARS)}`, `a:${address.slice(0, MAX_NAME_CHARS)}`];
   // Attempts being checked (their password hash is being computed), and attempts waiting for one of them to end.
   const inFlight = new Map<string, number>();
   const waiting = new Map<string, (() => void)[]>();

@@ -89,4 +89,15 @@ describe('createLoginLimiter', () => {
     expect(outcomes).toEqual(Array(20).fill(true));
     expect(limiter.check('bob', '192.0.2.11')).toEqual({ allowed: true });
   });
+
+  it('keeps a user name by its first 256 characters, so that a spray of huge names cannot fill memory', () => {
+    const t = 1_000_000;
+    const limiter = createLoginLimiter({ now: () => t });
+    const long = 'x'.repeat(256);
+    // Five failures, each with a different 16 KiB name that starts with the same 256 characters: one record, now full.
+    for (let i = 0; i < 5; i++) limiter.fail(long + String(i).repeat(16_384), `10.0.1.${i}`);
+    expect(limiter.check(long + 'another', '10.0.2.1').allowed).toBe(false);
+    expect(limiter.check('x'.repeat(255), '10.0.2.1')).toEqual({ allowed: true });
+    expect(limiter.size).toBe(6);
+  });
 });
