@@ -43,6 +43,11 @@ export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('rules/default.y
  * ```
  */
 export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): LoadResult {
+  if (typeof path !== 'string') {
+    // A caller in plain JavaScript: the problem names the type, not the value (a bigint cannot go into JSON).
+    const message = `The rule file's path must be a string, not ${path === null ? 'null' : typeof path}.`;
+    return { ok: false, problems: [{ code: 'WRONG_TYPE', severity: 'error', message, path: [] }] };
+  }
   const file = typeof options?.file === 'string' ? options.file : path;
   let text: string;
   try {

@@ -57,4 +57,14 @@ describe('safeLoadDialPlanFile', () => {
     if (!bare.ok) expect(bare.problems.map((p) => [p.code, p.file])).toEqual([['FILE_NOT_FOUND', '/nonexistent-dir/nope.yaml']]);
     expect(bare.ok).toBe(false);
   });
+
+  it('answers a path that is not a string with WRONG_TYPE, naming its type (JSON can hold the problem)', () => {
+    for (const bad of [42, 10n, null, undefined, { path: 'x' }]) {
+      const r = safeLoadDialPlanFile(bad as unknown as string);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.problems.map((p) => p.code)).toEqual(['WRONG_TYPE']);
+      expect(() => JSON.stringify(r.problems)).not.toThrow();
+    }
+  });
 });
