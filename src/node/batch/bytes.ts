@@ -38,6 +38,35 @@ export function utf8(text: string): Uint8Array {
 }
 
 /**
+ * The key of a field that every NDJSON row writes (`","displayText":"`), encoded once: its bytes, and its first bytes as
+ * little-endian 32-bit words, which {@link ByteWriter.key} copies four at a time (a key of 17 bytes in about half the
+ * time of a byte loop; a million rows write five or six keys each).
+ */
+export interface FieldKey {
+  readonly bytes: Uint8Array;
+  readonly words: Int32Array;
+}
+
+/**
+ * Encodes a field key once (see {@link FieldKey}).
+ *
+ * @param text - the key with its punctuation, ASCII
+ * @returns the key
+ * @example
+ * ```ts
+ * const DISPLAY = fieldKey('","displayText":"');
+ * ```
+ */
+export function fieldKey(text: string): FieldKey {
+  const bytes = utf8(text);
+  const words = new Int32Array(bytes.length >> 2);
+  for (let i = 0; i < words.length; i++) {
+    words[i] = (bytes[4 * i] as number) | ((bytes[4 * i + 1] as number) << 8) | ((bytes[4 * i + 2] as number) << 16) | ((bytes[4 * i + 3] as number) << 24);
+  }
+  return { bytes, words };
+}
+
+/**
  * A growing byte buffer that output rows are written into. Every method makes room first, so a row of any size fits.
  *
  * @example
@@ -52,6 +81,8 @@ export function utf8(text: string): Uint8Array {
 export class ByteWriter {
   /** The bytes written so far are `buf[0..pos)`. */
   private buf: Buffer;
+  /** `buf` again, for the 32-bit stores of {@link ByteWriter.key}. */
+  private view: DataView;
   private pos = 0;
 
   /**
@@ -63,6 +94,27 @@ export class ByteWriter {
   constructor(capacity: number, reuse?: ArrayBuffer) {
     // Its own memory rather than a slice of Node's shared pool, so that a worker can transfer the result.
     this.buf = reuse !== undefined && reuse.byteLength >= capacity ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(Math.max(64, capacity));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /**
+   * Copies a field key.
+   *
+   * @param k - the key (from {@link fieldKey})
+   */
+  key(k: FieldKey): void {
+    this.reserve(k.bytes.length);
+    this.copyKey(k, this.pos);
+    this.pos += k.bytes.length;
+  }
+
+  /** Copies a key at `p` (room made already): four bytes a store, then the last few. */
+  private copyKey(k: FieldKey, p: number): void {
+    const { bytes, words } = k;
+    const view = this.view;
+    for (let i = 0; i < words.length; i++) view.setInt32(p + 4 * i, words[i] as number, true);
+    const buf = this.buf;
+    for (let i = 4 * words.length; i < bytes.length; i++) buf[p + i] = bytes[i] as number;
   }
 
   /** Bytes written so far. */
@@ -167,17 +219,17 @@ export class ByteWriter {
    * default row instead of two (the key, then the string), with one check for room: at a million rows the calls and
    * checks were a fifth of the writer's cost.
    *
-   * @param key - fixed bytes (from {@link utf8}), short
+   * @param key - the key (from {@link fieldKey})
    * @param s - the string
    */
-  jsonField(key: Uint8Array, s: string): void {
+  jsonField(key: FieldKey, s: string): void {
     const charCodeAt = String.prototype.charCodeAt;
-    const k = key.length;
+    const k = key.bytes.length;
     const n = s.length;
     this.reserve(k + n);
     const buf = this.buf;
     const start = this.pos;
-    for (let i = 0; i < k; i++) buf[start + i] = key[i] as number;
+    this.copyKey(key, start);
     const at = start + k;
     for (let i = 0; i < n; i++) {
       const c = charCodeAt.call(s, i);
@@ -291,5 +343,6 @@ export class ByteWriter {
     const bigger = Buffer.allocUnsafeSlow(Math.max(2 * this.buf.length, this.pos + n));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
+    this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
   }
 }

@@ -17,7 +17,8 @@ import type { ResolvedRow } from '../../engine/pipeline/resolve-row.js';
 import { emitRowText, rowText } from '../../engine/pipeline/resolve-row.js';
 import type { PhoneNumberDetails, QueryResult } from '../../engine/types.js';
 import { DETAIL_FIELDS } from '../../engine/types.js';
-import { ByteWriter, utf8 } from './bytes.js';
+import type { FieldKey } from './bytes.js';
+import { ByteWriter, fieldKey, utf8 } from './bytes.js';
 import { quoteCsvCell } from './csv.js';
 import type { RowProblem } from './rows.js';
 
@@ -168,11 +169,11 @@ const KEY = Object.fromEntries(OUTPUT_FIELDS.map((f) => [f, utf8(`,${JSON.string
  * `rawText`) and the opening quote of its own: `","normalizedText":"`.
  */
 const TEXT_KEY = {
-  rawText: utf8(',"rawText":"'),
-  normalizedText: utf8('","normalizedText":"'),
-  displayText: utf8('","displayText":"'),
-  editBase: utf8('","editBase":"'),
-  extension: utf8('","extension":"'),
+  rawText: fieldKey(',"rawText":"'),
+  normalizedText: fieldKey('","normalizedText":"'),
+  displayText: fieldKey('","displayText":"'),
+  editBase: fieldKey('","editBase":"'),
+  extension: fieldKey('","extension":"'),
 } as const;
 const QUOTE = utf8('"');
 
@@ -261,9 +262,9 @@ function ndjsonPartsFormatter(layout: BatchLayout): PartsFormatter {
  * Writes a key and a text of a resolved row (0: the normalized text, or one of TextSection) straight from its template; a text with a character to escape is built and
  * written by {@link ByteWriter.jsonField} instead (the bytes are the same either way).
  */
-function writeJsonText(out: ByteWriter, key: Uint8Array, p: ResolvedRow, section: 0 | TextSectionIndex): void {
+function writeJsonText(out: ByteWriter, key: FieldKey, p: ResolvedRow, section: 0 | TextSectionIndex): void {
   const mark = out.length;
-  out.bytes(key);
+  out.key(key);
   if (emitRowText(p, section, out)) return;
   out.rewind(mark);
   out.jsonField(key, rowText(p, section));

@@ -2,7 +2,8 @@
 // input (escapes, non-ASCII, lone surrogates) and however small the buffer it starts with.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, utf8 } from '../../../src/node/batch/bytes.js';
+import type { FieldKey } from '../../../src/node/batch/bytes.js';
+import { ByteWriter, fieldKey, utf8 } from '../../../src/node/batch/bytes.js';
 import { quoteCsvCell } from '../../../src/node/batch/csv.js';
 
 const text = (w: ByteWriter): string => Buffer.from(w.finish()).toString('utf8');
@@ -35,16 +36,19 @@ describe('ByteWriter', () => {
   });
 
   it('writes key-and-text fields (jsonField, csvField) as the key or separator then the JSON string inside or the CSV cell', () => {
-    const keys = [utf8(',"a":"'), utf8('","normalizedText":"'), utf8('')];
+    // Keys of every length modulo 4 (copied four bytes at a time, then the rest), and none.
+    const keys = [fieldKey(',"a":"'), fieldKey('","normalizedText":"'), fieldKey(''), fieldKey('{"b":"'), fieldKey('","c":"')];
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(2), fc.string({ unit: 'binary', maxLength: 30 })), { maxLength: 8 }), (fields) => {
+      fc.property(fc.array(fc.tuple(fc.nat(4), fc.string({ unit: 'binary', maxLength: 30 })), { maxLength: 8 }), (fields) => {
         const w = new ByteWriter(1);
         const c = new ByteWriter(1);
         let json = '';
         for (const [k, v] of fields) {
-          w.jsonField(keys[k] as Uint8Array, v);
+          w.jsonField(keys[k] as FieldKey, v);
+          if (k === 4) w.key(keys[1] as FieldKey);
           c.csvField(k === 2 ? 59 : 44, v);
-          json += Buffer.from(keys[k] as Uint8Array).toString('utf8') + JSON.stringify(v).slice(1, -1);
+          json += Buffer.from((keys[k] as FieldKey).bytes).toString('utf8') + JSON.stringify(v).slice(1, -1);
+          if (k === 4) json += '","normalizedText":"';
         }
         expect(Buffer.from(w.finish()).equals(Buffer.from(json, 'utf8'))).toBe(true);
         expect(text(c)).toBe(fields.map(([k, v]) => (k === 2 ? ';' : ',') + quoteCsvCell(v)).join(''));
@@ -53,7 +57,7 @@ describe('ByteWriter', () => {
     );
     // An escape after printable text: what the fast loop copied before it is written over, not kept twice.
     const w = new ByteWriter(8);
-    w.jsonField(utf8('{"k":"'), 'abc"d\\e\u00e9\ud800');
+    w.jsonField(fieldKey('{"k":"'), 'abc"d\\e\u00e9\ud800');
     w.bytes(utf8('"}'));
     expect(text(w)).toBe(JSON.stringify({ k: 'abc"d\\e\u00e9\ud800' }));
   });
