@@ -44,9 +44,10 @@ export const DEFAULT_RULES_PATH: string = fileURLToPath(new URL('rules/default.y
  */
 export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): LoadResult {
   if (typeof path !== 'string') {
-    // A caller in plain JavaScript: the problem names the type, not the value (a bigint cannot go into JSON).
-    const message = `The rule file's path must be a string, not ${path === null ? 'null' : typeof path}.`;
-    return { ok: false, problems: [{ code: 'WRONG_TYPE', severity: 'error', message, path: [] }] };
+    // A caller in plain JavaScript: no file can be read, and the problem names the path's type, not its value (a bigint
+    // cannot go into JSON).
+    const message = `Cannot read the rule file: its path must be a string, not ${path === null ? 'null' : typeof path}.`;
+    return { ok: false, problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message, path: [] }] };
   }
   const file = typeof options?.file === 'string' ? options.file : path;
   let text: string;

@@ -58,12 +58,13 @@ describe('safeLoadDialPlanFile', () => {
     expect(bare.ok).toBe(false);
   });
 
-  it('answers a path that is not a string with WRONG_TYPE, naming its type (JSON can hold the problem)', () => {
+  it('answers a path that is not a string with FILE_NOT_FOUND, naming its type, not its value (JSON can hold the problem)', () => {
     for (const bad of [42, 10n, null, undefined, { path: 'x' }]) {
       const r = safeLoadDialPlanFile(bad as unknown as string);
       expect(r.ok).toBe(false);
       if (r.ok) continue;
-      expect(r.problems.map((p) => p.code)).toEqual(['WRONG_TYPE']);
+      expect(r.problems.map((p) => [p.code, p.file])).toEqual([['FILE_NOT_FOUND', undefined]]);
+      expect(r.problems[0]?.message).toMatch(/path must be a string, not (number|bigint|null|undefined|object)/);
       expect(() => JSON.stringify(r.problems)).not.toThrow();
     }
   });
