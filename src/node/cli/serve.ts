@@ -20,7 +20,7 @@ import { defineCommand, EXIT, UsageError } from './io.js';
 
 /** Help text of `dialplan serve`. */
 export const SERVE_HELP = `Usage: dialplan serve [--rules FILE] [--host HOST] [--port PORT] [--sessions FILE] [--idle-minutes N]
-                      [--server-name NAME]
+                      [--server-name NAME] [--allow-origin ORIGIN]...
        dialplan serve --add-user NAME [--display-name TEXT] [--sessions FILE]
 
 Serves the ICWS endpoint POST /icws/{sessionId}/phone-numbers/query-details with the dial plan
@@ -36,6 +36,9 @@ Serves the ICWS endpoint POST /icws/{sessionId}/phone-numbers/query-details with
                       it must exist: create it with --add-user
   --idle-minutes N    a session unused this long ends (default 30)
   --server-name NAME  the icServer of the login answer (default: this machine's host name)
+  --allow-origin ORIGIN
+                      let pages from ORIGIN (https://app.example.com; * for any) call the server from a
+                      browser (CORS, with the session cookie); repeat for several (default: none)
   --add-user NAME     add or replace a user in the users file and exit; the password is read from
                       the DIALPLAN_PASSWORD environment variable if set, else from standard input
   --display-name TEXT with --add-user: the userDisplayName of the login answer (default: NAME)
@@ -46,6 +49,16 @@ without the session id, status, time) to standard error. SIGINT/SIGTERM stop the
 Exit code 0 after SIGINT/SIGTERM, 2 for bad arguments, a missing users file, a plan that does not
 load or an address that cannot be listened on (in use, not this machine's, not permitted).
 `;
+
+/** Whether a value is an origin as a browser sends it: a scheme, a host and maybe a port, nothing after them. */
+function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 /** Time and memory budget of loading `--rules` (start-up and each SIGHUP). */
 const LOAD_BUDGET = { timeoutMs: 10_000, maxMemoryMb: 512 } as const;
@@ -71,6 +84,7 @@ export const serveCommand: Command = defineCommand({
     'server-name': { type: 'string' },
     'add-user': { type: 'string' },
     'display-name': { type: 'string' },
+    'allow-origin': { type: 'string', multiple: true },
   },
   run: async ({ values, positionals }, io) => {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`);
@@ -87,6 +101,8 @@ export const serveCommand: Command = defineCommand({
     const host = values.host ?? '127.0.0.1';
     const serverName = values['server-name'];
     if (serverName === '') throw new UsageError('--server-name needs a NAME.');
+    const allowOrigins = values['allow-origin'] ?? [];
+    for (const o of allowOrigins) if (o !== '*' && !isOrigin(o)) throw new UsageError(`--allow-origin must be an origin such as https://app.example.com (or *), not "${o}".`);
     // Without a users file nobody could log in: say how to make one instead of listening in vain.
     if (!existsSync(usersPath)) {
       io.stderr.write(
@@ -154,6 +170,7 @@ export const serveCommand: Command = defineCommand({
       users: () => readUsersFile(usersPath),
       idleMs: idle * 60_000,
       ...(serverName !== undefined ? { serverName } : {}),
+      ...(allowOrigins.length > 0 ? { allowOrigins } : {}),
       log: requestLog,
     });
 

@@ -47,6 +47,49 @@ export interface IcwsServerOptions {
   readonly removedRoutes?: readonly string[];
   /** Where request lines and failures go (default: nowhere). Never given passwords, tokens or session ids. */
   readonly log?: (line: string) => void;
+  /**
+   * Origins whose pages may call the server from a browser (CORS), as `https://app.example.com`; `*` allows every
+   * origin. Default: none, and no CORS header is sent (a page must come from the server's own origin). A request from
+   * an allowed origin gets `Access-Control-Allow-Origin` (its origin), `Access-Control-Allow-Credentials: true` (the
+   * session cookie) and the ICWS headers exposed; a preflight (`OPTIONS`) gets 204 with the methods and headers allowed.
+   */
+  readonly allowOrigins?: readonly string[];
+}
+
+/** What a page's script may read of a response from an allowed origin: the login answer's ICWS headers, a 429's wait. */
+const CORS_EXPOSED = 'ININ-ICWS-CSRF-Token, ININ-ICWS-Session-ID, Location, Retry-After';
+/** What a preflight allows when it does not name the headers it wants. */
+const CORS_HEADERS = 'Content-Type, Accept, Accept-Language, ININ-ICWS-CSRF-Token';
+
+/**
+ * CORS for the allowed origins: sets the headers of an actual request's response and answers a preflight. Returns
+ * whether the request was a preflight it answered.
+ */
+function applyCors(allowed: ReadonlySet<string>, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string' || !(allowed.has('*') || allowed.has(origin))) return false;
+  // The origin itself, never `*`: a response that carries credentials may not name every origin.
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Vary', 'Origin');
+  const wanted = req.headers['access-control-request-method'];
+  if (req.method !== 'OPTIONS' || typeof wanted !== 'string') {
+    res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED);
+    return false;
+  }
+  const headers = req.headers['access-control-request-headers'];
+  res.writeHead(204, [
+    'Access-Control-Allow-Methods',
+    'GET, POST, DELETE',
+    'Access-Control-Allow-Headers',
+    typeof headers === 'string' && /^[\w-]+(\s*,\s*[\w-]+)*$/.test(headers.trim()) ? headers.trim() : CORS_HEADERS,
+    'Access-Control-Max-Age',
+    '600',
+    'Content-Length',
+    '0',
+  ]);
+  res.end();
+  return true;
 }
 
 /** The server and its parts. */
@@ -233,6 +276,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     log(`${req.method ?? '?'} ${redactPath(pathOf(req.url))} ${this.statusCode} ${ms.toFixed(1)}ms`);
   }
 
+  const cors = options.allowOrigins !== undefined && options.allowOrigins.length > 0 ? new Set(options.allowOrigins) : undefined;
   const server = builtin('node:http').createServer(
     {
       headersTimeout: options.headersTimeoutMs ?? 10_000,
@@ -245,6 +289,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       // `on`, not `once` (which wraps the listener in a new function): a response finishes once.
       res.on('finish', logRequest);
       try {
+        if (cors !== undefined && applyCors(cors, req, res)) return;
         route(req, res)?.catch(failed(res));
       } catch (e) {
         failed(res)(e);

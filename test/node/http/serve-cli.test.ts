@@ -129,6 +129,11 @@ describe('dialplan serve', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--port');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    for (const origin of ['https://app.example/path', 'app.example', 'ftp://app.example', '']) {
+      const r = spawnSync(process.execPath, [CLI, 'serve', '--allow-origin', origin], { encoding: 'utf8' });
+      expect(r.status, origin).toBe(2);
+      expect(r.stderr, origin).toContain('--allow-origin must be an origin');
+    }
   });
 });
 
