@@ -255,6 +255,14 @@ export interface TextSink {
    * @returns false to stop: the piece was not taken
    */
   piece(s: string, from: number, to: number): boolean;
+  /**
+   * Takes a template's fixed text, whole: the same string each time the template is filled, so a sink may keep what it
+   * made of it. Without this method, {@link TextSink.piece} takes it.
+   *
+   * @param s - the text
+   * @returns false to stop, as {@link TextSink.piece}
+   */
+  literal?(s: string): boolean;
 }
 
 /** Where `String.prototype.slice` starts or ends for the argument `v` on a text of length `n`. */
@@ -272,6 +280,10 @@ function emitSteps(steps: readonly (number | string)[], start: number, match: Ca
     let b = -1;
     if (kind === TEXT) {
       s = steps[i + 1] as string;
+      if (sink.literal !== undefined) {
+        if (!sink.literal(s)) return false;
+        continue;
+      }
     } else if (kind === GROUP) {
       s = match.groups[steps[i + 1] as number] ?? '';
     } else if (kind === SLICE) {

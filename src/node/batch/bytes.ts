@@ -66,6 +66,15 @@ export function fieldKey(text: string): FieldKey {
   return { bytes, words };
 }
 
+/** Fixed texts shorter than this are copied a character at a time: looking one up costs about as much. */
+const MIN_LITERAL = 8;
+/** How many fixed texts {@link ByteWriter.literal} keeps encoded (a plan's templates have a handful each). */
+const MAX_LITERALS = 4096;
+/** Fixed texts by string, encoded, or null for one that must be escaped; shared by every writer of the thread. */
+const LITERALS = new Map<string, FieldKey | null>();
+/** Printable ASCII other than `"`, `\` and `,`: what {@link ByteWriter.piece} copies as it is. */
+const PLAIN = /^[\x20-\x21\x23-\x2b\x2d-\x5b\x5d-\x7e]*$/;
+
 /**
  * A growing byte buffer that output rows are written into. Every method makes room first, so a row of any size fits.
  *
@@ -316,6 +325,27 @@ export class ByteWriter {
       buf[at + i] = c;
     }
     this.pos += n;
+    return true;
+  }
+
+  /**
+   * Copies a template's fixed text (see `TextSink.literal`): a long one from its bytes encoded once (kept in a bounded
+   * table by the string), four bytes a store; a short one, or one the table has no room for, as {@link ByteWriter.piece}
+   * copies it. False, writing nothing, for a text that JSON or CSV would escape.
+   *
+   * @param s - the text
+   * @returns whether it was written
+   */
+  literal(s: string): boolean {
+    if (s.length < MIN_LITERAL) return this.piece(s, 0, s.length);
+    let k = LITERALS.get(s);
+    if (k === undefined) {
+      if (LITERALS.size >= MAX_LITERALS) return this.piece(s, 0, s.length);
+      k = PLAIN.test(s) ? fieldKey(s) : null;
+      LITERALS.set(s, k);
+    }
+    if (k === null) return false;
+    this.key(k);
     return true;
   }
 

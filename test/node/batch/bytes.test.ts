@@ -62,6 +62,20 @@ describe('ByteWriter', () => {
     expect(text(w)).toBe(JSON.stringify({ k: 'abc"d\\e\u00e9\ud800' }));
   });
 
+  it('copies fixed template text as it is, or writes nothing and answers false for text JSON or CSV would escape', () => {
+    const w = new ByteWriter(1);
+    for (const t of ['(Long Distance) 1 (', 'short', '(Long Distance) 1 (', '']) expect(w.literal(t), t).toBe(true);
+    expect(text(w)).toBe('(Long Distance) 1 (short(Long Distance) 1 (');
+    for (const t of ['Toll "Free" numbers', 'a,b pause here', 'back\\slash here', 'Café au lait', 'tab\there too', 'x,y']) {
+      const before = w.length;
+      expect(w.literal(t), t).toBe(false);
+      expect(w.length, t).toBe(before);
+    }
+    // Past the table's room (4 096 texts), texts are still copied, a character at a time.
+    for (let i = 0; i < 5000; i++) expect(w.literal(`entry number ${i} `)).toBe(true);
+    expect(text(w).endsWith('entry number 4999 ')).toBe(true);
+  });
+
   it('writes integers as String does, also past 32 bits, negative or fractional', () => {
     fc.assert(
       fc.property(fc.oneof(fc.nat(), fc.integer(), fc.double({ noNaN: true }), fc.constantFrom(0, 9, 10, 2147483647, 2147483648, 1e21)), (n) => {
