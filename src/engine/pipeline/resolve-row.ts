@@ -126,6 +126,11 @@ function unmatchedProfile(plan: CompiledPlan): EntryProfile {
   return p;
 }
 
+/** The normalized text of a match whose entry has a normalized template: the template filled, then the suffix. */
+function normalizedOf(tables: LocationTables, match: TableMatch): string {
+  return (fillSection(tables.entryTemplates, match.entry, match.pattern, 0, match) ?? '') + match.suffix;
+}
+
 /** Stops at the first `/` or `^`: a template's text has an extension exactly when this sink stops. */
 const SEPARATOR_SCAN: TextSink = {
   piece(s, from, to) {
@@ -154,7 +159,7 @@ function fillRow(plan: CompiledPlan, rawText: string, options: QueryOptions | un
     // template, as it does the display text. A suffix starts with a separator.
     const plain = emitSection(tables.entryTemplates, match.entry, match.pattern, 0, match, SEPARATOR_SCAN);
     if (plain === true && match.suffix === '') normalizedText = undefined;
-    else if (plain !== undefined) normalizedText = (fillSection(tables.entryTemplates, match.entry, match.pattern, 0, match) as string) + match.suffix;
+    else if (plain !== undefined) normalizedText = normalizedOf(tables, match);
   }
   // Without a separator there is no extension: resolveExtension gives the same for the empty text.
   const ext = resolveExtension(plan, normalizedText ?? '', sip);
@@ -196,8 +201,7 @@ export function rowText(row: ResolvedRow, section: 0 | TextSectionIndex): string
   if (tables === undefined) return '';
   let normalized = row.normalizedText;
   if (normalized === undefined) {
-    const match = row.match as TableMatch;
-    normalized = row.normalizedText = (fillSection(tables.entryTemplates, match.entry, match.pattern, 0, match) ?? '') + match.suffix;
+    normalized = row.normalizedText = normalizedOf(tables, row.match as TableMatch);
   }
   return section === 0 ? normalized : sectionText(tables, row.match, section, normalized);
 }
