@@ -497,6 +497,13 @@ function trieShape(pattern: CompiledPattern, sets: ClassSets, e: number, p: numb
 
 const NO_TAIL: readonly number[] = Object.freeze([]);
 
+/** The smallest entry of (entry, pattern) pairs; `none` for no pairs. */
+function firstEntryOf(pairs: Int32Array, none: number): number {
+  let first = none;
+  for (let i = 0; i < pairs.length; i += 2) if ((pairs[i] as number) < first) first = pairs[i] as number;
+  return first;
+}
+
 class HybridMatcher implements AutomatonMatcher {
   private readonly entries: readonly MatchableEntry[];
   private readonly ascii: Uint16Array;
@@ -521,6 +528,11 @@ class HybridMatcher implements AutomatonMatcher {
   private readonly setKeys: readonly (string | null)[];
   /** The (entry, pattern) pairs the DFA holds. */
   private readonly dfaPairs: Int32Array;
+  /**
+   * The first entry the DFA holds a pattern of (the entry count when it holds none): a trie match of an entry before it
+   * cannot be beaten by the DFA, which then need not run (see find).
+   */
+  private dfaFirst = 0;
   private cls = new Uint16Array(64);
   private readonly hits: TrieHits = { list: [] };
 
@@ -552,6 +564,7 @@ class HybridMatcher implements AutomatonMatcher {
       this.spanData = stored.spanData;
       this.setKeys = stored.setKeys;
       // The records' layouts were filled in from the checked spans as the trie was read (readTrieArrays).
+      this.dfaFirst = firstEntryOf(stored.dfaPairs, entries.length);
       return;
     }
 
@@ -583,6 +596,7 @@ class HybridMatcher implements AutomatonMatcher {
       for (let p = 0; p < entry.patterns.length; p++) if (inDfa[(base[e] as number) + p] === 1) pairs.push(e, p);
     });
     this.dfaPairs = Int32Array.from(pairs);
+    this.dfaFirst = firstEntryOf(this.dfaPairs, entries.length);
     this.dfa = new LazyDfa(entries, this.dfaPairs, sets, this.k, options, entries.length, mostOf(base, total));
     // The trie reads class sets from the table as it is once every pattern has been seen.
     this.trie = trie === null ? null : trie.useSets(sets.table());
@@ -639,22 +653,36 @@ class HybridMatcher implements AutomatonMatcher {
     }
     const dfa = this.dfa;
     const trie = this.trie;
-    dfa.run(cls, n, sep, accept !== undefined);
-    if (accept) return this.findAccepted(text, n, sep, accept);
-    let we = dfa.wholeEntry;
-    let wp = dfa.wholePattern;
+    if (accept) {
+      dfa.run(cls, n, sep, true);
+      return this.findAccepted(text, n, sep, accept);
+    }
+    let we = 0;
+    let wp = 0;
     let wl = -2;
-    let be = dfa.baseEntry;
-    let bp = dfa.basePattern;
+    let be = 0;
+    let bp = 0;
     let bl = -2;
+    // The trie first: in a plan of a DID list or one entry per exchange, its entries come before the wildcard rules the
+    // DFA holds (long distance, international, a catch-all), and a trie match of an entry before the DFA's first cannot
+    // be beaten (the lowest entry wins, whole or base): the DFA is then not run at all. A 100 000-entry plan's query
+    // otherwise paid for both walks where a 10-entry plan's pays for one.
+    let runDfa = true;
     if (trie !== null) {
-      // The DFA's best bounds the trie's: records of entries from it on cannot win.
-      trie.run(cls, n, sep, null, we === 0 ? be : be === 0 || we < be ? we : be);
-      // The lowest entry wins; within an entry, the lowest pattern. A trie winner brings its capture layout along.
-      const te = trie.wholeEntry;
-      if (te !== 0 && (we === 0 || te < we || (te === we && trie.wholePattern < wp))) (we = te), (wp = trie.wholePattern), (wl = trie.wholeLayout);
-      const tb = trie.baseEntry;
-      if (tb !== 0 && (be === 0 || tb < be || (tb === be && trie.basePattern < bp))) (be = tb), (bp = trie.basePattern), (bl = trie.baseLayout);
+      trie.run(cls, n, sep, null, 0);
+      (we = trie.wholeEntry), (wp = trie.wholePattern), (wl = trie.wholeLayout);
+      (be = trie.baseEntry), (bp = trie.basePattern), (bl = trie.baseLayout);
+      const best = we === 0 ? be : be === 0 || we < be ? we : be;
+      // Entries count from 1 here: the trie's best entry is before the DFA's first when best - 1 < dfaFirst.
+      runDfa = best === 0 || best > this.dfaFirst;
+    }
+    if (runDfa) {
+      dfa.run(cls, n, sep, false);
+      // The lowest entry wins; within an entry, the lowest pattern. A trie winner keeps its capture layout.
+      const de = dfa.wholeEntry;
+      if (de !== 0 && (we === 0 || de < we || (de === we && dfa.wholePattern < wp))) (we = de), (wp = dfa.wholePattern), (wl = -2);
+      const db = dfa.baseEntry;
+      if (db !== 0 && (be === 0 || db < be || (db === be && dfa.basePattern < bp))) (be = db), (bp = dfa.basePattern), (bl = -2);
     }
     if (we === 0 && be === 0) return undefined;
     // Whole text preferred within an entry; otherwise the smaller entry index wins.
