@@ -193,6 +193,7 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
     }
     const s = sessions.create(userID);
+    const include = includedFields(req.url);
     sendJson(
       res,
       201,
@@ -203,6 +204,8 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
         userDisplayName: stored.displayName ?? s.userID,
         icServer: serverName,
         alternateHostList: [],
+        ...(include.has('features') ? { features: ICWS_FEATURES.featureInfoList } : {}),
+        ...(include.has('version') ? { version: icwsServerVersion() } : {}),
       },
       {
         [CSRF_HEADER]: s.csrfToken,
@@ -300,6 +303,22 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
   // large, not HTTP) are ICWS error bodies too, and close the connection.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
   return { server, handler, sessions, logins };
+}
+
+/**
+ * The fields a login asks to add to its answer: ICWS's `include` query parameter, a comma-separated list that may also
+ * be repeated (`?include=features,effective-station`, what the ICWS examples send). Only `features` and `version` add
+ * anything here; the other options (`effective-station`, `server-time`, ...) name what this server does not have, and
+ * are left out as ICWS leaves out what does not apply.
+ */
+function includedFields(url: string | undefined): ReadonlySet<string> {
+  const q = url === undefined ? -1 : url.indexOf('?');
+  if (q < 0) return new Set();
+  const fields = new Set<string>();
+  for (const value of new URLSearchParams((url as string).slice(q + 1)).getAll('include')) {
+    for (const field of value.split(',')) fields.add(field.trim().toLowerCase());
+  }
+  return fields;
 }
 
 /**

@@ -136,6 +136,28 @@ describe('login', () => {
     expect(bob.body).toMatchObject({ userID: 'bob', userDisplayName: 'bob' });
   });
 
+  it('adds features and version to the login answer when ?include= asks, as ICWS clients log in', async () => {
+    // The ICWS examples log in at /icws/connection?include=features,effective-station and look up the messaging
+    // feature in `features`; other clients ask for version,features.
+    const login = '{"__type":"urn:inin.com:connection:icAuthConnectionRequestSettings","applicationName":"My App","userID":"alice","password":"pw-a"}';
+    const both = await post(`${base}/icws/connection?include=features,effective-station,version`, login);
+    expect(both.status).toBe(201);
+    const features = (await call(`${base}/icws/connection/features`)).body as { featureInfoList: unknown };
+    const version = (await call(`${base}/icws/connection/version`)).body;
+    expect(both.body).toMatchObject({ userID: 'alice', features: features.featureInfoList, version });
+    // effective-station: no station is ever logged in here, so (as ICWS does then) no effectiveStation.
+    expect(both.body).not.toHaveProperty('effectiveStation');
+    const one = await post(`${base}/ICWS/connection?include=Version`, login);
+    expect(one.body).toMatchObject({ version });
+    expect(one.body).not.toHaveProperty('features');
+    // Repeated parameters and spaces after commas count too; anything else adds nothing.
+    expect(Object.keys((await post(`${base}/icws/connection?include=version&include=%20features`, login)).body as object)).toEqual(
+      expect.arrayContaining(['features', 'version']),
+    );
+    const plain = await post(`${base}/icws/connection?include=server-time,nonsense`, login);
+    expect(Object.keys(plain.body as object).sort()).toEqual(['alternateHostList', 'csrfToken', 'icServer', 'sessionId', 'userDisplayName', 'userID']);
+  });
+
   it('415 unless the body is declared as JSON (a cross-site text/plain post is refused)', async () => {
     const body = '{"userID":"alice","password":"pw-a"}';
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
