@@ -247,7 +247,10 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
     }
     const isVersion = VERSION.test(path);
     if (isVersion || FEATURES.test(path)) {
-      if (req.method !== 'GET') return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only GET is allowed here.', { Allow: 'GET' });
+      // HEAD too, as on every resource that answers GET (RFC 9110 9.3.2): node sends its headers and leaves out the body.
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        return sendError(res, 405, ICWS_ERROR_IDS.methodNotAllowed, 'Only GET is allowed here.', { Allow: 'GET' });
+      }
       return sendJson(res, 200, isVersion ? icwsServerVersion() : ICWS_FEATURES);
     }
     const m = SESSION_CONNECTION.exec(path);

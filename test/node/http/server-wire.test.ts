@@ -279,6 +279,21 @@ describe('routes', () => {
     expect(serverVersionOf('x', '12.3.45-beta.1')).toEqual({ majorVersion: 12, minorVersion: 3, su: 45, productId: 'x', productReleaseDisplayString: 'x 12.3.45-beta.1' });
   });
 
+  it('answers HEAD on version and features as GET without the body (RFC 9110: GET resources support HEAD)', async () => {
+    for (const path of ['/icws/connection/version', '/ICWS/connection/features/']) {
+      const get = await fetch(`${base}${path}`);
+      const getBody = await get.text();
+      const head = await fetch(`${base}${path}`, { method: 'HEAD' });
+      expect(head.status, path).toBe(200);
+      expect(head.headers.get('content-type')).toBe(ICWS_CONTENT_TYPE);
+      expect(head.headers.get('content-length')).toBe(String(Buffer.byteLength(getBody)));
+      expect(await head.text()).toBe('');
+    }
+    // The POST-only and DELETE-only routes have no GET, so no HEAD either.
+    const login = await fetch(`${base}/icws/connection`, { method: 'HEAD' });
+    expect([login.status, login.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+
   it('matches /icws case-insensitively for login, query and logout; the cookie path follows the client', async () => {
     const r = await post(`${base}/ICWS/Connection`, '{"userID":"alice","password":"pw-a"}');
     expect(r.status).toBe(201);
