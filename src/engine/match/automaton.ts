@@ -252,7 +252,10 @@ function checkSnapshot(v: unknown, entryCount: number): StoredAutomaton | undefi
     if (!(groups >= 0) || at + 2 * groups >= spanData.length) return undefined;
   }
   if (dfaPairs.length % 2 !== 0) return undefined;
-  for (let i = 0; i < dfaPairs.length; i += 2) if ((dfaPairs[i + 1] as number) < 0 || (dfaPairs[i + 1] as number) >= countOf(dfaPairs[i] as number)) return undefined;
+  // In entry order, as the matcher made them (its first pair names the first entry the DFA holds: see LazyDfa.first).
+  for (let i = 0; i < dfaPairs.length; i += 2) {
+    if ((dfaPairs[i + 1] as number) < 0 || (dfaPairs[i + 1] as number) >= countOf(dfaPairs[i] as number) || (dfaPairs[i] as number) < (dfaPairs[i - 2] ?? 0)) return undefined;
+  }
   let trieArrays: TrieArrays | null = null;
   if (trie !== null) {
     if (typeof trie !== 'object' || trie === undefined) return undefined;
@@ -497,13 +500,6 @@ function trieShape(pattern: CompiledPattern, sets: ClassSets, e: number, p: numb
 
 const NO_TAIL: readonly number[] = Object.freeze([]);
 
-/** The smallest entry of (entry, pattern) pairs; `none` for no pairs. */
-function firstEntryOf(pairs: Int32Array, none: number): number {
-  let first = none;
-  for (let i = 0; i < pairs.length; i += 2) if ((pairs[i] as number) < first) first = pairs[i] as number;
-  return first;
-}
-
 class HybridMatcher implements AutomatonMatcher {
   private readonly entries: readonly MatchableEntry[];
   private readonly ascii: Uint16Array;
@@ -528,11 +524,6 @@ class HybridMatcher implements AutomatonMatcher {
   private readonly setKeys: readonly (string | null)[];
   /** The (entry, pattern) pairs the DFA holds. */
   private readonly dfaPairs: Int32Array;
-  /**
-   * The first entry the DFA holds a pattern of (the entry count when it holds none): a trie match of an entry before it
-   * cannot be beaten by the DFA, which then need not run (see find).
-   */
-  private dfaFirst = 0;
   private cls = new Uint16Array(64);
   private readonly hits: TrieHits = { list: [] };
 
@@ -564,7 +555,6 @@ class HybridMatcher implements AutomatonMatcher {
       this.spanData = stored.spanData;
       this.setKeys = stored.setKeys;
       // The records' layouts were filled in from the checked spans as the trie was read (readTrieArrays).
-      this.dfaFirst = firstEntryOf(stored.dfaPairs, entries.length);
       return;
     }
 
@@ -596,7 +586,6 @@ class HybridMatcher implements AutomatonMatcher {
       for (let p = 0; p < entry.patterns.length; p++) if (inDfa[(base[e] as number) + p] === 1) pairs.push(e, p);
     });
     this.dfaPairs = Int32Array.from(pairs);
-    this.dfaFirst = firstEntryOf(this.dfaPairs, entries.length);
     this.dfa = new LazyDfa(entries, this.dfaPairs, sets, this.k, options, entries.length, mostOf(base, total));
     // The trie reads class sets from the table as it is once every pattern has been seen.
     this.trie = trie === null ? null : trie.useSets(sets.table());
@@ -667,16 +656,13 @@ class HybridMatcher implements AutomatonMatcher {
     // DFA holds (long distance, international, a catch-all), and a trie match of an entry before the DFA's first cannot
     // be beaten (the lowest entry wins, whole or base): the DFA is then not run at all. A 100 000-entry plan's query
     // otherwise paid for both walks where a 10-entry plan's pays for one.
-    let runDfa = true;
     if (trie !== null) {
-      trie.run(cls, n, sep, null, 0);
+      trie.run(cls, n, sep, null);
       (we = trie.wholeEntry), (wp = trie.wholePattern), (wl = trie.wholeLayout);
       (be = trie.baseEntry), (bp = trie.basePattern), (bl = trie.baseLayout);
-      const best = we === 0 ? be : be === 0 || we < be ? we : be;
-      // Entries count from 1 here: the trie's best entry is before the DFA's first when best - 1 < dfaFirst.
-      runDfa = best === 0 || best > this.dfaFirst;
     }
-    if (runDfa) {
+    // Entries count from 1 here: the trie's best (0: none) is before the DFA's first entry when best - 1 < dfa.first.
+    if (Math.min(we || be, be || we) - 1 >= dfa.first || we + be === 0) {
       dfa.run(cls, n, sep, false);
       // The lowest entry wins; within an entry, the lowest pattern. A trie winner keeps its capture layout.
       const de = dfa.wholeEntry;
@@ -684,7 +670,7 @@ class HybridMatcher implements AutomatonMatcher {
       const db = dfa.baseEntry;
       if (db !== 0 && (be === 0 || db < be || (db === be && dfa.basePattern < bp))) (be = db), (bp = dfa.basePattern), (bl = -2);
     }
-    if (we === 0 && be === 0) return undefined;
+    if (we + be === 0) return undefined;
     // Whole text preferred within an entry; otherwise the smaller entry index wins.
     return we !== 0 && (be === 0 || we <= be)
       ? this.capture(we - 1, wp, text, '', wl)
@@ -769,6 +755,11 @@ class LazyDfa {
   basePattern = 0;
   wholeAccepting: Int32Array | null = null;
   baseAccepting: Int32Array | null = null;
+  /**
+   * The first entry the DFA holds a pattern of (the entry count when it holds none): a trie match of an entry before it
+   * cannot be beaten by the DFA, which then need not run (see HybridMatcher.find).
+   */
+  readonly first: number;
   private readonly maxStates: number;
   private readonly maxStoredNodes: number;
   private readonly k: number;
@@ -849,6 +840,8 @@ class LazyDfa {
   ) {
     this.k = k;
     this.w = k + 2;
+    // The pairs are in entry order (built so, and checked so when restored).
+    this.first = dfaPairs[0] ?? entryCount;
     const kind: number[] = [];
     const set: number[] = [];
     const next: number[] = [];

@@ -66,8 +66,6 @@ export class LiteralTrie {
   baseEntry = 0;
   basePattern = 0;
   baseLayout = 0;
-  /** The caller's best match for the current walk (see {@link LiteralTrie.run}). */
-  private bound = 0;
   /** Nodes stored, the root included; a chain of single children counts once. */
   readonly nodes: number;
   /** Patterns held. */
@@ -248,13 +246,10 @@ export class LiteralTrie {
    * @param n - the text's length
    * @param sep - where the extension starts, or -1: a pattern then also matches the text before it
    * @param hits - when given, every match is added to it
-   * @param bound - the best match found elsewhere (entry + 1, whole or base; 0 for none): records from that entry on are
-   *   not checked (with `hits` every record is)
    */
-  run(cls: Uint16Array, n: number, sep: number, hits: TrieHits | null, bound = 0): void {
+  run(cls: Uint16Array, n: number, sep: number, hits: TrieHits | null): void {
     this.wholeEntry = 0;
     this.baseEntry = 0;
-    this.bound = bound;
     const t = this.t;
     const k = this.classes;
     let o = 0;
@@ -296,13 +291,12 @@ export class LiteralTrie {
     for (let r = at, end = at + RECORD * count; r < end; r += RECORD) {
       const e = t[r] as number;
       if (hits === null) {
-        // Records keep table order: once one comes from an entry after the best match so far (whole or base, here or the
-        // caller's bound), so do the rest, and none can win (a later copy of an exchange's entry, shadowed by the first).
+        // Records keep table order: once one comes from an entry after the best match so far (whole or base), so do the
+        // rest, and none can win (a later copy of an exchange's entry, shadowed by the first).
         const w = this.wholeEntry;
         const b = this.baseEntry;
-        let best = w === 0 ? b : b === 0 || w < b ? w : b;
-        if (best === 0 || (this.bound !== 0 && this.bound < best)) best = this.bound;
-        if (best !== 0 && e + 1 > best) return;
+        // The best so far counts entries from 1 (0: none); entry e is after it when e + 1 > best.
+        if (w + b !== 0 && e >= Math.min(w || b, b || w)) return;
       }
       const length = t[r + 2] as number;
       const whole = d + length === n;

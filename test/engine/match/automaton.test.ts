@@ -213,6 +213,8 @@ describe('compileAutomaton', () => {
       { ...good, patternBase: packInts([0, 2, 3]) },
       { ...good, dfaPairs: packInts([9, 0], 2) },
       { ...good, dfaPairs: packInts([2, 5], 2) },
+      // The DFA's pairs out of entry order (its first pair must name its first entry: the trie's matches before it skip it).
+      { ...good, dfaPairs: packInts([3, 0, 2, 0], 2) },
       { ...good, spanAt: packInts([999, 0, 0, 0, 0]) },
       { ...good, trie: { ...trie, nodes: trie.nodes + 1 } },
       // An edge back to the root: a walk could go round.
