@@ -288,17 +288,24 @@ export function parseJsonBody(bytes: Uint8Array): BodyResult {
 }
 
 /**
- * The path of a request URL, without its query string.
+ * The path of a request URL, without its query string. A target in absolute form (`http://host:8019/icws/...`, which
+ * RFC 9112 3.2.2 says a server must accept) gives its path too, `/` when it has none.
  *
  * @param url - `req.url`
  * @returns the path
  * @example
  * ```ts
  * pathOf('/icws/1/connection?x=1'); // '/icws/1/connection'
+ * pathOf('http://ic1:8019/icws/connection'); // '/icws/connection'
  * ```
  */
 export function pathOf(url: string | undefined): string {
-  const u = url ?? '/';
+  let u = url ?? '/';
+  // Origin form, nearly every request, starts with `/`; only anything else is looked at for a scheme and authority.
+  if (u.charCodeAt(0) !== 47) {
+    const scheme = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(u);
+    if (scheme !== null) u = u.length === scheme[0].length || u.charCodeAt(scheme[0].length) !== 47 ? `/${u.slice(scheme[0].length)}` : u.slice(scheme[0].length);
+  }
   const q = u.indexOf('?');
   return q < 0 ? u : u.slice(0, q);
 }

@@ -247,6 +247,29 @@ describe("node's own refusals are ICWS errors too", () => {
     });
   }
 
+  it('serves a request whose target is in absolute form (RFC 9112 3.2.2: a server MUST accept it)', async () => {
+    const reply = await raw(`GET http://127.0.0.1:${port}/icws/connection/features?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    expect(reply).toMatch(/^HTTP\/1\.1 200 /);
+    expect(reply).toContain('"featureId":"phone-numbers"');
+    const login = await raw(
+      `POST HTTP://127.0.0.1:${port}/ICWS/connection HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `Content-Length: 36\r\nConnection: close\r\n\r\n{"userID":"alice","password":"pw-a"}`,
+    );
+    expect(login).toMatch(/^HTTP\/1\.1 201 /);
+    const sessionId = /\r\nININ-ICWS-Session-ID: ([^\r]+)/i.exec(login)?.[1] ?? '';
+    const csrf = /\r\nININ-ICWS-CSRF-Token: ([^\r]+)/i.exec(login)?.[1] ?? '';
+    const cookie = /\r\nSet-Cookie: ([^;]+)/i.exec(login)?.[1] ?? '';
+    const query = await raw(
+      `POST http://127.0.0.1:${port}/icws/${sessionId}/phone-numbers/query-details HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+        `Content-Type: application/json\r\nININ-ICWS-CSRF-Token: ${csrf}\r\nCookie: ${cookie}\r\nContent-Length: 22\r\n` +
+        `Connection: close\r\n\r\n{"phoneNumber":"6929"}`,
+    );
+    expect(query).toMatch(/^HTTP\/1\.1 200 /);
+    expect(query).toContain('"normalizedText":"/6929"');
+    // A target with no path after the authority is the root: no resource there.
+    expect(await raw('GET http://127.0.0.1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 404 /);
+  });
+
   it('431 for headers over the limit, 400 for bytes that are not HTTP, each closing the connection', async () => {
     const big = await raw(`GET /icws/connection/version HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(big).toMatch(/^HTTP\/1\.1 431 /);
