@@ -7,7 +7,7 @@ import { builtin } from './builtins.js';
 import type { Problem } from '../engine/errors.js';
 import { DialPlanError, invalidPlanError } from '../engine/errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from '../engine/plan/load.js';
-import { fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile, useCompileBudget } from '../engine/plan/load.js';
+import { excerpt, fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile, useCompileBudget } from '../engine/plan/load.js';
 import type { DialPlan } from '../engine/plan/plan.js';
 import { useStoredPlanLoader } from '../engine/plan/compiled-plan.js';
 import { loadStoredPlanText } from '../engine/plan/restore.js';
@@ -132,7 +132,6 @@ function notUtf8(bytes: Buffer, file: string): Problem {
   const column = before.length + 1;
   const shown = new TextDecoder('utf-8').decode(bytes.subarray(lineStart + bom, lineEnd)).replace(/\r$/, '');
   const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-  const gutter = String(line).length;
   return {
     code: 'INVALID_ENCODING',
     severity: 'error',
@@ -141,7 +140,9 @@ function notUtf8(bytes: Buffer, file: string): Problem {
     file,
     line,
     column,
-    excerpt: `${String(line).padStart(gutter + 2)} | ${shown.length > 120 ? `${shown.slice(0, 120)}…` : shown}\n${' '.repeat(gutter + 2)} | ${' '.repeat(column - 1)}^`,
+    // The excerpt of every other problem: control characters shown as pictures (a binary file given as a rule file must
+    // not send escape sequences to the terminal, nor UTF-16's NULs), long lines cut around the column.
+    excerpt: excerpt(shown, line, column),
   };
 }
 

@@ -1,6 +1,8 @@
 // The bundled default plan is loaded from a build-time snapshot (no YAML parser at run time); it must be the same plan.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_PATH, safeLoadDialPlan, safeLoadDialPlanFile } from '../../src/index.js';
 import { loadRuleFileSnapshot, snapshotRuleFile } from '../../src/engine/plan/load.js';
@@ -67,5 +69,21 @@ describe('safeLoadDialPlanFile', () => {
       expect(r.problems[0]?.message).toMatch(/path must be a string, not (number|bigint|null|undefined|object)/);
       expect(() => JSON.stringify(r.problems)).not.toThrow();
     }
+  });
+
+  it('shows the line of a byte that is not UTF-8 without its control characters (no escape sequences reach a terminal)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dialplan-files-'));
+    const path = join(dir, 'esc.yaml');
+    // A binary file given as a rule file: ESC sequences (colour, window title), a BEL and a NUL before the bad byte.
+    writeFileSync(path, Buffer.concat([Buffer.from('name: x\x1b[31mred\x1b]0;title\x07\0 '), Buffer.from([0xff]), Buffer.from('\n')]));
+    const r = safeLoadDialPlanFile(path, { file: 'esc.yaml' });
+    const p = r.ok ? undefined : r.problems[0];
+    expect([p?.code, p?.line, p?.column]).toEqual(['INVALID_ENCODING', 1, 28]);
+    expect(p?.excerpt).not.toMatch(/[\0-\x08\x0b-\x1f\x7f]/);
+    expect(p?.excerpt).toBe('  1 | name: x\u241b[31mred\u241b]0;title\u2407\u2400 \ufffd\n    |                            ^');
+    // UTF-16 text: its NULs are shown as pictures too.
+    writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('name: x\n', 'utf16le')]));
+    const u = safeLoadDialPlanFile(path);
+    expect(u.ok ? '' : u.problems[0]?.excerpt).not.toMatch(/[\0-\x08\x0b-\x1f\x7f]/);
   });
 });
