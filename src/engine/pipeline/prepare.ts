@@ -40,7 +40,9 @@ const EXTENSION_LABEL = /(?:;\s*ext\s*=|(?<![\p{L}])(?:extension|extn|ext|x))[\s
 // A trunk prefix in parentheses right after a leading `+` and a country code of one to three digits: `+44 (0)20`,
 // `+33 (0) 1`. Group 1 is what stays (up to the country code and the white space or dashes after it), group 2 the digit
 // inside, which must be a zero (any script's, checked by the caller). A `(0)` anywhere else is left alone, and keeps its 0.
-const TRUNK_PREFIX = /^([\s\u200B-\u200D\u2060\u180E]*\+[\s\u200B-\u200D\u2060\u180E]*\p{Nd}{1,3}[\s\u200B-\u200D\u2060\u180E.\-\u2010-\u2015]*)\(\s*(\p{Nd})\s*\)/u;
+// Invisible format characters (\p{Cf}: the zero-width ones, and the left-to-right and embedding marks that text copied
+// from a web page brings before a `+`) count as white space here: prepare removes them all the same.
+const TRUNK_PREFIX = /^([\s\p{Cf}]*\+[\s\p{Cf}]*\p{Nd}{1,3}[\s\p{Cf}.\-\u2010-\u2015]*)\(\s*(\p{Nd})\s*\)/u;
 
 // Keypad letters: index by (char code | 0x20) - 97.
 const KEYPAD = '22233344455566677778889999';
