@@ -18,6 +18,8 @@ type Schema = {
   anyOf?: Schema[];
   minimum?: number;
   maximum?: number;
+  minLength?: number;
+  pattern?: string;
   definitions?: Record<string, Schema>;
 };
 
@@ -38,6 +40,10 @@ function check(value: unknown, s0: Schema, path = '$'): string[] {
     if (!ok) return [`${path}: expected ${types.join('|')}, found ${t}`];
   }
   const errors: string[] = [];
+  if (typeof value === 'string') {
+    if (s.minLength !== undefined && value.length < s.minLength) errors.push(`${path}: shorter than ${s.minLength}`);
+    if (s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(value)) errors.push(`${path}: does not match ${s.pattern}`);
+  }
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) errors.push(`${path}: below minimum`);
     if (s.maximum !== undefined && value > s.maximum) errors.push(`${path}: above maximum`);
@@ -122,4 +128,26 @@ it.each(shapeFiles)('the schema rejects %s, whose problem is one of shape', (f) 
 
 it('the shape-malformed fixtures are not few', () => {
   expect(shapeFiles.length).toBeGreaterThanOrEqual(10);
+});
+
+// The schema and the loader agree on values too, not only on keys: a form the loader accepts must not be flagged in an
+// editor, and one it refuses for its shape must be. Each case is a dial-plan entry's `when:` or a plan's `sets:`.
+const entryWith = (when: string): string => `name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: +Z, classification: A, when: ${when} }\n`;
+const setsWith = (sets: string): string => `name: x\nclassifications: [A]\nsets: ${sets}\ndialPlan:\n  - { name: a, match: "{s}X", classification: A }\n`;
+it.each([
+  [entryWith('{ country: GB }'), true],
+  [entryWith('{ country: [GB, FR] }'), true],
+  [entryWith('{ country: "001" }'), true],
+  [entryWith('{ country: [001] }'), true],
+  [entryWith('{ numberType: MOBILE }'), true],
+  [entryWith('{ numberType: [MOBILE, TOLL_FREE], valid: true }'), true],
+  [entryWith('{ country: gb }'), false],
+  [entryWith('{ numberType: [mobile] }'), false],
+  [setsWith('{ s: ["1", 2] }'), true],
+  [setsWith('{ s: [""] }'), false],
+  [setsWith('{ s: [] }'), false],
+])('the schema and the loader agree on %j', (text, loads) => {
+  const r = safeLoadDialPlan(text);
+  expect(r.ok ? 'loads' : r.problems.map((p) => p.code).join(' '), 'loader').toEqual(loads ? 'loads' : expect.stringMatching(/^(WRONG_TYPE|EMPTY_VALUE)$/));
+  expect(check(parse(text), schema), 'schema').toEqual(loads ? [] : [expect.any(String)]);
 });
