@@ -7,6 +7,7 @@ import { DialPlanError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import { describeInternational, loadPhoneLibrary } from '../international.js';
 import { internationalPrefixes, loadMetadata, sampleNumbers, seededRandom, typedForms } from './metadata-numbers.js';
+import type { TypedForm } from './metadata-numbers.js';
 import type { DialPlan } from '../plan/plan.js';
 import { phoneMetadata } from '../providers.js';
 import type { Path } from '../plan/validate.js';
@@ -96,6 +97,9 @@ export const CLASSIFICATION_TYPES: Readonly<Record<string, readonly string[]>> =
   'Personal Number': ['PERSONAL_NUMBER'],
   Pager: ['PAGER'],
   UAN: ['UAN'],
+  // The UK regulator's word for the ranges that belong to no place and are neither free, premium rate nor mobile (03,
+  // 055, 056, 070, 076, 084/087 as shared cost); rules/gb.yaml gives it to 03 and 055.
+  'Non-Geographic': ['UAN', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER'],
   Voicemail: ['VOICEMAIL'],
 };
 
@@ -165,7 +169,8 @@ export interface CrossCheckReport {
  * classification, invalid numbers (a valid one less its last digit). A typed number agrees when the plan's
  * normalizedText is libphonenumber-js's E.164 and its classification stands for libphonenumber-js's number type
  * ({@link CLASSIFICATION_TYPES}, {@link GENERIC_CLASSIFICATIONS}; `International` for other calling codes, `Invalid`
- * for invalid numbers).
+ * for invalid numbers). Bare national digits that the plan reads as local dialling (its area code in front of them,
+ * making another valid number of the country: a Berlin plan's 89890) are judged by the plan's reading.
  *
  * @param plan - the loaded plan
  * @param options - country, sample size, seed, location
@@ -202,10 +207,30 @@ export function crossCheckAgreement(plan: DialPlan, options: CrossCheckOptions =
   };
 
   const rows = new Map<string, { tried: number; agreeing: number; disagreements: CrossCheckDisagreement[] }>();
-  const tryInput = (input: string, e164: string): void => {
+  const describe = (e164: string): { valid: boolean; callingCode: string; type: string } => {
     const n = lib.parsePhoneNumberFromString(e164);
-    const info = { valid: n?.isValid() ?? false, callingCode: n?.countryCallingCode ?? '', type: n?.getType() ?? '' };
+    return { valid: n?.isValid() ?? false, callingCode: n?.countryCallingCode ?? '', type: n?.getType() ?? '' };
+  };
+  const tryInput = (input: string, typed: string, form?: TypedForm): void => {
+    let e164 = typed;
+    let info = describe(e164);
+    let local = '';
     const r = plan.query(input, queryOptions);
+    // Bare national digits (as typed, or as formatNational() prints some numbers: DE 377003) that the plan reads as
+    // local dialling: an area code in front of the same digits, making a valid number of the country (Berlin's 89890
+    // is Munich's 089 890 to libphonenumber-js, which knows no site and so no local dialling). Both readings are
+    // right; the plan's is the one judged.
+    const digits = input.replace(/\D/g, '');
+    if ((form === 'digits' || form === 'national') && r.ok && info.valid && digits === e164.slice(cc.length + 1) && r.details.normalizedText !== e164) {
+      const text = r.details.normalizedText;
+      const middle = text.startsWith(`+${cc}`) && text.endsWith(digits) ? text.slice(cc.length + 1, text.length - digits.length) : '';
+      const reading = /^\d+$/.test(middle) ? describe(text) : undefined;
+      if (reading?.valid && reading.callingCode === cc) {
+        e164 = text;
+        info = reading;
+        local = ' (local dialling)';
+      }
+    }
     const classification = r.ok ? r.details.defaultClassification : `(${r.error.code})`;
     let row = rows.get(classification);
     if (!row) rows.set(classification, (row = { tried: 0, agreeing: 0, disagreements: [] }));
@@ -216,7 +241,7 @@ export function crossCheckAgreement(plan: DialPlan, options: CrossCheckOptions =
       row.disagreements.push({
         input,
         plan: r.ok ? `${r.details.normalizedText} ${classification}` : classification,
-        library: !info.valid ? `${e164} invalid` : info.callingCode !== cc ? `${e164} international` : `${e164} ${info.type || 'valid'}`,
+        library: !info.valid ? `${e164} invalid` : info.callingCode !== cc ? `${e164} international` : `${e164} ${info.type || 'valid'}${local}`,
       });
     }
   };
@@ -225,7 +250,7 @@ export function crossCheckAgreement(plan: DialPlan, options: CrossCheckOptions =
   // left out: a plan may rightly treat them apart).
   const hasInvalid = planClasses.includes('Invalid');
   for (const n of sampleNumbers(country, sample, random)) {
-    for (const f of typedForms(n.e164, country)) tryInput(f.text, f.e164);
+    for (const f of typedForms(n.e164, country)) tryInput(f.text, f.e164, f.form);
     if (hasInvalid) {
       const shorter = n.e164.slice(0, -1);
       if (!lib.parsePhoneNumberFromString(shorter)?.isValid()) tryInput(shorter, shorter);

@@ -72,6 +72,25 @@ describe('cross-check with libphonenumber-js', () => {
     expect(plain.status).toBe(0);
   });
 
+  it('dialplan lint --cross-check passes the three bundled plans at its default settings (exit 0), as the README\'s tour runs it', () => {
+    const rules = new URL('../../../rules/', import.meta.url).pathname;
+    for (const name of ['default.yaml', 'gb.yaml', 'de.yaml']) {
+      const r = run('lint', '--cross-check', join(rules, name));
+      expect([name, r.status, r.stdout.match(/^.*below minimum$/gm)]).toEqual([name, 0, null]);
+      expect(r.stdout).toMatch(/^Cross-check with libphonenumber-js: country (US|GB|DE) /m);
+    }
+  });
+
+  it('plans written by dialplan init for GB and DE, with and without --area-code, pass dialplan lint --cross-check at its defaults', () => {
+    for (const args of [['GB'], ['GB', '--area-code', '20'], ['DE'], ['DE', '--area-code', '30']]) {
+      const file = join(dir, `init-${args.join('-')}.yaml`);
+      expect(run('init', '--country', ...args, '--out', file).status).toBe(0);
+      const r = run('lint', '--cross-check', file);
+      expect([args, r.status, r.stdout.match(/^.*below minimum$/gm)]).toEqual([args, 0, null]);
+      expect(r.stdout).toContain(`country ${args[0]} `);
+    }
+  });
+
   it('the example of docs/rules.md prints what the page shows', () => {
     const blocks = readBlocks('docs/rules.md');
     const i = blocks.findIndex((b) => b.info === 'text' && b.body.startsWith('$ dialplan lint --cross-check'));
@@ -115,6 +134,44 @@ describe('the agreement table (crossCheckAgreement)', () => {
     for (const r of report.rows) expect([r.classification, rate(r)]).toEqual([r.classification, 100]);
     expect(report.rows.find((r) => r.classification === 'Premium Rate')!.tried).toBeGreaterThanOrEqual(100);
     expect(failingRows(report)).toEqual([]);
+  });
+
+  const bundled = (name: string) => readFileSync(new URL(`../../../rules/${name}`, import.meta.url), 'utf8');
+
+  it('the bundled London and Berlin plans agree on every classification (the default settings and two more seeds)', () => {
+    for (const [name, country, expected] of [
+      ['gb.yaml', 'GB', ['Toll Free', 'Premium Rate', 'Long Distance', 'Mobile', 'Personal Number', 'Pager', 'VoIP', 'Non-Geographic', 'International', 'Invalid']],
+      ['de.yaml', 'DE', ['Toll Free', 'Premium Rate', 'Shared Cost', 'Local', 'Long Distance', 'Mobile', 'International', 'Invalid']],
+    ] as const) {
+      const plan = loadDialPlan(bundled(name));
+      for (const options of [{}, { seed: 2, sample: 60 }, { seed: 3, sample: 60 }]) {
+        const report = crossCheckAgreement(plan, options);
+        expect(report.country).toBe(country);
+        // (London numbers are Local; whether the draw has one depends on the seed.)
+        expect(report.rows.map((r) => r.classification).filter((c) => c !== 'Local' || name !== 'gb.yaml')).toEqual(expected);
+        expect([name, options, failingRows(report).map((r) => `${r.classification} ${r.agreeing}/${r.tried} ${JSON.stringify(r.disagreements)}`)]).toEqual([name, options, []]);
+        // Not a single disagreement: bare national digits are read, 070/076/056 and short 0800 numbers are what the metadata says.
+        expect(report.rows.filter((r) => r.agreeing !== r.tried).map((r) => r.classification)).toEqual([]);
+        expect(report.emergencyMissed).toEqual([]);
+      }
+    }
+  });
+
+  it('bare digits a plan reads as local dialling are judged by the plan\'s reading, which must be a valid number of the country', () => {
+    const de = bundled('de.yaml');
+    // The Berlin plan reads 5- to 8-digit numbers as Berlin numbers, as any Berlin phone does: they agree.
+    const local = crossCheckAgreement(loadDialPlan(de)).rows.find((r) => r.classification === 'Local')!;
+    expect(local.tried).toBeGreaterThan(0);
+    expect(local.agreeing).toBe(local.tried);
+    // Given a wrong classification, the local readings disagree like the rest.
+    const wrong = crossCheckAgreement(loadDialPlan(de.replace('    classification: Local\n', '    classification: Toll Free\n')));
+    const free = wrong.rows.find((r) => r.classification === 'Toll Free')!;
+    expect(free.tried - free.agreeing).toBe(local.tried);
+    // Local dialling into an area code that does not exist makes invalid numbers: those still disagree.
+    const bad = crossCheckAgreement(loadDialPlan(de.replace('output: +4930{1-}', 'output: +49999{1-}')));
+    const invalid = bad.rows.find((r) => r.classification === 'Invalid')!;
+    expect(invalid.disagreements.some((d) => /^\+49999\d+ Invalid$/.test(d.plan) && /^\+49\d+ FIXED_LINE$/.test(d.library))).toBe(true);
+    expect(failingRows(bad).map((r) => r.classification)).toContain('Invalid');
   });
 
   it('plans from init agree on every classification, in countries of every numbering shape', () => {
