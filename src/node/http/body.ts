@@ -65,6 +65,10 @@ export function readJsonBody(req: IncomingMessage, limits: BodyLimits): Promise<
 export function readJsonBodyThen(req: IncomingMessage, limits: BodyLimits, done: (r: BodyResult) => void): void {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.limit) return done(bodyTooLarge(limits.limit));
+  // Behind a body parser (Express's express.json(), body-parser, ...) the stream was read to its end before this
+  // handler ran: no 'data' or 'end' event will come, and waiting for one only ended in a 408. What the parser left in
+  // `req.body` is used instead, with the same checks.
+  if (req.readableEnded) return done(bodyLeftByParser((req as IncomingMessage & { body?: unknown }).body, limits.limit));
   const chunks: Buffer[] = [];
   let size = 0;
   let finished = false;
@@ -95,6 +99,17 @@ export function readJsonBodyThen(req: IncomingMessage, limits: BodyLimits, done:
   req.on('data', onData);
   req.on('end', onEnd);
   req.on('error', onError);
+}
+
+/**
+ * The body a parser before the handler left in `req.body`: bytes (express.raw()) and text (express.text()) are checked
+ * and parsed as a body read here would be; a value (express.json()) is taken as parsed. Nothing at all means the body
+ * went elsewhere: a 400, as for a body missing.
+ */
+function bodyLeftByParser(body: unknown, limit: number): BodyResult {
+  if (typeof body === 'string') body = Buffer.from(body);
+  if (body instanceof Uint8Array) return body.length > limit ? bodyTooLarge(limit) : parseJsonBody(body);
+  return body === undefined ? parseJsonBody(new Uint8Array(0)) : { ok: true, value: body };
 }
 
 /** A body read waiting for its end, with its deadline. */

@@ -173,6 +173,47 @@ describe('query-details: errors', () => {
       await s.close();
     }
   });
+
+  it.skipIf(served.connect === undefined)('answers behind a body parser that already read the body (express.json(), express.raw())', async () => {
+    const handler = served.connect as NonNullable<Served['connect']>;
+    // What express.json() / express.text() / express.raw() do before the next middleware: read the stream to its end and
+    // leave the body in req.body (parsed, text or bytes); no 'data' or 'end' event comes after that.
+    const parsers = {
+      json: (text: string): unknown => (text === '' ? {} : (JSON.parse(text) as unknown)),
+      text: (text: string): unknown => text,
+      raw: (text: string): unknown => Buffer.from(text),
+      none: (): unknown => undefined,
+    };
+    for (const [kind, parse] of Object.entries(parsers)) {
+      const s = await listen((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          (req as typeof req & { body?: unknown }).body = parse(Buffer.concat(chunks).toString());
+          handler(req, res, () => res.end('next'));
+        });
+      });
+      try {
+        const started = Date.now();
+        const r = await post(`${s.base}/icws/s1/phone-numbers/query-details`, '{"phoneNumber":"6929"}', AUTH);
+        if (kind === 'none') {
+          // The body went elsewhere and nothing was left of it: a 400 at once, not a 408 once the time limit is over.
+          expectError(r, 400, ICWS_ERROR_IDS.invalidRepresentation);
+        } else {
+          expect(r.status, kind).toBe(200);
+          expect((r.body as { normalizedText: string }).normalizedText).toBe('/6929');
+        }
+        expect(Date.now() - started).toBeLessThan(250);
+        if (kind === 'text') {
+          // A parsed body still goes through the same checks.
+          expectError(await post(`${s.base}/icws/s1/phone-numbers/query-details`, '{"phone":1}', AUTH), 400, ICWS_ERROR_IDS.missingParameter);
+          expectError(await post(`${s.base}/icws/s1/phone-numbers/query-details`, JSON.stringify({ phoneNumber: '1'.repeat(2000) }), AUTH), 413, ICWS_ERROR_IDS.entityTooLarge);
+        }
+      } finally {
+        await s.close();
+      }
+    }
+  });
 });
 
 describe('query-details: the wire as ICWS clients speak it', () => {
