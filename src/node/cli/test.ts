@@ -13,8 +13,11 @@ export const TEST_HELP = `Usage: dialplan test [--location NAME] [--json] FILE..
 
 Loads each rule FILE and runs its inline tests (the tests: list). Each failure is printed with the
 file:line of the test case, the field, the expected and the actual value. --location runs the cases
-that name no location in that location. Exit code 0 when every case passed, 1 when some failed, 2 for
-bad arguments or a FILE that does not exist or does not load (every FILE is still reported).
+that name no location in that location. --json prints one JSON object per FILE instead: file, ok,
+total, passed and failures (each with index, input, field, expected, actual and position), or file,
+ok (false) and problems for a FILE that does not load. Exit code 0 when every case passed, 1 when
+some failed, 2 for bad arguments or a FILE that does not exist or does not load (every FILE is still
+reported).
 `;
 
 /** Runs `dialplan test`. */
