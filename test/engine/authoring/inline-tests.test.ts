@@ -66,4 +66,11 @@ describe('runInlineTests', () => {
     const south = runInlineTests(r.plan, { location: 'south' });
     expect(south.failures.filter((f) => f.index === 0).map((f) => f.field)).toEqual(['normalizedText', 'queueType', 'internal']);
   });
+
+  it('shows a queue type by its number and its name, as a case may name it', () => {
+    const south = runInlineTests(r.plan, { location: 'south' });
+    const f = south.failures.find((x) => x.field === 'queueType');
+    expect(f?.actual).toBe(0);
+    expect(formatInlineTestFailure(f!)).toBe('failing.yaml:13:5: "6929" at south queueType: expected "User", got 0 (None)');
+  });
 });
