@@ -45,7 +45,14 @@ export const testCommand: Command = defineCommand({
       }
       const location = values.location;
       if (location !== undefined && !r.plan.locations.includes(location)) {
-        throw new UsageError(`Unknown location "${location}" in ${file}${r.plan.locations.length > 0 ? `; it has ${r.plan.locations.join(', ')}` : '; it declares no locations'}.`);
+        // A bad argument for this file (exit 2), but the files after it are still run and reported, as the help says.
+        unreadable = true;
+        const message = `Unknown location "${location}" in ${file}${r.plan.locations.length > 0 ? `; it has ${r.plan.locations.join(', ')}` : '; it declares no locations'}.`;
+        if (values.json) {
+          const problem = { code: 'UNKNOWN_LOCATION', severity: 'error', message, path: [], file };
+          io.stdout.write(JSON.stringify({ file, ok: false, problems: [problem] }) + '\n');
+        } else io.stderr.write(`dialplan test: ${message}\n`);
+        continue;
       }
       const report = runInlineTests(r.plan, location !== undefined ? { location } : {});
       if (report.failures.length > 0) failed = true;
