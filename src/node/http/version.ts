@@ -4,14 +4,26 @@
  */
 import { builtin } from '../builtins.js';
 
-/** The ICWS `serverVersion` representation. */
+/**
+ * The ICWS `versionInfo` representation. Every field is a string, as the Interaction Center sends it and as the ICWS
+ * SDK's data contract (`urn:inin.com:connection:versionInfo`) requires: the JavaScript SDK throws a `TypeError` on a
+ * number, and a Go or .NET client with string fields fails to decode one. `build` and `codebaseId` are required there.
+ */
 export interface IcwsServerVersion {
-  readonly majorVersion: number;
-  readonly minorVersion: number;
-  /** The service update: the package's patch number. */
-  readonly su: number;
+  /** The package's major version, as a string (`"0"`). */
+  readonly majorVersion: string;
+  /** The package's minor version, as a string. */
+  readonly minorVersion: string;
+  /** The service update: the package's patch number, as a string. */
+  readonly su: string;
+  /** The build: the SemVer build metadata after `+`, else `"0"`. */
+  readonly build: string;
   readonly productId: string;
+  /** The codebase identifier: the package name, as `productId`. */
+  readonly codebaseId: string;
   readonly productReleaseDisplayString: string;
+  /** The display string with the patch: the whole version. */
+  readonly productPatchDisplayString: string;
 }
 
 /** One entry of the ICWS `featureInfoList`. */
@@ -32,24 +44,28 @@ export const ICWS_FEATURES: { readonly featureInfoList: readonly IcwsFeatureInfo
 };
 
 /**
- * The ICWS version of a package version: `1.4.2-beta.1` is major 1, minor 4, su 2.
+ * The ICWS version of a package version: `1.4.2-beta.1+77` is major `"1"`, minor `"4"`, su `"2"`, build `"77"`.
  *
- * @param name - the package name, reported as `productId`
+ * @param name - the package name, reported as `productId` and `codebaseId`
  * @param version - the package version (SemVer)
- * @returns the `serverVersion` representation
+ * @returns the `versionInfo` representation, every field a string
  * @example
  * ```ts
- * serverVersionOf('dialplan', '0.1.0'); // { majorVersion: 0, minorVersion: 1, su: 0, productId: 'dialplan', ... }
+ * serverVersionOf('dialplan', '0.1.0'); // { majorVersion: '0', minorVersion: '1', su: '0', build: '0', productId: 'dialplan', ... }
  * ```
  */
 export function serverVersionOf(name: string, version: string): IcwsServerVersion {
   const m = /^(\d+)\.(\d+)\.(\d+)/.exec(version);
+  const build = /\+([0-9A-Za-z.-]+)$/.exec(version)?.[1];
   return {
-    majorVersion: Number(m?.[1] ?? 0),
-    minorVersion: Number(m?.[2] ?? 0),
-    su: Number(m?.[3] ?? 0),
+    majorVersion: String(Number(m?.[1] ?? 0)),
+    minorVersion: String(Number(m?.[2] ?? 0)),
+    su: String(Number(m?.[3] ?? 0)),
+    build: build ?? '0',
     productId: name,
+    codebaseId: name,
     productReleaseDisplayString: `${name} ${version}`,
+    productPatchDisplayString: `${name} ${version}`,
   };
 }
 
@@ -59,7 +75,7 @@ let packageVersion: IcwsServerVersion | undefined;
  * The version of this package, read once from its `package.json`. This module is `src/node/http/version.ts` in the sources
  * and `dist/node/http/version.js` when built or installed: both are two folders below the package root.
  *
- * @returns the `serverVersion` representation
+ * @returns the `versionInfo` representation
  * @example
  * ```ts
  * icwsServerVersion().productReleaseDisplayString; // 'dialplan 0.1.0'

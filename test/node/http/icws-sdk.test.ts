@@ -87,6 +87,17 @@ async function sdkRequest(
   return { status: r.status, headers: r.headers, data: mediaType === SDK_MEDIA_TYPE && text !== '' ? JSON.parse(text) : undefined };
 }
 
+/**
+ * The SDK's versionInfo data contract (urn:inin.com:connection:versionInfo): six required fields and two optional ones,
+ * every one a string; the SDK throws a TypeError on anything else (a number included).
+ */
+function expectVersionInfo(data: unknown): void {
+  const v = data as Record<string, unknown>;
+  for (const key of ['majorVersion', 'minorVersion', 'su', 'build', 'productId', 'codebaseId']) expect(typeof v[key], key).toBe('string');
+  for (const key of ['productReleaseDisplayString', 'productPatchDisplayString']) expect(['string', 'undefined'], key).toContain(typeof v[key]);
+  for (const key of ['majorVersion', 'minorVersion', 'su']) expect(v[key], key).toMatch(/^\d+$/);
+}
+
 function typeOf(v: unknown): string {
   if (Array.isArray(v)) return v.every((x) => typeof x === 'string') ? 'string[]' : 'array';
   if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
@@ -137,10 +148,24 @@ describe('an ICWS SDK client against dialplan serve', () => {
     });
     const version = await sdkRequest('GET', '/connection/version');
     expect(version.status).toBe(200);
-    const v = version.data as Record<string, unknown>;
-    for (const key of ['majorVersion', 'minorVersion', 'su']) expect(Number.isInteger(v[key]), key).toBe(true);
-    expect(typeof v['productId']).toBe('string');
-    expect(typeof v['productReleaseDisplayString']).toBe('string');
+    expectVersionInfo(version.data);
+  });
+
+  it('logs in with ?include=features,version and gets them in the data contract of the connection answer', async () => {
+    const login = await sdkRequest('POST', '/connection?include=features,version', {
+      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
+      applicationName: 'My App',
+      userID: 'u',
+      password: 'p',
+    });
+    expect(login.status).toBe(201);
+    const data = login.data as { features: unknown; version: unknown };
+    // The SDK's featureInfo: featureId a string, version an integer.
+    expect(data.features).toEqual([
+      { featureId: 'connection', version: 1 },
+      { featureId: 'phone-numbers', version: 2 },
+    ]);
+    expectVersionInfo(data.version);
   });
 });
 

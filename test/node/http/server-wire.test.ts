@@ -290,8 +290,9 @@ describe('routes', () => {
     expect(v.status).toBe(200);
     expect(v.headers.get('content-type')).toBe(ICWS_CONTENT_TYPE);
     expect(v.body).toEqual(serverVersionOf(pkg.name, pkg.version));
-    const [major, minor, su] = pkg.version.split(/[.-]/).map(Number);
-    expect(v.body).toMatchObject({ majorVersion: major, minorVersion: minor, su, productId: pkg.name });
+    // Strings, as the Interaction Center sends them and the ICWS SDK's versionInfo contract requires.
+    const [major, minor, su] = pkg.version.split(/[.-]/);
+    expect(v.body).toMatchObject({ majorVersion: major, minorVersion: minor, su, productId: pkg.name, codebaseId: pkg.name, build: expect.any(String) });
     expect((v.body as { productReleaseDisplayString: string }).productReleaseDisplayString).toContain(pkg.version);
     const f = await call(`${base}/ICWS/connection/features`);
     expect(f.status).toBe(200);
@@ -299,7 +300,17 @@ describe('routes', () => {
     const p = await post(`${base}/icws/connection/version`, '{}');
     expect(p.status).toBe(405);
     expect(p.headers.get('allow')).toBe('GET');
-    expect(serverVersionOf('x', '12.3.45-beta.1')).toEqual({ majorVersion: 12, minorVersion: 3, su: 45, productId: 'x', productReleaseDisplayString: 'x 12.3.45-beta.1' });
+    expect(serverVersionOf('x', '12.3.45-beta.1+77')).toEqual({
+      majorVersion: '12',
+      minorVersion: '3',
+      su: '45',
+      build: '77',
+      productId: 'x',
+      codebaseId: 'x',
+      productReleaseDisplayString: 'x 12.3.45-beta.1+77',
+      productPatchDisplayString: 'x 12.3.45-beta.1+77',
+    });
+    expect(serverVersionOf('x', '1.2.3').build).toBe('0');
   });
 
   it('answers HEAD on version and features as GET without the body (RFC 9110: GET resources support HEAD)', async () => {
