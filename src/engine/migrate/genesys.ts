@@ -3,8 +3,8 @@
  * dial plan (a location per site), evaluated as Genesys Cloud does for `--verify`, and written from a dial plan for the
  * API (`PUT .../sites/{siteId}/numberplans`). No `node:` imports.
  *
- * The evaluator's model of Genesys Cloud: a site's plans are tried by `priority` (lowest first; equal priorities in file
- * order) and the first that matches classifies the number. `numberList` matches a number of digits within one of its
+ * The evaluator's model of Genesys Cloud: a site's active plans (`state` `active`, or none given) are tried by
+ * `priority` (lowest first; equal priorities in file order) and the first that matches classifies the number. `numberList` matches a number of digits within one of its
  * `numbers` ranges (`start` to `end`, strings of one length); `e164NumberList` the same for `+` numbers; `digitLength` a
  * number of digits whose count is within `digitLength`; `intraCountryCode` a `+` number of the site's country calling code
  * and `interCountryCode` one of another, both of 10 to 15 digits in all (as Genesys Cloud documents them); `regex` a number the Java regular expression `match` matches whole, normalized
@@ -38,6 +38,11 @@ export interface GenesysNumberPlan {
   readonly normalizedFormat: string;
   readonly classification: string;
   readonly priority: number;
+  /**
+   * The plan's `state` as the file gives it (`active`, `inactive`, `deleted`; empty or absent when the file gives none).
+   * Genesys Cloud uses only active plans: see {@link isActivePlan}.
+   */
+  readonly state?: string;
   /** Where it is in the file: `file:line:column (path)`. */
   readonly where: string;
   /** @internal Offsets of the characters of `match`, for positions inside the regex. */
@@ -123,6 +128,7 @@ export function readGenesysNumberPlans(text: string, file: string): GenesysSourc
             normalizedFormat: str(get(o, 'normalizedFormat')),
             classification: str(get(o, 'classification')),
             priority: Number.isFinite(priority) && str(get(o, 'priority')) !== '' ? priority : k,
+            state: str(get(o, 'state')),
             where: at(o, path),
             matchAt: match?.kind === 'string' ? { path: `${path}.match`, at: match.at + 1, map: match.map } : { path: `${path}.match`, at: o.at, map: [] },
           },
@@ -211,6 +217,22 @@ function inRange(n: string, lo: string, hi: string): boolean {
 
 const DIGITS = /^\d+$/;
 
+/**
+ * Whether Genesys Cloud uses a number plan: its `state` is `active` (in any case), or the file gives no state (an
+ * answer trimmed by hand, an older export). `inactive` and `deleted` plans, and any other state, are not tried.
+ *
+ * @param p - a plan as read
+ * @returns true when the plan is in effect
+ * @example
+ * ```ts
+ * readGenesysNumberPlans('[{"name":"Old","state":"inactive","matchType":"digitLength","digitLength":{"start":4,"end":4}}]', 'p.json')
+ *   .sites[0]?.plans.filter(isActivePlan).length; // 0
+ * ```
+ */
+export function isActivePlan(p: GenesysNumberPlan): boolean {
+  return p.state === undefined || p.state === '' || p.state.toLowerCase() === 'active';
+}
+
 /** Most and fewest digits of a number `intraCountryCode` and `interCountryCode` take ("a total number length between 10 and 15 digits"). */
 const E164_MIN_DIGITS = 10;
 const E164_MAX_DIGITS = 15;
@@ -264,7 +286,8 @@ function classificationsOf(source: GenesysSource): { list: { name: string; inter
   const taken = new Set<string>();
   const list: { name: string; internal: boolean }[] = [];
   const of = (p: GenesysNumberPlan): string => p.classification || p.name;
-  for (const s of source.sites) for (const p of s.plans) if (!taken.has(of(p))) list.push({ name: uniqueName(of(p), taken), internal: false });
+  // Only plans in effect: an inactive plan's classification would be one that nothing gives.
+  for (const s of source.sites) for (const p of s.plans) if (isActivePlan(p) && !taken.has(of(p))) list.push({ name: uniqueName(of(p), taken), internal: false });
   const unmatched = uniqueName('Unclassified', taken);
   list.push({ name: unmatched, internal: false });
   return { list, unmatched, of };
@@ -291,7 +314,8 @@ function domainOf(source: GenesysSource): string {
 /**
  * Converts Genesys Cloud number plans to a dial plan: a location per site, an entry per plan in priority order, classified
  * with the plan's classification; `regex` plans normalize with their `normalizedFormat`; numbers no plan matches are
- * `Unclassified` and keep their text.
+ * `Unclassified` and keep their text. A plan whose `state` is not `active` ({@link isActivePlan}) is not imported: it is
+ * reported (a warning) and kept as a `# NOT CONVERTED` comment where it was, as Genesys Cloud does not use it.
  *
  * @param source - what {@link readGenesysNumberPlans} read
  * @returns the plan, its YAML and the issues
@@ -313,12 +337,14 @@ export function importGenesys(source: GenesysSource): ImportResult {
   let rebuilt = false;
   source.sites.forEach((site, k) => {
     const location = locations[k];
+    // Plans that are not active are not used by Genesys Cloud: each is reported and kept as a comment where it was.
+    const active = site.plans.filter(isActivePlan);
     // An export of a plan with when: conditions and input conversions: rebuild the conversions (see exportShape).
-    const shape = exportShape(site);
+    const shape = exportShape({ ...site, plans: active });
     if (shape) {
       rebuilt = true;
       for (const f of shape.fallbacks) {
-        const p = site.plans[f] as GenesysNumberPlan;
+        const p = active[f] as GenesysNumberPlan;
         const { whole } = regexOf(p);
         const converted = whole.errors.length > 0 ? undefined : convertRegex(whole, p.normalizedFormat, domain, parseJavaReplacement(p.normalizedFormat, whole));
         const name = p.name.replace(/ then converted number(?: \(\d+\))?$/, '');
@@ -335,8 +361,16 @@ export function importGenesys(source: GenesysSource): ImportResult {
         for (const g of groups) conversions.push({ name, match: g.match, output: g.template, source: `${p.where} "${p.name}": ${p.match} → ${p.normalizedFormat}`, ...(location !== undefined ? { location } : {}) });
       }
     }
-    for (const p of shape ? site.plans.slice(shape.start) : site.plans) {
+    const asEntries = new Set(shape ? active.slice(shape.start) : active);
+    for (const p of site.plans) {
       const label = `${p.where} "${p.name}": ${p.matchType}${p.match ? ` ${p.match}` : ''}${p.normalizedFormat ? ` → ${p.normalizedFormat}` : ''} (priority ${p.priority})`;
+      if (!isActivePlan(p)) {
+        const why = `its state is "${p.state ?? ''}": Genesys Cloud uses active number plans only`;
+        issues.push({ severity: 'warning', where: p.where, message: `"${p.name}" is not imported: ${why}` });
+        entries.push({ name: p.name, classification: '', match: [], source: label, notConverted: why });
+        continue;
+      }
+      if (!asEntries.has(p)) continue;
       const skip = (why: string, where = p.where): void => {
         issues.push({ severity: 'error', where, message: `"${p.name}" is not converted: ${why}` });
         entries.push({ name: p.name, classification: '', match: [], source: label, notConverted: why });
@@ -506,6 +540,8 @@ export function genesysReference(source: GenesysSource): ReferenceEvaluator {
     const k = v.location === undefined ? 0 : names.indexOf(v.location);
     const site = source.sites[k];
     for (const c of compiled[k] ?? []) {
+      // Genesys Cloud tries active plans only; the others still give numbers to try (they must fall through).
+      if (!isActivePlan(c.p)) continue;
       const out = site ? matches(c, site, v.number) : undefined;
       if (out !== undefined) return { classification: of(c.p), normalized: out };
     }

@@ -122,6 +122,84 @@ describe('intraCountryCode and interCountryCode', () => {
   });
 });
 
+describe('number plans whose state is not active (inactive, deleted)', () => {
+  // genesys-states.json: an API answer where an inactive plan (priority 1) would take the 4-digit extensions of the
+  // active one after it, a deleted plan the first 100 DIDs of the active range after it, and an inactive regex plan
+  // numbers with a 9 in front; the last plan has no state (read as active).
+  const { file, text } = fixture('genesys-states.json');
+  const run = genesys.run(text, file);
+
+  it('are not imported: each is a warning with its position and a # NOT CONVERTED comment where it was', () => {
+    expect(run.result.issues.map((i) => `${i.severity} ${i.where}: ${i.message}`)).toEqual([
+      `warning ${file}:12:5 ($.entities[1]): "Old extensions" is not imported: its state is "inactive": Genesys Cloud uses active number plans only`,
+      `warning ${file}:30:5 ($.entities[3]): "Retired DIDs" is not imported: its state is "deleted": Genesys Cloud uses active number plans only`,
+      `warning ${file}:48:5 ($.entities[5]): "Old national" is not imported: its state is "inactive": Genesys Cloud uses active number plans only`,
+    ]);
+    expect(run.result.yaml).toContain(`  # NOT CONVERTED: ${file}:12:5 ($.entities[1]) "Old extensions": digitLength (priority 1)\n  #   its state is "inactive": Genesys Cloud uses active number plans only\n`);
+    expect(run.result.yaml).toMatch(/# NOT CONVERTED: .*"Retired DIDs": e164NumberList \(priority 3\)\n {2}# {3}its state is "deleted"/);
+    expect(run.result.yaml).toMatch(/# NOT CONVERTED: .*"Old national": regex/);
+    // Their classifications, which nothing gives, are not in the plan; the plans in effect are all there.
+    const plan = loadDialPlan(run.result.yaml);
+    expect(plan.rules.classifications.map((c) => c.name)).toEqual(['Emergency', 'Extension', 'Site DIDs', 'National', 'Unclassified']);
+    expect(plan.rules.dialPlan.map((e) => e.name)).toEqual(['Emergency', 'Extension', 'Site DIDs', 'National', 'National (2)']);
+  });
+
+  it('numbers they would take go to the active plans after them, as in Genesys Cloud', () => {
+    const plan = loadDialPlan(run.result.yaml);
+    const cases: [string, string, string][] = [
+      ['5100', 'Extension', '5100'],
+      ['51000', 'Unclassified', '51000'],
+      ['+13175552550', 'Site DIDs', '+13175552550'],
+      ['3175550123', 'National', '+13175550123'],
+      ['93175550123', 'Unclassified', '93175550123'],
+    ];
+    for (const [number, classification, normalized] of cases) {
+      expect([number, plan.details(number).defaultClassification, plan.details(number).normalizedText]).toEqual([number, classification, normalized]);
+      expect([number, run.reference.evaluate({ number })]).toEqual([number, { classification, normalized }]);
+    }
+  });
+
+  it.each([1, 9, 27])('--verify agrees on 100%% of the numbers, those drawn from the inactive plans too (seed %i)', (seed) => {
+    const v = verifyImport(run, { seed, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.tried).toBeGreaterThan(500);
+    expect(v.report.disagreements).toEqual([]);
+  });
+
+  it('active in any case, or no state at all, is imported; any other state is not', () => {
+    const plans = (state: string | undefined) =>
+      JSON.stringify([{ name: 'Ext', ...(state !== undefined ? { state } : {}), matchType: 'digitLength', digitLength: { start: 4, end: 4 }, classification: 'Extension', priority: 0 }]);
+    for (const state of ['active', 'Active', 'ACTIVE', '', undefined]) {
+      const r = genesys.run(plans(state), 's.json');
+      expect([state, r.result.issues]).toEqual([state, []]);
+      expect(loadDialPlan(r.result.yaml).details('1234').defaultClassification).toBe('Extension');
+    }
+    for (const state of ['inactive', 'deleted', 'pending']) {
+      const r = genesys.run(plans(state), 's.json');
+      expect(r.result.issues.map((i) => i.severity)).toEqual(['warning']);
+      expect(r.result.issues[0]?.message).toContain(`its state is "${state}"`);
+      expect(r.result.yaml).toContain('dialPlan: []');
+      expect(loadDialPlan(r.result.yaml).details('1234').defaultClassification).toBe('Unclassified');
+      expect(r.reference.evaluate({ number: '1234' }).classification).toBe('Unclassified');
+    }
+  });
+
+  it('in the { "sites": [...] } form too, site by site', () => {
+    const json = JSON.stringify({
+      sites: [
+        { name: 'A', countryCallingCode: '1', numberPlans: [{ name: 'Ext', state: 'inactive', matchType: 'digitLength', digitLength: { start: 4, end: 4 }, classification: 'Extension', priority: 0 }] },
+        { name: 'B', countryCallingCode: '1', numberPlans: [{ name: 'Ext', state: 'active', matchType: 'digitLength', digitLength: { start: 4, end: 4 }, classification: 'Extension', priority: 0 }] },
+      ],
+    });
+    const r = genesys.run(json, 'sites.json');
+    const column = json.indexOf('{"name":"Ext","state":"inactive"') + 1;
+    expect(r.result.issues.map((i) => `${i.severity} ${i.where}`)).toEqual([`warning sites.json:1:${column} ($.sites[0].numberPlans[0])`]);
+    const plan = loadDialPlan(r.result.yaml);
+    expect(plan.details('1234', { location: 'A' }).defaultClassification).toBe('Unclassified');
+    expect(plan.details('1234', { location: 'B' }).defaultClassification).toBe('Extension');
+  });
+});
+
 describe('rangePatterns', () => {
   it('writes ranges as few exact patterns', () => {
     expect(rangePatterns('3175550000', '3175559999')).toEqual(['317555XXXX']);

@@ -41,6 +41,7 @@ describe('dialplan import --verify of the sample files', () => {
     ['genesys-cloud', 'genesys-small.json'],
     ['genesys-cloud', 'genesys-site.json'],
     ['genesys-cloud', 'genesys-sites.json'],
+    ['genesys-cloud', 'genesys-states.json'],
     ['asterisk', 'extensions-small.conf'],
     ['asterisk', 'extensions.conf'],
     ['cucm', 'cucm-small.csv'],
