@@ -112,10 +112,15 @@ const d: PhoneNumberDetails | undefined = r.ok ? r.details : undefined;
 const q: number | undefined = d?.queueType;
 export { q };`,
     );
+    // The guides' snippet that registers libphonenumber-js (docs/errors.md), as a user pastes it: the module as it is,
+    // no cast.
+    const provider = readBlocks('docs/errors.md').find((b) => b.info === 'ts' && b.body.includes('setPhoneLibraryProvider(() => phone)'));
+    expect(provider?.body).toContain("from 'libphonenumber-js/min'");
+    writeFileSync(join(app, 'provider.ts'), `${provider?.body ?? ''}export {};\n`);
     const tsc = spawnSync(
       process.execPath,
       [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
-        '--typeRoots', join(ROOT, 'node_modules/@types'), '--types', 'node', 'check.ts'],
+        '--typeRoots', join(ROOT, 'node_modules/@types'), '--types', 'node', 'check.ts', 'provider.ts'],
       { cwd: app, encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');

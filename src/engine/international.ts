@@ -63,8 +63,11 @@ export interface PhoneNumberLike {
 
 /** The subset of libphonenumber-js's API that the project uses (what {@link setPhoneLibraryProvider} must return). */
 export interface PhoneLibrary {
-  /** Parses a number, international or in the national format of `defaultCountry`. */
-  parsePhoneNumberFromString(text: string, defaultCountry?: string): PhoneNumberLike | undefined;
+  /**
+   * Parses a number, international or in the national format of `defaultCountry` (libphonenumber-js also takes its
+   * options object here; typed so that `setPhoneLibraryProvider(() => phone)` type-checks with the module as it is).
+   */
+  parsePhoneNumberFromString(text: string, defaultCountry?: string | { readonly defaultCountry?: string }): PhoneNumberLike | undefined;
   /** Every region the metadata knows. */
   getCountries(): string[];
   /** The calling code of a region (`44` for `GB`). */
