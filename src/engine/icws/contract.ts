@@ -20,7 +20,7 @@ export const ICWS_ERROR_IDS = {
   phoneNumberEmpty: 'error.phoneNumbers.empty',
   /** 400: the engine rejected the number: longer than the plan allows. */
   phoneNumberTooLong: 'error.phoneNumbers.tooLong',
-  /** 401: no CSRF token or cookie, an unknown or expired session, or wrong credentials at `/icws/connection`. */
+  /** 401: no CSRF token or cookie, or an unknown or expired session; 400 for wrong credentials at `/icws/connection`. */
   authenticationFailure: 'error.request.connection.authenticationFailure',
   /** 404: no such route. */
   notFound: 'error.request.notFound',

@@ -190,7 +190,10 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       attempt.done(ok);
     }
     if (!ok || stored === undefined) {
-      return sendError(res, 401, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
+      // 400, as the Interaction Center answers a failed login (`authenticationFailure` is the id clients test for): the
+      // ICWS SDK's createConnection reads an error body on 400 and none on 401, and ICWS clients take a 401 for a session
+      // that is missing or gone, not for wrong credentials.
+      return sendError(res, 400, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
     }
     const s = sessions.create(userID);
     const include = includedFields(req.url);

@@ -151,6 +151,17 @@ describe('an ICWS SDK client against dialplan serve', () => {
     expectVersionInfo(version.data);
   });
 
+  it('gets a wrong password as ICWS answers it: 400 with the error body (the SDK reads none on a 401 at login)', async () => {
+    const login = await sdkRequest('POST', '/connection', {
+      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
+      applicationName: 'My App',
+      userID: 'u',
+      password: 'wrong',
+    });
+    expect(login.status).toBe(400);
+    expect(login.data).toEqual({ errorId: 'error.request.connection.authenticationFailure', message: expect.any(String) });
+  });
+
   it('logs in with ?include=features,version and gets them in the data contract of the connection answer', async () => {
     const login = await sdkRequest('POST', '/connection?include=features,version', {
       __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',

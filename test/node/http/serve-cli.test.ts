@@ -75,7 +75,7 @@ describe('dialplan serve', () => {
     expect((await q('6929')).body).toMatchObject({ normalizedText: '/6929', queueType: 2 });
     const q2 = await session('bob', 'pw from env');
     expect((await q2('8004562354')).status).toBe(200);
-    expect((await post(`${base}/icws/connection`, '{"userID":"alice","password":"pw from env"}')).status).toBe(401);
+    expect((await post(`${base}/icws/connection`, '{"userID":"alice","password":"pw from env"}')).status).toBe(400);
   });
 
   it('reloads --rules on SIGHUP, and keeps the old plan when the new file does not load', async () => {

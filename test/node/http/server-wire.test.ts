@@ -56,7 +56,7 @@ function loginFrom(address: string, userID: string, password: string, headers: R
 describe('login throttling', () => {
   it('429 with Retry-After and an ICWS body after 5 failures for one user name, until the minute passes', async () => {
     for (let i = 0; i < 5; i++) {
-      expect((await loginFrom(`127.0.1.${i + 1}`, 'bob', 'wrong')).status).toBe(401);
+      expect((await loginFrom(`127.0.1.${i + 1}`, 'bob', 'wrong')).status).toBe(400);
       t += 1000;
     }
     // Even the right password, from a fresh address, waits: the user name is locked for the window.
@@ -73,7 +73,7 @@ describe('login throttling', () => {
 
   it('429 after 5 failures from one address, whatever the user names; other addresses log in', async () => {
     t += 120_000;
-    for (const name of ['u1', 'u2', 'u3', 'u4', 'u5']) expect((await loginFrom('127.0.2.1', name, 'x')).status).toBe(401);
+    for (const name of ['u1', 'u2', 'u3', 'u4', 'u5']) expect((await loginFrom('127.0.2.1', name, 'x')).status).toBe(400);
     const blocked = await loginFrom('127.0.2.1', 'alice', 'pw-a');
     expect(blocked.status).toBe(429);
     expect(blocked.headers['retry-after']).toBe('60');
@@ -84,24 +84,24 @@ describe('login throttling', () => {
 
   it('never slows or counts successful logins', async () => {
     t += 120_000;
-    for (let i = 0; i < 4; i++) expect((await loginFrom('127.0.3.1', 'alice', 'nope')).status).toBe(401);
+    for (let i = 0; i < 4; i++) expect((await loginFrom('127.0.3.1', 'alice', 'nope')).status).toBe(400);
     for (let i = 0; i < 10; i++) {
       const started = Date.now();
       expect((await loginFrom('127.0.3.1', 'alice', 'pw-a')).status).toBe(201);
       expect(Date.now() - started).toBeLessThan(2000);
     }
-    expect((await loginFrom('127.0.3.1', 'alice', 'nope')).status).toBe(401);
+    expect((await loginFrom('127.0.3.1', 'alice', 'nope')).status).toBe(400);
     expect((await loginFrom('127.0.3.1', 'alice', 'pw-a')).status).toBe(429);
     t += 120_000;
   });
 });
 
 describe('login throttling under parallel attempts', () => {
-  it('20 wrong passwords at once: at most 5 are checked (401), the rest are 429', async () => {
+  it('20 wrong passwords at once: at most 5 are checked (400), the rest are 429', async () => {
     t += 300_000;
     const replies = await Promise.all(Array.from({ length: 20 }, () => loginFrom('127.0.4.1', 'mallory', 'guess')));
     const statuses = replies.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     t += 120_000;
   });

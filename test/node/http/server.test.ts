@@ -101,11 +101,15 @@ describe('dialplan serve: sessions over HTTP', () => {
     expect((await post(`${base}/icws/%E0%A4%A/phone-numbers/query-details`, '{}', headers)).status).toBe(401);
   });
 
-  it('refuses a wrong password or an unknown user with 401, and bad login bodies with 400', async () => {
+  it('refuses a wrong password or an unknown user with 400 authenticationFailure, as ICWS does, and bad login bodies with 400', async () => {
+    // The Interaction Center answers a failed login 400 {"errorId":"error.request.connection.authenticationFailure",...}:
+    // the ICWS SDK's createConnection reads an error body on 400 (not on 401), and ICWS clients take a 401 at login for
+    // a session problem, not for wrong credentials.
     for (const r of [await login('alice', 'wrong'), await login('bob', 'correct horse')]) {
-      expect(r.status).toBe(401);
+      expect(r.status).toBe(400);
       expect(r.body).toEqual({ errorId: ICWS_ERROR_IDS.authenticationFailure, message: expect.any(String) });
       expect(r.headers.get('set-cookie')).toBeNull();
+      expect(r.headers.get('www-authenticate')).toBeNull();
     }
     expect((await post(`${base}/icws/connection`, '{"userID":"alice"}')).body).toMatchObject({ errorId: ICWS_ERROR_IDS.missingParameter });
     expect((await post(`${base}/icws/connection`, '{"userID":"alice","password":1}')).body).toMatchObject({ errorId: ICWS_ERROR_IDS.invalidParameter });
