@@ -78,7 +78,12 @@ function applyCors(allowed: ReadonlySet<string>, req: IncomingMessage, res: Serv
     return false;
   }
   const headers = req.headers['access-control-request-headers'];
+  // The ICWS media type as on every response of the server (issue 14), this body-less one too, like the logout's 204.
   res.writeHead(204, [
+    'Content-Type',
+    ICWS_CONTENT_TYPE,
+    'Cache-Control',
+    'no-store',
     'Access-Control-Allow-Methods',
     'GET, POST, DELETE',
     'Access-Control-Allow-Headers',

@@ -34,6 +34,9 @@ describe('dialplan serve: CORS', () => {
     expect(r.headers.get('access-control-allow-headers')).toBe('content-type, inin-icws-csrf-token');
     expect(r.headers.get('access-control-max-age')).toBe('600');
     expect(r.headers.get('vary')).toBe('Origin');
+    // Like every response of the server (issue 14), the body-less 204 included: the ICWS media type, not cached.
+    expect(r.headers.get('content-type')).toBe('application/vnd.inin.icws+JSON; charset=utf-8');
+    expect(r.headers.get('cache-control')).toBe('no-store');
     // Headers it cannot read as a list are answered with the ones the server takes.
     expect((await preflight(open.base, APP, 'content-type; x="y"')).headers.get('access-control-allow-headers')).toBe('Content-Type, Accept, Accept-Language, ININ-ICWS-CSRF-Token');
   });
