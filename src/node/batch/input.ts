@@ -5,6 +5,8 @@
  * Bytes that are not UTF-8 are not silently repaired into U+FFFD (which would let `555\xff1234` resolve as a valid
  * number): each such byte `b` becomes the lone surrogate U+DC00 + b, a code unit that decoding valid UTF-8 never yields,
  * so the readers can tell the rows that hold one ({@link hasInvalidBytes}) and make them `INVALID_ENCODING` error rows.
+ * A NUL byte is marked the same way (U+DC00): it is valid UTF-8 but never text, and it is what UTF-16 input (a
+ * spreadsheet's "Unicode text") or binary data looks like; the query would drop it, so `3\x001\x007...` would resolve.
  */
 import { isUtf8 } from 'node:buffer';
 import { builtin } from '../builtins.js';
@@ -79,7 +81,8 @@ export async function* readTextChunks(
   let pending: Buffer | undefined;
   let started = false;
   const decode = (body: Buffer): string => {
-    if (isUtf8(body)) return body.toString('utf8');
+    // `includes(0)` is one memchr over the chunk: valid text stays as cheap as before.
+    if (isUtf8(body) && !body.includes(0)) return body.toString('utf8');
     onInvalid?.();
     return decodeMarked(body);
   };
@@ -108,8 +111,8 @@ export async function* readTextChunks(
 }
 
 /**
- * Whether decoded text holds a byte that was not UTF-8 (a lone surrogate U+DC80 to U+DCFF put there by
- * {@link readTextChunks}). A low surrogate that follows a high one is half of a valid character, not a mark.
+ * Whether decoded text holds a byte that was not UTF-8 or a NUL byte (a lone surrogate U+DC80 to U+DCFF, or U+DC00, put
+ * there by {@link readTextChunks}). A low surrogate that follows a high one is half of a valid character, not a mark.
  *
  * @param text - a row, or a field of it
  * @returns the index of the first such byte's mark, or -1
@@ -139,8 +142,25 @@ export function repairInvalidBytes(text: string): string {
   return text.replace(INVALID_MARKS, '\ufffd');
 }
 
-const INVALID_MARK = /(?<![\ud800-\udbff])[\udc80-\udcff]/;
-const INVALID_MARKS = /(?<![\ud800-\udbff])[\udc80-\udcff]/g;
+const INVALID_MARK = /(?<![\ud800-\udbff])[\udc00\udc80-\udcff]/;
+const INVALID_MARKS = /(?<![\ud800-\udbff])[\udc00\udc80-\udcff]/g;
+
+/**
+ * What an `INVALID_ENCODING` message says of the byte marked at `at`: `byte 0xFF`, or for a NUL byte that it is one and
+ * what input holds them.
+ *
+ * @param text - a row, or a field of it, with its marks
+ * @param at - the index of a mark ({@link hasInvalidBytes})
+ * @returns the words for the message
+ * @example
+ * ```ts
+ * describeInvalidByte('555\udcff1', 3); // 'byte 0xFF'
+ * ```
+ */
+export function describeInvalidByte(text: string, at: number): string {
+  const b = text.charCodeAt(at) - 0xdc00;
+  return b === 0 ? 'a NUL byte (0x00: UTF-16 or binary input, not text)' : `byte 0x${b.toString(16).toUpperCase()}`;
+}
 
 /** The length of the part of `buf` whose last character is complete: the bytes after it may be completed by the next chunk. */
 function completeLength(buf: Buffer): number {
@@ -154,18 +174,19 @@ function completeLength(buf: Buffer): number {
   return n;
 }
 
-/** Decodes bytes that are not all valid UTF-8: valid runs as they are, each invalid byte as its mark. */
+/** Decodes bytes that are not all valid UTF-8 or hold a NUL: valid runs as they are, each invalid or NUL byte as its mark. */
 function decodeMarked(buf: Buffer): string {
   let out = '';
   let start = 0;
   let i = 0;
   const n = buf.length;
   while (i < n) {
-    if ((buf[i] as number) < 0x80) {
+    const b = buf[i] as number;
+    if (b < 0x80 && b !== 0) {
       i++;
       continue;
     }
-    const len = sequenceLength(buf, i);
+    const len = b === 0 ? 0 : sequenceLength(buf, i);
     if (len > 0) {
       i += len;
       continue;

@@ -9,7 +9,7 @@ import type { CsvReader, CsvRecord } from './csv.js';
 import { createCsvReader, detectCsvDelimiter } from './csv.js';
 import type { BatchLayout, OutputField, OutputFormat } from './format.js';
 import { formatHeader, uniqueNames } from './format.js';
-import { hasInvalidBytes, readTextChunks, repairInvalidBytes } from './input.js';
+import { describeInvalidByte, hasInvalidBytes, readTextChunks, repairInvalidBytes } from './input.js';
 import { createLineSplitter, MAX_RECORD_CHARS } from './lines.js';
 import type { BatchSink } from './pool.js';
 import { createInlineSink, createWorkerSink, WorkerFailure } from './pool.js';
@@ -251,7 +251,7 @@ function encodingProblems(lines: string[]): (RowProblem | undefined)[] | undefin
     const at = hasInvalidBytes(line);
     if (at < 0) continue;
     problems ??= [];
-    problems[k] = { code: 'INVALID_ENCODING', message: `The line is not valid UTF-8: byte 0x${line.charCodeAt(at).toString(16).slice(-2).toUpperCase()} at character ${at + 1}.` };
+    problems[k] = { code: 'INVALID_ENCODING', message: `The line is not valid UTF-8: ${describeInvalidByte(line, at)} at character ${at + 1}.` };
     lines[k] = repairInvalidBytes(line);
   }
   return problems;
@@ -431,7 +431,7 @@ function csvBatcher(
         if (bad >= 0) {
           const v = f[bad] as string;
           const at = hasInvalidBytes(v);
-          const message = `The row is not valid UTF-8: byte 0x${v.charCodeAt(at).toString(16).slice(-2).toUpperCase()} at character ${at + 1} of field ${bad + 1}.`;
+          const message = `The row is not valid UTF-8: ${describeInvalidByte(v, at)} at character ${at + 1} of field ${bad + 1}.`;
           f = f.map(repairInvalidBytes);
           numbers.push(f[number] ?? '');
           const carried: string[] = [];

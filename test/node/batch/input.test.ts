@@ -49,6 +49,14 @@ describe('readTextChunks', () => {
         expect(invalid).toBeGreaterThan(0);
       }
     }
+    // A NUL byte is valid UTF-8 but never text (UTF-16, binary): marked as U+DC00, with or without other bad bytes.
+    for (const [bytes, expected] of [[[0x33, 0x00, 0x31], '3\udc001'], [[0x00, 0xff], '\udc00\udcff']] as [number[], string][]) {
+      const { text, invalid } = await decode([Uint8Array.from(bytes)]);
+      expect(text).toBe(expected);
+      expect(invalid).toBe(1);
+    }
+    expect(hasInvalidBytes('3\udc001')).toBe(1);
+    expect(repairInvalidBytes('3\udc001')).toBe('3\ufffd1');
     expect(hasInvalidBytes('555\udcff1')).toBe(3);
     // The low half of a valid pair in the same range is not a mark.
     expect(hasInvalidBytes('\ud800\udc80')).toBe(-1);

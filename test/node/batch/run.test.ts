@@ -134,6 +134,29 @@ describe('runBatch', () => {
     expect(one.summary.byError).toMatchObject({ INVALID_ENCODING: 1, TOO_LONG: 1 });
   });
 
+  it('a NUL byte makes its row INVALID_ENCODING: UTF-16 input (with or without its BOM) never resolves a number, lines or CSV', async () => {
+    // The query drops a NUL, so '3\0 1\0 7\0 ...' (a UTF-16LE line) read as UTF-8 resolved as +13175550000.
+    const utf16 = (s: string): Buffer => Buffer.from(s, 'utf16le');
+    for (const bom of [[], [0xff, 0xfe]]) {
+      const input = Buffer.concat([Buffer.from(bom), utf16('3175551234\r\n3175550000\r\n911\r\n')]);
+      for (const workers of [1, 2]) {
+        const { rows, summary } = await batch([input], { workers });
+        expect(rows).toHaveLength(4);
+        expect(summary.rowsOk, `bom ${bom.length}, ${workers} workers`).toBe(0);
+        expect(summary.byClassification).toEqual({});
+      }
+    }
+    const { rows } = await batch([Buffer.from('317\x00555 1234\n911\n')]);
+    expect(JSON.parse(rows[0] as string)).toMatchObject({
+      row: 1,
+      rawText: '317\ufffd555 1234',
+      error: { code: 'INVALID_ENCODING', message: 'The line is not valid UTF-8: a NUL byte (0x00: UTF-16 or binary input, not text) at character 4.' },
+    });
+    expect(JSON.parse(rows[1] as string)).toMatchObject({ row: 2, normalizedText: '911' });
+    const csv = await batch([Buffer.from('id,phone\n1,911\x00\n2,911\n')], { inputFormat: 'csv', column: 'phone' });
+    expect(csv.rows.map((r) => (JSON.parse(r) as { error?: { code: string } }).error?.code)).toEqual(['INVALID_ENCODING', undefined]);
+  });
+
   it('counts classifications, errors and dialCapable false in the summary', async () => {
     const { summary } = await batch(['6929\n\n1-800-FLOWERS\n' + 'x'.repeat(300) + '\n']);
     expect(summary).toMatchObject({ rowsRead: 4, rowsWritten: 4, rowsOk: 2, rowsFailed: 2, byClassification: { Intercom: 1, 'Toll Free': 1 }, byError: { EMPTY: 1, TOO_LONG: 1 } });
