@@ -287,16 +287,94 @@ export function formatVerifyReport(report: VerifyReport, labels: readonly [strin
   return out;
 }
 
+/** Most ways a regex may have to split one number among its repetitions and alternatives before it is not run. */
+const MAX_REGEX_WAYS = 100_000;
+
+/** The count an unbounded repetition stands for when ways are counted: more characters than any number dialed. */
+const LONGEST_NUMBER = 32;
+
 /**
- * Whether a regex can be run by the reference evaluator without risk of exponential (or high polynomial) backtracking:
- * no unbounded repetition inside another repetition, and at most three unbounded repetitions in all. A rule that fails
- * this is reported, not run (a hostile rule file cannot hang `--verify`).
+ * The first characters a node can match, as a bitmap of ASCII (128 bits in 4 words) and whether it may start with
+ * another character; undefined when the node can match the empty string (then what follows it starts the match).
+ */
+function firstChars(n: RegexNode): { ascii: number[]; other: boolean } | undefined {
+  switch (n.t) {
+    case 'set': {
+      const ascii = [0, 0, 0, 0];
+      let other = n.set.dot === true;
+      for (const it of n.set.items) {
+        if ('lo' in it) {
+          for (let c = it.lo; c <= Math.min(it.hi, 127); c++) ascii[c >> 5] = (ascii[c >> 5] as number) | (1 << (c & 31));
+          if (it.hi > 127) other = true;
+        } else {
+          // .NET's \d is every Unicode decimal digit; the other shorthands reach past ASCII too.
+          if (it.shorthand === 'd') for (let c = 48; c <= 57; c++) ascii[1] = (ascii[1] as number) | (1 << (c & 31));
+          else ascii.fill(-1);
+          other = true;
+        }
+      }
+      if (n.set.dot === true || n.set.negate) return { ascii: [-1, -1, -1, -1], other: true };
+      return { ascii, other };
+    }
+    case 'seq': {
+      for (const item of n.items) {
+        if (item.t === 'anchor' || item.t === 'look') continue;
+        return firstChars(item);
+      }
+      return undefined;
+    }
+    case 'group':
+      return firstChars(n.body);
+    case 'repeat':
+      return n.min === 0 ? undefined : firstChars(n.body);
+    case 'alt': {
+      const all = { ascii: [0, 0, 0, 0], other: false };
+      for (const o of n.options) {
+        const f = firstChars(o);
+        if (f === undefined) return undefined;
+        f.ascii.forEach((w, i) => (all.ascii[i] = (all.ascii[i] as number) | w));
+        all.other ||= f.other;
+      }
+      return all;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Whether every string a node matches has the same length. */
+function fixedWidth(n: RegexNode): boolean {
+  switch (n.t) {
+    case 'set':
+    case 'anchor':
+    case 'look':
+      return true;
+    case 'seq':
+      return n.items.every(fixedWidth);
+    case 'group':
+      return fixedWidth(n.body);
+    case 'repeat':
+      return n.min === n.max && fixedWidth(n.body);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a regex can be run by the reference evaluator without risk of exponential (or high polynomial) backtracking.
+ * It is not when an unbounded repetition sits inside another repetition, when it has more than three unbounded
+ * repetitions, or when the ways it may split one number among its repetitions and alternatives (each repetition's
+ * counts, each iteration's own ways, alternatives that can start with the same character; an unbounded repetition
+ * counted as up to 32; a look-around, which backtracking never re-enters, on its own) are more than 100 000: bounded nesting such as `(\d{1,30}){1,30}` or `(\d?){25}\d{25}` makes
+ * JavaScript's backtracking take minutes on a number that almost matches. A rule that fails this is reported, not run
+ * (a hostile rule file cannot hang `--verify`).
  *
  * @param node - the regex tree
  * @returns undefined when safe, else the index of the construct that is not
  * @example
  * ```ts
  * unsafeToRun(parseDotnetRegex('^(\\d+)+$').root); // 1
+ * unsafeToRun(parseDotnetRegex('^(\\d{1,30}){1,30}#$').root); // 1
  * ```
  */
 export function unsafeToRun(node: RegexNode): number | undefined {
@@ -322,6 +400,45 @@ export function unsafeToRun(node: RegexNode): number | undefined {
     }
   };
   if (chain(node, false) > 3) bad ??= 0;
+  // The ways one number can be split: the backtracking a number that almost matches may cost. Past the limit, the
+  // innermost construct that passed it is named.
+  const over = (n: RegexNode, w: number): number => {
+    if (w > MAX_REGEX_WAYS) bad ??= n.pos;
+    return Math.min(w, MAX_REGEX_WAYS + 1);
+  };
+  const ways = (n: RegexNode): number => {
+    switch (n.t) {
+      case 'seq':
+        return over(n, n.items.reduce((p, c) => p * ways(c), 1));
+      case 'alt': {
+        const each = n.options.map(ways);
+        // Alternatives that cannot start with the same character never both go on: only one is tried further.
+        const firsts = n.options.map(firstChars);
+        const disjoint = firsts.every((f, i) => f !== undefined && !f.other && firsts.slice(0, i).every((g) => g !== undefined && f.ascii.every((x, k) => (x & (g.ascii[k] as number)) === 0)));
+        return over(n, disjoint ? Math.max(1, ...each) : each.reduce((a, b) => a + b, 0));
+      }
+      case 'group':
+        return ways(n.body);
+      case 'look':
+        // A look-around is atomic: once it holds, backtracking does not go back into it, so its ways add to the
+        // cost of trying it but do not multiply with what follows.
+        ways(n.body);
+        return 1;
+      case 'repeat': {
+        const b = ways(n.body);
+        const hi = Math.min(n.max, LONGEST_NUMBER);
+        const lo = Math.min(n.min, hi);
+        // A fixed-width body with one way: the count is the only choice.
+        if (b === 1 && fixedWidth(n.body)) return over(n, hi - lo + 1);
+        let total = 0;
+        for (let k = lo; k <= hi && total <= MAX_REGEX_WAYS; k++) total += b ** k;
+        return over(n, total);
+      }
+      default:
+        return 1;
+    }
+  };
+  ways(node);
   return bad;
 }
 

@@ -44,6 +44,25 @@ describe('hostile Teams rules', () => {
     expect(unsafeToRun(parseDotnetRegex('^(?:(?<g0end>[sS][iI][pP]:.*)|(?<g0end>[0123456789*#,]*@.*))$').root)).toBeUndefined();
     expect(unsafeToRun(parseDotnetRegex('^011(\\d{7,15})$').root)).toBeUndefined();
   });
+
+  it.each(['^(\\d{1,30}){1,30}\\*$', '^(\\d?){25}\\d{25}\\*$', '^((\\d?){8}){8}#$', '^(?=(\\d?){25}\\d{25})\\d+\\*$'])(
+    '%s: bounded nesting that backtracks exponentially in JavaScript is reported, not run, and --verify ends',
+    (pattern) => {
+      expect(unsafeToRun(parseDotnetRegex(pattern).root)).toBeDefined();
+      const run = IMPORT_FORMATS['teams']!.run(teams([{ Pattern: pattern, Translation: '$1' }, { Pattern: '^(\\d{4})$', Translation: '+1$1' }]), 'h.json');
+      expect(run.reference.issues.map((i) => i.message)).toEqual(['"R0" is not evaluated for --verify: nested or many unbounded repetitions could take exponential time']);
+      const started = Date.now();
+      const v = verifyImport(run, { seed: 1, perRule: 25 });
+      expect(v.ok).toBe(true);
+      expect(Date.now() - started).toBeLessThan(10_000);
+    },
+  );
+
+  it('ordinary rules and the look-aheads of exported when: conditions are still run', () => {
+    for (const p of ['^1?([2-9]\\d{2}[2-9]\\d{6})$', '^(\\+?1)?(\\d{10})$', '^(\\d{3}){1,4}$', '^(?:0|1|2|3|4|5|6|7|8|9){12}$', '^\\d*\\d*\\d*$', '^(?=(?<np1>0|180020))\\k<np1>(?=\\d{9,10}$)(?:\\d{7}|\\d{9}|\\d{10}|\\d{11,})(?=[1-9])(?=\\d{5})(?=\\d{6})(?=\\d{7})\\d+$']) {
+      expect(unsafeToRun(parseDotnetRegex(p).root), p).toBeUndefined();
+    }
+  });
 });
 
 describe('hostile Unified CM and Asterisk files', () => {
