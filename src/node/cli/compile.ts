@@ -11,7 +11,7 @@ import type { Problem } from '../../engine/errors.js';
 import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { replaceFile } from '../write-file.js';
-import { readFileBounded } from './rules.js';
+import { readFileBounded, readStdinRuleFile, STDIN_NAME } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -24,6 +24,7 @@ of the time a large plan takes to load. Problems, explain and inline tests still
 of the YAML, whose text the precompiled file keeps. Without --out the JSON goes to standard output.
 Exit code 0 when written, 1 when it could not be written, 2 for bad arguments or a FILE that does not
 exist or does not load.
+A FILE of - is read from standard input (problems name it <stdin>).
 `;
 
 
@@ -33,9 +34,9 @@ export const compileCommand: Command = defineCommand({
   options: { out: { type: 'string', short: 'o' } },
   run: async ({ values, positionals }, io) => {
     if (positionals.length !== 1) throw new UsageError('dialplan compile needs exactly one rule FILE.');
-    const file = positionals[0] as string;
-    const path = resolve(io.cwd, file);
-    const r = readAndCompile(path, file);
+    const arg = positionals[0] as string;
+    const file = arg === '-' ? STDIN_NAME : arg;
+    const r = arg === '-' ? compileStdin(await readStdinRuleFile(io)) : readAndCompile(resolve(io.cwd, arg), file);
     if (!r.ok) {
       io.stderr.write(`${file}: does not load:\n`);
       for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
@@ -84,6 +85,11 @@ function readAndCompile(path: string, file: string): CompilePlanTextResult | { r
   const notUtf8: Problem = { code: 'INVALID_ENCODING', severity: 'error', message: 'The rule file is not UTF-8: save it as UTF-8.', path: [], file };
   // A regular file is read again by the loader, for the line and column of the first byte that is not UTF-8.
   return regular ? loaderProblems(path, file, notUtf8) : { ok: false, problems: [notUtf8] };
+}
+
+/** Compiles a plan read from standard input (`-`), or passes on the problem that stopped reading it. */
+function compileStdin(read: string | Problem): CompilePlanTextResult | { readonly ok: false; readonly problems: readonly Problem[] } {
+  return typeof read === 'string' ? compilePlanText(read, STDIN_NAME) : { ok: false, problems: [read] };
 }
 
 /** The loader's problems with the file, or `fallback` when it loads after all (it changed in between). */

@@ -2,14 +2,13 @@
  * `dialplan lint [--json] [--cross-check ...] FILE...`: static checks of rule files; with `--cross-check`, also the
  * agreement of the plan's classifications with libphonenumber-js.
  */
-import { resolve } from 'node:path';
 import { formatProblem } from '../../engine/errors.js';
 import type { Problem } from '../../engine/errors.js';
-import { safeLoadDialPlanFile } from '../files.js';
 import { lintDialPlan } from '../../engine/authoring/lint/lint.js';
 import { crossCheckAgreement, crossCheckDialPlan, failingRows, formatAgreementTable } from '../../engine/authoring/cross-check.js';
 import type { CrossCheckReport } from '../../engine/authoring/cross-check.js';
 import { DialPlanError } from '../../engine/errors.js';
+import { loadRuleFileArgument } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -23,6 +22,7 @@ conversions whose output no dial-plan entry takes, and sets, classifications and
 extensions that nothing uses or reaches. Each finding has its file:line:column. --json prints one
 JSON object per file. Exit code 1 when some file has errors, 0 with only warnings, 2 for bad arguments or
 a FILE that does not exist or does not load (every FILE is still reported).
+A FILE of - is read from standard input (problems name it <stdin>).
 
 --cross-check also checks every classification of the plan against libphonenumber-js. It warns where
 the plan calls one of its test inputs Local or Long Distance that libphonenumber-js says is premium
@@ -65,8 +65,8 @@ export const lintCommand: Command = defineCommand({
     let failed = false;
     // A file that cannot be read or does not load is bad input (exit 2, as for every command), not a lint finding.
     let unreadable = false;
-    for (const file of positionals) {
-      const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
+    for (const arg of positionals) {
+      const { file, result: r } = await loadRuleFileArgument(arg, io);
       const findings: readonly Problem[] = r.ok
         ? [...r.warnings, ...lintDialPlan(r.plan), ...(values['cross-check'] ? crossCheckDialPlan(r.plan) : [])]
         : r.problems;

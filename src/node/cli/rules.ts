@@ -4,7 +4,11 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../engine/errors.js';
-import { safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
+import type { Readable } from 'node:stream';
+import type { Problem } from '../../engine/errors.js';
+import type { LoadResult } from '../../engine/plan/load.js';
+import { fileTooLarge, maxFileBytes, safeLoadDialPlan } from '../../engine/plan/load.js';
+import { decodeRuleFile, safeLoadDefaultDialPlan, safeLoadDialPlanFile } from '../files.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
 import { describeUnknownLocation } from '../../engine/pipeline/query.js';
 import type { QueryOptions } from '../../engine/types.js';
@@ -32,6 +36,71 @@ export function loadRulesOption(file: string | undefined, io: CliIo): DialPlan |
   io.stderr.write(`dialplan: cannot load ${file ?? 'the default plan'} (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n`);
   for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
   return undefined;
+}
+
+/** What problems call a rule file read from standard input. */
+export const STDIN_NAME = '<stdin>';
+
+/**
+ * Reads standard input to its end, but no more than `max` bytes and one (a stream, so that it works whatever standard
+ * input is: a pipe, a socket from a parent process, a file, a terminal until end of file).
+ *
+ * @param stdin - the stream
+ * @param max - the most bytes wanted
+ * @returns the bytes, or how many were read past the limit
+ * @example
+ * ```ts
+ * const r = await readStreamBounded(process.stdin, 16 * 1024 * 1024);
+ * ```
+ */
+export async function readStreamBounded(stdin: Readable, max: number): Promise<{ readonly bytes: Buffer } | { readonly tooLarge: number }> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stdin) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    chunks.push(b);
+    total += b.length;
+    // Read no further: a hostile or mistaken input (`cat /dev/zero |`) costs nothing.
+    if (total > max) return { tooLarge: total };
+  }
+  return { bytes: Buffer.concat(chunks, total) };
+}
+
+/**
+ * Loads a rule FILE argument of `lint` and `test`: `-` is standard input, as for most tools (the loader's size limit
+ * and UTF-8 check apply as to a file; problems name it {@link STDIN_NAME}); anything else a path from the working folder,
+ * named as given.
+ *
+ * @param arg - the argument as given
+ * @param io - the working folder and standard input
+ * @returns the name problems give the file, and the plan or its problems
+ * @example
+ * ```ts
+ * const { file, result } = await loadRuleFileArgument('-', io);
+ * ```
+ */
+export async function loadRuleFileArgument(arg: string, io: CliIo): Promise<{ readonly file: string; readonly result: LoadResult }> {
+  if (arg !== '-') return { file: arg, result: safeLoadDialPlanFile(resolve(io.cwd, arg), { file: arg }) };
+  const read = await readStdinRuleFile(io);
+  return { file: STDIN_NAME, result: typeof read === 'string' ? safeLoadDialPlan(read, { file: STDIN_NAME }) : { ok: false, problems: [read] } };
+}
+
+/**
+ * Standard input as a rule file's text, or the problem that stops it (`TOO_LARGE`, `INVALID_ENCODING`), as a file on
+ * disk would have.
+ *
+ * @param io - standard input
+ * @returns the text, or the problem
+ * @example
+ * ```ts
+ * const text = await readStdinRuleFile(io);
+ * ```
+ */
+export async function readStdinRuleFile(io: CliIo): Promise<string | Problem> {
+  const max = maxFileBytes({});
+  const read = await readStreamBounded(io.stdin, max);
+  if ('tooLarge' in read) return fileTooLarge(read.tooLarge, max, { file: STDIN_NAME });
+  return decodeRuleFile(read.bytes, STDIN_NAME);
 }
 
 /**

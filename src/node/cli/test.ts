@@ -1,10 +1,9 @@
 /**
  * `dialplan test [--location NAME] [--json] FILE...`: runs the inline `tests:` of rule files.
  */
-import { resolve } from 'node:path';
 import { formatProblem } from '../../engine/errors.js';
-import { safeLoadDialPlanFile } from '../files.js';
 import { formatInlineTestFailure, runInlineTests } from '../../engine/authoring/inline-tests.js';
+import { loadRuleFileArgument } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -18,6 +17,7 @@ total, passed and failures (each with index, input, field, expected, actual and 
 ok (false) and problems for a FILE that does not load. Exit code 0 when every case passed, 1 when
 some failed, 2 for bad arguments or a FILE that does not exist or does not load (every FILE is still
 reported).
+A FILE of - is read from standard input (problems name it <stdin>).
 `;
 
 /** Runs `dialplan test`. */
@@ -32,8 +32,8 @@ export const testCommand: Command = defineCommand({
     let failed = false;
     // A file that cannot be read or does not load is bad input (exit 2), not a failing test; the other files still run.
     let unreadable = false;
-    for (const file of positionals) {
-      const r = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
+    for (const arg of positionals) {
+      const { file, result: r } = await loadRuleFileArgument(arg, io);
       if (!r.ok) {
         unreadable = true;
         if (values.json) io.stdout.write(JSON.stringify({ file, ok: false, problems: r.problems }) + '\n');
