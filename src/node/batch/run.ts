@@ -150,9 +150,12 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
     if (o.header ?? rowOffset === 0) await out.write(formatHeader(layout), 0);
     const onBatch = async (p: ProcessedBatch): Promise<void> => {
       const rows = p.counts.ok + p.counts.failed;
-      await out.write(p.bytes, rows, recyclable ? () => sink?.recycle(p.bytes) : undefined);
-      // Counted once the output took the rows: the summary of a failed run tells what was written, not what was read.
-      mergeCounts(counts, p.counts);
+      // Counted once the output confirms the rows (as rows written are): the summary of a failed run tells what was
+      // written, and its resolved and error rows add up to the rows written.
+      await out.write(p.bytes, rows, () => {
+        mergeCounts(counts, p.counts);
+        if (recyclable) sink?.recycle(p.bytes);
+      });
       rowsWritten += rows;
     };
     return o.workers > 1
@@ -311,6 +314,7 @@ function outputWriter(out: BatchOutput): {
         if (!stream) {
           out.write(chunk);
           confirmed += rows;
+          onWritten?.();
           return;
         }
         let written!: () => void;

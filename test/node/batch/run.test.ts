@@ -197,6 +197,33 @@ describe('runBatch', () => {
     }
   });
 
+  it('the summary of a failed run counts only rows the output confirmed: resolved and errors add up to the rows written', async () => {
+    // The write that fails was accepted (no back-pressure) before its callback said it failed: its rows are not counted.
+    for (const workers of [1, 2]) {
+      let writes = 0;
+      const failsLater = new Writable({
+        highWaterMark: 64 * 1024 * 1024,
+        write(_chunk, _enc, cb) {
+          writes++;
+          setImmediate(() => cb(writes <= 2 ? null : Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })));
+        },
+      });
+      failsLater.on('error', () => {});
+      const input = Array.from({ length: 60000 }, (_, i) => (i % 5 === 0 ? '' : '6929')).join('\n') + '\n';
+      const chunks: string[] = [];
+      for (let i = 0; i < input.length; i += 8192) chunks.push(input.slice(i, i + 8192));
+      const failure = (await batch(chunks, { workers, output: failsLater }).then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as BatchRunError;
+      expect(failure).toBeInstanceOf(BatchRunError);
+      const s = failure.summary;
+      expect(s.rowsWritten, `${workers} workers`).toBeGreaterThan(0);
+      expect(s.rowsOk + s.rowsFailed, `${workers} workers`).toBe(s.rowsWritten);
+      expect(s.rowsRead).toBeGreaterThan(s.rowsWritten);
+    }
+  });
+
   it('numbers rows from --row-offset + 1 and leaves out the CSV header from an offset on', async () => {
     const { rows } = await batch(['phone\n6929\n911\n'], { inputFormat: 'csv', format: 'csv', rowOffset: 41 });
     expect(rows.map((r) => r.split(',')[0])).toEqual(['42', '43']);
