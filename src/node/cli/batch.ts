@@ -4,8 +4,8 @@
  * [--strict] [--summary-json FILE]`
  */
 import { isUtf8 } from 'node:buffer';
-import type { Stats } from 'node:fs';
-import { createReadStream, fstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { Stats, WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { CSV_DELIMITERS } from '../batch/csv.js';
@@ -153,6 +153,15 @@ export const batchCommand: Command = defineCommand({
       typeof stdout.once === 'function'
         ? stdout
         : { write: (c: string | Uint8Array) => io.stdout.write(typeof c === 'string' ? c : Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('utf8')) };
+    // Standard output redirected to a regular file is written through a file stream of its own: Node.js writes such a
+    // stdout synchronously and takes a short write (the disk filled up half-way through a chunk) for a whole one, so
+    // the summary counted rows the file never got. A file stream writes the rest, and that fails (ENOSPC, EFBIG).
+    let stdoutFile: WriteStream | undefined;
+    if (values.out === undefined && stdout === (process.stdout as unknown) && isRegularFile(1)) {
+      stdoutFile = createWriteStream('', { fd: 1, autoClose: false, highWaterMark: 4 * 1024 * 1024 });
+      stdoutFile.on('error', () => {});
+      output = stdoutFile;
+    }
     let outFile: OutputFile | undefined;
     const outName = values.out ?? 'standard output';
     const signals = { outFile: undefined as OutputFile | undefined };
@@ -295,6 +304,15 @@ function loadBatchRules(file: string | undefined, io: CliIo): { readonly plan: D
   io.stderr.write(`dialplan: cannot load ${file} (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n`);
   for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
   return undefined;
+}
+
+/** Whether a file descriptor is open on a regular file. */
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 }
 
 function parseWorkers(value: string | undefined, io: CliIo): number {
