@@ -13,7 +13,8 @@ import { prepareNumber } from '../pipeline/prepare.js';
 import { queryNumber, selectTables } from '../pipeline/query.js';
 import type { ParsedTemplate } from '../match/template.js';
 import { fillTemplate } from '../match/template.js';
-import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType } from '../types.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType, WhenCondition } from '../types.js';
+import { describeInternational } from '../international.js';
 import type { Path } from '../plan/validate.js';
 
 /** Where a node of a rule file sits; empty for plans compiled from plain objects. */
@@ -44,6 +45,17 @@ export interface ExplainedEntry {
   readonly matched: boolean;
   /** The entry's patterns, as written. */
   readonly patterns: readonly string[];
+  /**
+   * For an entry whose pattern matched but whose `when:` condition the number did not meet (so the search went on): the
+   * pattern, the string it matched, the condition, and what libphonenumber-js said of the string (undefined when it is
+   * not an E.164 number, which meets no condition).
+   */
+  readonly rejected?: {
+    readonly pattern: string;
+    readonly matchedText: string;
+    readonly when: WhenCondition;
+    readonly number: { readonly valid: boolean; readonly numberType: string; readonly country: string } | undefined;
+  };
   /** For the matched entry: which pattern matched, the string it matched, the extension carried and the captures. */
   readonly match?: {
     readonly pattern: string;
@@ -195,7 +207,7 @@ function explainResolved(
 
 function explainTable(
   table: 'inputConversions' | 'dialPlan',
-  entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path })[],
+  entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[]; readonly when?: WhenCondition }; readonly path: Path })[],
   matcher: TableMatcher,
   text: string,
   carryExtension: boolean,
@@ -205,13 +217,32 @@ function explainTable(
 ): ExplainedTable {
   // The table's own matcher (proved equal to findFirstMatch) finds the entry, in time linear in the number whatever the
   // plan: every entry before it did not match (or its `when:` rejected the match, which is the same to classifyNumber).
-  const m = matcher.find(text, carryExtension, accept);
+  // The matches `accept` turned down (an entry's `when:` not met) are kept, so that the trace can say why an entry whose
+  // pattern matched did not take the number.
+  const rejected = new Map<number, TableMatch>();
+  const recording =
+    accept &&
+    ((x: TableMatch): boolean => {
+      if (accept(x)) return true;
+      if (!rejected.has(x.entry)) rejected.set(x.entry, x);
+      return false;
+    });
+  const m = matcher.find(text, carryExtension, recording);
   const considered: ExplainedEntry[] = [];
   const winner = m === undefined ? entries.length : m.entry;
   const info = (i: number, e: (typeof entries)[number]) => ({ index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match });
   for (let i = 0; i < winner; i++) {
     const e = entries[i];
-    if (e) considered.push({ ...info(i, e), matched: false });
+    if (!e) continue;
+    const r = rejected.get(i);
+    const when = e.rule.when;
+    if (r === undefined || when === undefined) {
+      considered.push({ ...info(i, e), matched: false });
+      continue;
+    }
+    const n = describeInternational(r.matched);
+    const number = n === undefined ? undefined : { valid: n.valid, numberType: n.numberType, country: n.country };
+    considered.push({ ...info(i, e), matched: false, rejected: { pattern: e.patterns[r.pattern]?.source ?? '', matchedText: r.matched, when, number } });
   }
   const e = m === undefined ? undefined : entries[m.entry];
   const pattern = m === undefined || e === undefined ? undefined : e.patterns[m.pattern];
@@ -260,6 +291,11 @@ export function formatExplanation(e: Explanation): string {
     for (const c of t.considered) {
       const where = c.position.line !== undefined ? `${c.position.file ?? '<input>'}:${c.position.line}` : formatWhere(c.path);
       out.push(`  ${c.matched ? 'MATCH' : 'no   '} #${c.index + 1} ${JSON.stringify(c.name)} at ${where}  [${c.patterns.join(', ')}]`);
+      if (c.rejected) {
+        const r = c.rejected;
+        const said = r.number === undefined ? 'it is not an E.164 number' : `libphonenumber-js says ${formatWhen(r.number)}`;
+        out.push(`        pattern ${r.pattern} matched ${JSON.stringify(r.matchedText)}, but its when: { ${formatWhen(r.when)} } is not met: ${said}`);
+      }
       if (c.match) {
         out.push(`        pattern ${c.match.pattern} matched ${JSON.stringify(c.match.matchedText)}${c.match.carriedExtension ? `, extension ${JSON.stringify(c.match.carriedExtension)} carried` : ''}`);
         if (c.match.captures.length > 0) out.push(`        captures ${c.match.captures.map((x) => `${x.token}=${JSON.stringify(x.text)}`).join(' ')}`);
@@ -284,6 +320,16 @@ export function formatExplanation(e: Explanation): string {
     if (e.dialString !== undefined) out.push(`  ${'(dialString)'.padEnd(22)} ${e.dialString}`);
   }
   return out.join('\n') + '\n';
+}
+
+/** `valid: true, numberType: MOBILE, country: FR | DE`: a condition, or what the number is, in the same words. */
+function formatWhen(w: { readonly valid?: boolean; readonly numberType?: string | readonly string[]; readonly country?: string | readonly string[] }): string {
+  const list = (v: string | readonly string[]): string => (typeof v === 'string' ? v || '(unknown)' : v.join(' | '));
+  return [
+    ...(w.valid !== undefined ? [`valid: ${w.valid}`] : []),
+    ...(w.numberType !== undefined ? [`numberType: ${list(w.numberType)}`] : []),
+    ...(w.country !== undefined ? [`country: ${list(w.country)}`] : []),
+  ].join(', ');
 }
 
 function formatWhere(path: Path): string {

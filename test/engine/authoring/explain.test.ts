@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadDialPlan } from '../../../src/index.js';
+import { formatExplanation, loadDialPlan } from '../../../src/index.js';
 
 const defaultText = readFileSync(new URL('../../../rules/default.yaml', import.meta.url), 'utf8');
 const plan = loadDialPlan(defaultText, { file: 'rules/default.yaml' });
@@ -132,5 +132,40 @@ describe('the test and explain commands', () => {
     const json = run('explain', '--json', '--rules', 'sites.yaml', '5551234');
     expect(JSON.parse(json.stdout).details.normalizedText).toBe('+13175551234');
     expect(run('explain', '--rules', 'sites.yaml', '').status).toBe(1);
+  });
+});
+
+describe('an entry whose pattern matched but whose when: was not met', () => {
+  const whenPlan = loadDialPlan(
+    `name: when
+classifications: [Mobile, Other]
+dialPlan:
+  - { name: mobile, match: +44Z, classification: Mobile, when: { valid: true, numberType: [MOBILE] } }
+  - { name: rest, match: Z, classification: Other }
+`,
+    { file: 'when.yaml' },
+  );
+
+  it('is traced as not taking the number, with the pattern, the condition and what libphonenumber-js said', () => {
+    const e = whenPlan.explain('+44 20 7946 0958');
+    const [mobile, rest] = e.dialPlan?.considered ?? [];
+    expect([mobile?.matched, rest?.matched]).toEqual([false, true]);
+    expect(mobile?.rejected).toEqual({
+      pattern: '+44Z',
+      matchedText: '+442079460958',
+      when: { valid: true, numberType: ['MOBILE'] },
+      number: { valid: true, numberType: 'FIXED_LINE', country: 'GB' },
+    });
+    expect(formatExplanation(e)).toContain(
+      '  no    #1 "mobile" at when.yaml:4  [+44Z]\n' +
+        '        pattern +44Z matched "+442079460958", but its when: { valid: true, numberType: MOBILE } is not met: libphonenumber-js says valid: true, numberType: FIXED_LINE, country: GB\n' +
+        '  MATCH #2 "rest"',
+    );
+  });
+
+  it('says nothing of an entry whose pattern did not match, or a number that meets the condition', () => {
+    expect(whenPlan.explain('6929').dialPlan?.considered[0]?.rejected).toBeUndefined();
+    const e = whenPlan.explain('+44 7400 123456');
+    expect(e.dialPlan?.considered.map((c) => [c.matched, c.rejected])).toEqual([[true, undefined]]);
   });
 });
