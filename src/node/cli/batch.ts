@@ -170,7 +170,13 @@ export const batchCommand: Command = defineCommand({
     if (values.out !== undefined && !/^\/dev\/(stdout|fd\/1)$|^\/proc\/self\/fd\/1$/.test(resolve(io.cwd, values.out))) {
       // The signal handlers come before the temporary file: a SIGINT or SIGTERM in between would otherwise end the
       // process with the default action and leave the temporary behind.
-      removeSignals = onSignals(signals);
+      removeSignals = onSignals(signals, (line) => {
+        try {
+          io.stderr.write(`dialplan batch: ${line}; ${values.out} left as it was, nothing of this run written to it.\n`);
+        } catch {
+          // A closed standard error: the exit code still says it.
+        }
+      });
       try {
         outFile = openOutputFile(resolve(io.cwd, values.out));
         signals.outFile = outFile;
@@ -203,7 +209,10 @@ export const batchCommand: Command = defineCommand({
     const failed = (message: string, summary: BatchSummary | undefined): number => {
       clearProgress();
       stderr.write(`dialplan batch: ${message}\n`);
-      if (summary) stderr.write(formatSummary(summary));
+      // A failed run removes its temporary file: what went to it was never written under the requested name.
+      const discarded = outFile?.tempPath !== undefined;
+      if (summary) stderr.write(formatSummary(discarded ? nothingWritten(summary) : summary));
+      if (discarded) stderr.write(`dialplan batch: ${values.out} left as it was, nothing of this run written to it.\n`);
       return EXIT.failed;
     };
     try {
@@ -249,7 +258,7 @@ export const batchCommand: Command = defineCommand({
           await outFile.commit();
         } catch (e) {
           outFile.abort();
-          return failed(`cannot write ${outName}: ${describeFsError(e)}`, { ...summary, rowsWritten: 0 });
+          return failed(`cannot write ${outName}: ${describeFsError(e)}`, summary);
         }
       }
       clearProgress();
@@ -342,6 +351,11 @@ function parseDelimiter(value: string | undefined): string | undefined {
   return sep;
 }
 
+/** A summary of rows none of which reached the output (its temporary file removed): only the rows read are left. */
+function nothingWritten(s: BatchSummary): BatchSummary {
+  return { ...s, rowsWritten: 0, rowsOk: 0, rowsFailed: 0, dialCapableFalse: 0, byClassification: {}, byError: {}, rowsPerSecond: 0 };
+}
+
 function describeFsError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const known: Record<string, string> = {
@@ -406,12 +420,14 @@ function takeErrors(target: unknown): () => void {
 
 /**
  * While a temporary output file exists, SIGINT and SIGTERM remove it before the process ends (exit 130 and 143, as a
- * shell reports a process killed by them), so an interrupted run leaves neither a partial file nor a stray temporary.
+ * shell reports a process killed by them), so an interrupted run leaves neither a partial file nor a stray temporary;
+ * `say` tells standard error which signal it was.
  */
-function onSignals(target: { readonly outFile: OutputFile | undefined }): () => void {
+function onSignals(target: { readonly outFile: OutputFile | undefined }, say: (line: string) => void): () => void {
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
     const handler = (): void => {
       target.outFile?.abort();
+      say(`interrupted by ${signal}`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
     process.once(signal, handler);

@@ -109,6 +109,9 @@ describe('dialplan batch --out', () => {
     const r = run([file('corrupt.gz', corrupt), '--out', out]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^dialplan batch: the input could not be read to its end/);
+    // The temporary file went: the summary says nothing was written, and where the output stands.
+    expect(r.stderr).toMatch(/\n.*\d+ rows read, 0 written \(0 resolved, 0 errors\)/);
+    expect(r.stderr).toContain(`dialplan batch: ${out} left as it was, nothing of this run written to it.\n`);
     expect(readFileSync(out, 'utf8')).toBe('earlier output\n');
     expect(temporaries()).toEqual([]);
   });
@@ -128,6 +131,8 @@ describe('dialplan batch --out', () => {
       // Standard input that never ends: the run is surely going on when the signal comes.
       const child = spawn(process.execPath, [CLI, 'batch', '-', '--out', out], { stdio: ['pipe', 'ignore', 'pipe'] });
       const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.stdin.write('6929\n'.repeat(20000));
       const deadline = Date.now() + 20000;
       while (temporaries().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -136,6 +141,7 @@ describe('dialplan batch --out', () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
       expect(await closed).toBe(code);
       clearTimeout(timer);
+      expect(stderr).toBe(`dialplan batch: interrupted by ${signal}; ${out} left as it was, nothing of this run written to it.\n`);
       expect(readFileSync(out, 'utf8')).toBe('earlier\n');
       expect(temporaries()).toEqual([]);
     });
