@@ -4,7 +4,7 @@
  */
 import type { DialPlan } from '../plan/plan.js';
 import { safeLoadDialPlan } from '../plan/load.js';
-import { formatProblem } from '../errors.js';
+import { DialPlanError, formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
 import { asteriskReference, importAsterisk, readAsteriskExtensions } from './asterisk.js';
 import { cucmReference, importCucm, readCucmPatterns } from './cucm.js';
@@ -44,46 +44,92 @@ export interface ImportFormat {
   run(text: string, file: string): ImportRun;
 }
 
+/**
+ * Runs an import; a source too large to become a plan (more locations than `MAX_IMPORTED_LOCATIONS`) gives an
+ * empty plan with one error instead of the exception.
+ */
+function bounded(file: string, run: () => ImportRun): ImportRun {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof DialPlanError) || e.code !== 'TOO_LARGE') throw e;
+    return {
+      result: {
+        plan: { name: '', description: '', classifications: [], locations: [], entries: [], unmatched: { classification: '', dialCapable: true }, header: [] },
+        yaml: '',
+        issues: [{ severity: 'error', where: `${file}:1:1`, message: `too large: ${e.message}` }],
+      },
+      reference: { evaluate: (n) => ({ classification: '', normalized: n.number }), numbers: () => [], issues: [] },
+    };
+  }
+}
+
 /** The formats of `dialplan import --from`, by name. */
 export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
   teams: {
     name: 'teams',
     summary: 'Microsoft Teams tenant dial plans (ConvertTo-Json -Depth 5, or Export-Csv of the rules)',
-    run: (text, file) => {
-      const source = readTeamsDialPlans(text, file);
-      return { result: importTeams(source), reference: teamsReference(source, teamsClassifications(source)) };
-    },
+    run: (text, file) =>
+      bounded(file, () => {
+        const source = readTeamsDialPlans(text, file);
+        return { result: importTeams(source), reference: teamsReference(source, teamsClassifications(source)) };
+      }),
   },
   'genesys-cloud': {
     name: 'genesys-cloud',
     summary: 'Genesys Cloud number plans (GET .../sites/{siteId}/numberplans, or { "sites": [...] })',
-    run: (text, file) => {
-      const source = readGenesysNumberPlans(text, file);
-      return { result: importGenesys(source), reference: genesysReference(source) };
-    },
+    run: (text, file) =>
+      bounded(file, () => {
+        const source = readGenesysNumberPlans(text, file);
+        return { result: importGenesys(source), reference: genesysReference(source) };
+      }),
   },
   asterisk: {
     name: 'asterisk',
     summary: "Asterisk extensions.conf pattern extensions; one location per context, Asterisk's best-match order",
-    run: (text, file) => {
-      const source = readAsteriskExtensions(text, file);
-      return { result: importAsterisk(source), reference: asteriskReference(source) };
-    },
+    run: (text, file) =>
+      bounded(file, () => {
+        const source = readAsteriskExtensions(text, file);
+        return { result: importAsterisk(source), reference: asteriskReference(source) };
+      }),
   },
   cucm: {
     name: 'cucm',
     summary: 'Cisco Unified CM route and translation patterns from a Bulk Administration CSV export; closest-match order',
-    run: (text, file) => {
-      const source = readCucmPatterns(text, file);
-      return { result: importCucm(source), reference: cucmReference(source) };
-    },
+    run: (text, file) =>
+      bounded(file, () => {
+        const source = readCucmPatterns(text, file);
+        return { result: importCucm(source), reference: cucmReference(source) };
+      }),
   },
 };
 
 /** The outcome of {@link verifyImport}. */
 export type VerifyImportResult =
   | { readonly ok: true; readonly plan: DialPlan; readonly report: VerifyReport }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  | { readonly ok: false; readonly problems: readonly string[]; readonly tooLarge: boolean };
+
+/** The outcome of {@link loadImported}. */
+export type LoadImportedResult =
+  | { readonly ok: true; readonly plan: DialPlan }
+  | { readonly ok: false; readonly problems: readonly string[]; readonly tooLarge: boolean };
+
+/**
+ * Loads the plan an import wrote, as `dialplan query` would: an import must never write a plan that does not load.
+ *
+ * @param run - what the import produced
+ * @returns the plan, or why it does not load (`tooLarge` when past one of the loader's limits: file size, compile work)
+ * @example
+ * ```ts
+ * const r = loadImported(IMPORT_FORMATS.cucm.run(csv, 'rp.csv'));
+ * if (!r.ok && r.tooLarge) console.error('import the patterns in parts');
+ * ```
+ */
+export function loadImported(run: ImportRun): LoadImportedResult {
+  const loaded = safeLoadDialPlan(run.result.yaml, { file: 'imported plan' });
+  if (loaded.ok) return { ok: true, plan: loaded.plan };
+  return { ok: false, problems: loaded.problems.map(formatProblem), tooLarge: loaded.problems.some((p) => p.code === 'TOO_LARGE') };
+}
 
 /**
  * Loads the imported plan and compares it with the source's reference evaluator on numbers drawn from the source's
@@ -99,8 +145,8 @@ export type VerifyImportResult =
  * ```
  */
 export function verifyImport(run: ImportRun, options: { readonly seed: number; readonly perRule: number }): VerifyImportResult {
-  const loaded = safeLoadDialPlan(run.result.yaml, { file: 'imported plan' });
-  if (!loaded.ok) return { ok: false, problems: loaded.problems.map(formatProblem) };
+  const loaded = loadImported(run);
+  if (!loaded.ok) return loaded;
   const plan = loaded.plan;
   const numbers = run.reference.numbers(options.seed, options.perRule);
   return { ok: true, plan, report: compareOutcomes(numbers, run.reference.evaluate, (n) => planOutcome(plan, n)) };

@@ -3,6 +3,21 @@
  * of the plan (each entry commented with its source). No `node:` imports.
  */
 import type { WhenCondition } from '../types.js';
+import { DialPlanError } from '../errors.js';
+
+/**
+ * Most locations an imported plan may have. Each location names a guard variable for every location (so that an entry
+ * matches in its own location only), so the plan grows with their square: 500 locations write about 7 MB of YAML, 3 000
+ * wrote 266 MB that no loader takes, and 5 000 more text than a JavaScript string holds.
+ */
+export const MAX_IMPORTED_LOCATIONS = 500;
+
+/**
+ * Most entries times locations an imported plan with several locations may have: every location compiles every entry
+ * (the guard keeps it from matching, not from being built), about 6 µs a pair, so 2 000 000 load in about 12 s; 300
+ * chained Asterisk contexts made 9 million (54 s and 2.5 GB).
+ */
+export const MAX_IMPORTED_ENTRY_LOCATIONS = 2_000_000;
 
 /** How serious a migration finding is: `error` (something was not converted), `warning` (converted, with a limit), `note`. */
 export type MigrationSeverity = 'error' | 'warning' | 'note';
@@ -81,6 +96,8 @@ function guardName(k: number): string {
  *
  * @param plan - the plan
  * @returns the YAML text
+ * @throws DialPlanError `TOO_LARGE` when the plan has more than 500 locations (`MAX_IMPORTED_LOCATIONS`), or its
+ *   locations times its entries are more than 2 000 000 (`MAX_IMPORTED_ENTRY_LOCATIONS`)
  * @example
  * ```ts
  * writeImportedPlan({ name: 'x', description: '', classifications: [{ name: 'A', internal: false }], locations: [],
@@ -89,6 +106,19 @@ function guardName(k: number): string {
  * ```
  */
 export function writeImportedPlan(plan: ImportedPlan): string {
+  if (plan.locations.length > MAX_IMPORTED_LOCATIONS) {
+    throw new DialPlanError(
+      'TOO_LARGE',
+      `the source has ${plan.locations.length} dial plans, sites or contexts: an imported plan holds at most ${MAX_IMPORTED_LOCATIONS} locations (each names a variable for every other one, so the plan grows with their square); import them in parts`,
+    );
+  }
+  const converted = plan.entries.filter((e) => e.notConverted === undefined).length + (plan.inputConversions?.length ?? 0);
+  if (plan.locations.length > 1 && plan.locations.length * converted > MAX_IMPORTED_ENTRY_LOCATIONS) {
+    throw new DialPlanError(
+      'TOO_LARGE',
+      `the source's ${plan.locations.length} dial plans, sites or contexts hold ${converted} entries in all: every location of a plan compiles every entry, and ${plan.locations.length} × ${converted} is more than ${MAX_IMPORTED_ENTRY_LOCATIONS} (it would load for minutes); import them in parts`,
+    );
+  }
   const lines: string[] = [];
   for (const h of plan.header) lines.push(`# ${comment(h)}`);
   lines.push(`name: ${q(plan.name)}`);

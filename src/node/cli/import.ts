@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
 import { resolve } from 'node:path';
-import { IMPORT_FORMATS, verifyImport } from '../../engine/migrate/formats.js';
+import { IMPORT_FORMATS, loadImported, verifyImport } from '../../engine/migrate/formats.js';
 import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import { decodeSourceBytes } from '../../engine/migrate/source-text.js';
@@ -42,8 +42,9 @@ Options:
       --sample N   numbers drawn per rule, 1 to 1000 (default 25)
 
 Exit code 0 when every rule was converted (and, with --verify, every number agrees); 1 when some rule
-could not be converted, some number disagrees or the --out file could not be written; 2 for bad
-arguments or a FILE that does not exist or cannot be read as the FORMAT.
+could not be converted, some number disagrees, the plan would be too large to load (nothing is
+written) or the --out file could not be written; 2 for bad arguments or a FILE that does not exist
+or cannot be read as the FORMAT.
 `;
 
 const positiveInt = (v: string | undefined, name: string, fallback: number, max: number): number => {
@@ -149,16 +150,28 @@ export const importCommand: Command = defineCommand({
     const unreadable = result.issues.some((i) => i.severity === 'error' && /not readable|has no Pattern/.test(i.message));
     printIssues(result.issues, (s) => io.stderr.write(s));
     if (unreadable) return EXIT.usage;
+    // Too large to become a plan at all (more locations than a plan may hold): said above, nothing is written.
+    if (result.yaml === '') return EXIT.failed;
     let code: number = result.issues.some((i) => i.severity === 'error') ? EXIT.failed : EXIT.ok;
+    // A plan that does not load is never written, with or without --verify: past the loader's limits (file size, compile
+    // work: many locations times many entries) the source is too large for one plan; otherwise it is a converter bug.
+    const notLoaded = (problems: readonly string[], tooLarge: boolean): number => {
+      io.stderr.write(
+        tooLarge
+          ? `dialplan import: the imported plan is larger than a rule file may be; nothing is written (import the dial plans, sites or contexts in parts):\n${problems.join('\n')}\n`
+          : `dialplan import: the imported plan does not load (a bug of the converter):\n${problems.join('\n')}\n`,
+      );
+      return EXIT.failed;
+    };
     if (values.verify === true) {
       printIssues(run.reference.issues, (s) => io.stderr.write(s));
       const v = verifyImport(run, { seed, perRule });
-      if (!v.ok) {
-        io.stderr.write(`dialplan import: the imported plan does not load (a bug of the converter):\n${v.problems.join('\n')}\n`);
-        return EXIT.failed;
-      }
+      if (!v.ok) return notLoaded(v.problems, v.tooLarge);
       io.stderr.write(formatVerifyReport(v.report, [format.name, 'plan']));
       if (v.report.agreed < v.report.tried || run.reference.issues.length > 0) code = EXIT.failed;
+    } else {
+      const loaded = loadImported(run);
+      if (!loaded.ok) return notLoaded(loaded.problems, loaded.tooLarge);
     }
     if (values.out === undefined) io.stdout.write(result.yaml);
     else if (!writeAtomically(io.cwd, values.out, result.yaml, (s) => io.stderr.write(s))) return EXIT.failed;

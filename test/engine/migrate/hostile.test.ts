@@ -81,13 +81,26 @@ describe('hostile Unified CM and Asterisk files', () => {
     expect(run.result.issues.find((i) => i.message.includes('dial-time action NoOp'))?.message).toMatch(/, 21 and 99980 more\)/);
   });
 
-  it('a chain of 3 000 includes neither overflows the stack nor makes millions of entries', () => {
-    const text = Array.from({ length: 3000 }, (_, i) => `[c${i}]\n${i < 2999 ? `include => c${i + 1}\n` : ''}exten => ${100_000 + i},1,NoOp()`).join('\n') + '\n';
+  it('a chain of 3 000 or 5 000 includes neither overflows the stack nor crashes: one error, no plan', () => {
+    for (const n of [3000, 5000]) {
+      const text = Array.from({ length: n }, (_, i) => `[c${i}]\n${i < n - 1 ? `include => c${i + 1}\n` : ''}exten => ${100_000 + i},1,NoOp()`).join('\n') + '\n';
+      const started = Date.now();
+      const run = IMPORT_FORMATS['asterisk']!.run(text, 'chain.conf');
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(run.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toEqual([
+        `chain.conf:1:1: error too large: the source has ${n} dial plans, sites or contexts: an imported plan holds at most 500 locations (each names a variable for every other one, so the plan grows with their square); import them in parts`,
+      ]);
+      expect(run.result.yaml).toBe('');
+    }
+  });
+
+  it('5 000 Teams dial plans: one error, no plan, in seconds', () => {
+    const plans = Array.from({ length: 5000 }, (_, i) => ({ SimpleName: `P${i}`, NormalizationRules: [{ Name: 'R', Pattern: '^(\\d{4})$', Translation: '+1425555$1', IsInternalExtension: true }] }));
     const started = Date.now();
-    const run = IMPORT_FORMATS['asterisk']!.run(text, 'chain.conf');
-    expect(Date.now() - started).toBeLessThan(20_000);
-    expect(run.result.issues.find((i) => i.severity === 'error')?.message).toMatch(/^the contexts with the extensions they include make more than 200000 entries: \[c\d+\] and the contexts after it are not converted$/);
-    expect(run.result.plan.entries.length).toBeLessThanOrEqual(200_000);
+    const run = IMPORT_FORMATS['teams']!.run(JSON.stringify(plans), 'tenant.json');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(run.result.issues.map((i) => i.message)).toEqual([expect.stringMatching(/^too large: the source has 5000 dial plans, sites or contexts/)]);
+    expect(run.reference.numbers(1, 5)).toEqual([]);
   });
 
   it('a chain of templates, each inheriting the one before, stops copying past the limit, said once', () => {
