@@ -328,12 +328,19 @@ const MAX_VERIFY_NUMBERS = 2_000_000;
 const MAX_ENTRIES = 200_000;
 
 /**
+ * Most contexts one search walks through includes (pbx.c's `AST_PBX_MAX_STACK`): each context searched is pushed on the
+ * search's include stack, which is never popped, and once it holds this many Asterisk logs "Maximum PBX stack exceeded"
+ * and searches no further context.
+ */
+export const ASTERISK_MAX_INCLUDE_STACK = 128;
+
+/**
  * The order in which each context (of those with extensions or includes) tries its extensions: its own by best match,
  * then each include's, depth first, a context reached twice only the first time. Walked with a stack of its own, so a
  * long chain of includes cannot overflow the call stack; past {@link MAX_ENTRIES} in all, the contexts left get nothing
  * and `stopped` names the first of them.
  */
-function contextOrders(source: AsteriskSource): { readonly orders: AsteriskExtension[][]; readonly stopped?: string } {
+function contextOrders(source: AsteriskSource): { readonly orders: AsteriskExtension[][]; readonly stopped?: string; readonly deep?: string } {
   const byName = new Map<string, AsteriskContext>();
   for (const c of source.contexts) if (!byName.has(c.name)) byName.set(c.name, c);
   const sorted = new Map<string, AsteriskExtension[]>();
@@ -346,17 +353,25 @@ function contextOrders(source: AsteriskSource): { readonly orders: AsteriskExten
   const orders: AsteriskExtension[][] = [];
   let total = 0;
   let stopped: string | undefined;
+  let deep: string | undefined;
   for (const start of contexts) {
     const out: AsteriskExtension[] = [];
     if (stopped === undefined) {
       const seen = new Set<string>();
       const stack = [start.name];
+      let searched = 0;
       while (stack.length > 0) {
         const name = stack.pop() as string;
         if (seen.has(name)) continue;
         seen.add(name);
         const ctx = byName.get(name);
         if (!ctx) continue;
+        // Asterisk searches no more contexts once its include stack is full: neither does the plan.
+        if (searched === ASTERISK_MAX_INCLUDE_STACK) {
+          deep ??= start.name;
+          break;
+        }
+        searched++;
         for (const e of own(ctx)) out.push(e);
         for (let i = ctx.includes.length - 1; i >= 0; i--) stack.push(ctx.includes[i] as string);
       }
@@ -367,7 +382,7 @@ function contextOrders(source: AsteriskSource): { readonly orders: AsteriskExten
     }
     orders.push(out);
   }
-  return stopped === undefined ? { orders } : { orders, stopped };
+  return { orders, ...(stopped !== undefined ? { stopped } : {}), ...(deep !== undefined ? { deep } : {}) };
 }
 
 function domainOf(source: AsteriskSource): string {
@@ -425,7 +440,14 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
   const names = new Set<string>();
   const reported = new Set<string>();
   const known = new Set(source.contexts.map((c) => c.name));
-  const { orders, stopped } = contextOrders(source);
+  const { orders, stopped, deep } = contextOrders(source);
+  if (deep !== undefined) {
+    issues.push({
+      severity: 'warning',
+      where: `${source.file} [${deep}]`,
+      message: `[${deep}] reaches more than ${ASTERISK_MAX_INCLUDE_STACK} contexts through its includes: Asterisk searches the first ${ASTERISK_MAX_INCLUDE_STACK} only (AST_PBX_MAX_STACK, "Maximum PBX stack exceeded"), and so does the plan (said for the first such context)`,
+    });
+  }
   if (stopped !== undefined) {
     issues.push({ severity: 'error', where: `${source.file} [${stopped}]`, message: `the contexts with the extensions they include make more than ${MAX_ENTRIES} entries: [${stopped}] and the contexts after it are not converted` });
   }

@@ -94,6 +94,21 @@ describe('hostile Unified CM and Asterisk files', () => {
     }
   });
 
+  it("a context searches at most 128 contexts through its includes, as Asterisk's include stack allows; said", () => {
+    const n = 140;
+    const text = Array.from({ length: n }, (_, i) => `[c${i}]\n${i < n - 1 ? `include => c${i + 1}\n` : ''}exten => ${100_000 + i},1,NoOp()`).join('\n') + '\n';
+    const run = IMPORT_FORMATS['asterisk']!.run(text, 'chain.conf');
+    expect(run.result.issues.filter((i) => i.severity === 'warning').map((i) => `${i.where}: ${i.message}`)).toEqual([
+      'chain.conf [c0]: [c0] reaches more than 128 contexts through its includes: Asterisk searches the first 128 only (AST_PBX_MAX_STACK, "Maximum PBX stack exceeded"), and so does the plan (said for the first such context)',
+    ]);
+    expect(run.result.plan.entries.filter((e) => e.location === 'c0').map((e) => e.classification)).toEqual(Array.from({ length: 128 }, (_, i) => String(100_000 + i)));
+    expect(run.result.plan.entries.filter((e) => e.location === 'c12').length).toBe(128);
+    expect(run.result.plan.entries.filter((e) => e.location === 'c13').length).toBe(127);
+    expect(run.reference.evaluate({ number: '100127', location: 'c0' }).classification).toBe('100127');
+    expect(run.reference.evaluate({ number: '100128', location: 'c0' }).classification).toBe('No extension');
+    expect(run.reference.evaluate({ number: '100128', location: 'c1' }).classification).toBe('100128');
+  });
+
   it('5 000 Teams dial plans: one error, no plan, in seconds', () => {
     const plans = Array.from({ length: 5000 }, (_, i) => ({ SimpleName: `P${i}`, NormalizationRules: [{ Name: 'R', Pattern: '^(\\d{4})$', Translation: '+1425555$1', IsInternalExtension: true }] }));
     const started = Date.now();
