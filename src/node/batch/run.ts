@@ -6,9 +6,9 @@ import { builtin } from '../builtins.js';
 import { DialPlanError } from '../../engine/errors.js';
 import type { DialPlan } from '../../engine/plan/plan.js';
 import type { CsvReader, CsvRecord } from './csv.js';
-import { createCsvReader, detectCsvDelimiter } from './csv.js';
+import { createCsvReader, CSV_DELIMITERS, detectCsvDelimiter } from './csv.js';
 import type { BatchLayout, OutputField, OutputFormat } from './format.js';
-import { formatHeader, uniqueNames } from './format.js';
+import { formatHeader, OUTPUT_FIELDS, uniqueNames } from './format.js';
 import { describeInvalidByte, hasInvalidBytes, readTextChunks, repairInvalidBytes } from './input.js';
 import { createLineSplitter, MAX_RECORD_CHARS } from './lines.js';
 import type { BatchSink } from './pool.js';
@@ -74,7 +74,11 @@ export interface BatchRunOptions {
   readonly header?: boolean | undefined;
   readonly format: OutputFormat;
   readonly fields: readonly OutputField[];
-  /** 1: in the calling thread; N: the calling thread and up to N - 1 worker threads, started as batches need them. */
+  /**
+   * 1: in the calling thread; N: the calling thread and up to N - 1 worker threads, started as batches need them. A whole
+   * number from 1; above the CPUs available (`os.availableParallelism()`) it is lowered to that number, as the command
+   * does (each thread is an isolate of its own, and the batches in flight grow with N).
+   */
   readonly workers: number;
   readonly output: BatchOutput;
   /** Called a few times a second while the run goes on. */
@@ -119,6 +123,8 @@ export class BatchRunError extends Error {
  *
  * @param o - the run's input, output and options
  * @returns the summary (rows read and written, counts)
+ * @throws DialPlanError `WRONG_TYPE` when an option is not what its type says (`workers` 0 or 1.5, `format` 'xml', an
+ *   unknown field, a negative `rowOffset`, an `input` that is not async-iterable...), before anything is read or written
  * @throws DialPlanError `UNKNOWN_COLUMN` when `column` names no column of the CSV header
  * @throws BatchRunError when the output cannot be written or was closed, the input cannot be read to its end, or a
  *   worker thread fails
@@ -128,7 +134,8 @@ export class BatchRunError extends Error {
  *   format: 'ndjson', fields: DETAIL_FIELDS, workers: 1, output: process.stdout });
  * ```
  */
-export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
+export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> {
+  const o = checkedOptions(options);
   const started = performance.now();
   const rowOffset = o.rowOffset ?? 0;
   let bytesRead = 0;
@@ -244,6 +251,33 @@ export async function runBatch(o: BatchRunOptions): Promise<BatchSummary> {
   }
   out.dispose();
   return summary();
+}
+
+/**
+ * The options, checked before anything is read: a wrong one is a `WRONG_TYPE` error naming it, never a run that fails
+ * later as if the input were at fault, a row numbered `'5' + 1`, or a thousand worker threads reading the whole input.
+ */
+function checkedOptions(o: BatchRunOptions): BatchRunOptions {
+  const wrong = (option: string, what: string, value: unknown): never => {
+    const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : String(value as string);
+    throw new DialPlanError('WRONG_TYPE', `runBatch: ${option} must be ${what}, not ${shown}.`);
+  };
+  if (typeof o !== 'object' || o === null) wrong('the options', 'an object', o);
+  if (typeof (o.plan as { query?: unknown } | null)?.query !== 'function') wrong('plan', 'a DialPlan', o.plan);
+  const input = o.input as { [Symbol.asyncIterator]?: unknown } | null;
+  if (typeof input?.[Symbol.asyncIterator] !== 'function') wrong('input', 'an async iterable of bytes (a stream)', o.input);
+  if (typeof (o.output as { write?: unknown } | null)?.write !== 'function') wrong('output', 'a writer (a stream)', o.output);
+  if (o.inputFormat !== 'lines' && o.inputFormat !== 'csv') wrong('inputFormat', "'lines' or 'csv'", o.inputFormat);
+  if (o.format !== 'ndjson' && o.format !== 'csv') wrong('format', "'ndjson' or 'csv'", o.format);
+  if (!Array.isArray(o.fields) || o.fields.length === 0) wrong('fields', 'a list of output fields', o.fields);
+  for (const f of o.fields) if (!OUTPUT_FIELDS.includes(f)) wrong('fields', `a list of ${OUTPUT_FIELDS.join(', ')}`, f);
+  if (!Number.isSafeInteger(o.workers) || o.workers < 1) wrong('workers', 'a whole number from 1', o.workers);
+  if (o.rowOffset !== undefined && (!Number.isSafeInteger(o.rowOffset) || o.rowOffset < 0)) wrong('rowOffset', 'a whole number from 0', o.rowOffset);
+  if (o.column !== undefined && typeof o.column !== 'string') wrong('column', 'a header name or 1-based index as text', o.column);
+  if (o.delimiter !== undefined && !CSV_DELIMITERS.includes(o.delimiter)) wrong('delimiter', 'one of , ; tab |', o.delimiter);
+  if (o.location !== undefined && typeof o.location !== 'string') wrong('location', 'a location name', o.location);
+  const cpus = Math.max(1, builtin('node:os').availableParallelism());
+  return o.workers > cpus ? { ...o, workers: cpus } : o;
 }
 
 /** Per row of line input, an `INVALID_ENCODING` problem for a row holding bytes that are not UTF-8 (and its text repaired). */

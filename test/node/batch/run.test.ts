@@ -224,6 +224,48 @@ describe('runBatch', () => {
     }
   });
 
+  it('options that are not what their types say are a WRONG_TYPE error before anything is read, never a run that goes wrong', async () => {
+    // Before: format 'xml' wrote NDJSON, rowOffset '5' numbered the rows '501', fields 'x' failed as 'the input could
+    // not be read to its end', workers 0, -1 and NaN ran as 1, and workers 1000 started threads until the input was read.
+    const bad: [string, Partial<Record<keyof BatchRunOptions, unknown>>][] = [
+      ['workers', { workers: 0 }],
+      ['workers', { workers: -1 }],
+      ['workers', { workers: Number.NaN }],
+      ['workers', { workers: 2.5 }],
+      ['workers', { workers: '2' }],
+      ['format', { format: 'xml' }],
+      ['inputFormat', { inputFormat: 'tsv' }],
+      ['fields', { fields: ['nope'] }],
+      ['fields', { fields: 'normalizedText' }],
+      ['fields', { fields: [] }],
+      ['rowOffset', { rowOffset: '5' }],
+      ['rowOffset', { rowOffset: -5 }],
+      ['column', { inputFormat: 'csv', column: 2 }],
+      ['delimiter', { inputFormat: 'csv', delimiter: ':' }],
+      ['location', { location: 5 }],
+      ['plan', { plan: null }],
+      ['input', { input: null }],
+      ['output', { output: {} }],
+    ];
+    for (const [option, o] of bad) {
+      let read = false;
+      const input = (async function* () {
+        read = true;
+        yield Buffer.from('6929\n');
+      })();
+      const failure = await batch([], { input, ...(o as Partial<BatchRunOptions>) }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(failure, JSON.stringify(o)).toMatchObject({ name: 'DialPlanError', code: 'WRONG_TYPE' });
+      expect((failure as Error).message).toContain(`runBatch: ${option} must be`);
+      expect(read).toBe(false);
+    }
+    // More workers than CPUs is lowered to the CPUs, as the command does: the same rows.
+    const many = await batch(['6929\n911\n'.repeat(5000)], { workers: 1000 });
+    expect(many.out).toBe((await batch(['6929\n911\n'.repeat(5000)])).out);
+  });
+
   it('numbers rows from --row-offset + 1 and leaves out the CSV header from an offset on', async () => {
     const { rows } = await batch(['phone\n6929\n911\n'], { inputFormat: 'csv', format: 'csv', rowOffset: 41 });
     expect(rows.map((r) => r.split(',')[0])).toEqual(['42', '43']);
