@@ -52,6 +52,9 @@ type Elem = { readonly k: 'set'; readonly chars: string; readonly min: number; r
 // query or a spreadsheet `calledPartyTransformationMask` or `Called Party Transformation Mask`.
 const squeeze = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
+// `< None >` (how the administration pages and some exports write an empty choice) is no value.
+const none = (value: string): string => (/^<\s*none\s*>$/i.test(value.trim()) ? '' : value.trim());
+
 function header(cells: readonly CsvCell[], names: readonly string[]): number {
   const wanted = names.map(squeeze);
   // The first name listed wins (BAT's own before the shorter ones), whatever the column order.
@@ -127,7 +130,7 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
   const taken = new Set<string>();
   const patterns: CucmPattern[] = [];
   for (const r of parsed.records) {
-    const cell = (c: number): string => (c < 0 ? '' : (r[c]?.value ?? '').trim());
+    const cell = (c: number): string => (c < 0 ? '' : none(r[c]?.value ?? ''));
     const p = r[col];
     if (!p || p.value.trim() === '') {
       // A blank pattern matches only the empty dial string (off-hook, PLAR): no number a plan sees. Said, not dropped.

@@ -100,3 +100,18 @@ describe('a blank pattern', () => {
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('plar.csv:3:1: note a blank pattern matches only the empty dial string (off-hook, PLAR); it is not converted');
   });
 });
+
+describe('a route pattern export with every BAT column', () => {
+  const batFile = 'test/fixtures/migration/cucm-bat-route-patterns.csv';
+  const bat = cucm.run(readFileSync(fileURLToPath(new URL('../../fixtures/migration/cucm-bat-route-patterns.csv', import.meta.url)), 'utf8'), batFile);
+
+  it('< None > is no discard instruction and no partition: every pattern is converted, --verify 100%', () => {
+    expect(bat.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
+    const plan = loadDialPlan(bat.result.yaml);
+    expect(plan.details('+442079460000')).toMatchObject({ defaultClassification: '\\+! (PT_E164)', normalizedText: '+442079460000' });
+    expect(plan.details('1234')).toMatchObject({ defaultClassification: '1XXX', normalizedText: '+13175551234' });
+    const v = verifyImport(bat, { seed: 1, perRule: 25 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.report.disagreements).toEqual([]);
+  });
+});
