@@ -52,6 +52,9 @@ type Elem = { readonly k: 'set'; readonly chars: string; readonly min: number; r
 // query or a spreadsheet `calledPartyTransformationMask` or `Called Party Transformation Mask`.
 const squeeze = (name: string): string => name.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
+// A cell that sets nothing: empty, or the administration pages' `< None >` and `Default` / `Off` of a setting.
+const unset = (value: string): boolean => /^\s*(<\s*none\s*>|default|off|false)?\s*$/i.test(value);
+
 // `< None >` (how the administration pages and some exports write an empty choice) is no value.
 const none = (value: string): string => (/^<\s*none\s*>$/i.test(value.trim()) ? '' : value.trim());
 
@@ -116,12 +119,37 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
   ]);
   // A column about the called number that is none of those would change the called number unseen: say it is not read.
   const read = new Set([cRoute, cTrans, cPattern, cType, cPartition, cDesc, cMask, cPrefix, cDiscard]);
+  const calling: number[] = [];
   h.forEach((c, k) => {
     const name = squeeze(c.value);
-    if (read.has(k) || name.includes('CALLING') || !/DISCARD|TRANSFORM|MASK|PREFIX/.test(name)) return;
+    if (read.has(k) || !/DISCARD|TRANSFORM|MASK|PREFIX/.test(name)) return;
+    if (name.includes('CALLING')) {
+      calling.push(k);
+      return;
+    }
     const { line, column } = lineColumn(text, c.at);
     issues.push({ severity: 'warning', where: `${file}:${line}:${column}`, message: `the column ${c.value.trim()} is not read: what it does to the called number is not carried over` });
   });
+  // The calling party's transformations (mask, prefix digits, the external phone number mask) change the caller's
+  // number, which a dial plan never sees: each column that some pattern sets is said, with the lines that set it.
+  for (const k of calling) {
+    const lines: number[] = [];
+    let first: CsvCell | undefined;
+    for (const r of parsed.records) {
+      const cell = r[k];
+      if (!cell || unset(cell.value)) continue;
+      first ??= cell;
+      lines.push(lineColumn(text, cell.at).line);
+    }
+    if (!first) continue;
+    const { line, column } = lineColumn(text, first.at);
+    const listed = lines.slice(0, 20).join(', ') + (lines.length > 20 ? ` and ${lines.length - 20} more` : '');
+    issues.push({
+      severity: 'note',
+      where: `${file}:${line}:${column}`,
+      message: `not carried over: ${(h[k] as CsvCell).value.trim()} (line${lines.length > 1 ? 's' : ''} ${listed}) transforms the calling number, which a dial plan does not see`,
+    });
+  }
   const col = cRoute >= 0 ? cRoute : cTrans >= 0 ? cTrans : cPattern;
   if (col < 0) {
     issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no ROUTE PATTERN, TRANSLATION PATTERN or PATTERN column (a Bulk Administration export)' });

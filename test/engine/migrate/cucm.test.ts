@@ -105,6 +105,13 @@ describe('a route pattern export with every BAT column', () => {
   const batFile = 'test/fixtures/migration/cucm-bat-route-patterns.csv';
   const bat = cucm.run(readFileSync(fileURLToPath(new URL('../../fixtures/migration/cucm-bat-route-patterns.csv', import.meta.url)), 'utf8'), batFile);
 
+  it('the calling party transformations are reported as not carried over, with the lines that set them', () => {
+    expect(bat.result.issues.filter((i) => i.severity === 'note' && /calling number/.test(i.message)).map((i) => `${i.where}: ${i.message}`)).toEqual([
+      `${batFile}:2:105: not carried over: CALLING PARTY TRANSFORM MASK (lines 2, 4) transforms the calling number, which a dial plan does not see`,
+      `${batFile}:4:108: not carried over: CALLING PARTY PREFIX DIGITS (OUTGOING CALLS) (line 4) transforms the calling number, which a dial plan does not see`,
+    ]);
+  });
+
   it('< None > is no discard instruction and no partition: every pattern is converted, --verify 100%', () => {
     expect(bat.result.issues.filter((i) => i.severity === 'error')).toEqual([]);
     const plan = loadDialPlan(bat.result.yaml);
