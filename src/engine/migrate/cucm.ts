@@ -31,6 +31,8 @@ export interface CucmPattern {
   readonly where: string;
   /** The name it is classified with: the pattern and its partition. */
   readonly label: string;
+  /** `Block this pattern` (the route option): Unified CM refuses the call; the entry is not dial capable. */
+  readonly blocked?: boolean;
 }
 
 /** What {@link readCucmPatterns} read. */
@@ -108,6 +110,8 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
     'PREFIX DIGITS',
     'PREFIX DIGITS OUT',
   ]);
+  // The route option: `Route this pattern` or `Block this pattern` (BAT), or AXL's blockEnable true/false.
+  const cRouteOption = header(h, ['ROUTE OPTION', 'BLOCK THIS PATTERN', 'BLOCK ENABLE']);
   const cDiscard = header(h, [
     'DISCARD DIGITS',
     'DISCARD DIGITS INSTRUCTION',
@@ -118,7 +122,7 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
     'DISCARD DIGIT INSTRUCTIONS',
   ]);
   // A column about the called number that is none of those would change the called number unseen: say it is not read.
-  const read = new Set([cRoute, cTrans, cPattern, cType, cPartition, cDesc, cMask, cPrefix, cDiscard]);
+  const read = new Set([cRoute, cTrans, cPattern, cType, cPartition, cDesc, cMask, cPrefix, cDiscard, cRouteOption]);
   const calling: number[] = [];
   h.forEach((c, k) => {
     const name = squeeze(c.value);
@@ -173,6 +177,8 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
     const type = cell(cType).toLowerCase();
     const kind: CucmPattern['kind'] = type.startsWith('trans') || (type === '' && col === cTrans) ? 'translation' : 'route';
     const partition = cell(cPartition);
+    const option = cell(cRouteOption);
+    const blocked = /block/i.test(option) || /^(true|t|yes|1)$/i.test(option);
     patterns.push({
       kind,
       pattern: p.value.trim(),
@@ -183,6 +189,7 @@ export function readCucmPatterns(text: string, file: string): CucmSource {
       discard: cell(cDiscard),
       where: `${file}:${line}:${column}`,
       label: uniqueName(`${p.value.trim()}${partition ? ` (${partition})` : ''}`, taken),
+      ...(blocked ? { blocked } : {}),
     });
   }
   return { file, patterns, issues };
@@ -320,7 +327,7 @@ export function importCucm(source: CucmSource): ImportResult {
   const names = new Set<string>();
   const entries: ImportedEntry[] = [];
   source.patterns.forEach((p, order) => {
-    const label = `${p.where} ${p.kind} pattern ${p.pattern}${p.partition ? ` in ${p.partition}` : ''}${p.discard ? `, discard ${p.discard}` : ''}${p.mask ? `, mask ${p.mask}` : ''}${p.prefix ? `, prefix ${p.prefix}` : ''}`;
+    const label = `${p.where} ${p.kind} pattern ${p.pattern}${p.partition ? ` in ${p.partition}` : ''}${p.discard ? `, discard ${p.discard}` : ''}${p.mask ? `, mask ${p.mask}` : ''}${p.prefix ? `, prefix ${p.prefix}` : ''}${p.blocked === true ? ', blocked' : ''}`;
     const skip = (why: string, where = p.where): void => {
       issues.push({ severity: 'error', where, message: `${p.pattern} is not converted: ${why}` });
       entries.push({ name: p.label, classification: '', match: [], source: label, notConverted: why });
@@ -380,7 +387,15 @@ export function importCucm(source: CucmSource): ImportResult {
         total: totalCount(elems),
         order,
         len,
-        entry: { name: uniqueName(`${p.label} ${len}`, names), classification: p.label, match, normalized: ordinal, source: `${label} (${len} characters)` },
+        entry: {
+          name: uniqueName(`${p.label} ${len}`, names),
+          classification: p.label,
+          match,
+          normalized: ordinal,
+          // Unified CM takes the number and refuses the call: classified as the pattern, not dial capable.
+          ...(p.blocked === true ? { dialCapable: false } : {}),
+          source: `${label} (${len} characters)`,
+        },
       });
     }
     if (p.kind === 'translation') issues.push({ severity: 'note', where: p.where, message: `${p.pattern}: Unified CM routes the translated number again (with the pattern's calling search space); the plan stops at the translated number` });

@@ -121,4 +121,13 @@ describe('a route pattern export with every BAT column', () => {
     if (!v.ok) throw new Error(v.problems.join('\n'));
     expect(v.report.disagreements).toEqual([]);
   });
+
+  it('a pattern whose route option is Block this pattern is classified and not dial capable; the others are', () => {
+    const plan = loadDialPlan(bat.result.yaml);
+    expect(plan.details('919005551234')).toMatchObject({ defaultClassification: '9.1900XXXXXXX (PT_Blocked)', dialCapable: false });
+    expect(plan.details('913175551234')).toMatchObject({ defaultClassification: '9.1[2-9]XX[2-9]XXXXXX (PT_LD)', dialCapable: true });
+    const axl = cucm.run('dnorpattern,routePartitionName,blockEnable\n9.976XXXX,PT,t\n9.XXXXXXX,PT,f\n', 'axl.csv');
+    expect(loadDialPlan(axl.result.yaml).details('99765555')).toMatchObject({ defaultClassification: '9.976XXXX (PT)', dialCapable: false });
+    expect(loadDialPlan(axl.result.yaml).details('95551234')).toMatchObject({ dialCapable: true });
+  });
 });
