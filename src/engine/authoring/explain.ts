@@ -13,7 +13,7 @@ import { prepareNumber } from '../pipeline/prepare.js';
 import { queryNumber, selectTables } from '../pipeline/query.js';
 import type { ParsedTemplate } from '../match/template.js';
 import { fillTemplate } from '../match/template.js';
-import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType, WhenCondition } from '../types.js';
+import type { PhoneNumberDetails, QueryError, QueryOptions, QueueType } from '../types.js';
 import { describeInternational } from '../international.js';
 import type { Path } from '../plan/validate.js';
 
@@ -46,17 +46,10 @@ export interface ExplainedEntry {
   /** The entry's patterns, as written. */
   readonly patterns: readonly string[];
   /**
-   * For an entry whose pattern matched but whose `when:` condition the number did not meet (so the search went on): the
-   * pattern, the string it matched, the condition, and what libphonenumber-js said of the string (undefined when it is
-   * not an E.164 number, which meets no condition).
+   * Which pattern matched, the string it matched, the extension carried and the captures: for the matched entry, and for
+   * an entry whose pattern matched but whose `when:` condition the number did not meet, so that the search went on (a
+   * `match` with `matched` false; `formatExplanation` adds what libphonenumber-js said of the number).
    */
-  readonly rejected?: {
-    readonly pattern: string;
-    readonly matchedText: string;
-    readonly when: WhenCondition;
-    readonly number: { readonly valid: boolean; readonly numberType: string; readonly country: string } | undefined;
-  };
-  /** For the matched entry: which pattern matched, the string it matched, the extension carried and the captures. */
   readonly match?: {
     readonly pattern: string;
     readonly matchedText: string;
@@ -207,7 +200,7 @@ function explainResolved(
 
 function explainTable(
   table: 'inputConversions' | 'dialPlan',
-  entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[]; readonly when?: WhenCondition }; readonly path: Path })[],
+  entries: readonly (MatchableEntry & { readonly rule: { readonly name: string; readonly match: readonly string[] }; readonly path: Path })[],
   matcher: TableMatcher,
   text: string,
   carryExtension: boolean,
@@ -217,45 +210,33 @@ function explainTable(
 ): ExplainedTable {
   // The table's own matcher (proved equal to findFirstMatch) finds the entry, in time linear in the number whatever the
   // plan: every entry before it did not match (or its `when:` rejected the match, which is the same to classifyNumber).
-  // The matches `accept` turned down (an entry's `when:` not met) are kept, so that the trace can say why an entry whose
-  // pattern matched did not take the number.
-  const rejected = new Map<number, TableMatch>();
-  const recording =
-    accept &&
-    ((x: TableMatch): boolean => {
-      if (accept(x)) return true;
-      if (!rejected.has(x.entry)) rejected.set(x.entry, x);
-      return false;
-    });
-  const m = matcher.find(text, carryExtension, recording);
+  // The first match `accept` turned down for each entry (its `when:` not met) is kept, so that the trace can say why an
+  // entry whose pattern matched did not take the number. (Kept short: this code is in every browser bundle.)
+  const rejected: TableMatch[] = [];
+  const m = matcher.find(text, carryExtension, accept && ((x) => accept(x) || ((rejected[x.entry] ??= x), false)));
   const considered: ExplainedEntry[] = [];
-  const winner = m === undefined ? entries.length : m.entry;
-  const info = (i: number, e: (typeof entries)[number]) => ({ index: i, name: e.rule.name, path: e.path, position: positionOf(e.path), patterns: e.rule.match });
-  for (let i = 0; i < winner; i++) {
+  let pattern: CompiledPattern | undefined;
+  for (let i = 0; i <= (m?.entry ?? entries.length - 1); i++) {
     const e = entries[i];
-    if (!e) continue;
-    const r = rejected.get(i);
-    const when = e.rule.when;
-    if (r === undefined || when === undefined) {
-      considered.push({ ...info(i, e), matched: false });
-      continue;
+    const won = i === m?.entry;
+    const r = won ? m : rejected[i];
+    const p = r && e?.patterns[r.pattern];
+    if (won) pattern = p;
+    if (e) {
+      considered.push({
+        index: i,
+        name: e.rule.name,
+        path: e.path,
+        position: positionOf(e.path),
+        patterns: e.rule.match,
+        matched: won,
+        ...(r && p && { match: { pattern: p.source, matchedText: r.matched, carriedExtension: r.suffix, captures: capturesOf(p, r) } }),
+      });
     }
-    const n = describeInternational(r.matched);
-    const number = n === undefined ? undefined : { valid: n.valid, numberType: n.numberType, country: n.country };
-    considered.push({ ...info(i, e), matched: false, rejected: { pattern: e.patterns[r.pattern]?.source ?? '', matchedText: r.matched, when, number } });
   }
-  const e = m === undefined ? undefined : entries[m.entry];
-  const pattern = m === undefined || e === undefined ? undefined : e.patterns[m.pattern];
-  if (m === undefined || e === undefined || pattern === undefined) return { table, input: text, considered, fellThrough: true, templates: [], output: text };
-  considered.push({
-    ...info(m.entry, e),
-    matched: true,
-    match: { pattern: pattern.source, matchedText: m.matched, carriedExtension: m.suffix, captures: capturesOf(pattern, m) },
-  });
-  const filled = templates(m, pattern);
+  const filled = m && pattern && templates(m, pattern);
   // The first template is what the table produces: the conversion's output, or the entry's normalized text.
-  const output = filled[0]?.value ?? text;
-  return { table, input: text, considered, fellThrough: false, templates: filled, output };
+  return { table, input: text, considered, fellThrough: !filled, templates: filled || [], output: filled?.[0]?.value ?? text };
 }
 
 function capturesOf(pattern: CompiledPattern, m: TableMatch): Capture[] {
@@ -291,13 +272,11 @@ export function formatExplanation(e: Explanation): string {
     for (const c of t.considered) {
       const where = c.position.line !== undefined ? `${c.position.file ?? '<input>'}:${c.position.line}` : formatWhere(c.path);
       out.push(`  ${c.matched ? 'MATCH' : 'no   '} #${c.index + 1} ${JSON.stringify(c.name)} at ${where}  [${c.patterns.join(', ')}]`);
-      if (c.rejected) {
-        const r = c.rejected;
-        const said = r.number === undefined ? 'it is not an E.164 number' : `libphonenumber-js says ${formatWhen(r.number)}`;
-        out.push(`        pattern ${r.pattern} matched ${JSON.stringify(r.matchedText)}, but its when: { ${formatWhen(r.when)} } is not met: ${said}`);
-      }
       if (c.match) {
-        out.push(`        pattern ${c.match.pattern} matched ${JSON.stringify(c.match.matchedText)}${c.match.carriedExtension ? `, extension ${JSON.stringify(c.match.carriedExtension)} carried` : ''}`);
+        // A match that did not win was turned down by the entry's when: condition.
+        const n = c.matched ? undefined : describeInternational(c.match.matchedText);
+        const unmet = c.matched ? '' : `, but not the entry's when: ${n ? `libphonenumber-js says ${formatWhen(n)}` : 'it is not an E.164 number'}`;
+        out.push(`        pattern ${c.match.pattern} matched ${JSON.stringify(c.match.matchedText)}${c.match.carriedExtension ? `, extension ${JSON.stringify(c.match.carriedExtension)} carried` : ''}${unmet}`);
         if (c.match.captures.length > 0) out.push(`        captures ${c.match.captures.map((x) => `${x.token}=${JSON.stringify(x.text)}`).join(' ')}`);
       }
     }
@@ -322,14 +301,9 @@ export function formatExplanation(e: Explanation): string {
   return out.join('\n') + '\n';
 }
 
-/** `valid: true, numberType: MOBILE, country: FR | DE`: a condition, or what the number is, in the same words. */
-function formatWhen(w: { readonly valid?: boolean; readonly numberType?: string | readonly string[]; readonly country?: string | readonly string[] }): string {
-  const list = (v: string | readonly string[]): string => (typeof v === 'string' ? v || '(unknown)' : v.join(' | '));
-  return [
-    ...(w.valid !== undefined ? [`valid: ${w.valid}`] : []),
-    ...(w.numberType !== undefined ? [`numberType: ${list(w.numberType)}`] : []),
-    ...(w.country !== undefined ? [`country: ${list(w.country)}`] : []),
-  ].join(', ');
+/** `valid: false, numberType: (unknown), country: GB`: what libphonenumber-js says of a number, in the words of `when:`. */
+function formatWhen(n: { readonly valid: boolean; readonly numberType: string; readonly country: string }): string {
+  return `valid: ${n.valid}, numberType: ${n.numberType || '(unknown)'}, country: ${n.country || '(unknown)'}`;
 }
 
 function formatWhere(path: Path): string {

@@ -146,26 +146,26 @@ dialPlan:
     { file: 'when.yaml' },
   );
 
-  it('is traced as not taking the number, with the pattern, the condition and what libphonenumber-js said', () => {
+  it('is traced as not taking the number, with what its pattern matched and what libphonenumber-js said of it', () => {
     const e = whenPlan.explain('+44 20 7946 0958');
     const [mobile, rest] = e.dialPlan?.considered ?? [];
     expect([mobile?.matched, rest?.matched]).toEqual([false, true]);
-    expect(mobile?.rejected).toEqual({
-      pattern: '+44Z',
-      matchedText: '+442079460958',
-      when: { valid: true, numberType: ['MOBILE'] },
-      number: { valid: true, numberType: 'FIXED_LINE', country: 'GB' },
-    });
+    expect(mobile?.match).toEqual({ pattern: '+44Z', matchedText: '+442079460958', carriedExtension: '', captures: [{ token: 'Z', text: '2079460958' }] });
     expect(formatExplanation(e)).toContain(
       '  no    #1 "mobile" at when.yaml:4  [+44Z]\n' +
-        '        pattern +44Z matched "+442079460958", but its when: { valid: true, numberType: MOBILE } is not met: libphonenumber-js says valid: true, numberType: FIXED_LINE, country: GB\n' +
+        '        pattern +44Z matched "+442079460958", but not the entry\'s when: libphonenumber-js says valid: true, numberType: FIXED_LINE, country: GB\n' +
+        '        captures Z="2079460958"\n' +
         '  MATCH #2 "rest"',
     );
   });
 
   it('says nothing of an entry whose pattern did not match, or a number that meets the condition', () => {
-    expect(whenPlan.explain('6929').dialPlan?.considered[0]?.rejected).toBeUndefined();
+    expect(whenPlan.explain('6929').dialPlan?.considered.map((c) => [c.matched, c.match === undefined])).toEqual([
+      [false, true],
+      [true, false],
+    ]);
     const e = whenPlan.explain('+44 7400 123456');
-    expect(e.dialPlan?.considered.map((c) => [c.matched, c.rejected])).toEqual([[true, undefined]]);
+    expect(e.dialPlan?.considered.map((c) => [c.matched, c.match?.matchedText])).toEqual([[true, '+447400123456']]);
+    expect(formatExplanation(e)).not.toContain("when:");
   });
 });
