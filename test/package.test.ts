@@ -124,6 +124,15 @@ export { q };`,
       { cwd: app, encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');
+    // TypeScript compiled to CommonJS, with the module setting the README names (it knows require() of an ES module).
+    writeFileSync(join(app, 'check.cts'), `import { loadDefaultDialPlan } from 'dialplan';\nexport const n: string = loadDefaultDialPlan().details('6929').normalizedText;\n`);
+    const cts = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--typeRoots', join(ROOT, 'node_modules/@types'), '--types', 'node', 'check.cts'],
+      { cwd: app, encoding: 'utf8' },
+    );
+    expect(cts.stdout + cts.stderr).toBe('');
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toMatch(/TypeScript that compiles to CommonJS needs `"module": "node20"` or `"nodenext"`/);
     const cli = spawnSync(join(app, 'node_modules', '.bin', 'dialplan'), ['query', '--json', '8004562354'], { encoding: 'utf8' });
     expect(JSON.parse(cli.stdout)).toMatchObject({ displayText: '(Toll Free) 1 (800) 456-2354' });
     // The README's CommonJS example, as it stands, from CommonJS code (node -e is CommonJS) in the installed project.
