@@ -91,6 +91,20 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
     const start = i;
     const items: RegexNode[] = [];
     while (i < source.length && source[i] !== '|' && source[i] !== ')') {
+      if (dialect === 'java' && source.startsWith('\\Q', i)) {
+        // Java's quoting: every character up to \E (or the end) is itself; a quantifier after \E repeats the last one.
+        const end = source.indexOf('\\E', i + 2);
+        const stop = end < 0 ? source.length : end;
+        for (let k = i + 2; k < stop; ) {
+          const ch = String.fromCodePoint(cp(source.slice(k)));
+          items.push(literal(cp(ch), k));
+          k += ch.length;
+        }
+        i = end < 0 ? source.length : end + 2;
+        const last = items.pop();
+        if (last) items.push(parseQuantifier(last));
+        continue;
+      }
       const atom = parseAtom();
       if (atom) items.push(parseQuantifier(atom));
     }
@@ -119,6 +133,11 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
       if (source[i] === '?') {
         lazy = true;
         i++;
+      } else if (dialect === 'java' && source[i] === '+') {
+        // Java's possessive quantifiers (`\d++`, `X*+`, `{3}+`) never give back what they took; .NET has none (there
+        // `++` is a nested quantifier error), and patterns cannot say it either.
+        i++;
+        return { t: 'unsupported', what: "a possessive quantifier (Java's ++, *+, ?+, {n,m}+)", pos: start };
       }
       if (atom.t === 'anchor' || atom.t === 'look') {
         // .NET accepts a quantified anchor; it means the anchor or nothing. Keep it simple and exact: unsupported.
@@ -238,6 +257,19 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
     let first = true;
     while (i < source.length && (source[i] !== ']' || first)) {
       first = false;
+      if (dialect === 'java' && (source[i] === '[' || (source[i] === '&' && source[i + 1] === '&'))) {
+        // Java's union of nested classes ([0-4[6-9]]) and intersection ([0-9&&[^5]]): in .NET a `[` in a class is
+        // itself and `&&` two ampersands, so reading them as .NET would change the class without a word. Said instead.
+        let depth = 1;
+        while (i < source.length && depth > 0) {
+          if (source[i] === '\\') i++;
+          else if (source[i] === '[') depth++;
+          else if (source[i] === ']') depth--;
+          i++;
+        }
+        if (depth > 0) errors.push({ message: 'This `[` is never closed.', pos: start });
+        return { t: 'unsupported', what: "a Java class union or intersection ([0-4[6-9]], [0-9&&[^5]])", pos: start };
+      }
       if (source[i] === '-' && source[i + 1] === '[') {
         const end = source.indexOf(']', i + 2);
         i = end < 0 ? source.length : end + 1;
@@ -246,7 +278,7 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
       const lo = classChar();
       if (lo === undefined) continue;
       if (typeof lo !== 'number') {
-        items.push(lo);
+        items.push(...lo);
         continue;
       }
       if (source[i] === '-' && source[i + 1] !== ']' && source[i + 1] !== undefined && source[i + 1] !== '[') {
@@ -254,7 +286,7 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
         const hi = classChar();
         if (typeof hi !== 'number') {
           items.push({ lo, hi: lo }, { lo: 45, hi: 45 });
-          if (hi !== undefined) items.push(hi);
+          if (hi !== undefined) items.push(...hi);
           continue;
         }
         if (hi < lo) errors.push({ message: 'This range runs backwards.', pos: i - 1 });
@@ -266,14 +298,15 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
     return { t: 'set', set: { negate, items }, pos: start };
   };
 
-  // One character of a class: a code point, a shorthand, or undefined when nothing was read that counts.
-  const classChar = (): number | ClassItem | undefined => {
+  // One character of a class: a code point, a shorthand (Java's as its ranges: all of them, `\\D` is two), or undefined
+  // when nothing was read that counts.
+  const classChar = (): number | readonly ClassItem[] | undefined => {
     if (source[i] === '\\') {
       const node = parseEscape(true);
       if (node.t === 'set') {
         const item = node.set.items[0];
         if (node.set.items.length === 1 && item && 'lo' in item && item.lo === item.hi && !node.set.negate) return item.lo;
-        return item;
+        return node.set.items;
       }
       errors.push({ message: 'This escape cannot be used in a character class.', pos: node.pos });
       return undefined;
