@@ -122,7 +122,9 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
  * decodeRuleFile(Buffer.from('name: x\xff', 'latin1'), '<stdin>'); // { code: 'INVALID_ENCODING', line: 1, column: 8, ... }
  * ```
  */
-export function decodeRuleFile(bytes: Buffer, file: string): string | Problem {
+export function decodeRuleFile(data: Uint8Array, file: string): string | Problem {
+  // (A Uint8Array in the signature: the declarations need no Node.js types for it.)
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   // ASCII (every precompiled plan, most rule files) is UTF-8 as it is: a vectorised check and a one-byte string copy,
   // several times faster than decoding a 7 MB file.
   if (isAscii(bytes)) return bytes.toString('latin1');
