@@ -83,6 +83,12 @@ export interface BatchRunOptions {
   readonly output: BatchOutput;
   /** Called a few times a second while the run goes on. */
   readonly onProgress?: ((p: ProgressState) => void) | undefined;
+  /**
+   * CSV input: called once with the header (the first record, which is not a row) and the index of the number's column
+   * in it, before any row is written; the command warns when that header looks like a phone number (a file without a
+   * header line, whose first number would otherwise be dropped unseen).
+   */
+  readonly onHeader?: ((header: readonly string[], column: number) => void) | undefined;
 }
 
 /** Why a batch run stopped before its end. */
@@ -209,6 +215,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
           const header = (records[0]?.fields ?? []).map((h) => (invalidBytes ? repairInvalidBytes(h) : h));
           toBatch = csvBatcher(header, o.column, () => rowOffset + rowsRead + 1, () => invalidBytes);
           const number = columnIndex(header, o.column);
+          o.onHeader?.(header, number);
           sink = await openSink({ format: o.format, fields: o.fields, carried: uniqueNames(header.filter((_, i) => i !== number)) });
           from = 1;
         }

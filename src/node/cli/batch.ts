@@ -234,6 +234,14 @@ export const batchCommand: Command = defineCommand({
           fields,
           workers,
           output,
+          onHeader: (names, column) => {
+            const name = names[column] ?? '';
+            // A file of numbers without a header line: its first number is taken for the header and is not a row.
+            clearProgress();
+            if (/^[+(]?[\d\s().-]*$/.test(name) && (name.match(/\d/g)?.length ?? 0) >= 5) {
+              stderr.write(`dialplan batch: the CSV header's number column is ${JSON.stringify(name)}, which looks like a number: the first record of CSV input is its header, not a row (a file of numbers without a header: --in lines).\n`);
+            }
+          },
           onProgress: tty
             ? (p) => {
                 drawn = true;

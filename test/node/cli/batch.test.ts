@@ -221,3 +221,31 @@ describe('dialplan batch --row-offset', () => {
     expect(err).toContain(`--row-offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, not "99999999999999999999".`);
   });
 });
+
+describe('dialplan batch: CSV input without a header line', () => {
+  const cli = async (args: string[]) => {
+    let out = '';
+    let err = '';
+    const code = await runCli(['batch', ...args], {
+      stdout: { write: (c: string) => (out += c) },
+      stderr: { write: (c: string) => (err += c) },
+      stdin: Readable.from([]),
+      stderrIsTty: false,
+      cwd: dir,
+    });
+    return { code, out, err };
+  };
+
+  it('says so when the header it takes looks like a number (the first number is not a row), and not for a real header', async () => {
+    const bare = await cli([file('bare.csv', '(317) 555-1234\n911\n6929\n')]);
+    expect(bare.code).toBe(0);
+    expect(ndjson(bare.out)).toHaveLength(2);
+    expect(bare.err).toContain(
+      'dialplan batch: the CSV header\'s number column is "(317) 555-1234", which looks like a number: the first record of CSV input is its header, not a row (a file of numbers without a header: --in lines).\n',
+    );
+    const named = await cli([file('named.csv', 'id,phone,year\n1,911,2024\n'), '--column', 'phone']);
+    expect(named.err).not.toContain('looks like a number');
+    const byIndex = await cli([file('indexed.csv', 'name,+44 20 7946 0958\nx,911\n'), '--column', '2']);
+    expect(byIndex.err).toContain('"+44 20 7946 0958", which looks like a number');
+  });
+});
