@@ -432,19 +432,22 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
     }
     return c;
   };
-  const whenAt = (index: number): string => {
-    const pos = plan.positionOf(['dialPlan', index, 'when']);
-    return pos.file !== undefined && pos.line !== undefined ? `${pos.file}:${pos.line}:${pos.column ?? 1} (dialPlan[${index}].when)` : `${plan.name} (dialPlan[${index}].when)`;
+  // Where a part of the rule file is: file:line:column and its path, so that an error names the entry's line.
+  const at = (path: readonly (string | number)[]): string => {
+    const pos = plan.positionOf(path);
+    const label = `${path[0] as string}[${path[1] as number}].${path[2] as string}`;
+    return pos.file !== undefined && pos.line !== undefined ? `${pos.file}:${pos.line}:${pos.column ?? 1} (${label})` : `${plan.name}${location !== undefined ? ` [${location}]` : ''} (${label})`;
   };
+  const whenAt = (index: number): string => at(['dialPlan', index, 'when']);
   const failed = new Set<string>();
-  const fail = (what: string, e: Error): void => {
+  const fail = (what: string, e: Error, path: readonly (string | number)[]): void => {
     if (failed.has(what)) return;
     failed.add(what);
-    issues.push({ severity: 'error', where: `${plan.name}${location !== undefined ? ` [${location}]` : ''}`, message: `${what} is not exported: ${e.message}` });
+    issues.push({ severity: 'error', where: `${at(path)}${location !== undefined ? ` [${location}]` : ''}`, message: `${what} is not exported: ${e.message}` });
   };
   // The groups: each pattern of each input conversion, then the numbers no conversion takes.
   const groups: { name: string; pp: ElemPattern | undefined; L: string; k: number }[] = [];
-  for (const c of rules.inputConversions) {
+  for (const [ci, c] of rules.inputConversions.entries()) {
     for (const m of c.match) {
       const pp = toElems(m, rules.sets, vars);
       try {
@@ -468,7 +471,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
         groups.push({ name: `${c.name} (${m})`, pp, L, k });
       } catch (e) {
         if (!(e instanceof ExportProblem)) throw e;
-        fail(`Input conversion "${c.name}" (${m})`, e);
+        fail(`Input conversion "${c.name}" (${m})`, e, ['inputConversions', ci, 'output']);
       }
     }
   }
@@ -486,7 +489,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
           pieces = templatePieces(e.normalized, p, e.classification, vars);
         } catch (err) {
           if (!(err instanceof ExportProblem)) throw err;
-          fail(`Entry "${e.name}" (${m})`, err);
+          fail(`Entry "${e.name}" (${m})`, err, ['dialPlan', index, e.normalized !== undefined ? 'normalized' : 'match']);
           continue;
         }
         let rs: Residual[];
@@ -494,7 +497,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
           rs = residuals(p.elems, g.L);
         } catch (err) {
           if (!(err instanceof ExportProblem)) throw err;
-          fail(`Entry "${e.name}" (${m}) after ${g.name}`, err);
+          fail(`Entry "${e.name}" (${m}) after ${g.name}`, err, ['dialPlan', index, 'match']);
           continue;
         }
         for (const r0 of rs) {
@@ -547,7 +550,7 @@ export function composeLocation(plan: DialPlan, location: string | undefined, op
             });
           } catch (err) {
             if (!(err instanceof ExportProblem)) throw err;
-            fail(`Entry "${e.name}" (${m})${g.pp ? ` after ${g.name}` : ''}`, err);
+            fail(`Entry "${e.name}" (${m})${g.pp ? ` after ${g.name}` : ''}`, err, ['dialPlan', index, e.normalized !== undefined ? 'normalized' : 'match']);
           }
         }
       }

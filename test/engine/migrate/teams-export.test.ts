@@ -126,6 +126,24 @@ dialPlan:
     expect(verifyTeamsExport(plan, exported, { seed: 1, perRule: 25 }).agreement).toBeLessThan(100);
   });
 
+  it('an entry or input conversion that cannot be exported is reported at its line in the rule file (Teams and Genesys Cloud)', () => {
+    const plan = loadDialPlan(
+      `name: x
+classifications: [A]
+inputConversions:
+  - { name: odd, match: "9XXXX", output: "{2-3}" }
+dialPlan:
+  - { name: rest, match: "XXXX", classification: A }
+  - { name: e164, match: "+Z", classification: A, normalized: "{e164}" }
+`,
+      { file: 'site.yaml' },
+    );
+    for (const format of ['teams', 'genesys-cloud']) {
+      const errors = EXPORT_FORMATS[format]!.run(plan, {}).issues.filter((i) => i.severity === 'error');
+      expect(errors.map((i) => i.where)).toEqual(['site.yaml:4:42 (inputConversions[0].output)', 'site.yaml:7:63 (dialPlan[1].normalized)']);
+    }
+  });
+
   it('writes when: conditions as .NET regexes where they change what Teams does (a condition before other rules)', () => {
     const TEXT = `name: uk mobiles
 classifications: [Mobile, { name: Ext, internal: true }, Other]
