@@ -122,16 +122,24 @@ interface NodeInfo {
  * ```
  */
 export function safeLoadDialPlan(yamlText: string, options: LoadOptions = {}): LoadResult {
-  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
   try {
     return loadText(yamlText, options ?? {});
   } catch (e) {
-    return failed([unexpected(e, { ...withFile, line: 1, column: 1 })]);
+    return failed([unexpected(e, { ...fileOf(options), line: 1, column: 1 })]);
+  }
+}
+
+/** `{ file }` of the options when it is text; nothing for options that throw when read (a getter, a Proxy). */
+function fileOf(options: LoadOptions | undefined): Pick<Problem, 'file'> {
+  try {
+    return typeof options?.file === 'string' ? { file: options.file } : {};
+  } catch {
+    return {};
   }
 }
 
 function loadText(yamlText: string, options: LoadOptions): LoadResult {
-  const withFile = typeof options.file === 'string' ? { file: options.file } : {};
+  const withFile = fileOf(options);
   if (typeof yamlText !== 'string') {
     const message = `The rule file's text must be a string, not ${yamlText === null ? 'null' : typeof yamlText}.`;
     return failed([{ code: 'WRONG_TYPE', severity: 'error', message, path: [], ...withFile, line: 1, column: 1 }]);
@@ -330,7 +338,7 @@ export function loadDialPlan(yamlText: string, options: LoadOptions = {}): DialP
  * ```
  */
 export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): LoadResult {
-  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
+  const withFile = fileOf(options);
   try {
     const tooMuch = budgetCheck?.(rules);
     if (tooMuch) return failed([...toProblems([tooMuch], () => withFile)]);
@@ -350,7 +358,7 @@ export function safeCompileDialPlan(rules: unknown, options: LoadOptions = {}): 
  * @returns the plan, or all the problems
  */
 export function compileKnownRules(rules: unknown, options: LoadOptions = {}): LoadResult {
-  const withFile = typeof options?.file === 'string' ? { file: options.file } : {};
+  const withFile = fileOf(options);
   try {
     return finish(compileRules(rules, options?.matcher), () => withFile);
   } catch (e) {
@@ -700,7 +708,7 @@ function toValue(node: unknown, path: Path, keyRange: Range | undefined, w: Walk
   if (w.alias !== undefined && --w.budget < 0) {
     throw new Stop(
       'TOO_LARGE',
-      `Aliases add more than ${MAX_ALIAS_NODES} nodes to this document (and more than it writes itself); this one was being expanded.`,
+      `Aliases add more than ${MAX_ALIAS_NODES} nodes to this document (more than it writes itself).`,
       w.alias,
     );
   }

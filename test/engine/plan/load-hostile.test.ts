@@ -491,6 +491,25 @@ describe('the safe loaders never throw', () => {
     }
     expect(codes(safeLoadDialPlanFile(undefined as unknown as string)).map((c) => c.split(' ')[0])).toEqual(['FILE_NOT_FOUND']);
   });
+
+  it('safeLoadDialPlan and safeCompileDialPlan: options that throw when read (a getter, a Proxy) are a problem, not a throw', () => {
+    const text = `${HEAD}dialPlan: [{ name: a, match: Z, classification: A }]\n`;
+    const getter = {
+      get file(): never {
+        throw new RangeError('file getter');
+      },
+    };
+    const proxy = new Proxy({}, { get: () => { throw new TypeError('proxy get'); } });
+    for (const options of [getter, proxy] as unknown as LoadOptions[]) {
+      // They threw; now the plan loads without a file name, or fails as INVALID_PLAN where the options had to be read.
+      for (const r of [safeLoadDialPlan(text, options), safeCompileDialPlan({ name: 't', classifications: ['A'], dialPlan: [] }, options)]) {
+        if (!r.ok) expect(r.problems.map((p) => p.code)).toEqual(['INVALID_PLAN']);
+      }
+    }
+    expect(safeLoadDialPlan(text, getter as unknown as LoadOptions).ok).toBe(true);
+    const r = safeLoadDialPlan(text, proxy as unknown as LoadOptions);
+    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.message])).toEqual([['INVALID_PLAN', 'The plan could not be loaded (TypeError: proxy get).']]);
+  });
 });
 
 describe('names that are also Object.prototype keys', () => {
