@@ -24,6 +24,20 @@ describe('dialplan compile', () => {
     expect(JSON.parse(q.stdout).defaultClassification).toBe('A');
   });
 
+  it('refuses an --out that is the rule FILE itself, also through a link, and leaves the FILE as it was (exit 2)', () => {
+    const self = join(dir, 'self.yaml');
+    const text = readFileSync(plan, 'utf8');
+    writeFileSync(self, text);
+    const alias = join(dir, 'self-link.yaml');
+    symlinkSync(self, alias);
+    for (const out of [self, alias]) {
+      const r = run('compile', self, '--out', out);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(`dialplan compile: --out ${out} is the rule FILE itself, which would be replaced by JSON; write the precompiled plan to another file (such as ${out.replace(/\.yaml$/, '.json')}).\nRun "dialplan compile --help" for usage.\n`);
+      expect(readFileSync(self, 'utf8')).toBe(text);
+    }
+  });
+
   it('writes to a device directly and follows a symbolic link, which stays a link', () => {
     const r = run('compile', plan, '--out', '/dev/stdout');
     expect(r.status, r.stderr).toBe(0);

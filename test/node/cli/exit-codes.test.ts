@@ -39,6 +39,8 @@ const file = (name: string, content: string | Buffer): string => {
   return path;
 };
 const PLAN = 'name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "Z", classification: A }\n';
+// compile --out naming its own FILE: a file of its own, which a failure would overwrite.
+const self = file('self.yaml', 'name: x\nclassifications: [A]\ndialPlan: [{ name: a, match: X, classification: A }]\n');
 const good = file('good.yaml', `${PLAN}tests:\n  - { input: "42", expect: { defaultClassification: A } }\n`);
 const failing = file('failing.yaml', `${PLAN}tests:\n  - { input: "42", expect: { displayText: "not this" } }\n`);
 // Loads as YAML but not as a plan: a Z pattern before the end, an undeclared classification.
@@ -151,6 +153,7 @@ const CASES: readonly Case[] = [
   { args: ['compile', good, failing], code: 2, doc: 'more than one FILE' },
   { args: ['compile', missing], code: 2, doc: 'a FILE that does not exist' },
   { args: ['compile', bad], code: 2, doc: 'does not load' },
+  { args: ['compile', self, '--out', self], code: 2, doc: '`--out` naming the FILE' },
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json')], code: 0, doc: 'the plan was printed or written, every rule converted' },
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-rules.csv'), '--out', join(dir, 'teams.yaml'), '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-unsupported.json')], code: 1, doc: 'some rule could not be converted' },
