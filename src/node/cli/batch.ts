@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Stats, WriteStream } from 'node:fs';
 import { createReadStream, createWriteStream, fstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { CSV_DELIMITERS } from '../batch/csv.js';
 import type { OutputField, OutputFormat } from '../batch/format.js';
 import { parseFieldList } from '../batch/format.js';
@@ -144,6 +144,15 @@ export const batchCommand: Command = defineCommand({
       if (sameFile(st, inputStat)) {
         closeInput();
         throw new UsageError(`${option} ${value} is the input file; write the output to another file.`);
+      }
+    }
+    // The summary is written after the run: a name it cannot have (a folder, a missing folder) is refused before it.
+    if (values['summary-json'] !== undefined) {
+      const path = resolve(io.cwd, values['summary-json']);
+      const why = isDirectory(path) ? 'it is a directory' : !isDirectory(dirname(path)) ? `no folder ${dirname(path)}` : undefined;
+      if (why !== undefined) {
+        closeInput();
+        throw new UsageError(`Cannot write --summary-json ${values['summary-json']}: ${why}.`);
       }
     }
 
@@ -321,6 +330,15 @@ function loadBatchRules(file: string | undefined, io: CliIo): { readonly plan: D
   io.stderr.write(`dialplan: cannot load ${file} (${errors.length} problem${errors.length === 1 ? '' : 's'}):\n`);
   for (const p of r.problems) io.stderr.write(formatProblem(p) + '\n');
   return undefined;
+}
+
+/** Whether a path names a folder (following links). */
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a file descriptor is open on a regular file. */

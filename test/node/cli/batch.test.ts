@@ -249,3 +249,25 @@ describe('dialplan batch: CSV input without a header line', () => {
     expect(byIndex.err).toContain('"+44 20 7946 0958", which looks like a number');
   });
 });
+
+describe('dialplan batch --summary-json', () => {
+  it('a folder, or a name in a folder that does not exist, is refused before the run (exit 2, no output), not after it', async () => {
+    for (const [target, why] of [
+      [dir, 'it is a directory'],
+      [join(dir, 'missing', 'summary.json'), `no folder ${join(dir, 'missing')}`],
+    ] as const) {
+      let out = '';
+      let err = '';
+      const code = await runCli(['batch', file('summary-in.txt', '6929\n'), '--summary-json', target], {
+        stdout: { write: (c: string) => (out += c) },
+        stderr: { write: (c: string) => (err += c) },
+        stdin: Readable.from([]),
+        stderrIsTty: false,
+        cwd: dir,
+      });
+      expect(code, target).toBe(2);
+      expect(out).toBe('');
+      expect(err).toContain(`Cannot write --summary-json ${target}: ${why}.`);
+    }
+  });
+});
