@@ -7,7 +7,7 @@ import type { EditorView } from '@codemirror/view';
 import type { DialPlan, Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
 import { DETAIL_FIELDS, QueueType } from '../browser.js';
 import type { Analysis, EntryRange, LintAnswer, LintRequest } from './analysis.js';
-import { MAX_NUMBERS, analyze, entryAt, matchedEntries, numberLines } from './analysis.js';
+import { MAX_NUMBERS, analyze, entryAt, numberLines, numbersByEntry } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
 import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
 import { SHARE_PREFIX, decodeShare, encodeShare } from './share.js';
@@ -54,6 +54,8 @@ interface Timings {
   /** Analyses done; lint runs done. */
   analyses: number;
   lints: number;
+  /** Numbers explained for the entry hover (once per analysis and location, not at every hover). */
+  hoverExplains: number;
 }
 
 /** A text for the lint worker, and when it was asked for. */
@@ -125,7 +127,7 @@ function startLintWorker(): Worker | undefined {
  */
 export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, pageLoadMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintReadyAtPause: false, analyses: 0, lints: 0 };
+  const timings: Timings = { diagnosticsMs: 0, pageLoadMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintReadyAtPause: false, analyses: 0, lints: 0, hoverExplains: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
@@ -542,16 +544,24 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     );
   }
 
+  /** Which numbers each entry matched, for the analysis and location it was worked out for (see numbersByEntry). */
+  let hoverIndex: { readonly analysis: Analysis; readonly location: string; readonly byEntry: ReadonlyMap<string, readonly string[]> } | undefined;
+
   function entryHover(line: number): HTMLElement | undefined {
     const a = analysis;
     const plan = a?.plan;
     if (a === undefined || plan === undefined) return undefined;
     const entry: EntryRange | undefined = entryAt(a.entries, line);
     if (entry === undefined) return undefined;
-    const matched = a.answers.filter((ans) => matchedEntries(plan, ans.text, locationSelect.value).some((m) => m.table === entry.table && m.index === entry.index));
-    const dom = el('div', { class: 'cm-entry-hover', 'data-entry': `${entry.table}[${entry.index}]` }, el('strong', {}, entry.name), ` (${entry.table}[${entry.index}])`);
+    if (hoverIndex === undefined || hoverIndex.analysis !== a || hoverIndex.location !== locationSelect.value) {
+      hoverIndex = { analysis: a, location: locationSelect.value, byEntry: numbersByEntry(plan, a.answers.map((ans) => ans.text), locationSelect.value) };
+      timings.hoverExplains += a.answers.length;
+    }
+    const key = `${entry.table}[${entry.index}]`;
+    const matched = hoverIndex.byEntry.get(key) ?? [];
+    const dom = el('div', { class: 'cm-entry-hover', 'data-entry': key }, el('strong', {}, entry.name), ` (${key})`);
     if (matched.length === 0) dom.append(el('div', {}, `matched none of the ${a.answers.length} numbers`));
-    else dom.append(el('div', {}, `matched ${matched.length} of the ${a.answers.length} numbers:`), el('ul', {}, ...matched.map((m) => el('li', {}, m.text))));
+    else dom.append(el('div', {}, `matched ${matched.length} of the ${a.answers.length} numbers:`), el('ul', {}, ...matched.map((m) => el('li', {}, m))));
     return dom;
   }
 

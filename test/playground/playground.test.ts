@@ -549,6 +549,50 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('the entry hover explains the numbers once per analysis, not at every hover (a 1 000-entry plan stalled as the mouse moved)', async () => {
+    const page = await open();
+    const numbers = ['1-800-456-2354', '6929', '317-555-1234', '+44 20 7946 0958', '911'];
+    await page.fill('#numbers', numbers.join('\n'));
+    await idle(page);
+    const plan = loadDefaultDialPlan();
+    /** What the hover lists for an entry: the numbers whose explanation names it as the match, as the Node.js engine says. */
+    const matchedBy = (table: string, index: number): string[] =>
+      numbers.filter((n) => {
+        const e = plan.explain(n);
+        return [e.conversion, e.dialPlan].some((t) => t?.table === table && t.considered.some((c) => c.matched && c.index === index));
+      });
+    const hoverExplains = (): Promise<number> => page.evaluate('window.dialplanPlayground.timings.hoverExplains') as Promise<number>;
+    const info = page.locator('.cm-entry-hover');
+    const lines = DEFAULT_YAML.split('\n');
+    const hoverAt = async (name: string): Promise<string> => {
+      await page.evaluate(`window.dialplanPlayground.goToLine(${lines.indexOf(`  - name: ${name}`) + 2})`);
+      await page.keyboard.press('Control+k');
+      await page.keyboard.press('Control+i');
+      await info.waitFor({ timeout: 5_000 });
+      const text = (await info.textContent()) ?? '';
+      await page.keyboard.press('Escape');
+      await expect.poll(() => info.count()).toBe(0);
+      return text;
+    };
+    const before = await hoverExplains();
+    // Three hovers, on two entries of two tables: the same lists as the engine's explanations, for one pass over the numbers.
+    for (const [name, table, index] of [['Toll free', 'dialPlan', 6], ['Ten-digit number', 'inputConversions', 1], ['Toll free', 'dialPlan', 6]] as const) {
+      const text = await hoverAt(name);
+      const want = matchedBy(table, index);
+      expect(want.length, name).toBeGreaterThan(0);
+      expect(text).toContain(`matched ${want.length} of the ${numbers.length} numbers`);
+      for (const n of want) expect(text).toContain(n);
+    }
+    expect((await hoverExplains()) - before).toBe(numbers.length);
+    // A new analysis (the numbers changed) is explained again, once.
+    await page.fill('#numbers', numbers.slice(0, 2).join('\n'));
+    await idle(page);
+    expect(await hoverAt('Toll free')).toContain('matched 1 of the 2 numbers');
+    await hoverAt('Ten-digit number');
+    expect((await hoverExplains()) - before).toBe(numbers.length + 2);
+    await page.close();
+  }, 60_000);
+
   it('the theme button names the other theme, also when the system switches while the page is open', async () => {
     const page = await open();
     const theme = (): Promise<unknown> =>
