@@ -3,7 +3,6 @@
  * parsing YAML at every start-up shows.
  */
 import { isUtf8 } from 'node:buffer';
-import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CompilePlanTextResult } from '../../engine/plan/compiled-plan.js';
 import { compilePlanText } from '../../engine/plan/compiled-plan.js';
@@ -12,7 +11,7 @@ import type { Problem } from '../../engine/errors.js';
 import { formatProblem } from '../../engine/errors.js';
 import { safeLoadDialPlanFile } from '../files.js';
 import { replaceFile } from '../write-file.js';
-import { readFileBounded, readStdinRuleFile, STDIN_NAME } from './rules.js';
+import { readFileBounded, readStdinRuleFile, refuseOutputOverInput, STDIN_NAME } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -39,9 +38,7 @@ export const compileCommand: Command = defineCommand({
     const file = arg === '-' ? STDIN_NAME : arg;
     // `--out plan.yaml` for plan.yaml would replace the rule file, the one the author edits, with JSON: refused before
     // anything is read or written (also through a link), as batch refuses an --out naming its input.
-    if (values.out !== undefined && arg !== '-' && isSameFile(resolve(io.cwd, arg), resolve(io.cwd, values.out))) {
-      throw new UsageError(`--out ${values.out} is the rule FILE itself, which would be replaced by JSON; write the precompiled plan to another file (such as ${suggestJson(values.out)}).`);
-    }
+    refuseOutputOverInput(io.cwd, arg, '--out', values.out, { noun: 'rule FILE', writes: 'the precompiled plan', as: 'JSON', suggest: '.json' });
     const r = arg === '-' ? compileStdin(await readStdinRuleFile(io)) : readAndCompile(resolve(io.cwd, arg), file);
     if (!r.ok) {
       io.stderr.write(`${file}: does not load:\n`);
@@ -91,23 +88,6 @@ function readAndCompile(path: string, file: string): CompilePlanTextResult | { r
   const notUtf8: Problem = { code: 'INVALID_ENCODING', severity: 'error', message: 'The rule file is not UTF-8: save it as UTF-8.', path: [], file };
   // A regular file is read again by the loader, for the line and column of the first byte that is not UTF-8.
   return regular ? loaderProblems(path, file, notUtf8) : { ok: false, problems: [notUtf8] };
-}
-
-/** Whether two paths name one existing file (its device and inode: links and other spellings included). */
-function isSameFile(a: string, b: string): boolean {
-  try {
-    const x = statSync(a);
-    const y = statSync(b);
-    return x.isFile() && x.dev === y.dev && x.ino === y.ino;
-  } catch {
-    return false;
-  }
-}
-
-/** `plan.json` for `plan.yaml`: where the precompiled plan of a rule file would go. */
-function suggestJson(out: string): string {
-  const json = out.replace(/\.ya?ml$/i, '.json');
-  return json === out ? `${out}.json` : json;
 }
 
 /** Compiles a plan read from standard input (`-`), or passes on the problem that stopped reading it. */

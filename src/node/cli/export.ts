@@ -8,6 +8,7 @@ import { safeLoadDialPlanFile } from '../files.js';
 import { EXPORT_FORMATS } from '../../engine/migrate/export-formats.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import { printIssues, writeAtomically } from './import.js';
+import { refuseOutputOverInput } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -74,6 +75,8 @@ export const exportCommand: Command = defineCommand({
     const seed = positiveInt(values.seed, '--seed', 1, 2 ** 31);
     const perRule = positiveInt(values.sample, '--sample', 25, 1000);
     const file = positionals[0] as string;
+    refuseOutputOverInput(io.cwd, file, '--out', values.out, { noun: 'rule FILE', writes: 'the export', as: 'JSON', suggest: '.json' });
+    refuseOutputOverInput(io.cwd, file, '--ps1', values.ps1, { noun: 'rule FILE', writes: 'the script', as: 'a PowerShell script', suggest: '.ps1' });
     const loaded = safeLoadDialPlanFile(resolve(io.cwd, file), { file });
     if (!loaded.ok) {
       io.stderr.write(`${file}: does not load:\n`);

@@ -10,6 +10,7 @@ import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import { decodeSourceBytes } from '../../engine/migrate/source-text.js';
 import { replaceFile } from '../write-file.js';
+import { refuseOutputOverInput } from './rules.js';
 import type { Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
 
@@ -120,6 +121,7 @@ export const importCommand: Command = defineCommand({
     const seed = positiveInt(values.seed, '--seed', 1, 2 ** 31);
     const perRule = positiveInt(values.sample, '--sample', 25, 1000);
     const file = positionals[0] as string;
+    refuseOutputOverInput(io.cwd, file, '--out', values.out, { noun: 'FILE', writes: 'the plan', as: 'YAML', suggest: '.yaml' });
     let text: string;
     try {
       const path = resolve(io.cwd, file);

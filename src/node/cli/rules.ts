@@ -1,7 +1,7 @@
 /**
  * How commands find their plan: `--rules FILE`, or the bundled default.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatProblem } from '../../engine/errors.js';
 import type { Readable } from 'node:stream';
@@ -101,6 +101,41 @@ export async function readStdinRuleFile(io: CliIo): Promise<string | Problem> {
   const read = await readStreamBounded(io.stdin, max);
   if ('tooLarge' in read) return fileTooLarge(read.tooLarge, max, { file: STDIN_NAME });
   return decodeRuleFile(read.bytes, STDIN_NAME);
+}
+
+/**
+ * Refuses an output option that names the FILE a command reads (also through a link or another spelling of its path):
+ * writing it would replace the file its author edits with the command's output.
+ *
+ * @param cwd - the working folder
+ * @param input - the FILE argument (`-`, standard input, names no file)
+ * @param option - the option, as `--out`
+ * @param output - its value, if given
+ * @param what - what the command writes and what it would replace the FILE with (`the precompiled plan`, `JSON`)
+ * @throws UsageError when both name one file
+ * @example
+ * ```ts
+ * refuseOutputOverInput(io.cwd, 'site.yaml', '--out', 'site.yaml', { noun: 'rule FILE', writes: 'the precompiled plan', as: 'JSON', suggest: '.json' });
+ * ```
+ */
+export function refuseOutputOverInput(
+  cwd: string,
+  input: string,
+  option: string,
+  output: string | undefined,
+  what: { readonly noun: string; readonly writes: string; readonly as: string; readonly suggest: string },
+): void {
+  if (output === undefined || input === '-') return;
+  try {
+    const a = statSync(resolve(cwd, input));
+    const b = statSync(resolve(cwd, output));
+    if (!a.isFile() || a.dev !== b.dev || a.ino !== b.ino) return;
+  } catch {
+    return;
+  }
+  const base = output.replace(/\.[^./\\]*$/, '');
+  const suggestion = base + what.suggest === output ? `${output}${what.suggest}` : base + what.suggest;
+  throw new UsageError(`${option} ${output} is the ${what.noun} itself, which would be replaced by ${what.as}; write ${what.writes} to another file (such as ${suggestion}).`);
 }
 
 /**

@@ -41,6 +41,7 @@ const file = (name: string, content: string | Buffer): string => {
 const PLAN = 'name: x\nclassifications: [A]\ndialPlan:\n  - { name: a, match: "Z", classification: A }\n';
 // compile --out naming its own FILE: a file of its own, which a failure would overwrite.
 const self = file('self.yaml', 'name: x\nclassifications: [A]\ndialPlan: [{ name: a, match: X, classification: A }]\n');
+const selfJson = file('self.json', readFileSync(join(MIGRATION, 'teams-small.json')));
 const good = file('good.yaml', `${PLAN}tests:\n  - { input: "42", expect: { defaultClassification: A } }\n`);
 const failing = file('failing.yaml', `${PLAN}tests:\n  - { input: "42", expect: { displayText: "not this" } }\n`);
 // Loads as YAML but not as a plan: a Z pattern before the end, an undeclared classification.
@@ -160,6 +161,7 @@ const CASES: readonly Case[] = [
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-unsupported.json'), '--verify'], code: 1, doc: 'some number disagrees with `--verify`' },
   { args: ['import', '--from', 'teams', join(MIGRATION, 'teams-tenant.json'), '--out', noDir], code: 1, doc: 'writing the `--out` file failed' },
   { args: ['import', join(MIGRATION, 'teams-tenant.json')], code: 2, doc: 'no `--from`' },
+  { args: ['import', '--from', 'teams', selfJson, '--out', selfJson], code: 2, doc: '`--out` naming the FILE' },
   { args: ['import', '--from', 'xml', join(MIGRATION, 'teams-tenant.json')], code: 2, doc: 'an unknown `--from` format' },
   { args: ['import', '--from', 'teams'], code: 2, doc: 'no FILE' },
   { args: ['import', '--from', 'teams', missing], code: 2, doc: 'a FILE that does not exist' },
@@ -174,6 +176,8 @@ const CASES: readonly Case[] = [
   { args: ['import', '--from', 'asterisk', join(MIGRATION, 'teams-small.json')], code: 2, doc: 'cannot be read as the format' },
   ...(existsSync('/dev/zero') ? [{ args: ['import', '--from', 'teams', '/dev/zero'], code: 2, doc: 'cannot be read as the format' }] satisfies Case[] : []),
   { args: ['export', '--to', 'genesys-cloud', good, '--verify'], code: 0, doc: 'with `--verify`, every number agrees' },
+  { args: ['export', '--to', 'teams', self, '--out', self], code: 2, doc: '`--out` or `--ps1` naming the FILE' },
+  { args: ['export', '--to', 'teams', self, '--ps1', self], code: 2, doc: '`--out` or `--ps1` naming the FILE' },
   { args: ['export', '--to', 'teams', good], code: 0, doc: 'the output was printed or written' },
   { args: ['export', '--to', 'teams', good, '--verify', '--out', join(dir, 'teams.json'), '--ps1', join(dir, 'teams.ps1')], code: 0, doc: 'with `--verify`, every number agrees' },
   { args: ['export', '--to', 'teams', tooManyRules], code: 1, doc: 'the plan needs more rules than the format allows' },
