@@ -5,7 +5,7 @@
  */
 import type { EditorView } from '@codemirror/view';
 import type { DialPlan, Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
-import { DETAIL_FIELDS, QueueType } from '../browser.js';
+import { DETAIL_FIELDS, MAX_INPUT_LENGTH, QueueType } from '../browser.js';
 import type { Analysis, EntryRange, LintAnswer, LintRequest } from './analysis.js';
 import { MAX_NUMBERS, analyze, entryAt, numberLines, numbersByEntry } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
@@ -94,6 +94,8 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
  * up to a second), so that typing into a very large plan is not held up by a reload after every key.
  */
 const DEBOUNCE_MS = 150;
+/** A number's heading shows this many characters of it at most: every number the engine takes, whole. */
+const MAX_HEADING_CHARS = MAX_INPUT_LENGTH;
 /** A share link longer than this may be cut by browsers and chat tools; the page says so. */
 const MAX_LINK_CHARS = 2_000_000;
 
@@ -385,7 +387,9 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     const open = new Set([...results.querySelectorAll<HTMLElement>('article.number')].filter((n) => n.querySelector('details')?.open).map((n) => n.dataset['number']));
     const items = a.answers.map((ans, i) => {
       const article = el('article', { class: `number${ans.result.ok ? '' : ' rejected'}`, 'data-number': ans.text, 'data-index': String(i) });
-      const head = el('h3', {}, el('span', {}, ans.text));
+      // A long line (a paste gone wrong) is cut in the heading, which must leave room for the verdict beside it.
+      const shown = ans.text.length > MAX_HEADING_CHARS ? `${ans.text.slice(0, MAX_HEADING_CHARS)}… (${ans.text.length} characters)` : ans.text;
+      const head = el('h3', {}, el('span', { class: 'number-text' }, shown));
       article.append(head);
       if (!ans.result.ok) {
         head.append(el('span', { class: 'hint' }, `rejected: ${ans.result.error.code}`));

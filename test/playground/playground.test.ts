@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DETAIL_FIELDS, generateStarterPlan, lintDialPlan, loadDefaultDialPlan, loadDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
+import { DETAIL_FIELDS, MAX_INPUT_LENGTH, generateStarterPlan, lintDialPlan, loadDefaultDialPlan, loadDialPlan, runInlineTests, safeLoadDialPlan } from '../../src/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
@@ -590,6 +590,36 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     expect(await hoverAt('Toll free')).toContain('matched 1 of the 2 numbers');
     await hoverAt('Ten-digit number');
     expect((await hoverExplains()) - before).toBe(numbers.length + 2);
+    await page.close();
+  }, 60_000);
+
+  it('a very long line in the numbers stays inside its box, with its verdict in sight (it pushed "rejected: TOO_LONG" off the page)', async () => {
+    const page = await open();
+    const tooLong = '1'.repeat(300);
+    const sip = `sip:${'a'.repeat(200)}@example.com`;
+    await page.fill('#numbers', [tooLong, sip, '6929'].join('\n'));
+    await idle(page);
+    const plan = loadDefaultDialPlan();
+    const rejected = plan.query(tooLong);
+    expect(rejected.ok).toBe(false);
+    expect(plan.query(sip).ok).toBe(true);
+    const articles = page.locator('#results article.number');
+    expect(await articles.evaluateAll((els) => els.map((e) => e.getAttribute('data-number')))).toEqual([tooLong, sip, '6929']);
+    for (let i = 0; i < 2; i++) await articles.nth(i).locator('summary').click();
+    await page.locator('.explanation').nth(1).waitFor();
+    // Nothing wider than the side pane: no sideways scrolling to find a verdict.
+    const [scroll, client] = (await page.evaluate("[document.querySelector('#side').scrollWidth, document.querySelector('#side').clientWidth]")) as [number, number];
+    expect(scroll).toBeLessThanOrEqual(client);
+    // Each heading's verdict (the code of a rejected number, the classification of the others) lies inside its box.
+    for (let i = 0; i < 3; i++) {
+      const box = await articles.nth(i).boundingBox();
+      const verdict = await articles.nth(i).locator('h3 > .hint').boundingBox();
+      expect(box && verdict && verdict.x >= box.x && verdict.x + verdict.width <= box.x + box.width + 0.5, `number ${i}`).toBe(true);
+    }
+    expect(await articles.nth(0).locator('h3 > .hint').textContent()).toBe(`rejected: ${rejected.ok ? '' : rejected.error.code}`);
+    // The heading cuts a line longer than any number (MAX_INPUT_LENGTH) and says how long it was; the SIP address is whole.
+    expect(await articles.nth(0).locator('h3 > .number-text').textContent()).toBe(`${'1'.repeat(MAX_INPUT_LENGTH)}… (300 characters)`);
+    expect(await articles.nth(1).locator('h3 > .number-text').textContent()).toBe(sip);
     await page.close();
   }, 60_000);
 
