@@ -176,7 +176,7 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
       : createInlineSink(o.plan, layout, o.location, onBatch);
   };
   try {
-    const chunks = readTextChunks(o.input, (n) => (bytesRead += n), () => (invalidBytes = true));
+    const chunks = crLineEnds(readTextChunks(o.input, (n) => (bytesRead += n), () => (invalidBytes = true)));
     if (o.inputFormat === 'lines') {
       const splitter = createLineSplitter();
       sink = await openSink({ format: o.format, fields: o.fields, carried: [] });
@@ -258,6 +258,46 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
   }
   out.dispose();
   return summary();
+}
+
+/** How much of the input's start tells classic Mac OS line ends from others: no `\n` in it, and a lone `\r`. */
+const CR_WINDOW = 65536;
+
+/**
+ * The text with classic Mac OS line ends (a lone `\r`, as Excel for Mac's "CSV (Macintosh)" writes) turned into `\n`,
+ * when the input's first {@link CR_WINDOW} characters hold a `\r` and no `\n`; any other input passes as it is (a `\r`
+ * inside a line of a `\n` file stays in it). Read as they were, such files were one line: a file of numbers became one
+ * garbage number, a CSV file a header and no row.
+ */
+async function* crLineEnds(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let cr: boolean | undefined;
+  let held = '';
+  // In a file of `\r` line ends, a `\r\n` is one line end too, also when a chunk ends between its two characters.
+  let afterCr = false;
+  const convert = (text: string): string => {
+    if (afterCr && text.charCodeAt(0) === 10) text = text.slice(1);
+    afterCr = text.charCodeAt(text.length - 1) === 13;
+    return text.replace(/\r\n?/g, '\n');
+  };
+  const decide = (text: string): boolean => {
+    const head = text.slice(0, CR_WINDOW);
+    // A `\r` before a NUL is UTF-16's `\r\n` (its rows are INVALID_ENCODING anyway): not taken for a line end here.
+    return !head.includes('\n') && /\r(?![\n\0])/.test(head);
+  };
+  for await (const chunk of chunks) {
+    let text = held + chunk;
+    held = '';
+    if (cr === undefined) {
+      if (text.length < CR_WINDOW && !text.includes('\n')) {
+        held = text;
+        continue;
+      }
+      cr = decide(text);
+    }
+    if (cr) text = convert(text);
+    if (text !== '') yield text;
+  }
+  if (held !== '') yield decide(held) ? convert(held) : held;
 }
 
 /**

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { quoteCsvCell } from '../../../src/node/batch/csv.js';
 import type { BatchRunOptions } from '../../../src/node/batch/run.js';
 import { BatchRunError, runBatch } from '../../../src/node/batch/run.js';
+import { MAX_RECORD_CHARS } from '../../../src/node/batch/lines.js';
 import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/node/files.js';
 import { DETAIL_FIELDS } from '../../../src/engine/types.js';
 
@@ -155,6 +156,29 @@ describe('runBatch', () => {
     expect(JSON.parse(rows[1] as string)).toMatchObject({ row: 2, normalizedText: '911' });
     const csv = await batch([Buffer.from('id,phone\n1,911\x00\n2,911\n')], { inputFormat: 'csv', column: 'phone' });
     expect(csv.rows.map((r) => (JSON.parse(r) as { error?: { code: string } }).error?.code)).toEqual(['INVALID_ENCODING', undefined]);
+  });
+
+  it('a file whose lines end with a lone CR (classic Mac OS, Excel for Mac CSV) has one row per line, however it is chunked', async () => {
+    // Read as one line, three numbers became the dial-capable garbage number 31755512349115551234, and a CSV file a
+    // header with no row.
+    const lines = '3175551234\r911\r\r5551234\r';
+    for (const size of [1, 2, 3, 5, 64]) {
+      const chunks: string[] = [];
+      for (let i = 0; i < lines.length; i += size) chunks.push(lines.slice(i, i + size));
+      const { rows } = await batch(chunks);
+      expect(rows.map((r) => (JSON.parse(r) as { rawText: string }).rawText), `by ${size}`).toEqual(['3175551234', '911', '', '5551234']);
+      const csv = await batch(['id,phone\r1,3175551234\r2,"9\r11"\r'], { inputFormat: 'csv', column: 'phone' });
+      expect(csv.rows.map((r) => JSON.parse(r) as Record<string, unknown>)).toMatchObject([
+        { row: 1, columns: { id: '1' }, normalizedText: '+13175551234' },
+        { row: 2, columns: { id: '2' }, rawText: '9\n11' },
+      ]);
+    }
+    // \n and \r\n files are read as before: a lone CR inside a line stays in it.
+    const lf = await batch(['317\r555 1234\n911\r\n']);
+    expect(lf.rows.map((r) => (JSON.parse(r) as { rawText: string }).rawText)).toEqual(['317\r555 1234', '911']);
+    // A first line longer than any kept whole is not held waiting for its end.
+    const long = await batch(['5'.repeat(MAX_RECORD_CHARS + 10), '\r911\r']);
+    expect(long.rows.length).toBe(1);
   });
 
   it('counts classifications, errors and dialCapable false in the summary', async () => {
