@@ -97,11 +97,15 @@ function sameValue(field: string, expected: unknown, actual: unknown): boolean {
 export function formatInlineTestFailure(f: InlineTestFailure): string {
   const where = `${f.position.file ?? '<plan>'}${f.position.line !== undefined ? `:${f.position.line}:${f.position.column ?? 1}` : ` tests[${f.index}]`}`;
   const loc = f.location !== undefined ? ` at ${f.location}` : '';
-  return `${where}: ${JSON.stringify(f.input)}${loc} ${f.field}: expected ${JSON.stringify(f.expected)}, got ${shown(f.field, f.actual)}`;
+  return `${where}: ${JSON.stringify(f.input)}${loc} ${f.field}: expected ${shown(f.field, f.expected)}, got ${shown(f.field, f.actual)}`;
 }
 
-/** A queue type is a number in the details, but cases name it (`queueType: User`): the name is shown beside the number. */
-function shown(field: string, actual: unknown): string {
-  const name = field === 'queueType' && typeof actual === 'number' ? QueueType[actual] : undefined;
-  return name !== undefined ? `${actual} (${name})` : JSON.stringify(actual);
+/**
+ * A value as the failure line shows it: a queue type is a number in the details, but cases name it (`queueType: User`),
+ * so the name is shown beside the number; an `error` that is absent on one side reads `no error`.
+ */
+function shown(field: string, value: unknown): string {
+  if (field === 'error' && (value === undefined || value === '(no error)')) return 'no error';
+  const name = field === 'queueType' && typeof value === 'number' ? QueueType[value] : undefined;
+  return name !== undefined ? `${value} (${name})` : JSON.stringify(value);
 }

@@ -67,6 +67,13 @@ describe('runInlineTests', () => {
     expect(south.failures.filter((f) => f.index === 0).map((f) => f.field)).toEqual(['normalizedText', 'queueType', 'internal']);
   });
 
+  it('says "no error" for the side of an error failure that has none', () => {
+    expect(report.failures.filter((f) => f.field === 'error').map(formatInlineTestFailure)).toEqual([
+      'failing.yaml:17:5: "" error: expected no error, got "EMPTY"',
+      'failing.yaml:18:5: "12" error: expected "EMPTY", got no error',
+    ]);
+  });
+
   it('shows a queue type by its number and its name, as a case may name it', () => {
     const south = runInlineTests(r.plan, { location: 'south' });
     const f = south.failures.find((x) => x.field === 'queueType');
