@@ -127,7 +127,7 @@ export class BatchRunError extends Error {
 /**
  * Runs a batch: every input row gives exactly one output row, in input order.
  *
- * @param o - the run's input, output and options
+ * @param options - the run's input, output and options
  * @returns the summary (rows read and written, counts)
  * @throws DialPlanError `WRONG_TYPE` when an option is not what its type says (`workers` 0 or 1.5, `format` 'xml', an
  *   unknown field, a negative `rowOffset`, an `input` that is not async-iterable...), before anything is read or written
