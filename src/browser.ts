@@ -19,7 +19,7 @@ import * as load from './engine/plan/load.js';
 import * as migrate from './engine/migrate/formats.js';
 import type { PhoneLibrary } from './engine/international.js';
 import type { YamlLibrary } from './engine/providers.js';
-import { provideDefaults, provideStringify } from './engine/providers.js';
+import { provideDefaults, provideMissingMetadata, provideStringify } from './engine/providers.js';
 import * as when from './engine/match/when.js';
 
 export * from './engine.js';
@@ -36,10 +36,15 @@ const yaml = (): YamlLibrary => ({ Composer, Lexer, LineCounter, Parser, YAMLPar
 const phoneLibrary = { parsePhoneNumberFromString } as unknown as PhoneLibrary;
 const phone = (): PhoneLibrary => phoneLibrary;
 
-/** Registers libphonenumber-js with its region functions (init, the cross-check), then calls `f`. */
+/**
+ * Registers libphonenumber-js with its region functions (init, the cross-check), then calls `f`. Their "max" metadata
+ * (about 40 KB gzipped) is not brought: unless the page registered it, asking for it says how (the runtime's loader,
+ * which the engine would fall back on, does not exist here; its message would send the user to this very entry).
+ */
 function withAuthoring<A extends unknown[], R>(f: (...args: A) => R): (...args: A) => R {
   return withBoth((...args: A) => {
     Object.assign(phoneLibrary, { getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry });
+    provideMissingMetadata();
     return f(...args);
   });
 }

@@ -29,8 +29,11 @@ export type YamlLibrary = Pick<
  * `Metadata` class of `libphonenumber-js/core`, the "max" metadata JSON and the example numbers.
  */
 export interface PhoneMetadataSource {
-  /** `Metadata` of `libphonenumber-js/core`. */
-  readonly Metadata: new (json: unknown) => unknown;
+  /**
+   * `Metadata` of `libphonenumber-js/core`. Its parameter is typed `never` so that the class itself is accepted (its own
+   * parameter type, `MetadataJson`, is narrower than `unknown`); the engine gives it `json`.
+   */
+  readonly Metadata: new (json: never) => unknown;
   /** `libphonenumber-js/metadata.max.json`. */
   readonly json: unknown;
   /** `libphonenumber-js/examples.mobile.json`. */
@@ -75,15 +78,18 @@ export function setPhoneLibraryProvider(provider: () => PhoneLibrary): void {
 }
 
 /**
- * Registers where `dialplan init` and the cross-check get libphonenumber-js's "max" metadata and example numbers.
+ * Registers where `dialplan init` (`generateStarterPlan`, `buildStarterRules`, `describeDialling`) and the cross-check
+ * get libphonenumber-js's "max" metadata and example numbers. Node.js loads them by itself; a browser or edge runtime
+ * must register them (with libphonenumber-js "max" for `setPhoneLibraryProvider`, for the command line's answers).
  *
  * @param provider - returns the metadata; called at most once, on first use
  * @returns nothing
  * @example
  * ```ts
+ * // No import attribute: the package maps these JSON names to ES modules.
  * import { Metadata } from 'libphonenumber-js/core';
- * import json from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
- * import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
+ * import json from 'libphonenumber-js/metadata.max.json';
+ * import examples from 'libphonenumber-js/examples.mobile.json';
  * setPhoneMetadataProvider(() => ({ Metadata, json, examples }));
  * ```
  */
@@ -99,7 +105,7 @@ function runtimeRequire(what: string): (id: string) => unknown {
     // INVALID_PLAN: what cannot be reached is what the plan needs (its YAML, its international fields).
     throw new DialPlanError(
       'INVALID_PLAN',
-      `${what} is not available on this platform: import dialplan through its browser entry, or register it with setYamlProvider, setPhoneLibraryProvider or setPhoneMetadataProvider.`,
+      `${what} is not available on this platform: import dialplan through its browser entry, or register it: setYamlProvider, setPhoneLibraryProvider, setPhoneMetadataProvider.`,
     );
   }
   return mod.createRequire(import.meta.url);
@@ -160,6 +166,21 @@ export function phoneMetadata(): PhoneMetadataSource {
     };
   };
   return metadataProvider();
+}
+
+/**
+ * For an entry point without a module loader to fall back on (the browser entry, whose `init` and cross-check do not
+ * bring the "max" metadata): unless one is registered, the metadata provider says what to register (the runtime
+ * loader's message would send the user to the browser entry, the entry in use).
+ * @internal
+ */
+export function provideMissingMetadata(): void {
+  metadataProvider ??= () => {
+    throw new DialPlanError(
+      'INVALID_PLAN',
+      "init, describeDialling and the cross-check need libphonenumber-js's \"max\" metadata, which the browser entry does not bring: register it with setPhoneMetadataProvider, and libphonenumber-js/max with setPhoneLibraryProvider (docs/rules.md).",
+    );
+  };
 }
 
 /**

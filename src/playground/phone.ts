@@ -17,5 +17,5 @@ export function registerMaxMetadata(): void {
   const phone = { parsePhoneNumberFromString, getCountries, getCountryCallingCode, getExampleNumber, isSupportedCountry };
   // libphonenumber-js types its arguments as region unions; the engine passes strings it checked (as the browser entry does).
   setPhoneLibraryProvider(() => phone as unknown as PhoneLibrary);
-  setPhoneMetadataProvider(() => ({ Metadata: Metadata as unknown as new (json: unknown) => unknown, json, examples: examples as Record<string, string> }));
+  setPhoneMetadataProvider(() => ({ Metadata, json, examples }));
 }

@@ -179,7 +179,7 @@ export function loadMetadata(): { metadata: MetadataLike; json: MetadataJson; ex
   if (!metadata) {
     const source = phoneMetadata();
     const json = source.json as MetadataJson;
-    metadata = { metadata: new source.Metadata(json) as MetadataLike, json, examples: source.examples };
+    metadata = { metadata: new source.Metadata(json as never) as MetadataLike, json, examples: source.examples };
   }
   return metadata;
 }
