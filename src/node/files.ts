@@ -56,7 +56,14 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
     if (typeof read !== 'string') return { ok: false, problems: [read] };
     text = read;
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
+    // In words for the author, not the system call's (`EISDIR: illegal operation on a directory, read`).
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? `it is a folder; name the rule files in it (${file.replace(/[\\/]+$/, '')}/*.yaml)`
+          : String((e as Error).message);
     return {
       ok: false,
       problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message: `Cannot read the rule file: ${reason}.`, path: [], file }],

@@ -60,6 +60,14 @@ describe('safeLoadDialPlanFile', () => {
     expect(bare.ok).toBe(false);
   });
 
+  it('says in words that a folder is a folder (and names its rule files), not with the system call\'s EISDIR', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'dialplan-folder-'));
+    const r = safeLoadDialPlanFile(folder, { file: 'rules/' });
+    expect(r.ok ? [] : r.problems.map((p) => [p.code, p.message])).toEqual([
+      ['FILE_NOT_FOUND', 'Cannot read the rule file: it is a folder; name the rule files in it (rules/*.yaml).'],
+    ]);
+  });
+
   it('answers a path that is not a string with FILE_NOT_FOUND, naming its type, not its value (JSON can hold the problem)', () => {
     for (const bad of [42, 10n, null, undefined, { path: 'x' }]) {
       const r = safeLoadDialPlanFile(bad as unknown as string);
