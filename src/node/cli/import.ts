@@ -5,7 +5,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
 import { resolve } from 'node:path';
-import { IMPORT_FORMATS, loadImported, verifyImport } from '../../engine/migrate/formats.js';
+import { IMPORT_FORMATS, loadImported, MAX_VERIFY_WORK, verifyImport } from '../../engine/migrate/formats.js';
 import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
 import { decodeSourceBytes } from '../../engine/migrate/source-text.js';
@@ -169,6 +169,12 @@ export const importCommand: Command = defineCommand({
       printIssues(run.reference.issues, (s) => io.stderr.write(s));
       const v = verifyImport(run, { seed, perRule });
       if (!v.ok) return notLoaded(v.problems, v.tooLarge);
+      if (v.limited) {
+        const l = v.limited;
+        io.stderr.write(
+          `${file}: note --verify of ${l.rules} rules: ${l.perRule} number${l.perRule > 1 ? 's' : ''} drawn a rule (not ${perRule}) and ${l.asked} of the ${l.drawn} numbers drawn asked, so that the reference evaluator reads at most ${MAX_VERIFY_WORK} rules in all\n`,
+        );
+      }
       io.stderr.write(formatVerifyReport(v.report, [format.name, 'plan']));
       if (v.report.agreed < v.report.tried || run.reference.issues.length > 0) code = EXIT.failed;
     } else {

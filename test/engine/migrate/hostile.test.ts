@@ -132,3 +132,19 @@ describe('hostile Unified CM and Asterisk files', () => {
     expect(v.ok && v.report.disagreements).toEqual([]);
   });
 });
+
+describe('--verify of a large source', () => {
+  it('is cut down so that numbers times rules stays under the limit, and says so', () => {
+    const csv = 'ROUTE PATTERN,ROUTE PARTITION,DISCARD DIGITS\n' + Array.from({ length: 2000 }, (_, i) => `9.${100_000 + i}XX,PT,PreDot`).join('\n') + '\n';
+    const run = IMPORT_FORMATS['cucm']!.run(csv, 'big.csv');
+    const v = verifyImport(run, { seed: 1, perRule: 25, maxWork: 400_000 });
+    if (!v.ok) throw new Error(v.problems.join('\n'));
+    expect(v.limited).toEqual({ perRule: 1, drawn: expect.any(Number), asked: 200, rules: 2000 });
+    expect(v.limited!.drawn).toBeGreaterThan(2000);
+    expect(v.report.tried).toBe(200);
+    expect(v.report.disagreements).toEqual([]);
+    // A small source is not cut down.
+    const small = verifyImport(IMPORT_FORMATS['cucm']!.run('ROUTE PATTERN\n9.XXXX\n', 's.csv'), { seed: 1, perRule: 25 });
+    expect(small.ok && small.limited).toBeUndefined();
+  });
+});
