@@ -163,6 +163,16 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     status.textContent = notice !== '' ? `${notice} ${text}` : text;
     status.classList.toggle('error', error || notice !== '');
   };
+  /**
+   * Whether the status line says what an action did (a file refused, a save, a share link): lint's answer for the same
+   * text, which can come seconds later on a large plan, leaves it there (the Problems list shows the findings); the next
+   * analysis replaces it.
+   */
+  let actionSaid = false;
+  const tell = (text: string, error = false): void => {
+    say(text, error);
+    actionSaid = true;
+  };
   const numbersBox = $<HTMLTextAreaElement>('numbers');
   const locationBox = $<HTMLSpanElement>('location-box');
   const locationSelect = $<HTMLSelectElement>('location');
@@ -191,6 +201,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
 
   function run(): void {
     timer = undefined;
+    actionSaid = false;
     const t0 = performance.now();
     const text = view.state.doc.toString();
     analysedText = text;
@@ -325,7 +336,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     lintState = 'done';
     showProblems(view, [...(analysis?.problems ?? []), ...problems]);
     renderProblems();
-    sayState();
+    if (!actionSaid) sayState();
     lintTimings(a, from, false);
     settle();
   }
@@ -589,7 +600,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
         const p = starterPlan(country.value, $<HTMLInputElement>('area-code').value);
         setPlan(p.text, p.file, undefined);
       } catch (e) {
-        say(`No starter plan: ${(e as Error).message}`, true);
+        tell(`No starter plan: ${(e as Error).message}`, true);
       }
       return;
     }
@@ -617,14 +628,14 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   async function openFile(f: File): Promise<void> {
     if (!confirmDiscard()) return;
     if (f.size > MAX_FILE_BYTES) {
-      say(`${f.name} is ${f.size} bytes: larger than the ${MAX_FILE_BYTES}-byte limit of a rule file.`, true);
+      tell(`${f.name} is ${f.size} bytes: larger than the ${MAX_FILE_BYTES}-byte limit of a rule file.`, true);
       return;
     }
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(await f.arrayBuffer());
     } catch {
-      say(`${f.name} is not UTF-8 text: it cannot be a rule file.`, true);
+      tell(`${f.name} is not UTF-8 text: it cannot be a rule file.`, true);
       return;
     }
     setPlan(text.replace(/^\uFEFF/, ''), f.name, undefined);
@@ -667,7 +678,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     modified = false;
-    say(`Saved ${file} (downloaded).`);
+    tell(`Saved ${file} (downloaded).`);
   }
   $('save').addEventListener('click', download);
 
@@ -694,9 +705,9 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       });
       if (!r.ok) throw new Error(`${r.status} ${(await r.text()).trim()}`);
       modified = false;
-      say(`Saved to ${c.file}.`);
+      tell(`Saved to ${c.file}.`);
     } catch (e) {
-      say(`Not saved: ${(e as Error).message}`, true);
+      tell(`Not saved: ${(e as Error).message}`, true);
     }
   }
 
@@ -706,7 +717,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     const explained = [...document.querySelectorAll<HTMLElement>('#results article.number')].filter((n) => n.querySelector('details')?.open).map((n) => n.dataset['number'] ?? '');
     const fragment = await encodeShare({ plan: fileText(), numbers: numbersBox.value, file, location: locationSelect.value, explained });
     if (fragment.length > MAX_LINK_CHARS) {
-      say(`This plan is too large for a link (${fragment.length} characters; browsers keep about ${MAX_LINK_CHARS}): use Save instead.`, true);
+      tell(`This plan is too large for a link (${fragment.length} characters; browsers keep about ${MAX_LINK_CHARS}): use Save instead.`, true);
       return;
     }
     history.replaceState(null, '', fragment);
@@ -717,9 +728,9 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     link.select();
     try {
       await navigator.clipboard.writeText(location.href);
-      say(`Share link copied (${fragment.length} characters; the plan and numbers are in the link, not on a server).`);
+      tell(`Share link copied (${fragment.length} characters; the plan and numbers are in the link, not on a server).`);
     } catch {
-      say(`Share link ready: copy it from the Link field (${fragment.length} characters).`);
+      tell(`Share link ready: copy it from the Link field (${fragment.length} characters).`);
     }
   }
 

@@ -623,6 +623,31 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('a message about an action (a file refused, a save) stays when lint of the plan finishes after it (it was replaced)', async () => {
+    const page = await open();
+    // A plan whose first lint takes a while (a thousand overlapping patterns), so that it ends after the next action.
+    const { PLAN_KINDS } = (await import(new URL('../../bench/plans.js', import.meta.url).href)) as { PLAN_KINDS: Record<string, (n: number) => unknown> };
+    const { stringify } = await import('yaml');
+    const big = stringify(PLAN_KINDS['overlap']?.(1000));
+    await page.setInputFiles('#file-input', { name: 'big.yaml', mimeType: 'text/yaml', buffer: Buffer.from(big) });
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('big.yaml');
+    await page.setInputFiles('#file-input', { name: 'latin1.yaml', mimeType: 'text/yaml', buffer: Buffer.from('name: caf\xe9\n', 'latin1') });
+    await expect.poll(() => page.locator('#status').textContent()).toContain('latin1.yaml is not UTF-8');
+    const lints = (await page.evaluate('window.dialplanPlayground.timings.lints')) as number;
+    await idle(page);
+    // Lint of big.yaml has finished (its findings are listed), and the message is still there.
+    expect(await page.evaluate('window.dialplanPlayground.timings.lints')).toBeGreaterThan(lints);
+    expect(await page.locator('#status').textContent()).toContain('latin1.yaml is not UTF-8');
+    expect(await page.locator('#problems li').count()).toBeGreaterThan(0);
+    // The next change of the text brings the plan's state back.
+    await page.evaluate('window.dialplanPlayground.goToLine(1)');
+    await page.keyboard.press('End');
+    await page.keyboard.type(' # edited');
+    await idle(page);
+    expect(await page.locator('#status').textContent()).toMatch(/^big\.yaml: loaded in \d+ ms · lint: \d+ findings? · tests:/);
+    await page.close();
+  }, 60_000);
+
   it('the theme button names the other theme, also when the system switches while the page is open', async () => {
     const page = await open();
     const theme = (): Promise<unknown> =>
