@@ -192,8 +192,10 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     const n = str(m, 'name', p, sink);
     const match = patterns(m, p, sink);
     const output = str(m, 'output', p, sink);
-    if (n === undefined || match === undefined || output === undefined) return undefined;
-    return { name: n, match, output };
+    // A missing name or output is reported above; the rest is still checked (the plan fails all the same), so that the
+    // loader lists every problem at once rather than one per fix.
+    if (match === undefined) return undefined;
+    return { name: n ?? '', match, output: output ?? '' };
   });
 
   // Runs for every entry (100 000 in a large plan): nothing is allocated here that a valid entry does not keep, so that
@@ -208,11 +210,12 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     if (classification !== undefined && !declared.has(classification)) checkClassification(classification, [...p, 'classification']);
     const extra = m['classifications'] === undefined ? NO_STRINGS : strList(m, 'classifications', p, sink);
     extra.forEach((c, i) => declared.has(c) || checkClassification(c, [...p, 'classifications', i]));
-    if (n === undefined || match === undefined || classification === undefined) return undefined;
+    // As for conversions: an entry without a name or classification (reported above) is still checked.
+    if (match === undefined) return undefined;
     const entry: { -readonly [K in keyof DialPlanEntryRule]: DialPlanEntryRule[K] } = {
-      name: n,
+      name: n ?? '',
       match,
-      classification,
+      classification: classification ?? '',
       // Most entries have no further classifications: they share one empty list.
       classifications: extra.length === 0 ? NO_STRINGS : extra,
       dialCapable: bool(m, 'dialCapable', p, sink) ?? true,
@@ -233,7 +236,7 @@ export function validateRules(value: unknown, sink: ProblemSink): DialPlanRules 
     const seen = new Map<string, number>();
     entries.forEach((e, i) => {
       const first = seen.get(e.name);
-      if (first !== undefined) {
+      if (first !== undefined && e.name) {
         sink.add('DUPLICATE_NAME', `Another entry of ${table} (#${first + 1}) is already named "${e.name}".`, [table, i, 'name'], { severity: 'warning' });
       } else seen.set(e.name, i);
     });
