@@ -106,6 +106,8 @@ export type { ImportFormat } from './engine/migrate/formats.js';
 export type { ImportRun } from './engine/migrate/formats.js';
 export type { ReferenceEvaluator } from './engine/migrate/formats.js';
 export type { VerifyImportResult } from './engine/migrate/formats.js';
+export { MAX_VERIFY_WORK } from './engine/migrate/formats.js';
+export type { VerifyLimit } from './engine/migrate/formats.js';
 export { readTeamsDialPlans } from './engine/migrate/teams.js';
 export { importTeams } from './engine/migrate/teams.js';
 export { teamsReference } from './engine/migrate/teams.js';
