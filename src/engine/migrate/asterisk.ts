@@ -42,6 +42,30 @@ export interface AsteriskSource {
   readonly issues: readonly MigrationIssue[];
 }
 
+/** A file an `#include` names, as the caller read it: its name (for positions) and its text. */
+export interface AsteriskIncludedFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+/**
+ * Reads the files an `#include "name"` (or `#tryinclude`) line names, relative to the file that holds the line (a name
+ * with `*` or `?` may name several, as Asterisk's glob does); a string says why it cannot (not found, too large).
+ */
+export type AsteriskIncludeReader = (name: string, from: string) => readonly AsteriskIncludedFile[] | string;
+
+/** Options of {@link readAsteriskExtensions}. */
+export interface AsteriskReadOptions {
+  /** Follows `#include` lines (the engine reads no files: the Node.js CLI gives one); without it they are reported. */
+  readonly readInclude?: AsteriskIncludeReader;
+}
+
+/** Most files `#include` lines may nest (a file that includes one that includes...). */
+const MAX_INCLUDE_DEPTH = 32;
+
+/** Most files `#include` lines may read in all. */
+const MAX_INCLUDED_FILES = 1_000;
+
 /** Contexts of `extensions.conf` that hold settings, not extensions. */
 const SETTINGS = new Set(['general', 'globals']);
 
@@ -90,18 +114,22 @@ function uncommentedLines(text: string): string[] {
 
 /**
  * Reads `extensions.conf`: contexts, `exten =>` lines (the first line of each extension; `same =>` and later priorities
- * add nothing to which numbers it takes), `include =>` lines. `#include` and `switch =>` are reported; templates (`[t](!)`, `[ctx](t)`) are followed. Never
- * throws.
+ * add nothing to which numbers it takes), `include =>` lines. Templates (`[t](!)`, `[ctx](t)`) are followed, and
+ * `#include` / `#tryinclude` files when `options.readInclude` reads them (their lines are read where the line is, as
+ * Asterisk's config.c reads them: a context open before it goes on in the included file, and after it); a file that includes itself or one
+ * that includes it, more than 32 nested or 1 000 files in all are reported and not read. `#exec` and `switch =>` are
+ * reported. Never throws.
  *
  * @param text - the file's text
  * @param file - its name, for positions
+ * @param options - how to read `#include` files
  * @returns the contexts and the problems
  * @example
  * ```ts
  * readAsteriskExtensions('[internal]\nexten => _6XXX,1,Dial(PJSIP/${EXTEN})\n', 'extensions.conf').contexts[0]?.extensions[0]?.name; // '_6XXX'
  * ```
  */
-export function readAsteriskExtensions(text: string, file: string): AsteriskSource {
+export function readAsteriskExtensions(text: string, file: string, options: AsteriskReadOptions = {}): AsteriskSource {
   const issues: MigrationIssue[] = [];
   const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
   // The extension names each context (or template) holds already: a later priority adds nothing.
@@ -121,108 +149,145 @@ export function readAsteriskExtensions(text: string, file: string): AsteriskSour
   const templateByName = new Map<string, (typeof contexts)[number]>();
   let current: (typeof contexts)[number] | undefined;
   let inSection = false;
-  const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
-  lines.forEach((line, k) => {
-    const lineNo = k + 1;
-    const trimmed = line.trim();
-    if (trimmed === '') return;
-    const where = (col: number): string => `${file}:${lineNo}:${col}`;
-    if (trimmed.startsWith('#')) {
-      issues.push({ severity: 'warning', where: where(line.indexOf('#') + 1), message: `${trimmed.split(/\s/)[0]} is not followed: the extensions of that file are not converted` });
-      return;
-    }
-    const header = /^\[([^\]]+)\](\(([^)]*)\))?/.exec(trimmed);
-    if (header) {
-      inSection = true;
-      const name = header[1] as string;
-      // Options, as config.c reads them: `!` makes the section a template (not a context), `+` adds to a section of
-      // that name, any other word names a template whose lines come first.
-      const options = (header[3] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
-      const isTemplate = options.includes('!');
-      if (SETTINGS.has(name.toLowerCase())) {
-        current = undefined;
-        return;
-      }
-      // A context may be opened again further down (or by another #include'd file): Asterisk adds the new lines to
-      // the context it already has (pbx_config's ast_context_find_or_create), so the two sections are one context.
-      const pool = isTemplate ? templates : contexts;
-      const index = isTemplate ? templateByName : contextByName;
-      const again = index.get(name);
-      current = again ?? { name, extensions: [], includes: [] };
-      if (!again) {
-        pool.push(current);
-        index.set(name, current);
-      }
-      for (const t of options.filter((o) => o !== '!' && o !== '+')) {
-        const template = templateByName.get(t);
-        if (!template) {
-          issues.push({ severity: 'warning', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}, which is not a template defined above it ([${t}](!)): its lines are not read` });
-          continue;
+  let includedFiles = 0;
+  // One file's lines, and those of the files it #includes where it includes them; `chain` is the files reading.
+  const readFile = (text: string, file: string, chain: readonly string[]): void => {
+    const lines = uncommentedLines(text.replace(/^\uFEFF/, ''));
+    lines.forEach((line, k) => {
+      const lineNo = k + 1;
+      const trimmed = line.trim();
+      if (trimmed === '') return;
+      const where = (col: number): string => `${file}:${lineNo}:${col}`;
+      if (trimmed.startsWith('#')) {
+        const at = where(line.indexOf('#') + 1);
+        const inc = /^#(include|tryinclude)\s+(?:"([^"]*)"|<([^>]*)>|(\S+))/i.exec(trimmed);
+        if (!inc || !options.readInclude) {
+          issues.push({ severity: 'warning', where: at, message: `${trimmed.split(/\s/)[0]} is not followed: the extensions of that file are not converted` });
+          return;
         }
-        const names = holds(current);
-        if (inherited + template.extensions.length + template.includes.length > MAX_INHERITED) {
-          // Said once, at the first section past the limit; every later inheritance is refused the same way.
-          if (!overInherited) {
-            overInherited = true;
-            issues.push({ severity: 'error', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}: templates have copied more than ${MAX_INHERITED} extensions and includes in this file; no template is followed from here on` });
+        const name = (inc[2] ?? inc[3] ?? inc[4] ?? '').trim();
+        const tryOnly = (inc[1] as string).toLowerCase() === 'tryinclude';
+        if (chain.length > MAX_INCLUDE_DEPTH) {
+          issues.push({ severity: 'error', where: at, message: `#include ${name} is not followed: #include files nest more than ${MAX_INCLUDE_DEPTH} deep here` });
+          return;
+        }
+        const got = options.readInclude(name, file);
+        if (typeof got === 'string') {
+          // #tryinclude of a file that is not there is what it is for; anything else is said.
+          if (!tryOnly || !/not found|ENOENT/i.test(got)) issues.push({ severity: tryOnly ? 'note' : 'error', where: at, message: `#${inc[1] as string} ${name} is not followed: ${got}` });
+          return;
+        }
+        for (const f of got) {
+          if (chain.includes(f.file)) {
+            issues.push({ severity: 'error', where: at, message: `#include ${name}: ${f.file} includes itself (through ${[...chain.slice(chain.indexOf(f.file)), f.file].join(' → ')}); it is read once` });
+            continue;
           }
-          continue;
+          if (++includedFiles > MAX_INCLUDED_FILES) {
+            if (includedFiles === MAX_INCLUDED_FILES + 1) issues.push({ severity: 'error', where: at, message: `#include ${name}: more than ${MAX_INCLUDED_FILES} files are included in all; no more is read` });
+            return;
+          }
+          // The included file goes on in the context open here; after it, this file goes on in that same context
+          // (config.c keeps each file's current section), whatever sections the included file opened.
+          const [outer, outerInSection] = [current, inSection];
+          readFile(f.text, f.file, [...chain, f.file]);
+          [current, inSection] = [outer, outerInSection];
         }
-        inherited += template.extensions.length + template.includes.length;
-        for (const e of template.extensions) {
-          if (names.has(e.name)) continue;
-          names.add(e.name);
-          current.extensions.push({ ...e, context: current.name });
-        }
-        for (const inc of template.includes) current.includes.push(inc);
-      }
-      return;
-    }
-    if (!current) {
-      // Before any [section], an exten or include line belongs to no context: Asterisk cannot use it either. Said.
-      if (!inSection && /^(exten|include|same)\s*=/i.test(trimmed)) {
-        issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line comes before any [context]: it belongs to no context and is not converted' });
-      }
-      return;
-    }
-    const kv = /^(\w+)\s*=>?\s*(.*)$/.exec(trimmed);
-    if (!kv) {
-      issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line is not read (not key => value)' });
-      return;
-    }
-    const key = (kv[1] as string).toLowerCase();
-    const value = kv[2] as string;
-    const valueCol = line.indexOf(value) + 1;
-    if (key === 'exten') {
-      const parts = /^([^,]+),\s*([^,]+),\s*(.*)$/.exec(value);
-      if (!parts) {
-        issues.push({ severity: 'error', where: where(valueCol), message: 'this exten line has no extension, priority and application' });
         return;
       }
-      const name = (parts[1] as string).trim();
-      const app = /^(\w+)/.exec((parts[3] as string).trim())?.[1] ?? '';
-      const priority = (parts[2] as string).trim();
-      if (priority.toLowerCase() === 'hint') return;
-      if (app !== '') actions.push({ app, where: where(line.indexOf(parts[3] as string, valueCol - 1) + 1) });
-      const names = holds(current);
-      if (names.has(name)) return; // a later priority of the same extension
-      names.add(name);
-      current.extensions.push({ name, context: current.name, where: where(valueCol), app });
-    } else if (key === 'include') {
-      // `include => daytime,09:00-17:00,mon-fri,*,*` (or with |): included only at those times, which a plan cannot ask.
-      const [target = value, ...timing] = value.split(/[,|]/);
-      current.includes.push(target.trim());
-      if (timing.some((t) => t.trim() !== '')) {
-        issues.push({ severity: 'warning', where: where(valueCol), message: `include => ${target.trim()} holds only at the times ${timing.join(',').trim()}: the time condition is not carried over (the include is read as always on)` });
+      const header = /^\[([^\]]+)\](\(([^)]*)\))?/.exec(trimmed);
+      if (header) {
+        inSection = true;
+        const name = header[1] as string;
+        // Options, as config.c reads them: `!` makes the section a template (not a context), `+` adds to a section of
+        // that name, any other word names a template whose lines come first.
+        const options = (header[3] ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+        const isTemplate = options.includes('!');
+        if (SETTINGS.has(name.toLowerCase())) {
+          current = undefined;
+          return;
+        }
+        // A context may be opened again further down (or by another #include'd file): Asterisk adds the new lines to
+        // the context it already has (pbx_config's ast_context_find_or_create), so the two sections are one context.
+        const pool = isTemplate ? templates : contexts;
+        const index = isTemplate ? templateByName : contextByName;
+        const again = index.get(name);
+        current = again ?? { name, extensions: [], includes: [] };
+        if (!again) {
+          pool.push(current);
+          index.set(name, current);
+        }
+        for (const t of options.filter((o) => o !== '!' && o !== '+')) {
+          const template = templateByName.get(t);
+          if (!template) {
+            issues.push({ severity: 'warning', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}, which is not a template defined above it ([${t}](!)): its lines are not read` });
+            continue;
+          }
+          const names = holds(current);
+          if (inherited + template.extensions.length + template.includes.length > MAX_INHERITED) {
+            // Said once, at the first section past the limit; every later inheritance is refused the same way.
+            if (!overInherited) {
+              overInherited = true;
+              issues.push({ severity: 'error', where: where(line.indexOf(t, line.indexOf('(')) + 1), message: `[${name}] inherits from ${t}: templates have copied more than ${MAX_INHERITED} extensions and includes in this file; no template is followed from here on` });
+            }
+            continue;
+          }
+          inherited += template.extensions.length + template.includes.length;
+          for (const e of template.extensions) {
+            if (names.has(e.name)) continue;
+            names.add(e.name);
+            current.extensions.push({ ...e, context: current.name });
+          }
+          for (const inc of template.includes) current.includes.push(inc);
+        }
+        return;
       }
-    } else if (key === 'same') {
-      const parts = /^([^,]+),\s*(.*)$/.exec(value);
-      const app = parts ? (/^(\w+)/.exec((parts[2] as string).trim())?.[1] ?? '') : '';
-      if (parts && app !== '') actions.push({ app, where: where(line.indexOf(parts[2] as string, valueCol - 1) + 1) });
-    } else {
-      issues.push({ severity: 'note', where: where(line.search(/\S/) + 1), message: `${key} => is not converted (it does not classify numbers)` });
-    }
-  });
+      if (!current) {
+        // Before any [section], an exten or include line belongs to no context: Asterisk cannot use it either. Said.
+        if (!inSection && /^(exten|include|same)\s*=/i.test(trimmed)) {
+          issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line comes before any [context]: it belongs to no context and is not converted' });
+        }
+        return;
+      }
+      const kv = /^(\w+)\s*=>?\s*(.*)$/.exec(trimmed);
+      if (!kv) {
+        issues.push({ severity: 'warning', where: where(line.search(/\S/) + 1), message: 'this line is not read (not key => value)' });
+        return;
+      }
+      const key = (kv[1] as string).toLowerCase();
+      const value = kv[2] as string;
+      const valueCol = line.indexOf(value) + 1;
+      if (key === 'exten') {
+        const parts = /^([^,]+),\s*([^,]+),\s*(.*)$/.exec(value);
+        if (!parts) {
+          issues.push({ severity: 'error', where: where(valueCol), message: 'this exten line has no extension, priority and application' });
+          return;
+        }
+        const name = (parts[1] as string).trim();
+        const app = /^(\w+)/.exec((parts[3] as string).trim())?.[1] ?? '';
+        const priority = (parts[2] as string).trim();
+        if (priority.toLowerCase() === 'hint') return;
+        if (app !== '') actions.push({ app, where: where(line.indexOf(parts[3] as string, valueCol - 1) + 1) });
+        const names = holds(current);
+        if (names.has(name)) return; // a later priority of the same extension
+        names.add(name);
+        current.extensions.push({ name, context: current.name, where: where(valueCol), app });
+      } else if (key === 'include') {
+        // `include => daytime,09:00-17:00,mon-fri,*,*` (or with |): included only at those times, which a plan cannot ask.
+        const [target = value, ...timing] = value.split(/[,|]/);
+        current.includes.push(target.trim());
+        if (timing.some((t) => t.trim() !== '')) {
+          issues.push({ severity: 'warning', where: where(valueCol), message: `include => ${target.trim()} holds only at the times ${timing.join(',').trim()}: the time condition is not carried over (the include is read as always on)` });
+        }
+      } else if (key === 'same') {
+        const parts = /^([^,]+),\s*(.*)$/.exec(value);
+        const app = parts ? (/^(\w+)/.exec((parts[2] as string).trim())?.[1] ?? '') : '';
+        if (parts && app !== '') actions.push({ app, where: where(line.indexOf(parts[2] as string, valueCol - 1) + 1) });
+      } else {
+        issues.push({ severity: 'note', where: where(line.search(/\S/) + 1), message: `${key} => is not converted (it does not classify numbers)` });
+      }
+    });
+  };
+  readFile(text, file, [file]);
   if (!contexts.some((c) => c.extensions.length > 0 || c.includes.length > 0)) {
     issues.push({ severity: 'error', where: `${file}:1:1`, message: 'not readable: no context with exten => or include => lines (an extensions.conf)' });
   }

@@ -6,6 +6,7 @@ import type { DialPlan } from '../plan/plan.js';
 import { safeLoadDialPlan } from '../plan/load.js';
 import { DialPlanError, formatProblem } from '../errors.js';
 import type { ImportResult, MigrationIssue } from './imported-plan.js';
+import type { AsteriskIncludeReader } from './asterisk.js';
 import { asteriskReference, importAsterisk, readAsteriskExtensions } from './asterisk.js';
 import { cucmReference, importCucm, readCucmPatterns } from './cucm.js';
 import { genesysReference, importGenesys, readGenesysNumberPlans } from './genesys.js';
@@ -29,6 +30,12 @@ export interface ImportRun {
   readonly reference: ReferenceEvaluator;
 }
 
+/** Options of an import. */
+export interface ImportOptions {
+  /** Reads the files an Asterisk `#include` names (the engine reads no files; without it they are reported). */
+  readonly readInclude?: AsteriskIncludeReader;
+}
+
 /** A format `dialplan import --from` reads. */
 export interface ImportFormat {
   readonly name: string;
@@ -39,9 +46,10 @@ export interface ImportFormat {
    *
    * @param text - the file's text
    * @param file - its name, for positions
+   * @param options - how to read the files the source includes (Asterisk's `#include`)
    * @returns the plan, its issues and the reference evaluator
    */
-  run(text: string, file: string): ImportRun;
+  run(text: string, file: string, options?: ImportOptions): ImportRun;
 }
 
 /**
@@ -87,9 +95,9 @@ export const IMPORT_FORMATS: Readonly<Record<string, ImportFormat>> = {
   asterisk: {
     name: 'asterisk',
     summary: "Asterisk extensions.conf pattern extensions; one location per context, Asterisk's best-match order",
-    run: (text, file) =>
+    run: (text, file, options) =>
       bounded(file, () => {
-        const source = readAsteriskExtensions(text, file);
+        const source = readAsteriskExtensions(text, file, options?.readInclude ? { readInclude: options.readInclude } : {});
         return { result: importAsterisk(source), reference: asteriskReference(source) };
       }),
   },

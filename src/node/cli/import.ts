@@ -2,9 +2,10 @@
  * `dialplan import --from FORMAT FILE [--out plan.yaml] [--verify]`: another system's rules as a dial plan, each entry
  * commented with where it came from, and the proof that it classifies and translates numbers as the source did.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES } from '../../engine/plan/load.js';
-import { resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import type { AsteriskIncludedFile, AsteriskIncludeReader } from '../../engine/migrate/asterisk.js';
 import { IMPORT_FORMATS, loadImported, MAX_VERIFY_WORK, verifyImport } from '../../engine/migrate/formats.js';
 import type { MigrationIssue } from '../../engine/migrate/imported-plan.js';
 import { formatVerifyReport } from '../../engine/migrate/verify.js';
@@ -28,8 +29,9 @@ Formats:
                  or Export-Csv of the normalization rules); one location per dial plan
   genesys-cloud  Genesys Cloud number plans as GET .../sites/{siteId}/numberplans returns them, or
                  { "sites": [{ "name", "countryCallingCode", "numberPlans" }] }; one location per site
-  asterisk       Asterisk extensions.conf (exten => _NXXNXXXXXX,1,...): one location per context (with
-                 the contexts it includes), in Asterisk's best-match order, not file order
+  asterisk       Asterisk extensions.conf (exten => _NXXNXXXXXX,1,...) and the files it #includes
+                 (relative to its folder): one location per context (with the contexts it includes),
+                 in Asterisk's best-match order, not file order
   cucm           Cisco Unified CM route and translation patterns from a Bulk Administration CSV
                  export (pattern, partition, discard digits, called party transformation mask,
                  prefix digits), in closest-match order, not file order
@@ -103,6 +105,49 @@ function readLimited(path: string, limit: number): Buffer | undefined {
   }
 }
 
+/**
+ * Reads the files an Asterisk `#include` names: relative to the including file's folder (where Asterisk's own
+ * configuration files sit), a `*` or `?` in the last part matching several (in name order, as glob gives them), each
+ * decoded as the main file is, and all of them together at most the size limit of a rule file.
+ *
+ * @param cwd - the working folder, for relative names
+ * @returns the reader
+ */
+function includeReader(cwd: string): AsteriskIncludeReader {
+  let total = 0;
+  return (name, from) => {
+    const path = isAbsolute(name) ? name : join(dirname(from), name);
+    const dir = dirname(path);
+    const base = basename(path);
+    let files: string[];
+    if (/[*?]/.test(base)) {
+      const re = new RegExp(`^${base.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+      try {
+        files = readdirSync(resolve(cwd, dir)).filter((f) => re.test(f)).sort().map((f) => join(dir, f));
+      } catch (e) {
+        return `cannot read the folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+      }
+      if (files.length === 0) return `no file matches ${path} (not found)`;
+    } else files = [path];
+    const out: AsteriskIncludedFile[] = [];
+    for (const file of files) {
+      let bytes: Buffer | undefined;
+      try {
+        bytes = readLimited(resolve(cwd, file), DEFAULT_MAX_FILE_BYTES - total);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        return `cannot read ${file}: ${code === 'ENOENT' ? 'not found (ENOENT)' : (code ?? String(e))}`;
+      }
+      if (bytes === undefined) return `the included files are larger than ${DEFAULT_MAX_FILE_BYTES / 1024 / 1024} MiB in all`;
+      total += bytes.length;
+      const text = decodeSourceBytes(bytes);
+      if (text === undefined) return `${file} is not UTF-8 text (nor UTF-16 with a byte order mark)`;
+      out.push({ file, text });
+    }
+    return out;
+  };
+}
+
 /** Runs `dialplan import`. */
 export const importCommand: Command = defineCommand({
   help: IMPORT_HELP,
@@ -147,7 +192,7 @@ export const importCommand: Command = defineCommand({
       io.stderr.write(`dialplan import: cannot read ${file}: ${code ?? 'it is not UTF-8 text'}\n`);
       return EXIT.usage;
     }
-    const run = format.run(text, file);
+    const run = format.run(text, file, { readInclude: includeReader(io.cwd) });
     const { result } = run;
     const unreadable = result.issues.some((i) => i.severity === 'error' && /not readable|has no Pattern/.test(i.message));
     printIssues(result.issues, (s) => io.stderr.write(s));

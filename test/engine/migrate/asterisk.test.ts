@@ -173,3 +173,45 @@ describe("Asterisk's order", () => {
     ]);
   });
 });
+
+describe('#include files', () => {
+  // An in-memory folder, read as the CLI's reader reads files.
+  const folder = (files: Record<string, string>) => (name: string) => (name in files ? [{ file: name, text: files[name] as string }] : `cannot read ${name}: not found (ENOENT)`);
+
+  it('are read where the line is: the context open before it goes on in the file and after it', () => {
+    const r = asterisk.run('[a]\nexten => _1XX,1,NoOp()\n#include more.conf\nexten => _3XX,1,NoOp()\n', 'main.conf', {
+      readInclude: folder({ 'more.conf': 'exten => _2XX,1,NoOp()\n[b]\nexten => _4XX,1,NoOp()\n' }),
+    });
+    expect(r.result.issues.filter((i) => i.severity !== 'note')).toEqual([]);
+    expect(r.result.plan.entries.map((e) => `${e.location}: ${e.name} ${e.source.split(' ')[0]}`)).toEqual([
+      'a: _1XX (a) main.conf:2:10',
+      'a: _2XX (a) more.conf:1:10',
+      'a: _3XX (a) main.conf:4:10',
+      'b: _4XX (b) more.conf:3:10',
+    ]);
+  });
+
+  it('a file that includes itself, a missing file and a missing #tryinclude: reported with their lines, never a hang', () => {
+    const r = asterisk.run('[a]\nexten => 1,1,NoOp()\n#include loop.conf\n#include gone.conf\n#tryinclude maybe.conf\n', 'main.conf', {
+      readInclude: folder({ 'loop.conf': '#include main.conf\nexten => 2,1,NoOp()\n', 'main.conf': '[a]\n' }),
+    });
+    expect(r.result.issues.filter((i) => i.severity !== 'note').map((i) => `${i.where}: ${i.severity} ${i.message}`)).toEqual([
+      'loop.conf:1:1: error #include main.conf: main.conf includes itself (through main.conf → loop.conf → main.conf); it is read once',
+      'main.conf:4:1: error #include gone.conf is not followed: cannot read gone.conf: not found (ENOENT)',
+    ]);
+    expect(r.result.plan.entries.map((e) => e.name)).toEqual(['1 (a)', '2 (a)']);
+  });
+
+  it('a chain of files each including the next stops at 32 deep, said', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) files[`f${i}.conf`] = `exten => ${1000 + i},1,NoOp()\n#include f${i + 1}.conf\n`;
+    const r = asterisk.run('[a]\n#include f0.conf\n', 'main.conf', { readInclude: folder(files) });
+    expect(r.result.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual(['#include f32.conf is not followed: #include files nest more than 32 deep here']);
+    expect(r.result.plan.entries).toHaveLength(32);
+  });
+
+  it('without a reader (the engine reads no files) they are reported, as before', () => {
+    const r = asterisk.run('[a]\nexten => 1,1,NoOp()\n#include more.conf\n', 'main.conf');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('main.conf:3:1: warning #include is not followed: the extensions of that file are not converted');
+  });
+});

@@ -58,3 +58,24 @@ describe('dialplan import of sources too large for one plan', () => {
     expect(r.out).toMatch(/^dialPlan:$/m);
   });
 });
+
+describe('dialplan import --from asterisk follows #include', () => {
+  const ROOT = new URL('../../../', import.meta.url).pathname;
+
+  it("FreePBX's extensions.conf, whose dialplan is in the files it #includes: every context and extension, --verify 100%", async () => {
+    let out = '';
+    let err = '';
+    const code = await runCli(['import', '--from', 'asterisk', 'test/fixtures/migration/asterisk-includes/extensions.conf', '--verify'], {
+      stdout: { write: (c: string) => (out += c) },
+      stderr: { write: (c: string) => (err += c) },
+      stdin: new PassThrough(),
+      stderrIsTty: false,
+      cwd: ROOT,
+    });
+    expect(err).not.toMatch(/ (error|warning) /);
+    expect(err).toMatch(/^verify: (\d+) of \1 numbers agree \(100\.00%\)$/m);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ {2}# test\/fixtures\/migration\/asterisk-includes\/extensions_additional\.conf:17:10 \[outrt-1\] exten => 911,1,Dial\(\.\.\.\) \(included in \[from-internal\]\)$/m);
+    expect(out).toMatch(/^ {2}# test\/fixtures\/migration\/asterisk-includes\/extensions_custom\.conf:2:10 \[from-internal-custom\] exten => _\*97,1,VoiceMailMain\(\.\.\.\) \(included in \[from-internal\]\)$/m);
+  });
+});
