@@ -31,6 +31,10 @@ export interface AsteriskContext {
   readonly name: string;
   readonly extensions: readonly AsteriskExtension[];
   readonly includes: readonly string[];
+  /** `file:line:column` of each `include =>` line, by the index of {@link AsteriskContext.includes}. */
+  readonly includedAt?: readonly string[];
+  /** `file:line:column` of the context's first `[name]` line. */
+  readonly where?: string;
 }
 
 /** What {@link readAsteriskExtensions} read. */
@@ -131,7 +135,7 @@ function uncommentedLines(text: string): string[] {
  */
 export function readAsteriskExtensions(text: string, file: string, options: AsteriskReadOptions = {}): AsteriskSource {
   const issues: MigrationIssue[] = [];
-  const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[] }[] = [];
+  const contexts: { name: string; extensions: AsteriskExtension[]; includes: string[]; includedAt: string[]; where: string }[] = [];
   // The extension names each context (or template) holds already: a later priority adds nothing.
   const held = new Map<object, Set<string>>();
   // Extensions copied from templates so far: a chain of templates, each inheriting the one before, copies quadratically.
@@ -211,7 +215,7 @@ export function readAsteriskExtensions(text: string, file: string, options: Aste
         const pool = isTemplate ? templates : contexts;
         const index = isTemplate ? templateByName : contextByName;
         const again = index.get(name);
-        current = again ?? { name, extensions: [], includes: [] };
+        current = again ?? { name, extensions: [], includes: [], includedAt: [], where: where(line.indexOf('[') + 1) };
         if (!again) {
           pool.push(current);
           index.set(name, current);
@@ -237,7 +241,10 @@ export function readAsteriskExtensions(text: string, file: string, options: Aste
             names.add(e.name);
             current.extensions.push({ ...e, context: current.name });
           }
-          for (const inc of template.includes) current.includes.push(inc);
+          template.includes.forEach((inc, i) => {
+            current?.includes.push(inc);
+            current?.includedAt.push(template.includedAt[i] as string);
+          });
         }
         return;
       }
@@ -275,6 +282,7 @@ export function readAsteriskExtensions(text: string, file: string, options: Aste
         // `include => daytime,09:00-17:00,mon-fri,*,*` (or with |): included only at those times, which a plan cannot ask.
         const [target = value, ...timing] = value.split(/[,|]/);
         current.includes.push(target.trim());
+        current.includedAt.push(where(valueCol));
         if (timing.some((t) => t.trim() !== '')) {
           issues.push({ severity: 'warning', where: where(valueCol), message: `include => ${target.trim()} holds only at the times ${timing.join(',').trim()}: the time condition is not carried over (the include is read as always on)` });
         }
@@ -506,20 +514,22 @@ export function importAsterisk(source: AsteriskSource): ImportResult {
   const reported = new Set<string>();
   const known = new Set(source.contexts.map((c) => c.name));
   const { orders, stopped, deep } = contextOrders(source);
+  // Where a context's [name] line is (the first, when it is opened twice).
+  const contextWhere = (name: string): string => source.contexts.find((c) => c.name === name)?.where ?? `${source.file} [${name}]`;
   if (deep !== undefined) {
     issues.push({
       severity: 'warning',
-      where: `${source.file} [${deep}]`,
+      where: contextWhere(deep),
       message: `[${deep}] reaches more than ${ASTERISK_MAX_INCLUDE_STACK} contexts through its includes: Asterisk searches the first ${ASTERISK_MAX_INCLUDE_STACK} only (AST_PBX_MAX_STACK, "Maximum PBX stack exceeded"), and so does the plan (said for the first such context)`,
     });
   }
   if (stopped !== undefined) {
-    issues.push({ severity: 'error', where: `${source.file} [${stopped}]`, message: `the contexts with the extensions they include make more than ${MAX_ENTRIES} entries: [${stopped}] and the contexts after it are not converted` });
+    issues.push({ severity: 'error', where: contextWhere(stopped), message: `the contexts with the extensions they include make more than ${MAX_ENTRIES} entries: [${stopped}] and the contexts after it are not converted` });
   }
   contexts.forEach((ctx, k) => {
-    for (const inc of ctx.includes) {
-      if (!known.has(inc)) issues.push({ severity: 'warning', where: `${source.file} [${ctx.name}]`, message: `include => ${inc}: no such context in this file` });
-    }
+    ctx.includes.forEach((inc, i) => {
+      if (!known.has(inc)) issues.push({ severity: 'warning', where: ctx.includedAt?.[i] ?? `${source.file} [${ctx.name}]`, message: `include => ${inc}: no such context in this file` });
+    });
     for (const e of orders[k] ?? []) {
       const r = toDialPlanPattern(e, domain);
       const label = `${e.where} [${e.context}] exten => ${e.name},1,${e.app}(...)${e.context !== ctx.name ? ` (included in [${ctx.name}])` : ''}`;

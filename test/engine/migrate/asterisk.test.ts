@@ -215,3 +215,13 @@ describe('#include files', () => {
     expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('main.conf:3:1: warning #include is not followed: the extensions of that file are not converted');
   });
 });
+
+describe('positions of what is reported', () => {
+  it('an include of a context the file does not have names the include line; one copied from a template, the template line', () => {
+    const r = asterisk.run('[t](!)\ninclude => gone-t\n[a](t)\nexten => 1,1,NoOp()\ninclude => gone-a\n', 'pos.conf');
+    expect(r.result.issues.filter((i) => i.severity === 'warning').map((i) => `${i.where}: ${i.message}`)).toEqual([
+      'pos.conf:2:12: include => gone-t: no such context in this file',
+      'pos.conf:5:12: include => gone-a: no such context in this file',
+    ]);
+  });
+});

@@ -99,7 +99,7 @@ describe('hostile Unified CM and Asterisk files', () => {
     const text = Array.from({ length: n }, (_, i) => `[c${i}]\n${i < n - 1 ? `include => c${i + 1}\n` : ''}exten => ${100_000 + i},1,NoOp()`).join('\n') + '\n';
     const run = IMPORT_FORMATS['asterisk']!.run(text, 'chain.conf');
     expect(run.result.issues.filter((i) => i.severity === 'warning').map((i) => `${i.where}: ${i.message}`)).toEqual([
-      'chain.conf [c0]: [c0] reaches more than 128 contexts through its includes: Asterisk searches the first 128 only (AST_PBX_MAX_STACK, "Maximum PBX stack exceeded"), and so does the plan (said for the first such context)',
+      'chain.conf:1:1: [c0] reaches more than 128 contexts through its includes: Asterisk searches the first 128 only (AST_PBX_MAX_STACK, "Maximum PBX stack exceeded"), and so does the plan (said for the first such context)',
     ]);
     expect(run.result.plan.entries.filter((e) => e.location === 'c0').map((e) => e.classification)).toEqual(Array.from({ length: 128 }, (_, i) => String(100_000 + i)));
     expect(run.result.plan.entries.filter((e) => e.location === 'c12').length).toBe(128);
