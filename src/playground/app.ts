@@ -7,7 +7,7 @@ import type { EditorView } from '@codemirror/view';
 import type { DialPlan, Explanation, ExplainedTable, InlineTestFailure, Problem } from '../browser.js';
 import { DETAIL_FIELDS, MAX_INPUT_LENGTH, QueueType } from '../browser.js';
 import type { Analysis, EntryRange, LintAnswer, LintRequest } from './analysis.js';
-import { MAX_NUMBERS, analyze, entryAt, numberLines, numbersByEntry } from './analysis.js';
+import { MAX_NUMBERS, analyze, entryAt, numberLines, numbersByEntry, reanswer } from './analysis.js';
 import { createEditor, goToLine, replaceText, showProblems } from './editor.js';
 import { BUNDLED_PLANS, SEED_NUMBERS, sampleNumbers, starterCountries, starterPlan } from './plans.js';
 import { SHARE_PREFIX, decodeShare, encodeShare } from './share.js';
@@ -56,6 +56,8 @@ interface Timings {
   lints: number;
   /** Numbers explained for the entry hover (once per analysis and location, not at every hover). */
   hoverExplains: number;
+  /** The page's own loads of the text (an edit of the numbers or the location alone reuses the plan). */
+  loads: number;
 }
 
 /** A text for the lint worker, and when it was asked for. */
@@ -129,7 +131,7 @@ function startLintWorker(): Worker | undefined {
  */
 export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly Problem[]): Promise<void> {
   const config = readConfig();
-  const timings: Timings = { diagnosticsMs: 0, pageLoadMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintReadyAtPause: false, analyses: 0, lints: 0, hoverExplains: 0 };
+  const timings: Timings = { diagnosticsMs: 0, pageLoadMs: 0, analysisMs: 0, lintMs: 0, lintWorkerMs: 0, lintCompileMs: 0, lintPageMs: 0, lintSincePauseMs: 0, lintReadyAtPause: false, analyses: 0, lints: 0, hoverExplains: 0, loads: 0 };
   let file = 'default.yaml';
   let analysis: Analysis | undefined;
   /** The text `analysis` was made from, and when its run started (the end of the typing pause). */
@@ -196,7 +198,8 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   // ---- analysis -------------------------------------------------------------------------------------------------
   function schedule(): void {
     if (timer !== undefined) clearTimeout(timer);
-    timer = setTimeout(run, Math.max(DEBOUNCE_MS, Math.min(1_000, 2 * (analysis?.loadMs ?? 0))));
+    // Only the numbers or the location changed: the plan is kept (see reanswer), so the short pause is enough.
+    timer = setTimeout(run, changedSinceRun ? Math.max(DEBOUNCE_MS, Math.min(1_000, 2 * (analysis?.loadMs ?? 0))) : DEBOUNCE_MS);
   }
 
   function run(): void {
@@ -204,6 +207,8 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     actionSaid = false;
     const t0 = performance.now();
     const text = view.state.doc.toString();
+    // The same text and name as the last run whose plan loaded: only the numbers or the location changed.
+    const previous = analysis?.plan !== undefined && text === analysedText && file === analysedFile ? analysis : undefined;
     analysedText = text;
     analysedFile = file;
     changedSinceRun = false;
@@ -219,7 +224,11 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       timings.diagnosticsMs = performance.now() - t0;
       lintTimings(ready, t0, true);
     }
-    analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
+    if (previous !== undefined) analysis = reanswer(previous, numberLines(numbersBox.value), locationSelect.value);
+    else {
+      analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
+      timings.loads++;
+    }
     timings.pageLoadMs = analysis.loadMs;
     if (ready !== undefined) {
       lintState = analysis.plan === undefined ? 'idle' : 'done';
