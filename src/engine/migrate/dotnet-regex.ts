@@ -47,6 +47,9 @@ export interface ParsedRegex {
 
 const cp = (s: string): number => s.codePointAt(0) ?? 0;
 
+/** Most groups a regex may nest (the readers of its tree are recursive; the exports' when: regexes nest about 20). */
+const MAX_GROUP_DEPTH = 100;
+
 /** Which engine's meaning a regex has: .NET (Teams) or Java (Genesys Cloud number plans). */
 export type RegexDialect = 'dotnet' | 'java';
 
@@ -74,6 +77,7 @@ const JAVA_SHORTHANDS: Readonly<Record<'d' | 'D' | 'w' | 'W' | 's' | 'S', ClassI
 export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet'): ParsedRegex {
   let i = 0;
   let order = 0;
+  let depth = 0;
   const errors: { message: string; pos: number }[] = [];
   const groups: { order: number; name?: string }[] = [];
 
@@ -189,6 +193,30 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
 
   const parseGroup = (): RegexNode => {
     const start = i;
+    if (depth >= MAX_GROUP_DEPTH) {
+      // Every reader of the tree walks it recursively: a hostile rule of 20 000 nested groups overflowed the stack.
+      errors.push({ message: `Groups nested deeper than ${MAX_GROUP_DEPTH} levels.`, pos: start });
+      let open = 0;
+      while (i < source.length) {
+        if (source[i] === '\\') i++;
+        else if (source[i] === '(') open++;
+        else if (source[i] === ')' && --open === 0) {
+          i++;
+          break;
+        }
+        i++;
+      }
+      return { t: 'seq', items: [], pos: start };
+    }
+    depth++;
+    try {
+      return parseGroupBody(start);
+    } finally {
+      depth--;
+    }
+  };
+
+  const parseGroupBody = (start: number): RegexNode => {
     i++; // (
     let node: RegexNode;
     if (source[i] !== '?') {

@@ -56,3 +56,21 @@ describe('Java-only regex constructs', () => {
     ]);
   });
 });
+
+describe('hostile nesting', () => {
+  it.each(['dotnet', 'java'] as const)('20 000 nested groups (%s) are a syntax error at the 101st, not a stack overflow', (dialect) => {
+    const source = `^${'('.repeat(20_000)}\\d${')'.repeat(20_000)}$`;
+    const p = parseDotnetRegex(source, dialect);
+    expect(p.errors).toEqual([{ message: 'Groups nested deeper than 100 levels.', pos: 101 }]);
+  });
+
+  it('a Teams rule and a Genesys Cloud plan of that kind: reported with their position, --verify ends', () => {
+    const deep = `^${'(?:1|'.repeat(3000)}2${')'.repeat(3000)}$`;
+    const teams = IMPORT_FORMATS['teams']!.run(JSON.stringify({ SimpleName: 'D', NormalizationRules: [{ Name: 'Deep', Pattern: deep, Translation: 'x', IsInternalExtension: false }, { Name: 'Ok', Pattern: '^(\\d{4})$', Translation: '+1$1', IsInternalExtension: false }] }), 't.json');
+    expect(teams.result.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual(['"Deep" is not converted: its pattern does not parse: Groups nested deeper than 100 levels.']);
+    const v = verifyImport(teams, { seed: 1, perRule: 5 });
+    expect(v.ok && v.report.disagreements).toEqual([]);
+    const genesys = IMPORT_FORMATS['genesys-cloud']!.run(JSON.stringify([{ name: 'Deep', matchType: 'regex', match: deep, normalizedFormat: 'x', classification: 'A', priority: 1 }]), 'g.json');
+    expect(genesys.result.issues.filter((i) => i.severity === 'error').map((i) => i.message)).toEqual(['"Deep" is not converted: its regex does not parse: Groups nested deeper than 100 levels.']);
+  });
+});
