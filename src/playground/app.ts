@@ -56,7 +56,7 @@ interface Timings {
   lints: number;
   /** Numbers explained for the entry hover (once per analysis and location, not at every hover). */
   hoverExplains: number;
-  /** The page's own loads of the text (an edit of the numbers or the location alone reuses the plan). */
+  /** The page's own loads of the text (an edit of the numbers or the location alone, and the run after a plan is opened, reuse the plan). */
   loads: number;
 }
 
@@ -225,10 +225,7 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
       lintTimings(ready, t0, true);
     }
     if (previous !== undefined) analysis = reanswer(previous, numberLines(numbersBox.value), locationSelect.value);
-    else {
-      analysis = analyze(text, file, numberLines(numbersBox.value), locationSelect.value);
-      timings.loads++;
-    }
+    else analysis = load(text, numberLines(numbersBox.value));
     timings.pageLoadMs = analysis.loadMs;
     if (ready !== undefined) {
       lintState = analysis.plan === undefined ? 'idle' : 'done';
@@ -252,6 +249,12 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     timings.analyses++;
     sayState();
     settle();
+  }
+
+  /** The page's own load of a text under the current file name, with the numbers answered at the chosen location. */
+  function load(text: string, numbers: readonly string[]): Analysis {
+    timings.loads++;
+    return analyze(text, file, numbers, locationSelect.value);
   }
 
   /** Typing paused LINT_EARLY_MS: the worker starts on the text. */
@@ -671,8 +674,15 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
     if (numbers !== undefined) numbersBox.value = numbers;
     else {
       // The plan's own test inputs are the numbers its author cares about.
-      const r = analyze(text, file, [], '');
-      if (r.plan !== undefined && r.plan.rules.tests.length > 0) numbersBox.value = sampleNumbers(r.plan.rules.tests.map((t) => t.input));
+      const docText = view.state.doc.toString();
+      const r = load(docText, []);
+      if (r.plan !== undefined) {
+        if (r.plan.rules.tests.length > 0) numbersBox.value = sampleNumbers(r.plan.rules.tests.map((t) => t.input));
+        // The run below answers the numbers with this load (see run's `previous`) instead of loading the text again.
+        analysis = r;
+        analysedText = docText;
+        analysedFile = file;
+      }
     }
     modified = false;
     if (timer !== undefined) clearTimeout(timer);

@@ -648,7 +648,7 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
-  it('an edit of the numbers alone answers them without loading the plan again (a 1 000-entry plan took 40 to 200 ms a pause)', async () => {
+  it('an edit of the numbers alone answers them without loading the plan again (a 1 000-entry plan took 40 to 200 ms a pause); a file opened is loaded once', async () => {
     const page = await open();
     const loads = (): Promise<number> => page.evaluate('window.dialplanPlayground.timings.loads') as Promise<number>;
     const before = await loads();
@@ -679,6 +679,17 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     expect(shown.map((f) => f['rawText'])).toEqual(['1-800-456-2354', '6929', '317 555 1234', '911']);
     expect(shown[3]).toEqual(Object.fromEntries(DETAIL_FIELDS.map((f) => [f, (edited.details('911') as unknown as Record<string, unknown>)[f]])));
     expect(shown[0]?.['displayText']).toBe(edited.details('1-800-456-2354').displayText);
+    // A file opened is loaded once: for its test inputs, which fill the numbers, and for their answers (it was twice).
+    const gb = readFileSync(join(ROOT, 'rules/gb.yaml'), 'utf8');
+    await page.setInputFiles('#file-input', { name: 'gb.yaml', mimeType: 'text/yaml', buffer: Buffer.from(gb) });
+    await expect.poll(() => page.locator('#file-name').textContent()).toBe('gb.yaml');
+    await idle(page);
+    expect(await loads()).toBe(before + 2);
+    const gbPlan = loadDialPlan(gb, { file: 'gb.yaml' });
+    const inputs = (await page.inputValue('#numbers')).split('\n');
+    expect(inputs.length).toBeGreaterThan(1);
+    expect(await shownFields(page)).toEqual(inputs.map((n) => Object.fromEntries(DETAIL_FIELDS.map((f) => [f, (gbPlan.details(n) as unknown as Record<string, unknown>)[f]]))));
+    expect(await page.locator('#tests li[data-status="pass"]').count()).toBe(runInlineTests(gbPlan).passed);
     await page.close();
   }, 60_000);
 
