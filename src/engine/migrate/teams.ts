@@ -44,6 +44,8 @@ export interface TeamsDialPlan {
   readonly description: string;
   readonly rules: readonly TeamsRule[];
   readonly externalAccessPrefix?: string;
+  /** `file:line:column (JSON path)` of the dial plan (of its first rule in a list of rules or a CSV). */
+  readonly where?: string;
   readonly optimizeDeviceDialing?: boolean;
 }
 
@@ -163,8 +165,10 @@ function fromJson(root: PositionedJson, text: string, file: string, issues: Migr
     }
     const prefix = str(get(o, 'ExternalAccessPrefix'));
     const optimize = get(o, 'OptimizeDeviceDialing');
+    const at = lineColumn(text, o.at);
     return {
       name,
+      where: `${file}:${at.line}:${at.column} (${path})`,
       description: str(get(o, 'Description')),
       rules,
       ...(prefix !== '' ? { externalAccessPrefix: prefix } : {}),
@@ -323,11 +327,14 @@ export function importTeams(source: TeamsSource): ImportResult {
   source.plans.forEach((plan, k) => {
     const location = locations[k];
     const at = (l: Located, i?: number): string => where(text, file, l, i);
+    // Where the dial plan is: its object, or its first rule (a list of rules, a CSV), with its name.
+    const first = plan.rules[0];
+    const planAt = `${plan.where?.replace(/\)$/, `, ${plan.name})`) ?? (first ? `${at(first.located.pattern).replace(/ \(.*\)$/, '')} (${plan.name})` : `${file} (${plan.name})`)}`;
     if (plan.rules.length > TEAMS_MAX_RULES) {
-      issues.push({ severity: 'note', where: `${file} (${plan.name})`, message: `${plan.rules.length} rules: more than Teams accepts in one dial plan (${TEAMS_MAX_RULES}); all are converted` });
+      issues.push({ severity: 'note', where: planAt, message: `${plan.rules.length} rules: more than Teams accepts in one dial plan (${TEAMS_MAX_RULES}); all are converted` });
     }
     if (plan.externalAccessPrefix !== undefined || plan.optimizeDeviceDialing) {
-      issues.push({ severity: 'warning', where: `${file} (${plan.name})`, message: `ExternalAccessPrefix "${plan.externalAccessPrefix ?? ''}" / OptimizeDeviceDialing is a client dialing option with no dial-plan counterpart; it is not carried over` });
+      issues.push({ severity: 'warning', where: planAt, message: `ExternalAccessPrefix "${plan.externalAccessPrefix ?? ''}" / OptimizeDeviceDialing is a client dialing option with no dial-plan counterpart; it is not carried over` });
     }
     for (const rule of plan.rules) {
       const parsed = parseDotnetRegex(rule.pattern);

@@ -240,3 +240,13 @@ describe('regexes the converter handles', () => {
     );
   });
 });
+
+describe('positions of what is said about a whole dial plan', () => {
+  it('the dial plan object (JSON) or its first rule (CSV), with its name', () => {
+    const json = IMPORT_FORMATS['teams']!.run('[\n  {\n    "Identity": "Tag:Pfx",\n    "ExternalAccessPrefix": "9",\n    "NormalizationRules": [{ "Name": "R", "Pattern": "^(\\\\d{4})$", "Translation": "+1$1", "IsInternalExtension": false }]\n  }\n]\n', 'pfx.json');
+    expect(json.result.issues.map((i) => `${i.where}: ${i.severity}`)).toEqual(['pfx.json:2:3 ($[0], Pfx): warning']);
+    const csv = '"Name","Pattern","Translation","IsInternalExtension"\n' + Array.from({ length: 51 }, (_, i) => `"R${i}","^(${i}\\d{3})$","+1$1","False"`).join('\n') + '\n';
+    const many = IMPORT_FORMATS['teams']!.run(csv, 'many.csv');
+    expect(many.result.issues.filter((i) => i.severity === 'note').map((i) => `${i.where}: ${i.message}`)).toEqual(['many.csv:2:6 (Teams): 51 rules: more than Teams accepts in one dial plan (50); all are converted']);
+  });
+});
