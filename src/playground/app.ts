@@ -96,6 +96,9 @@ const MAX_FILE_BYTES = 16 * 1024 * 1024;
  * up to a second), so that typing into a very large plan is not held up by a reload after every key.
  */
 const DEBOUNCE_MS = 150;
+/** A load that took this long, or a text this large, is announced on the status line before the next load. */
+const SLOW_LOAD_MS = 500;
+const LARGE_TEXT_CHARS = 1_000_000;
 /** A number's heading shows this many characters of it at most: every number the engine takes, whole. */
 const MAX_HEADING_CHARS = MAX_INPUT_LENGTH;
 /** A share link longer than this may be cut by browsers and chat tools; the page says so. */
@@ -199,7 +202,24 @@ export async function startPlayground(lintOnPage: (plan: DialPlan) => readonly P
   function schedule(): void {
     if (timer !== undefined) clearTimeout(timer);
     // Only the numbers or the location changed: the plan is kept (see reanswer), so the short pause is enough.
-    timer = setTimeout(run, changedSinceRun ? Math.max(DEBOUNCE_MS, Math.min(1_000, 2 * (analysis?.loadMs ?? 0))) : DEBOUNCE_MS);
+    if (!changedSinceRun) timer = setTimeout(run, DEBOUNCE_MS);
+    else timer = setTimeout(slowLoadFirst, Math.max(DEBOUNCE_MS, Math.min(1_000, 2 * (analysis?.loadMs ?? 0))));
+  }
+
+  /**
+   * Before a load that holds the page for a while (a text of megabytes, or one whose last load took half a second), the
+   * status line says so and is painted first: the page does not answer while the text loads (see docs/playground.md,
+   * "Much larger plans"), and a page that freezes without a word looks hung.
+   */
+  function slowLoadFirst(): void {
+    if ((analysis?.loadMs ?? 0) < SLOW_LOAD_MS && view.state.doc.length < LARGE_TEXT_CHARS) return run();
+    say(`Loading ${file} (${Math.round(view.state.doc.length / 1024)} KB${analysis !== undefined && analysis.loadMs >= SLOW_LOAD_MS ? `; the last load took ${(analysis.loadMs / 1000).toFixed(1)} s` : ''})…`);
+    // After the next frame is painted (a timer alone may run before it); `timer` stays set, so the page is not idle. A
+    // keystroke in the meantime schedules anew, and this wait then gives way.
+    const wait: ReturnType<typeof setTimeout> = setTimeout(() => requestAnimationFrame(() => {
+      if (timer === wait) timer = setTimeout(run, 0);
+    }), 0);
+    timer = wait;
   }
 
   function run(): void {

@@ -693,6 +693,40 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     await page.close();
   }, 60_000);
 
+  it('before a load that holds the page (a paste of megabytes), the status line says so and is painted first', async () => {
+    const page = await open();
+    // Every text the status line shows, in order: when it came, and when the next frame after it began (the text is on
+    // the screen from that frame on).
+    await page.evaluate(`(() => {
+      const status = document.querySelector('#status');
+      window.statusTexts = [];
+      new MutationObserver(() => {
+        const entry = { text: status.textContent, at: performance.now(), frameAt: Infinity };
+        window.statusTexts.push(entry);
+        requestAnimationFrame(() => { entry.frameAt = performance.now(); });
+      }).observe(status, { childList: true, characterData: true, subtree: true });
+    })()`);
+    // Over a megabyte, mostly comments (quick to load, so that the test stays short; the size alone calls for the notice).
+    const comment = `# ${'x'.repeat(98)}\n`.repeat(11_000);
+    const text = `name: large\nclassifications: [Local]\n${comment}dialPlan:\n  - { name: e, match: "+1Z", classification: Local }\n`;
+    expect(text.length).toBeGreaterThan(1_000_000);
+    // A paste: the editor's text replaced in one change, as the user's edit (not the page's own setPlan).
+    await page.evaluate((t) => {
+      const v = (window as unknown as { dialplanPlayground: { view: { state: { doc: { length: number } }; dispatch(tr: unknown): void } } }).dialplanPlayground.view;
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
+    }, text);
+    await idle(page);
+    const seen = (await page.evaluate('window.statusTexts')) as { text: string; at: number; frameAt: number }[];
+    const loading = seen.findIndex((s) => s.text.startsWith('Loading default.yaml ('));
+    expect(loading, JSON.stringify(seen.map((s) => s.text))).toBeGreaterThanOrEqual(0);
+    expect(seen[loading]?.text).toMatch(/^Loading default\.yaml \(\d+ KB\)…$/);
+    // A frame showed it before the load replaced it with the plan's state.
+    expect(seen[loading]?.frameAt ?? Infinity).toBeLessThan(seen[loading + 1]?.at ?? 0);
+    expect(await page.locator('#status').textContent()).toMatch(/^default\.yaml: loaded in \d+ ms/);
+    expect(safeLoadDialPlan(text).ok).toBe(true);
+    await page.close();
+  }, 60_000);
+
   it('the theme button names the other theme, also when the system switches while the page is open', async () => {
     const page = await open();
     const theme = (): Promise<unknown> =>
