@@ -105,6 +105,11 @@ export function readGenesysNumberPlans(text: string, file: string): GenesysSourc
         issues.push({ severity: 'error', where: at(o, path), message: 'this number plan is not an object; it is not converted' });
         return [];
       }
+      if (get(o, 'classificationTypes') !== undefined && get(o, 'matchType') === undefined) {
+        // GET .../sites/{siteId}/outboundroutes: which trunks carry which classifications. A dial plan has no trunks.
+        issues.push({ severity: 'error', where: at(o, path), message: `"${str(get(o, 'name'))}" is an outbound route (classificationTypes), not a number plan: which trunks carry a classification has no dial-plan counterpart; it is not converted (import the site's numberplans)` });
+        return [];
+      }
       const numbers = get(o, 'numbers');
       const digitLength = get(o, 'digitLength');
       const match = get(o, 'match');
@@ -145,6 +150,8 @@ export function readGenesysNumberPlans(text: string, file: string): GenesysSourc
   if (sitesNode?.kind === 'array') {
     sitesNode.items.forEach((s, k) => {
       const list = get(s, 'numberPlans');
+      const routes = get(s, 'outboundRoutes');
+      if (routes !== undefined) issues.push({ severity: 'note', where: at(routes, `$.sites[${k}].outboundRoutes`), message: 'not carried over: outbound routes (which trunks carry each classification; a dial plan has no trunks)' });
       sites.push({
         name: str(get(s, 'name')) || `Site ${k + 1}`,
         countryCallingCode: str(get(s, 'countryCallingCode')).replace(/^\+/, ''),

@@ -324,3 +324,20 @@ describe.each([
     expect(report.disagreements).toEqual([]);
   }, 120_000);
 });
+
+describe('outbound routes', () => {
+  it('an outbound route given as a number plan is reported as what it is, with its position', () => {
+    const text = '{\n  "entities": [\n    { "name": "Default Outbound Route", "state": "active", "classificationTypes": ["National", "International"], "enabled": true, "distribution": "SEQUENTIAL" },\n    { "name": "Ext", "matchType": "digitLength", "digitLength": { "start": "4", "end": "4" }, "classification": "Extension", "priority": 1 }\n  ]\n}\n';
+    const r = IMPORT_FORMATS['genesys-cloud']!.run(text, 'routes.json');
+    expect(r.result.issues.filter((i) => i.severity === 'error').map((i) => `${i.where}: ${i.message}`)).toEqual([
+      `routes.json:3:5 ($.entities[0]): "Default Outbound Route" is an outbound route (classificationTypes), not a number plan: which trunks carry a classification has no dial-plan counterpart; it is not converted (import the site's numberplans)`,
+    ]);
+    expect(r.result.plan.entries.map((e) => e.classification)).toEqual(['Extension']);
+  });
+
+  it("a site's outboundRoutes beside its numberPlans are said not to carry over", () => {
+    const text = '{ "sites": [{ "name": "Indy", "numberPlans": [{ "name": "Ext", "matchType": "digitLength", "digitLength": { "start": "4", "end": "4" }, "classification": "Extension", "priority": 1 }], "outboundRoutes": [{ "name": "R", "classificationTypes": ["Extension"] }] }] }';
+    const r = IMPORT_FORMATS['genesys-cloud']!.run(text, 'sites.json');
+    expect(r.result.issues.map((i) => `${i.where}: ${i.severity} ${i.message}`)).toContain('sites.json:1:204 ($.sites[0].outboundRoutes): note not carried over: outbound routes (which trunks carry each classification; a dial plan has no trunks)');
+  });
+});
