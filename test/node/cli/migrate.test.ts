@@ -46,6 +46,8 @@ describe('dialplan import --verify of the sample files', () => {
     ['asterisk', 'extensions.conf'],
     ['cucm', 'cucm-small.csv'],
     ['cucm', 'cucm-patterns.csv'],
+    ['cucm', 'cucm-bat-route-patterns.csv'],
+    ['asterisk', 'asterisk-includes/extensions.conf'],
   ])('--from %s %s: every number agrees, exit 0', (format, file) => {
     const r = run('import', '--from', format, `test/fixtures/migration/${file}`, '--verify');
     expect(r.status, r.stderr).toBe(0);
