@@ -242,7 +242,7 @@ export function compileRules(value: unknown, matcherFactory: MatcherFactory = au
   if (needsPhone !== undefined && !phoneLibraryAvailable()) {
     sink.add(
       'INVALID_PLAN',
-      `This plan uses ${needsPhone.what}, which needs libphonenumber-js, and this platform cannot load it by itself: register it before loading the plan (import * as phone from 'libphonenumber-js/min'; setPhoneLibraryProvider(() => phone)).`,
+      `This plan uses ${needsPhone.what}, which needs libphonenumber-js, and this platform cannot load it by itself: register it before loading the plan (import * as phone from 'libphonenumber-js/max'; setPhoneLibraryProvider(() => phone)).`,
       needsPhone.path,
     );
   }
