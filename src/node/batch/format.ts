@@ -89,9 +89,17 @@ export function parseFieldList(list: string): { readonly ok: true; readonly fiel
  */
 export function uniqueNames(names: readonly string[]): string[] {
   const seen = new Set<string>();
+  // The next suffix to try for each repeated name: a header of 500 000 empty names (a 1 MB line of commas) took the
+  // search from _2 up each time, quadratic, and the run never started.
+  const next = new Map<string, number>();
   return names.map((n) => {
     let name = n;
-    for (let k = 2; seen.has(name); k++) name = `${n}_${k}`;
+    if (seen.has(name)) {
+      let k = next.get(n) ?? 2;
+      while (seen.has(`${n}_${k}`)) k++;
+      name = `${n}_${k}`;
+      next.set(n, k + 1);
+    }
     seen.add(name);
     return name;
   });

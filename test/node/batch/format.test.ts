@@ -115,6 +115,15 @@ describe('field lists and names', () => {
   });
   it('makes repeated header names unique', () => {
     expect(uniqueNames(['id', 'id', 'id_2', 'x'])).toEqual(['id', 'id_2', 'id_2_2', 'x']);
+    expect(uniqueNames(['a', 'a_3', 'a', 'a', 'a'])).toEqual(['a', 'a_3', 'a_2', 'a_4', 'a_5']);
+  });
+  it('makes 300 000 repeated names unique in linear time (a 300 KB header of commas hung the run: quadratic)', () => {
+    const started = performance.now();
+    const names = uniqueNames(Array.from({ length: 300000 }, () => ''));
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(new Set(names).size).toBe(300000);
+    expect(names.slice(0, 3)).toEqual(['', '_2', '_3']);
+    expect(names[299999]).toBe('_300000');
   });
 });
 
