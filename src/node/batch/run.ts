@@ -209,10 +209,15 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
       let reader: CsvReader | undefined;
       let head = '';
       let toBatch: ((records: readonly CsvRecord[]) => RowBatch) | undefined;
+      // Rows per batch, so that a batch holds at most BATCH_CELLS carried cells: every row carries every column of the
+      // header, a short row too (its missing ones empty), so a header of 100 000 columns over 20 000 rows of one
+      // character (a 140 KB file) made one chunk's batch 2 billion cells and ran the process out of memory.
+      let maxRows = Infinity;
       const submit = async (records: CsvRecord[]): Promise<void> => {
         let from = 0;
         if (toBatch === undefined && records.length > 0) {
           const header = (records[0]?.fields ?? []).map((h) => (invalidBytes ? repairInvalidBytes(h) : h));
+          maxRows = Math.max(1, Math.floor(BATCH_CELLS / Math.max(1, header.length)));
           toBatch = csvBatcher(header, o.column, () => rowOffset + rowsRead + 1, () => invalidBytes);
           const number = columnIndex(header, o.column);
           o.onHeader?.(header, number);
@@ -220,9 +225,12 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
           from = 1;
         }
         if (toBatch === undefined || records.length <= from) return;
-        const batch = toBatch(from === 0 ? records : records.slice(from));
-        rowsRead += batch.numbers.length;
-        await sink?.submit(batch);
+        const rows = from === 0 ? records : records.slice(from);
+        for (let i = 0; i < rows.length; i += maxRows) {
+          const batch = toBatch(rows.length <= maxRows ? rows : rows.slice(i, i + maxRows));
+          rowsRead += batch.numbers.length;
+          await sink?.submit(batch);
+        }
       };
       for await (const text of chunks) {
         if (reader !== undefined) {
@@ -259,6 +267,12 @@ export async function runBatch(options: BatchRunOptions): Promise<BatchSummary> 
   out.dispose();
   return summary();
 }
+
+/**
+ * The most CSV cells (rows times header columns) in one batch: above any ordinary file's chunk (a 64 KiB chunk of
+ * a 10-column file is about 30 000 cells), and a bound on a batch's memory and output when the header is very wide.
+ */
+const BATCH_CELLS = 1 << 18;
 
 /** How much of the input's start tells classic Mac OS line ends from others: no `\n` in it, and a lone `\r`. */
 const CR_WINDOW = 65536;

@@ -181,6 +181,38 @@ describe('runBatch', () => {
     expect(long.rows.length).toBe(1);
   });
 
+  it('a very wide CSV header splits a chunk into batches of bounded size: short rows carry every column, never all at once', async () => {
+    // 10 000 columns over 3 000 one-character rows is 30 million carried cells in one 6 KB chunk; the same shape at
+    // 100 000 columns and 20 000 rows (a 140 KB file) ran the process out of memory in one batch.
+    const width = 10000;
+    const text = 'phone' + ','.repeat(width - 1) + '\n' + '1\n'.repeat(3000);
+    let writes = 0;
+    let most = 0;
+    const decoder = new TextDecoder();
+    const output = {
+      write: (c: string | Uint8Array) => {
+        const rows = (typeof c === 'string' ? c : decoder.decode(c)).split('\n').length - 1;
+        writes++;
+        most = Math.max(most, rows);
+      },
+    };
+    const summary = await runBatch({
+      plan,
+      rulesPath: DEFAULT_RULES_PATH,
+      input: (async function* () {
+        yield Buffer.from(text);
+      })(),
+      inputFormat: 'csv',
+      format: 'csv',
+      fields: ['normalizedText'],
+      workers: 1,
+      output,
+    });
+    expect(summary).toMatchObject({ rowsRead: 3000, rowsWritten: 3000, byError: { MALFORMED_CSV: 3000 } });
+    expect(writes).toBeGreaterThan(100);
+    expect(most).toBeLessThanOrEqual(Math.ceil((1 << 18) / width) + 1);
+  });
+
   it('counts classifications, errors and dialCapable false in the summary', async () => {
     const { summary } = await batch(['6929\n\n1-800-FLOWERS\n' + 'x'.repeat(300) + '\n']);
     expect(summary).toMatchObject({ rowsRead: 4, rowsWritten: 4, rowsOk: 2, rowsFailed: 2, byClassification: { Intercom: 1, 'Toll Free': 1 }, byError: { EMPTY: 1, TOO_LONG: 1 } });
