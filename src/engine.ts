@@ -142,6 +142,7 @@ export type { TeamsDialPlanOut } from './engine/migrate/teams-export.js';
 export type { TeamsRuleOut } from './engine/migrate/teams-export.js';
 export { readGenesysNumberPlans } from './engine/migrate/genesys.js';
 export { importGenesys } from './engine/migrate/genesys.js';
+export { isActivePlan } from './engine/migrate/genesys.js';
 export { genesysReference } from './engine/migrate/genesys.js';
 export { exportGenesys } from './engine/migrate/genesys.js';
 export { verifyGenesysExport } from './engine/migrate/genesys.js';

@@ -712,7 +712,7 @@ describe.runIf(existsSync(CHROMIUM))('the playground in headless Chromium', () =
     expect(text.length).toBeGreaterThan(1_000_000);
     // A paste: the editor's text replaced in one change, as the user's edit (not the page's own setPlan).
     await page.evaluate((t) => {
-      const v = (window as unknown as { dialplanPlayground: { view: { state: { doc: { length: number } }; dispatch(tr: unknown): void } } }).dialplanPlayground.view;
+      const v = (globalThis as unknown as { dialplanPlayground: { view: { state: { doc: { length: number } }; dispatch(tr: unknown): void } } }).dialplanPlayground.view;
       v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } });
     }, text);
     await idle(page);
