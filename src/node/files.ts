@@ -9,7 +9,7 @@ import { DialPlanError, invalidPlanError } from '../engine/errors.js';
 import type { LoadOptions, LoadResult, RuleFileSnapshot } from '../engine/plan/load.js';
 import { excerpt, fileTooLarge, loadRuleFileSnapshot, maxFileBytes, safeLoadDialPlan, snapshotRuleFile, useCompileBudget } from '../engine/plan/load.js';
 import type { DialPlan } from '../engine/plan/plan.js';
-import { useStoredPlanLoader } from '../engine/plan/compiled-plan.js';
+import { isCompiledPlanText, useStoredPlanLoader } from '../engine/plan/compiled-plan.js';
 import { loadStoredPlanText } from '../engine/plan/restore.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
@@ -76,6 +76,16 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
 
 const CHUNK = 1 << 16;
 
+/** How many times `maxFileBytes` a precompiled plan may be (it keeps the YAML text, its positions and its tables). */
+const COMPILED_SIZE_FACTOR = 4;
+
+/** Whether the file open at `fd` starts as a precompiled plan does (its first bytes, read without moving the position). */
+function startsCompiled(fd: number): boolean {
+  const head = Buffer.alloc(200);
+  const n = builtin('node:fs').readSync(fd, head, 0, head.length, 0);
+  return isCompiledPlanText(head.toString('latin1', 0, n));
+}
+
 /**
  * Reads a rule file as UTF-8 text, or the problem that stops it: more than `max` bytes (read no further than that, so
  * that a huge file or an endless device costs nothing), or bytes that are not UTF-8. Throws what the file system throws.
@@ -86,6 +96,10 @@ function readRuleFile(path: string, max: number, file: string): string | Problem
   let bytes: Buffer;
   try {
     const size = fs.fstatSync(fd).size;
+    // A precompiled plan (dialplan compile) holds its YAML text and more, about 2.6 times the YAML's size: it may be
+    // four times the limit, so that a plan that loads also loads precompiled (a 6.9 MB YAML of 100 000 entries compiles
+    // to 18 MB, which no command could load).
+    if (size > max && size <= COMPILED_SIZE_FACTOR * max && startsCompiled(fd)) max *= COMPILED_SIZE_FACTOR;
     if (size > max) return fileTooLarge(size, max, { file });
     // The size is a hint only: pipes and devices report 0, and a file may grow while it is read. A regular file is read
     // into one buffer of its size (no copy of a 7 MB precompiled plan from chunks); whatever follows, in chunks.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES_PATH, safeLoadDialPlan, safeLoadDialPlanFile } from '../../src/index.js';
 import { loadRuleFileSnapshot, snapshotRuleFile } from '../../src/engine/plan/load.js';
+import { compilePlanText } from '../../src/engine/plan/compiled-plan.js';
 
 const source = readFileSync(DEFAULT_RULES_PATH, 'utf8');
 const inputs = ['8004562354', '6929', '317-555-1234 x12', 'sip:agent@example.com', '011 44 20 7946 0958', '911', '', '7300'];
@@ -51,6 +52,26 @@ describe('default plan snapshot', () => {
 });
 
 describe('safeLoadDialPlanFile', () => {
+  it('a precompiled plan may be four times maxFileBytes: every plan that loads also loads precompiled', () => {
+    // dialplan compile writes about 2.6 times the YAML (its text, positions, tables): a 6.9 MB plan of 100 000 entries
+    // compiled to 18 MB, over the 16 MiB limit of every command that reads it.
+    const dir = mkdtempSync(join(tmpdir(), 'dialplan-compiled-size-'));
+    const yaml = readFileSync(DEFAULT_RULES_PATH, 'utf8');
+    const compiled = compilePlanText(yaml, 'default.yaml');
+    if (!compiled.ok) throw new Error('the default plan compiles');
+    const max = Buffer.byteLength(yaml) + 10;
+    expect(Buffer.byteLength(compiled.json)).toBeGreaterThan(max);
+    writeFileSync(join(dir, 'plan.json'), compiled.json);
+    writeFileSync(join(dir, 'plan.yaml'), yaml);
+    expect(safeLoadDialPlanFile(join(dir, 'plan.yaml'), { maxFileBytes: max }).ok).toBe(true);
+    expect(safeLoadDialPlanFile(join(dir, 'plan.json'), { maxFileBytes: max }).ok).toBe(true);
+    // Other text is held to the limit itself, and a precompiled plan to four times it.
+    writeFileSync(join(dir, 'big.yaml'), yaml + '#'.repeat(20));
+    expect(safeLoadDialPlanFile(join(dir, 'big.yaml'), { maxFileBytes: max }).ok).toBe(false);
+    const r = safeLoadDialPlanFile(join(dir, 'plan.json'), { maxFileBytes: Math.floor(Buffer.byteLength(compiled.json) / 4) - 1 });
+    expect(r.ok ? [] : r.problems.map((p) => p.code)).toEqual(['TOO_LARGE']);
+  });
+
   it('names a file it cannot read as every other problem names it: options.file, else the path given', () => {
     const given = safeLoadDialPlanFile('/nonexistent-dir/nope.yaml', { file: 'nope.yaml' });
     expect(given.ok).toBe(false);

@@ -17,7 +17,8 @@ function load(): LoadResult | string {
   try {
     // The text the main thread checked, never the file again: a file changed in between cannot slip in unchecked. The
     // bundled plan comes from its snapshot (checked against the file), sparing each worker a YAML parse.
-    if (init.rulesText !== undefined) return safeLoadDialPlan(init.rulesText, { file: init.rulesPath });
+    // Its size was checked by the main thread's loader (a precompiled plan may be larger than a rule file).
+    if (init.rulesText !== undefined) return safeLoadDialPlan(init.rulesText, { file: init.rulesPath, maxFileBytes: Number.MAX_SAFE_INTEGER });
     return init.rulesPath === DEFAULT_RULES_PATH ? safeLoadDefaultDialPlan() : safeLoadDialPlanFile(init.rulesPath);
   } catch (e) {
     return (e as Error)?.message ?? String(e);
