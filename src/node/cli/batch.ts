@@ -25,7 +25,7 @@ import type { DialPlan } from '../../engine/plan/plan.js';
 import { DETAIL_FIELDS } from '../../engine/types.js';
 import type { CliIo, Command } from './io.js';
 import { defineCommand, EXIT, UsageError } from './io.js';
-import { loadRulesOption, locationOption, PLAN_OPTIONS, readFileBounded } from './rules.js';
+import { loadRulesOption, locationOption, PLAN_OPTIONS, readFileBounded, refuseOutputOverInput } from './rules.js';
 
 /** Help text of `dialplan batch`. */
 export const BATCH_HELP = `Usage: dialplan batch [FILE|-] [options]
@@ -145,6 +145,24 @@ export const batchCommand: Command = defineCommand({
         closeInput();
         throw new UsageError(`${option} ${value} is the input file; write the output to another file.`);
       }
+    }
+    // Nor may the output or the summary replace the rule file (read already, and still wanted), or each other.
+    try {
+      for (const [option, value, as, suggest] of [
+        ['--out', values.out, 'the batch output', '.ndjson'],
+        ['--summary-json', values['summary-json'], 'the summary', '.summary.json'],
+      ] as const) {
+        if (values.rules !== undefined) refuseOutputOverInput(io.cwd, values.rules, option, value, { noun: 'rule file (--rules)', writes: as, as, suggest });
+      }
+      if (values.out !== undefined && values['summary-json'] !== undefined && resolve(io.cwd, values.out) === resolve(io.cwd, values['summary-json'])) {
+        throw new UsageError(`--summary-json ${values['summary-json']} is the --out file too; write the summary to another file.`);
+      }
+      if (values.out !== undefined && values['summary-json'] !== undefined) {
+        refuseOutputOverInput(io.cwd, values.out, '--summary-json', values['summary-json'], { noun: '--out file', writes: 'the summary', as: 'the summary', suggest: '.summary.json' });
+      }
+    } catch (e) {
+      closeInput();
+      throw e;
     }
     // The summary is written after the run: a name it cannot have (a folder, a missing folder) is refused before it.
     if (values['summary-json'] !== undefined) {

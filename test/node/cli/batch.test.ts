@@ -1,6 +1,6 @@
 // dialplan batch as users run it: the built CLI in a child process, over real files in a temporary folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { quoteCsvCell } from '../../../src/node/batch/csv.js';
 import { runCli } from '../../../src/node/cli/main.js';
-import { loadDefaultDialPlan } from '../../../src/node/files.js';
+import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/node/files.js';
 
 const CLI = new URL('../../../dist/node/cli/main.js', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-batch-'));
@@ -268,6 +268,34 @@ describe('dialplan batch --summary-json', () => {
       expect(code, target).toBe(2);
       expect(out).toBe('');
       expect(err).toContain(`Cannot write --summary-json ${target}: ${why}.`);
+    }
+  });
+});
+
+describe('dialplan batch: outputs that would replace the rule file or each other', () => {
+  it('--out or --summary-json naming the --rules file (also through a link), or --summary-json naming --out, is exit 2 before anything is written', async () => {
+    const rules = file('site-rules.yaml', readFileSync(DEFAULT_RULES_PATH, 'utf8'));
+    symlinkSync(rules, join(dir, 'site-link.yaml'));
+    const cases: [string[], string][] = [
+      [['--out', rules], `--out ${rules} is the rule file (--rules) itself, which would be replaced by the batch output`],
+      [['--out', join(dir, 'site-link.yaml')], 'is the rule file (--rules) itself'],
+      [['--summary-json', rules], `--summary-json ${rules} is the rule file (--rules) itself, which would be replaced by the summary`],
+      [['--out', join(dir, 'same.out'), '--summary-json', join(dir, 'same.out')], 'is the --out file too'],
+    ];
+    for (const [args, message] of cases) {
+      let out = '';
+      let err = '';
+      const code = await runCli(['batch', file('rules-in.txt', '6929\n'), '--rules', rules, ...args], {
+        stdout: { write: (c: string) => (out += c) },
+        stderr: { write: (c: string) => (err += c) },
+        stdin: Readable.from([]),
+        stderrIsTty: false,
+        cwd: dir,
+      });
+      expect(code, args.join(' ')).toBe(2);
+      expect(err).toContain(message);
+      expect(out).toBe('');
+      expect(readFileSync(rules, 'utf8')).toBe(readFileSync(DEFAULT_RULES_PATH, 'utf8'));
     }
   });
 });
