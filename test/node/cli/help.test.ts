@@ -1,20 +1,10 @@
 // `dialplan help COMMAND` answers as `dialplan COMMAND --help` (as git and npm do); `help` alone is the main help.
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, mainHelp, runCli } from '../../../src/node/cli/main.js';
+import type { CliRun } from './in-process.js';
+import { runCliCaptured } from './in-process.js';
+import { COMMANDS, mainHelp } from '../../../src/node/cli/main.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: new PassThrough(),
-    stderrIsTty: false,
-    cwd: process.cwd(),
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCliCaptured(argv, process.cwd());
 
 describe('dialplan help', () => {
   it('alone prints the main help, exit 0', async () => {

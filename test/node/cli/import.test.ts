@@ -3,24 +3,13 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../src/node/cli/main.js';
+import type { CliRun } from './in-process.js';
+import { runCliCaptured } from './in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-import-cmd-'));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: new PassThrough(),
-    stderrIsTty: false,
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCliCaptured(argv, dir);
 
 // `plans` Teams dial plans of `rules` four-digit rules each, as Get-CsTenantDialPlan | ConvertTo-Json prints them.
 const tenant = (plans: number, rules: number): string =>
@@ -63,15 +52,7 @@ describe('dialplan import --from asterisk follows #include', () => {
   const ROOT = new URL('../../../', import.meta.url).pathname;
 
   it("FreePBX's extensions.conf, whose dialplan is in the files it #includes: every context and extension, --verify 100%", async () => {
-    let out = '';
-    let err = '';
-    const code = await runCli(['import', '--from', 'asterisk', 'test/fixtures/migration/asterisk-includes/extensions.conf', '--verify'], {
-      stdout: { write: (c: string) => (out += c) },
-      stderr: { write: (c: string) => (err += c) },
-      stdin: new PassThrough(),
-      stderrIsTty: false,
-      cwd: ROOT,
-    });
+    const { code, out, err } = await runCliCaptured(['import', '--from', 'asterisk', 'test/fixtures/migration/asterisk-includes/extensions.conf', '--verify'], ROOT);
     expect(err).not.toMatch(/ (error|warning) /);
     expect(err).toMatch(/^verify: (\d+) of \1 numbers agree \(100\.00%\)$/m);
     expect(code).toBe(0);

@@ -3,27 +3,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { expect, it } from 'vitest';
-import { runCli } from '../../../src/node/cli/main.js';
+import type { CliRun } from './in-process.js';
+import { runCliCaptured } from './in-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dialplan-test-cmd-'));
 const HEAD = 'name: t\nclassifications: [Local]\n';
 writeFileSync(join(dir, 'sites.yaml'), `${HEAD}locations:\n  north: { area: "1" }\n  south: { area: "2" }\ndialPlan:\n  - { name: a, match: X, classification: Local, normalized: "{area}X" }\ntests:\n  - { input: "5", expect: { normalizedText: "25" } }\n`);
 writeFileSync(join(dir, 'plain.yaml'), `${HEAD}dialPlan:\n  - { name: a, match: X, classification: Local }\ntests:\n  - { input: "5", expect: { normalizedText: "5" } }\n`);
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    stdin: new PassThrough(),
-    stderrIsTty: false,
-    cwd: dir,
-  });
-  return { code, out, err };
-}
+const cli = (...argv: string[]): Promise<CliRun> => runCliCaptured(argv, dir);
 
 it('a FILE without the --location is reported and the FILEs after it still run (exit 2)', async () => {
   const r = await cli('test', '--location', 'south', 'sites.yaml', 'plain.yaml', 'sites.yaml');
