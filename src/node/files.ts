@@ -49,7 +49,12 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
     const message = `Cannot read the rule file: its path must be a string, not ${path === null ? 'null' : typeof path}.`;
     return { ok: false, problems: [{ code: 'FILE_NOT_FOUND', severity: 'error', message, path: [] }] };
   }
-  const file = typeof options?.file === 'string' ? options.file : path;
+  let file = path;
+  try {
+    if (typeof options?.file === 'string') file = options.file;
+  } catch {
+    // Options that throw when read (a getter, a Proxy): the path names the file; a safe loader never throws.
+  }
   let text: string;
   try {
     const read = readRuleFile(path, maxFileBytes(options), file);
@@ -71,7 +76,13 @@ export function safeLoadDialPlanFile(path: string, options: LoadOptions = {}): L
   }
   // The file's bytes were counted against the limit as they were read: the text need not be counted again (a scan of
   // every character of a 7 MB precompiled plan).
-  return safeLoadDialPlan(text, { file: path, ...(options ?? {}), maxFileBytes: Number.MAX_SAFE_INTEGER });
+  let counted: LoadOptions;
+  try {
+    counted = { file: path, ...(options ?? {}), maxFileBytes: Number.MAX_SAFE_INTEGER };
+  } catch {
+    counted = { file, maxFileBytes: Number.MAX_SAFE_INTEGER };
+  }
+  return safeLoadDialPlan(text, counted);
 }
 
 const CHUNK = 1 << 16;

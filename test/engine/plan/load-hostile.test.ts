@@ -492,8 +492,9 @@ describe('the safe loaders never throw', () => {
     expect(codes(safeLoadDialPlanFile(undefined as unknown as string)).map((c) => c.split(' ')[0])).toEqual(['FILE_NOT_FOUND']);
   });
 
-  it('safeLoadDialPlan and safeCompileDialPlan: options that throw when read (a getter, a Proxy) are a problem, not a throw', () => {
+  it('safeLoadDialPlan, safeLoadDialPlanFile and safeCompileDialPlan: options that throw when read (a getter, a Proxy) are a problem, not a throw', () => {
     const text = `${HEAD}dialPlan: [{ name: a, match: Z, classification: A }]\n`;
+    const path = writeTemp(text);
     const getter = {
       get file(): never {
         throw new RangeError('file getter');
@@ -505,8 +506,11 @@ describe('the safe loaders never throw', () => {
       for (const r of [safeLoadDialPlan(text, options), safeCompileDialPlan({ name: 't', classifications: ['A'], dialPlan: [] }, options)]) {
         if (!r.ok) expect(r.problems.map((p) => p.code)).toEqual(['INVALID_PLAN']);
       }
+      const fromFile = safeLoadDialPlanFile(path, options);
+      if (!fromFile.ok) expect(fromFile.problems).toHaveLength(1);
     }
     expect(safeLoadDialPlan(text, getter as unknown as LoadOptions).ok).toBe(true);
+    expect(safeLoadDialPlanFile(path, getter as unknown as LoadOptions).ok).toBe(true);
     const r = safeLoadDialPlan(text, proxy as unknown as LoadOptions);
     expect(r.ok ? [] : r.problems.map((p) => [p.code, p.message])).toEqual([['INVALID_PLAN', 'The plan could not be loaded (TypeError: proxy get).']]);
   });
