@@ -199,7 +199,8 @@ export const batchCommand: Command = defineCommand({
       // process with the default action and leave the temporary behind.
       removeSignals = onSignals(signals, (line) => {
         try {
-          io.stderr.write(`dialplan batch: ${line}; ${values.out} left as it was, nothing of this run written to it.\n`);
+          // On a terminal, over the progress line (Ctrl-C comes while it is drawn).
+          io.stderr.write(`${io.stderrIsTty ? '\r\x1b[K' : ''}dialplan batch: ${line}; ${values.out} left as it was, nothing of this run written to it.\n`);
         } catch {
           // A closed standard error: the exit code still says it.
         }
