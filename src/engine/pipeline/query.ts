@@ -20,7 +20,8 @@ export function selectTables(plan: CompiledPlan, location: string | undefined): 
   if (location === undefined) return plan.defaultTables;
   const tables = plan.tables.get(location);
   if (tables && location !== '') return tables;
-  return { code: 'UNKNOWN_LOCATION', message: describeUnknownLocation(location, [...plan.tables.keys()].filter((n) => n !== '')) };
+  // String(): a location that is no string (a symbol from an untyped caller) is named, not thrown on.
+  return { code: 'UNKNOWN_LOCATION', message: describeUnknownLocation(String(location), [...plan.tables.keys()].filter((n) => n !== '')) };
 }
 
 /**

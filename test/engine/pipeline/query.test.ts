@@ -114,3 +114,14 @@ describe('the default plan', () => {
     expect(tried).toContain('011');
   });
 });
+
+describe('query with options an untyped caller got wrong', () => {
+  it('answers UNKNOWN_LOCATION for a location that is no string (a symbol, a number), never a TypeError', () => {
+    const plan = loadDefaultDialPlan();
+    for (const location of [Symbol('north'), 42, {}] as unknown as string[]) {
+      const r = plan.query('911', { location });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('UNKNOWN_LOCATION');
+    }
+  });
+});
