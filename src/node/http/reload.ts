@@ -7,7 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { builtin } from '../builtins.js';
 import type { Problem } from '../../engine/errors.js';
 import type { LoadResult, RuleFileSnapshot } from '../../engine/plan/load.js';
-import { loadRuleFileSnapshot } from '../../engine/plan/load.js';
+import { loadRuleFileSnapshot, safeLoadDialPlan } from '../../engine/plan/load.js';
 
 /** What the main thread gives the worker. @internal */
 export interface ReloadWorkerData {
@@ -20,6 +20,8 @@ export interface ReloadWorkerData {
 /** What the worker answers: a snapshot of the checked file, or every problem. @internal */
 export type ReloadWorkerReply =
   | { readonly ok: true; readonly snapshot: RuleFileSnapshot; readonly compileMs: number }
+  /** A precompiled plan: its text, which the calling thread loads as the worker did. */
+  | { readonly ok: true; readonly compiled: string; readonly compileMs: number }
   | { readonly ok: false; readonly problems: readonly Problem[] };
 
 /** Options of {@link loadDialPlanFileInWorker}. */
@@ -117,8 +119,9 @@ export function loadDialPlanFileInWorker(path: string, options: WorkerLoadOption
           ),
         );
       }
-      // The file was checked in the worker; compiling its snapshot again here is the only work on this thread.
-      settle(loadRuleFileSnapshot(reply.snapshot));
+      // The file was checked in the worker; compiling its snapshot (or loading its precompiled text) again here is the
+      // only work on this thread.
+      settle('compiled' in reply ? safeLoadDialPlan(reply.compiled, { file, maxFileBytes: Number.MAX_SAFE_INTEGER }) : loadRuleFileSnapshot(reply.snapshot));
     });
     worker.on('error', (e: NodeJS.ErrnoException) =>
       settle(

@@ -6,7 +6,7 @@ import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/index.js';
+import { compilePlanText, DEFAULT_RULES_PATH, loadDefaultDialPlan } from '../../../src/index.js';
 import { loadDialPlanFileInWorker } from '../../../src/node/http/reload.js';
 import type { WorkerLoadOptions } from '../../../src/node/http/reload.js';
 import type { LoadResult } from '../../../src/engine/plan/load.js';
@@ -76,6 +76,15 @@ describe('loadDialPlanFileInWorker', () => {
     const { r } = await loadWatched(file('big2.yaml', bigPlan(40_000)), { maxMemoryMb: 32, timeoutMs: 60_000 });
     expect(r.ok).toBe(false);
     expect(messages(r)).toMatch(/TOO_LARGE Loading needed more than 32 MB of memory/);
+  });
+
+  it('loads a precompiled plan as such, within a budget its YAML parse would break (a 100 000-entry plan did, at 512 MB)', async () => {
+    const compiled = compilePlanText(bigPlan(20_000), 'big.yaml');
+    if (!compiled.ok) throw new Error('the plan does not compile');
+    const path = file('big.json', compiled.json);
+    const { r } = await loadWatched(path, { maxMemoryMb: 64, timeoutMs: 60_000 });
+    expect(messages(r)).toBe('');
+    if (r.ok) expect(r.plan.query('10123451234').ok).toBe(true);
   });
 
   it('refuses a plan whose compile would stall the caller longer than maxCompileMs', async () => {
