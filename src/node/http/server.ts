@@ -20,6 +20,9 @@ import type { SessionStore } from './sessions.js';
 import { createSessionStore } from './sessions.js';
 import { ICWS_FEATURES, icwsServerVersion } from './version.js';
 
+/** The `errorCode` the Interaction Center gives a failed login (`-2147221503`, 0x80040201), beside its errorId. */
+const AUTHENTICATION_FAILURE_CODE = -2147221503;
+
 /** Options of {@link createIcwsServer}. */
 export interface IcwsServerOptions {
   readonly plan: DialPlan;
@@ -198,7 +201,8 @@ export function createIcwsServer(options: IcwsServerOptions): IcwsServer {
       // 400, as the Interaction Center answers a failed login (`authenticationFailure` is the id clients test for): the
       // ICWS SDK's createConnection reads an error body on 400 and none on 401, and ICWS clients take a 401 for a session
       // that is missing or gone, not for wrong credentials.
-      return sendError(res, 400, ICWS_ERROR_IDS.authenticationFailure, 'The user name or password is not correct.');
+      // With the Interaction Center's errorCode for it too, which clients such as the PowerShell module check.
+      return sendJson(res, 400, { errorId: ICWS_ERROR_IDS.authenticationFailure, errorCode: AUTHENTICATION_FAILURE_CODE, message: 'The user name or password is not correct.' });
     }
     const s = sessions.create(userID);
     const include = includedFields(req.url);

@@ -159,7 +159,8 @@ describe('an ICWS SDK client against dialplan serve', () => {
       password: 'wrong',
     });
     expect(login.status).toBe(400);
-    expect(login.data).toEqual({ errorId: 'error.request.connection.authenticationFailure', message: expect.any(String) });
+    // The PowerShell module's test reads errorCode -2147221503 too, as the Interaction Center sends it.
+    expect(login.data).toEqual({ errorId: 'error.request.connection.authenticationFailure', errorCode: -2147221503, message: expect.any(String) });
   });
 
   it('logs in with ?include=features,version and gets them in the data contract of the connection answer', async () => {

@@ -107,7 +107,7 @@ describe('dialplan serve: sessions over HTTP', () => {
     // a session problem, not for wrong credentials.
     for (const r of [await login('alice', 'wrong'), await login('bob', 'correct horse')]) {
       expect(r.status).toBe(400);
-      expect(r.body).toEqual({ errorId: ICWS_ERROR_IDS.authenticationFailure, message: expect.any(String) });
+      expect(r.body).toEqual({ errorId: ICWS_ERROR_IDS.authenticationFailure, errorCode: -2147221503, message: expect.any(String) });
       expect(r.headers.get('set-cookie')).toBeNull();
       expect(r.headers.get('www-authenticate')).toBeNull();
     }
