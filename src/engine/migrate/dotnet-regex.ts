@@ -81,6 +81,21 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
   const errors: { message: string; pos: number }[] = [];
   const groups: { order: number; name?: string }[] = [];
 
+  /**
+   * Steps past the `close` that ends the `open` the reader is inside (escaped characters skipped, nested pairs counted),
+   * for a construct reported rather than parsed; returns how many are still open when the source ends first (0: none).
+   */
+  const skipBalanced = (open: string, close: string): number => {
+    let left = 1;
+    while (i < source.length && left > 0) {
+      if (source[i] === '\\') i++;
+      else if (source[i] === open) left++;
+      else if (source[i] === close) left--;
+      i++;
+    }
+    return left;
+  };
+
   const parseAlt = (): RegexNode => {
     const start = i;
     const options: RegexNode[] = [parseSeq()];
@@ -256,15 +271,8 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
                 ? 'inline options (?imnsx)'
                 : 'this group construct';
         // Skip to the matching parenthesis so that the rest still parses.
-        let depth = 1;
         i++;
-        while (i < source.length && depth > 0) {
-          if (source[i] === '\\') i++;
-          else if (source[i] === '(') depth++;
-          else if (source[i] === ')') depth--;
-          i++;
-        }
-        if (depth > 0) errors.push({ message: 'This group is never closed.', pos: start });
+        if (skipBalanced('(', ')') > 0) errors.push({ message: 'This group is never closed.', pos: start });
         return { t: 'unsupported', what, pos: start };
       }
     }
@@ -288,14 +296,7 @@ export function parseDotnetRegex(source: string, dialect: RegexDialect = 'dotnet
       if (dialect === 'java' && (source[i] === '[' || (source[i] === '&' && source[i + 1] === '&'))) {
         // Java's union of nested classes ([0-4[6-9]]) and intersection ([0-9&&[^5]]): in .NET a `[` in a class is
         // itself and `&&` two ampersands, so reading them as .NET would change the class without a word. Said instead.
-        let depth = 1;
-        while (i < source.length && depth > 0) {
-          if (source[i] === '\\') i++;
-          else if (source[i] === '[') depth++;
-          else if (source[i] === ']') depth--;
-          i++;
-        }
-        if (depth > 0) errors.push({ message: 'This `[` is never closed.', pos: start });
+        if (skipBalanced('[', ']') > 0) errors.push({ message: 'This `[` is never closed.', pos: start });
         return { t: 'unsupported', what: "a Java class union or intersection ([0-4[6-9]], [0-9&&[^5]])", pos: start };
       }
       if (source[i] === '-' && source[i + 1] === '[') {
