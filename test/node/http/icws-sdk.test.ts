@@ -87,6 +87,11 @@ async function sdkRequest(
   return { status: r.status, headers: r.headers, data: mediaType === SDK_MEDIA_TYPE && text !== '' ? JSON.parse(text) : undefined };
 }
 
+/** The SDK's login: its connection request body (with its __type and applicationName), user `u`, POSTed to `path`. */
+function sdkLogin(password: string, path = '/connection'): Promise<SdkReply> {
+  return sdkRequest('POST', path, { __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings', applicationName: 'My App', userID: 'u', password });
+}
+
 /**
  * The SDK's versionInfo data contract (urn:inin.com:connection:versionInfo): six required fields and two optional ones,
  * every one a string; the SDK throws a TypeError on anything else (a number included).
@@ -107,12 +112,7 @@ function typeOf(v: unknown): string {
 describe('an ICWS SDK client against dialplan serve', () => {
   it('logs in, queries and logs out exactly as the SDK does', async () => {
     // Connection: the SDK's login body, with its __type and applicationName.
-    const login = await sdkRequest('POST', '/connection', {
-      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
-      applicationName: 'My App',
-      userID: 'u',
-      password: 'p',
-    });
+    const login = await sdkLogin('p')
     expect(login.status).toBe(201);
     const sessionId = login.headers.get('ININ-ICWS-Session-ID') ?? '';
     const csrf = login.headers.get('ININ-ICWS-CSRF-Token') ?? '';
@@ -152,24 +152,14 @@ describe('an ICWS SDK client against dialplan serve', () => {
   });
 
   it('gets a wrong password as ICWS answers it: 400 with the error body (the SDK reads none on a 401 at login)', async () => {
-    const login = await sdkRequest('POST', '/connection', {
-      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
-      applicationName: 'My App',
-      userID: 'u',
-      password: 'wrong',
-    });
+    const login = await sdkLogin('wrong')
     expect(login.status).toBe(400);
     // The PowerShell module's test reads errorCode -2147221503 too, as the Interaction Center sends it.
     expect(login.data).toEqual({ errorId: 'error.request.connection.authenticationFailure', errorCode: -2147221503, message: expect.any(String) });
   });
 
   it('logs in with ?include=features,version and gets them in the data contract of the connection answer', async () => {
-    const login = await sdkRequest('POST', '/connection?include=features,version', {
-      __type: 'urn:inin.com:connection:icAuthConnectionRequestSettings',
-      applicationName: 'My App',
-      userID: 'u',
-      password: 'p',
-    });
+    const login = await sdkLogin('p', '/connection?include=features,version')
     expect(login.status).toBe(201);
     const data = login.data as { features: unknown; version: unknown };
     // The SDK's featureInfo: featureId a string, version an integer.
